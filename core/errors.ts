@@ -1,0 +1,128 @@
+/**
+ * The one table of error names. Error classes set `name` from it, and the state machine takes
+ * its Retry and Catch lists from it, so a thrown error and the state that handles it can never
+ * disagree on a spelling. Step Functions matches on `error.name` (the Lambda runtime reports it
+ * as `errorType`); no name may start with `States.`.
+ */
+export const ErrorName = {
+  InvalidInput: 'InvalidInputError',
+  InvalidStepInput: 'InvalidStepInputError',
+  UpstreamSchemaChanged: 'UpstreamSchemaChangedError',
+  SpotifyAuth: 'SpotifyAuthError',
+  SpotifyReauthRequired: 'SpotifyReauthRequiredError',
+  SpotifyForbidden: 'SpotifyForbiddenError',
+  SpotifyNotFound: 'SpotifyNotFoundError',
+  SpotifyRateLimited: 'SpotifyRateLimitedError',
+  SpotifyThrottled: 'SpotifyThrottledError',
+  SpotifyUnavailable: 'SpotifyUnavailableError',
+  PlaylistChanged: 'PlaylistChangedError',
+  StorageUnavailable: 'StorageUnavailableError',
+  CrawlerBusy: 'CrawlerBusyError',
+  CrawlerFailed: 'CrawlerFailedError',
+  CrawlerTimeout: 'CrawlerTimeoutError',
+  QueryFailed: 'QueryFailedError',
+  ValidationFailed: 'ValidationFailedError',
+} as const;
+export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
+
+/** What the state machine does with an error: retry the state with backoff, or catch it and fail the run. */
+export type ErrorPolicy = 'retry' | 'catch';
+
+/** The policy of every error name; the definition builds Retry and Catch from this. */
+export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
+  InvalidInputError: 'catch',
+  InvalidStepInputError: 'catch',
+  UpstreamSchemaChangedError: 'catch',
+  SpotifyAuthError: 'catch',
+  SpotifyReauthRequiredError: 'catch',
+  SpotifyForbiddenError: 'catch',
+  SpotifyNotFoundError: 'catch',
+  SpotifyRateLimitedError: 'retry',
+  SpotifyThrottledError: 'catch',
+  SpotifyUnavailableError: 'retry',
+  PlaylistChangedError: 'retry',
+  StorageUnavailableError: 'retry',
+  CrawlerBusyError: 'retry',
+  CrawlerFailedError: 'catch',
+  CrawlerTimeoutError: 'catch',
+  QueryFailedError: 'catch',
+  ValidationFailedError: 'catch',
+};
+
+/** The names of `names` whose policy is `policy`, in table order. */
+export const errorsWithPolicy = (names: readonly ErrorName[], policy: ErrorPolicy): ErrorName[] =>
+  names.filter((name) => errorPolicy[name] === policy);
+
+/** Base of every error this project throws: `name` is a literal from {@link ErrorName}. */
+const namedError = <N extends ErrorName>(name: N) =>
+  class extends Error {
+    public override readonly name: N = name;
+  };
+
+/** The run's input breaks a rule (a date, a range, a playlist list); the message names field, value and rule. */
+export class InvalidInputError extends namedError(ErrorName.InvalidInput) {}
+
+/** A step received a payload its contract does not accept: a wiring bug, not a user's mistake. */
+export class InvalidStepInputError extends namedError(ErrorName.InvalidStepInput) {}
+
+/** A Spotify response no longer decodes: the platform changed; the message names the JSON path. */
+export class UpstreamSchemaChangedError extends namedError(ErrorName.UpstreamSchemaChanged) {}
+
+/** The client id or secret was refused (`invalid_client`). */
+export class SpotifyAuthError extends namedError(ErrorName.SpotifyAuth) {}
+
+/** The refresh token was refused (`invalid_grant`): the playlist owner must consent again. */
+export class SpotifyReauthRequiredError extends namedError(ErrorName.SpotifyReauthRequired) {}
+
+/** 403: the account neither owns nor collaborates on the playlist, or the endpoint is gone. */
+export class SpotifyForbiddenError extends namedError(ErrorName.SpotifyForbidden) {}
+
+/** 404: the playlist was deleted, or is Spotify-owned and hidden from this app. */
+export class SpotifyNotFoundError extends namedError(ErrorName.SpotifyNotFound) {}
+
+/** 429 with a wait the state machine may retry after. */
+export class SpotifyRateLimitedError extends namedError(ErrorName.SpotifyRateLimited) {
+  public constructor(
+    message: string,
+    public readonly retryAfterSeconds: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** 429 with a wait too long to sit out, or the account's quota is spent: the run stops as throttled. */
+export class SpotifyThrottledError extends namedError(ErrorName.SpotifyThrottled) {
+  public constructor(
+    message: string,
+    public readonly retryAfterSeconds: number,
+    public readonly quotaExceeded: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** 5xx, connection reset or timeout after the client's own short retries. */
+export class SpotifyUnavailableError extends namedError(ErrorName.SpotifyUnavailable) {}
+
+/** The playlist kept changing (`snapshot_id` or `total`) while it was being paged. */
+export class PlaylistChangedError extends namedError(ErrorName.PlaylistChanged) {}
+
+/** The blob store did not answer (a transient S3 or file-system failure). */
+export class StorageUnavailableError extends namedError(ErrorName.StorageUnavailable) {}
+
+/** The crawler is already running; start it again later. */
+export class CrawlerBusyError extends namedError(ErrorName.CrawlerBusy) {}
+
+/** The crawler's last crawl failed. */
+export class CrawlerFailedError extends namedError(ErrorName.CrawlerFailed) {}
+
+/** The crawler did not finish within the polling budget. */
+export class CrawlerTimeoutError extends namedError(ErrorName.CrawlerTimeout) {}
+
+/** A validation or user query failed in the query engine; the message carries the engine's reason. */
+export class QueryFailedError extends namedError(ErrorName.QueryFailed) {}
+
+/** At least one validation check failed; the message names each failed check. */
+export class ValidationFailedError extends namedError(ErrorName.ValidationFailed) {}

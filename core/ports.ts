@@ -1,0 +1,98 @@
+/**
+ * Ports: the small interfaces the core and the steps need from the outside world. Adapters in
+ * adapters/ implement them (S3 or a folder, Glue or DuckDB, Athena or DuckDB, Spotify or the
+ * emulator); only handlers and cli/ construct adapters.
+ */
+import type { PlaylistItemsPage, PlaylistMetadata } from './spotify/codecs';
+import type { TableName, TableRows } from './tables';
+
+/** Object storage keyed by lake keys (core/lake/keys.ts). */
+export interface BlobStore {
+  /** Writes the object whole: a reader sees the old body or the new one, never a part. */
+  put(key: string, body: Uint8Array | string): Promise<void>;
+  /** The object's bytes, or undefined when there is no such key. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Every key below `prefix`, sorted ascending. */
+  list(prefix: string): Promise<string[]>;
+  /** Deletes the keys; a key that does not exist is not an error. */
+  delete(keys: readonly string[]): Promise<void>;
+}
+
+/** The time of day, injected so that nothing derives a key from the clock by accident. */
+export interface Clock {
+  now(): Date;
+}
+
+/** A Spotify access token and when it stops working. Never logged, never in a state payload. */
+export interface AccessToken {
+  readonly value: string;
+  readonly expiresAt: Date;
+}
+
+/** The Spotify app's credentials and, for the Authorization Code grant, the owner's refresh token. */
+export interface SpotifyCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly refreshToken?: string | undefined;
+}
+
+/** Where the credentials live: Secrets Manager in AWS, a 0600 file locally. */
+export interface CredentialsStore {
+  read(): Promise<SpotifyCredentials>;
+  /** Keeps a refresh token Spotify rotated, so the next run can still use it. */
+  saveRefreshToken(refreshToken: string): Promise<void>;
+}
+
+/** Where FetchToken leaves the access token for the extraction steps (never the state payload). */
+export interface TokenCache {
+  read(): Promise<AccessToken | undefined>;
+  write(token: AccessToken): Promise<void>;
+}
+
+/** Trades the stored credentials for a new access token (refresh_token or client_credentials grant). */
+export interface SpotifyAuth {
+  fetchAccessToken(): Promise<AccessToken>;
+}
+
+/** A decoded Spotify response together with the exact text it was decoded from (kept as raw). */
+export interface Fetched<T> {
+  readonly body: string;
+  readonly value: T;
+}
+
+/** The two Web API calls extraction makes. Failures are the named errors of core/errors.ts. */
+export interface SpotifyApi {
+  getPlaylist(playlistId: string): Promise<Fetched<PlaylistMetadata>>;
+  /** One page of at most 50 entries from `offset`. */
+  getItemsPage(playlistId: string, offset: number, limit: number): Promise<Fetched<PlaylistItemsPage>>;
+}
+
+/** Encodes one table's rows as a Parquet file with that table's explicit schema. */
+export interface TableEncoder {
+  encode<T extends TableName>(table: T, rows: TableRows[T]): Uint8Array;
+}
+
+/** State of an asynchronous job (a crawl or a query). */
+export type JobState = 'running' | 'succeeded' | 'failed';
+
+/** The crawler that makes new curated partitions visible: Glue in AWS, the DuckDB catalog locally. */
+export interface Catalog {
+  /** Starts a crawl; throws CrawlerBusyError when one is already running. */
+  startCrawl(): Promise<void>;
+  /** The state of the current or last crawl, with the failure message when it failed. */
+  crawlStatus(): Promise<{ state: JobState; message?: string | undefined }>;
+}
+
+/** A SQL engine over the catalog: Athena in AWS, DuckDB locally. */
+export interface QueryEngine {
+  /** Starts a query and returns its id. */
+  start(sql: string): Promise<string>;
+  status(queryId: string): Promise<{ state: JobState; reason?: string | undefined }>;
+  /** All result rows of a succeeded query, values as strings, numbers, booleans or null. */
+  results(queryId: string): Promise<Record<string, unknown>[]>;
+}
+
+/** Tells operators a run failed: SNS in AWS, the run summary and exit status locally. */
+export interface Notifier {
+  notify(subject: string, message: string): Promise<void>;
+}

@@ -1,0 +1,69 @@
+// Lint, including the dependency rules of STYLE.md §1: they are enforced here, not by review.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const sdkAndFrameworks = [
+  { group: ['@aws-sdk/*', 'aws-sdk', 'got', '@duckdb/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'core/ is pure: it imports io-ts and fp-ts only (STYLE.md §1).' },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', 'lake/', 'coverage/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...sdkAndFrameworks,
+            { regex: '^(?!io-ts(/|$)|fp-ts(/|$)|\\.)', message: 'core/ is pure: it imports io-ts and fp-ts only (STYLE.md §1).' },
+            { group: ['**/adapters/**', '**/steps/**', '**/state-machine/**', '**/infra/**', '**/cli/**'], message: 'core/ depends on nothing else in the project.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['steps/*/step.ts', 'steps/*/contract.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/adapters/**', '@aws-sdk/*', 'got', '@duckdb/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'step logic and contracts take ports; only handler.ts and cli/ construct adapters (STYLE.md §1).' },
+            { group: ['../*/step', '../*/handler', '../*/step.ts', '../*/handler.ts'], message: 'a step never calls another step.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['state-machine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/steps/*/step', '**/steps/*/handler', '**/adapters/**'], message: 'state-machine/ imports step contracts only, never step logic or adapters (STYLE.md §1).' }] },
+      ],
+    },
+  },
+  {
+    files: ['adapters/**/*.ts', 'steps/**/*.ts', 'cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'only infra/ and state-machine/ import aws-cdk-lib (DESIGN §2).' }] },
+      ],
+    },
+  },
+);
