@@ -19,17 +19,35 @@ const pathOf = (context: t.Context): string =>
   }, '$');
 
 /**
+ * What a codec accepts, as a reader names it: the members of a union one by one, and `object`
+ * or `array` instead of a structure's whole generated name (which can run to a page).
+ */
+const expectedNames = (type: t.Decoder<unknown, unknown>): string[] => {
+  if (type instanceof t.UnionType) return (type.types as t.Decoder<unknown, unknown>[]).flatMap(expectedNames);
+  if (!type.name.includes('{')) return [type.name];
+  return [type instanceof t.ArrayType ? 'array' : 'object'];
+};
+
+/**
  * One line per distinct failing path: `$.items[0].added_at: expected string | null, got number`.
+ * A failure at a path with deeper failures below it is left out: the value had the right shape
+ * for some union branch, so the deeper lines say what is wrong (not "expected null").
  * @example describeErrors(...) // ['$.total: expected number, got string']
  */
 export const describeErrors = (errors: t.Errors): string[] => {
-  const lines = new Map<string, string>();
+  const found = new Map<string, { expected: Set<string>; got: string }>();
   for (const error of errors) {
     const path = pathOf(error.context);
-    const expected = error.context[error.context.length - 1]?.type.name ?? 'unknown';
-    if (!lines.has(path)) lines.set(path, `${path}: expected ${expected}, got ${jsonTypeOf(error.value)}`);
+    const type = error.context[error.context.length - 1]?.type;
+    const line = found.get(path) ?? { expected: new Set<string>(), got: jsonTypeOf(error.value) };
+    for (const name of type === undefined ? ['unknown'] : expectedNames(type)) line.expected.add(name);
+    found.set(path, line);
   }
-  return [...lines.values()];
+  const paths = [...found.keys()];
+  const hasDeeper = (path: string) => paths.some((other) => other.startsWith(`${path}.`) || other.startsWith(`${path}[`));
+  return [...found]
+    .filter(([path]) => !hasDeeper(path))
+    .map(([path, { expected, got }]) => `${path}: expected ${[...expected].join(' | ')}, got ${got}`);
 };
 
 /** Decodes `value` or throws the error `fail` builds from the problem lines. */
