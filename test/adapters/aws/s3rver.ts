@@ -1,0 +1,65 @@
+/**
+ * s3rver as a child process on 127.0.0.1 with an ephemeral port. It runs out of process because
+ * its truncated ListObjectsV2 needs `--openssl-legacy-provider`, which only works as a start-up
+ * flag (DEPENDENCIES.md), and vitest's own process must not get it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+
+/** A running s3rver with one bucket and a client pointed at it. */
+export interface RunningS3rver {
+  readonly endpoint: string;
+  readonly bucket: string;
+  client(): S3Client;
+  close(): Promise<void>;
+}
+
+/** Starts s3rver with `bucket` created, and resolves once it listens. */
+export const startS3rver = async (bucket = 'lake'): Promise<RunningS3rver> => {
+  const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
+  const child = spawn(
+    process.execPath,
+    ['node_modules/s3rver/bin/s3rver.js', '-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent', '--configure-bucket', bucket],
+    { env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /listening on ([\d.]+):(\d+)/.exec(output);
+      if (match) resolve(`http://${match[1]}:${match[2]}`);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code} before listening:\n${output}`)));
+    child.once('error', reject);
+  });
+  const clients: S3Client[] = [];
+  return {
+    endpoint,
+    bucket,
+    client: () => {
+      const client = new S3Client({
+        endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        // s3rver predates the SDK's default CRC checksums on every request.
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      });
+      clients.push(client);
+      return client;
+    },
+    close: async () => {
+      for (const client of clients) client.destroy();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+};
