@@ -1,0 +1,135 @@
+/**
+ * The lake in a local folder: the BlobStore the command line uses instead of S3. Keys are the
+ * '/'-separated lake keys of core/lake/keys.ts, stored as files below the root.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { InvalidInputError, StorageUnavailableError } from '../../core/errors';
+import type { BlobStore } from '../../core/ports';
+
+/** A segment no lake key contains: empty, dot-led (`.`, `..`, hidden state folders), or with a backslash or NUL. */
+const badSegment = (segment: string): boolean => segment === '' || segment.startsWith('.') || /[\\\0]/.test(segment);
+
+/** Why `key` is not a lake key, or undefined when it is one; a prefix may be empty or end with '/'. */
+const keyProblem = (key: string, isPrefix: boolean): string | undefined => {
+  if (key === '') return isPrefix ? undefined : 'it is empty';
+  if (key.startsWith('/')) return 'it is absolute';
+  const segments = (isPrefix && key.endsWith('/') ? key.slice(0, -1) : key).split('/');
+  const bad = segments.find(badSegment);
+  return bad === undefined
+    ? undefined
+    : `its segment "${bad}" is empty, starts with '.', or holds a backslash or NUL character`;
+};
+
+const errorCode = (error: unknown): string | undefined =>
+  error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+
+// Temporary files are hidden (dot-led), so list() never shows a half-written object.
+const isHidden = (name: string): boolean => name.startsWith('.');
+
+/** A folder of lake objects: atomic puts (temp file + rename), sorted recursive listing, tidy deletes. */
+export class FsBlobStore implements BlobStore {
+  private readonly root: string;
+
+  /** @param root the lake folder; it is created on the first put. */
+  public constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  public async put(key: string, body: Uint8Array | string): Promise<void> {
+    const path = this.pathOf(key, false);
+    const temp = join(dirname(path), `.${randomUUID()}.partial`);
+    // A concurrent delete may remove the freshly made, still empty folder; make it again then.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(temp, body);
+        await rename(temp, path);
+        return;
+      } catch (error) {
+        await rm(temp, { force: true }).catch(() => undefined);
+        if (errorCode(error) !== 'ENOENT' || attempt === 3) throw this.unavailable('write', key, error);
+      }
+    }
+  }
+
+  public async get(key: string): Promise<Uint8Array | undefined> {
+    const path = this.pathOf(key, false);
+    try {
+      const bytes = await readFile(path);
+      return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw this.unavailable('read', key, error);
+    }
+  }
+
+  public async list(prefix: string): Promise<string[]> {
+    this.pathOf(prefix, true);
+    // Walk only the deepest folder the prefix names in full; the rest of the prefix filters names.
+    const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const keys: string[] = [];
+    await this.walk(folder, keys);
+    return keys.filter((key) => key.startsWith(prefix)).sort();
+  }
+
+  public async delete(keys: readonly string[]): Promise<void> {
+    const paths = keys.map((key) => this.pathOf(key, false));
+    for (const [index, path] of paths.entries()) {
+      try {
+        await rm(path, { force: true });
+        await this.removeEmptyFolders(dirname(path));
+      } catch (error) {
+        throw this.unavailable('delete', keys[index] ?? path, error);
+      }
+    }
+  }
+
+  /** The file of a key, after checking that the key stays below the root. */
+  private pathOf(key: string, isPrefix: boolean): string {
+    const problem = keyProblem(key, isPrefix);
+    if (problem !== undefined) {
+      throw new InvalidInputError(
+        `Invalid lake ${isPrefix ? 'prefix' : 'key'} ${JSON.stringify(key)}: ${problem}. ` +
+          "A lake key is a relative, '/'-separated path such as 'curated/songs/snapshot_date=2026-11-20/part-00000.parquet'; build keys with core/lake/keys.ts.",
+      );
+    }
+    return join(this.root, ...key.split('/'));
+  }
+
+  private async walk(folder: string, keys: string[]): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(join(this.root, ...folder.split('/')), { withFileTypes: true });
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
+      throw this.unavailable('list', folder, error);
+    }
+    for (const entry of entries) {
+      if (isHidden(entry.name)) continue;
+      if (entry.isDirectory()) await this.walk(`${folder}${entry.name}/`, keys);
+      else if (entry.isFile()) keys.push(`${folder}${entry.name}`);
+    }
+  }
+
+  /** Removes `folder` and its parents up to (not including) the root while they are empty. */
+  private async removeEmptyFolders(folder: string): Promise<void> {
+    for (let current = folder; current !== this.root && current.startsWith(this.root); current = dirname(current)) {
+      try {
+        await rmdir(current);
+      } catch (error) {
+        if (errorCode(error) === 'ENOENT') continue;
+        if (errorCode(error) === 'ENOTEMPTY' || errorCode(error) === 'EEXIST') return;
+        throw error;
+      }
+    }
+  }
+
+  private unavailable(action: string, key: string, error: unknown): StorageUnavailableError {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new StorageUnavailableError(`Could not ${action} lake key ${JSON.stringify(key)} in ${this.root}: ${reason}`, {
+      cause: error,
+    });
+  }
+}

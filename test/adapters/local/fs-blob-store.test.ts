@@ -1,0 +1,181 @@
+import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
+import { ErrorName } from '../../../core/errors';
+import { curatedPartKey, rawItemsPageKey, rawPlaylistKey } from '../../../core/lake/keys';
+
+const text = (bytes: Uint8Array | undefined): string | undefined =>
+  bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+
+describe('FsBlobStore', () => {
+  let root: string;
+  let store: FsBlobStore;
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'fs-blob-store-'));
+    store = new FsBlobStore(join(root, 'lake'));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('stores strings and bytes and reads them back', async () => {
+    // Prepare
+    const key = rawPlaylistKey('2026-11-20', 'abc');
+    const bytes = new Uint8Array([0, 1, 2, 255]);
+
+    // Act
+    await store.put(key, '{"id":"abc"}');
+    await store.put('curated/songs/snapshot_date=2026-11-20/part-00000.parquet', bytes);
+
+    // Assess
+    expect(text(await store.get(key))).toBe('{"id":"abc"}');
+    expect(await store.get('curated/songs/snapshot_date=2026-11-20/part-00000.parquet')).toEqual(bytes);
+  });
+
+  it('answers undefined for a key that was never written', async () => {
+    expect(await store.get('raw/playlists/snapshot_date=2026-11-20/playlist_id=none/playlist.json')).toBeUndefined();
+  });
+
+  it('overwrites a key whole', async () => {
+    // Prepare
+    const key = rawItemsPageKey('2026-11-20', 'abc', 0);
+    await store.put(key, 'a much longer first body');
+
+    // Act
+    await store.put(key, 'second');
+
+    // Assess
+    expect(text(await store.get(key))).toBe('second');
+    expect(await store.list('raw/')).toEqual([key]);
+  });
+
+  it('lists every key below a prefix, recursively and sorted', async () => {
+    // Prepare
+    const keys = [
+      rawItemsPageKey('2026-11-20', 'b', 50),
+      rawItemsPageKey('2026-11-20', 'a', 0),
+      rawItemsPageKey('2026-11-21', 'a', 0),
+      rawItemsPageKey('2026-11-20', 'b', 0),
+      curatedPartKey('songs', '2026-11-20', 0),
+    ];
+    for (const key of keys) await store.put(key, key);
+
+    // Act
+    const day = await store.list('raw/playlist_items/snapshot_date=2026-11-20/');
+    const partial = await store.list('raw/playlist_items/snapshot_date=2026-11-2');
+    const everything = await store.list('');
+
+    // Assess
+    expect(day).toEqual([
+      'raw/playlist_items/snapshot_date=2026-11-20/playlist_id=a/page-000000.json',
+      'raw/playlist_items/snapshot_date=2026-11-20/playlist_id=b/page-000000.json',
+      'raw/playlist_items/snapshot_date=2026-11-20/playlist_id=b/page-000050.json',
+    ]);
+    expect(partial).toHaveLength(4);
+    expect(everything).toEqual([...keys].sort());
+  });
+
+  it('lists nothing below a prefix that does not exist', async () => {
+    expect(await store.list('raw/playlists/snapshot_date=2030-01-01/')).toEqual([]);
+  });
+
+  it('leaves no temporary file behind after puts, and hides one a crash left', async () => {
+    // Prepare
+    const key = curatedPartKey('albums', '2026-11-20', 0);
+    await Promise.all([store.put(key, 'one'), store.put(key, 'two'), store.put(key, 'three')]);
+    const folder = join(root, 'lake', 'curated', 'albums', 'snapshot_date=2026-11-20');
+    await writeFile(join(folder, '.crashed.partial'), 'half');
+
+    // Act
+    const listed = await store.list('curated/');
+
+    // Assess
+    expect(listed).toEqual([key]);
+    expect((await readdir(folder)).filter((name) => name.endsWith('.partial'))).toEqual(['.crashed.partial']);
+    expect(['one', 'two', 'three']).toContain(text(await store.get(key)));
+  });
+
+  it('does not list hidden state folders such as .state or .catalog', async () => {
+    // Prepare
+    await mkdir(join(root, 'lake', '.state'), { recursive: true });
+    await writeFile(join(root, 'lake', '.state', 'token.json'), '{}');
+    await store.put('runs/snapshot_date=2026-11-20/manifest.json', '{}');
+
+    // Act
+    const listed = await store.list('');
+
+    // Assess
+    expect(listed).toEqual(['runs/snapshot_date=2026-11-20/manifest.json']);
+  });
+
+  it('deletes keys, ignores missing ones and removes the folders left empty', async () => {
+    // Prepare
+    const kept = rawItemsPageKey('2026-11-20', 'a', 0);
+    const gone = [rawItemsPageKey('2026-11-20', 'b', 0), rawItemsPageKey('2026-11-20', 'b', 50)];
+    for (const key of [kept, ...gone]) await store.put(key, 'x');
+
+    // Act
+    await store.delete([...gone, rawItemsPageKey('2026-11-20', 'never', 0)]);
+
+    // Assess
+    expect(await store.list('')).toEqual([kept]);
+    expect(await readdir(join(root, 'lake', 'raw', 'playlist_items', 'snapshot_date=2026-11-20'))).toEqual([
+      'playlist_id=a',
+    ]);
+  });
+
+  it('removes every folder up to the root when the last key goes', async () => {
+    // Prepare
+    const key = curatedPartKey('artists', '2026-11-20', 0);
+    await store.put(key, 'x');
+
+    // Act
+    await store.delete([key]);
+
+    // Assess
+    expect(await readdir(join(root, 'lake'))).toEqual([]);
+  });
+
+  it.each([
+    ['a parent reference', '../outside.json', 'segment ".."'],
+    ['an absolute path', '/etc/passwd', 'absolute'],
+    ['an empty key', '', 'empty'],
+    ['an empty segment', 'raw//playlist.json', 'segment ""'],
+    ['a hidden segment', '.state/credentials.json', 'segment ".state"'],
+    ['a backslash', 'raw\\..\\x.json', 'backslash'],
+  ])('fails clearly on a key with %s', async (_what, key, problem) => {
+    // Act
+    const attempts = [store.put(key, 'x'), store.get(key), store.delete([key])];
+
+    // Assess
+    for (const attempt of attempts) {
+      await expect(attempt).rejects.toMatchObject({
+        name: ErrorName.InvalidInput,
+        message: expect.stringContaining(problem),
+      });
+      await expect(attempt).rejects.toThrow(`Invalid lake key ${JSON.stringify(key)}`);
+    }
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('fails clearly on a list prefix that climbs out of the lake', async () => {
+    await expect(store.list('../')).rejects.toThrow('Invalid lake prefix "../": its segment ".."');
+  });
+
+  it('fails with StorageUnavailableError when the folder cannot be written', async () => {
+    // Prepare: a file where the lake folder should be
+    await writeFile(join(root, 'lake'), 'not a folder');
+
+    // Act
+    const attempt = store.put('runs/snapshot_date=2026-11-20/manifest.json', '{}');
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: ErrorName.StorageUnavailable,
+      message: expect.stringContaining('Could not write lake key "runs/snapshot_date=2026-11-20/manifest.json"'),
+    });
+  });
+});
