@@ -1,0 +1,56 @@
+/** The Spotify app's credentials in a Secrets Manager secret: the CredentialsStore port. */
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import * as t from 'io-ts';
+import { tryDecode } from '../../core/decode';
+import { SpotifyAuthError } from '../../core/errors';
+import type { CredentialsStore, SpotifyCredentials } from '../../core/ports';
+import { JsonSecret } from './secrets-manager-secret';
+
+/** The secret's JSON: `{"clientId": "...", "clientSecret": "...", "refreshToken": "..."}`. */
+export const CredentialsSecret = t.intersection([
+  t.type({ clientId: t.string, clientSecret: t.string }),
+  t.partial({ refreshToken: t.string }),
+]);
+/** The secret's JSON. */
+export type CredentialsSecret = t.TypeOf<typeof CredentialsSecret>;
+
+const howToStore = (secretId: string): string =>
+  `store it with: aws secretsmanager put-secret-value --secret-id ${secretId} ` +
+  `--secret-string '{"clientId":"...","clientSecret":"...","refreshToken":"..."}' (see docs/deploy.md)`;
+
+/** Reads the credentials from one secret and keeps a rotated refresh token in it. */
+export class SecretsManagerCredentialsStore implements CredentialsStore {
+  private readonly secret: JsonSecret;
+
+  /** `secretId` is SPOTIFY_CREDENTIALS_SECRET_ID. */
+  public constructor(sm: SecretsManagerClient, secretId: string) {
+    this.secret = new JsonSecret(sm, secretId);
+  }
+
+  /** The stored credentials; a missing, non-JSON or incomplete secret is a SpotifyAuthError saying how to fix it. */
+  public async read(): Promise<SpotifyCredentials> {
+    const stored = await this.readSecret();
+    return { clientId: stored.clientId, clientSecret: stored.clientSecret, refreshToken: stored.refreshToken };
+  }
+
+  /** Writes the merged JSON back, so the client id and secret stay as they were. */
+  public async saveRefreshToken(refreshToken: string): Promise<void> {
+    const stored = await this.readSecret();
+    await this.secret.write({ ...stored, refreshToken });
+  }
+
+  private async readSecret(): Promise<CredentialsSecret> {
+    const id = this.secret.secretId;
+    const read = await this.secret.read();
+    if (read.kind === 'missing') throw new SpotifyAuthError(`the Spotify credentials secret ${id} has no value; ${howToStore(id)}`);
+    if (read.kind === 'notJson') throw new SpotifyAuthError(`the Spotify credentials secret ${id} is not JSON; ${howToStore(id)}`);
+    const decoded = tryDecode(CredentialsSecret, read.value);
+    // The problem lines name paths and JSON types only, never values.
+    if (!decoded.ok) {
+      throw new SpotifyAuthError(
+        `the Spotify credentials secret ${id} is incomplete (${decoded.problems.join('; ')}); ${howToStore(id)}`,
+      );
+    }
+    return decoded.value;
+  }
+}
