@@ -1,0 +1,300 @@
+/**
+ * `spotify-etl remote`: starts, redrives and inspects executions of the deployed state machine.
+ * Input is checked with the same rules as the machine's ValidateInput before anything starts,
+ * because a rejected execution would still take the date's execution name for 90 days.
+ */
+import {
+  DescribeExecutionCommand,
+  ListExecutionsCommand,
+  type ListExecutionsCommandOutput,
+  RedriveExecutionCommand,
+  SFNClient,
+  StartExecutionCommand,
+  type DescribeExecutionOutput,
+  type ExecutionStatus,
+} from '@aws-sdk/client-sfn';
+import { InvalidInputError } from '../../core/errors';
+import type { IsoDate } from '../../core/lake/keys';
+import type { Clock } from '../../core/ports';
+import { parseRunRequest } from '../../core/run-input';
+import { utcDateOf } from '../../core/dates';
+import { parseOptions, UsageError, type CliIo, type Command } from '../command';
+import {
+  consoleUrlOf,
+  executionArnOf,
+  executionName,
+  parseStateMachineArn,
+  type RemoteRun,
+  type StateMachineArn,
+} from '../remote/execution-names';
+
+/** What `remote` needs from outside: a Step Functions client for a region, and the time (for "today"). */
+export interface RemoteDependencies {
+  readonly sfn: (region: string) => SFNClient;
+  readonly clock: Clock;
+}
+
+const usage = `usage:
+  spotify-etl remote start --date D [--playlists a,b] [--suffix S]
+  spotify-etl remote backfill --from D --to D [--playlists a,b] [--suffix S]
+  spotify-etl remote redrive <execution name or ARN>
+  spotify-etl remote status [<execution name or ARN>]
+  spotify-etl remote list [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED|PENDING_REDRIVE] [--max N]
+every sub-command takes [--state-machine-arn ARN] (default: $SPOTIFY_ETL_STATE_MACHINE_ARN) and [--json]`;
+
+const common = {
+  'state-machine-arn': { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+const runOptions = { ...common, playlists: { type: 'string' }, suffix: { type: 'string' } } as const;
+
+const statuses: readonly ExecutionStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
+
+/** A problem the user can fix (an existing execution, a wrong ARN, no credentials): one line, exit 1. */
+class RemoteError extends Error {
+  public override readonly name = 'RemoteError';
+}
+
+const machineOf = (value: string | undefined, io: CliIo): StateMachineArn => {
+  const arn = value ?? io.env['SPOTIFY_ETL_STATE_MACHINE_ARN'];
+  if (arn === undefined || arn === '') {
+    throw new UsageError('no state machine: pass --state-machine-arn ARN or set SPOTIFY_ETL_STATE_MACHINE_ARN (the StateMachineArn output of the stack)');
+  }
+  return parseStateMachineArn(arn);
+};
+
+/** The run input of DESIGN §1, checked by the rules ValidateInput applies in the machine. */
+const runInput = (run: RemoteRun, playlists: string | undefined, today: IsoDate): Record<string, unknown> => {
+  const input: Record<string, unknown> = { ...run };
+  if (playlists !== undefined) input['playlists'] = playlists.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  try {
+    // The configured playlist list lives in the deployed stack; a stand-in lets the other rules be checked here.
+    parseRunRequest(input, today, ['configuredInTheStack00']);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new UsageError(error.message.replace(/^([a-z]+)(?=[:/])/, '--$1'));
+    throw error;
+  }
+  return input;
+};
+
+const summaryOf = (execution: DescribeExecutionOutput) => ({
+  name: execution.name,
+  executionArn: execution.executionArn,
+  status: execution.status,
+  startDate: execution.startDate?.toISOString(),
+  stopDate: execution.stopDate?.toISOString(),
+  input: execution.input === undefined ? undefined : (JSON.parse(execution.input) as unknown),
+  error: execution.error,
+  cause: execution.cause,
+  redriveCount: execution.redriveCount,
+  redriveStatus: execution.redriveStatus,
+});
+
+const print = (io: CliIo, json: boolean, value: unknown, lines: readonly string[]): void => {
+  io.out.write(json ? `${JSON.stringify(value)}\n` : `${lines.join('\n')}\n`);
+};
+
+const aligned = (rows: readonly (readonly [string, string | number | undefined])[]): string[] =>
+  rows.filter(([, value]) => value !== undefined && value !== '').map(([label, value]) => `${label.padEnd(10)} ${value}`);
+
+const start = async (args: string[], io: CliIo, deps: RemoteDependencies, mode: 'manual' | 'backfill'): Promise<number> => {
+  const { values } = parseOptions(args, { ...runOptions, date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } });
+  const machine = machineOf(values['state-machine-arn'], io);
+  const today = utcDateOf(deps.clock.now());
+  if (mode === 'manual' && (values.from !== undefined || values.to !== undefined)) {
+    throw new UsageError('remote start runs one --date; for a range use `remote backfill --from D --to D`');
+  }
+  if (mode === 'backfill' && values.date !== undefined) throw new UsageError('remote backfill takes --from D --to D; for one date use `remote start --date D`');
+  const run: RemoteRun =
+    mode === 'manual'
+      ? { mode, date: values.date ?? missing('--date') }
+      : { mode, from: values.from ?? missing('--from'), to: values.to ?? missing('--to') };
+  const input = runInput(run, values.playlists, today);
+  const name = executionName(run, values.suffix);
+  const executionArn = executionArnOf(machine, name);
+  const what = run.mode === 'manual' ? run.date : `${run.from}..${run.to}`;
+  const refuse = (): never => {
+    throw new RemoteError(`an execution for ${what} already exists: ${executionArn}; use \`remote redrive ${name}\` or \`--suffix\``);
+  };
+  const sfn = deps.sfn(machine.region);
+  // StartExecution answers a repeated name with the running execution instead of an error, so look first.
+  if (await exists(sfn, executionArn)) refuse();
+  let started;
+  try {
+    started = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.arn, name, input: JSON.stringify(input) }));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionAlreadyExists') refuse();
+    throw error;
+  }
+  const arn = started.executionArn ?? executionArn;
+  print(io, values.json, { name, executionArn: arn, startDate: started.startDate?.toISOString(), input }, [
+    `started ${name} for ${what}`,
+    ...aligned([
+      ['arn', arn],
+      ['input', JSON.stringify(input)],
+      ['console', consoleUrlOf(machine, arn)],
+    ]),
+    `follow it with: spotify-etl remote status ${name}`,
+  ]);
+  return 0;
+};
+
+const missing = (option: string): never => {
+  throw new UsageError(`${option} is required, e.g. ${option} 2026-11-20`);
+};
+
+const exists = async (sfn: SFNClient, executionArn: string): Promise<boolean> => {
+  try {
+    await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionDoesNotExist') return false;
+    throw error;
+  }
+};
+
+const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
+  const { values, positionals } = parseOptions(args, common, true);
+  const machine = machineOf(values['state-machine-arn'], io);
+  const [execution, ...extra] = positionals;
+  if (execution === undefined || extra.length > 0) throw new UsageError('remote redrive takes one execution name or ARN');
+  const executionArn = executionArnOf(machine, execution);
+  try {
+    const redriven = await deps.sfn(machine.region).send(new RedriveExecutionCommand({ executionArn }));
+    print(io, values.json, { executionArn, redriveDate: redriven.redriveDate?.toISOString() }, [
+      `redriven ${executionArn}: it resumes from the state that failed`,
+      `follow it with: spotify-etl remote status ${execution}`,
+    ]);
+    return 0;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionNotRedrivable') {
+      throw new RemoteError(
+        `${executionArn} cannot be redriven (${error.message}); only a FAILED, TIMED_OUT or ABORTED execution of the last 14 days can; ` +
+          'start a new one with `remote start --suffix`',
+      );
+    }
+    throw error;
+  }
+};
+
+const status = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
+  const { values, positionals } = parseOptions(args, common, true);
+  const machine = machineOf(values['state-machine-arn'], io);
+  if (positionals.length > 1) throw new UsageError('remote status takes at most one execution name or ARN');
+  const sfn = deps.sfn(machine.region);
+  let executionArn = positionals[0] === undefined ? undefined : executionArnOf(machine, positionals[0]);
+  if (executionArn === undefined) {
+    const latest = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machine.arn, maxResults: 1 }));
+    executionArn = latest.executions?.[0]?.executionArn;
+    if (executionArn === undefined) throw new RemoteError(`${machine.arn} has no executions yet; start one with \`remote start --date D\``);
+  }
+  const execution = summaryOf(await sfn.send(new DescribeExecutionCommand({ executionArn })));
+  const redriven = execution.redriveCount ? ` (redriven ${execution.redriveCount}×)` : '';
+  print(io, values.json, execution, [
+    ...aligned([
+      ['execution', execution.name],
+      ['status', `${execution.status ?? 'UNKNOWN'}${redriven}`],
+      ['started', execution.startDate],
+      ['stopped', execution.stopDate],
+      ['input', execution.input === undefined ? undefined : JSON.stringify(execution.input)],
+      ['error', execution.error],
+      ['cause', execution.cause],
+      ['arn', execution.executionArn],
+      ['console', consoleUrlOf(machine, executionArn)],
+    ]),
+  ]);
+  return execution.status === 'FAILED' || execution.status === 'TIMED_OUT' || execution.status === 'ABORTED' ? 1 : 0;
+};
+
+const list = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
+  const { values } = parseOptions(args, { ...common, status: { type: 'string' }, max: { type: 'string', default: '20' } });
+  const machine = machineOf(values['state-machine-arn'], io);
+  const statusFilter = values.status?.toUpperCase();
+  if (statusFilter !== undefined && !statuses.includes(statusFilter as ExecutionStatus)) {
+    throw new UsageError(`--status "${values.status}" is not one of ${statuses.join(', ')}`);
+  }
+  const max = Number(values.max);
+  if (!Number.isInteger(max) || max < 1 || max > 1000) throw new UsageError(`--max "${values.max}" must be a whole number from 1 to 1000`);
+  const sfn = deps.sfn(machine.region);
+  const executions = [];
+  let nextToken: string | undefined;
+  do {
+    const page: ListExecutionsCommandOutput = await sfn.send(
+      new ListExecutionsCommand({
+        stateMachineArn: machine.arn,
+        statusFilter: statusFilter as ExecutionStatus | undefined,
+        maxResults: Math.min(100, max - executions.length),
+        nextToken,
+      }),
+    );
+    executions.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined && executions.length < max);
+  const rows = executions.map((execution) => ({
+    name: execution.name,
+    status: execution.status,
+    startDate: execution.startDate?.toISOString(),
+    stopDate: execution.stopDate?.toISOString(),
+    executionArn: execution.executionArn,
+  }));
+  const width = Math.max(4, ...rows.map((row) => row.name?.length ?? 0));
+  print(io, values.json, rows, [
+    `${'name'.padEnd(width)}  ${'status'.padEnd(15)}  ${'started'.padEnd(24)}  stopped`,
+    ...rows.map((row) => `${(row.name ?? '').padEnd(width)}  ${(row.status ?? '').padEnd(15)}  ${(row.startDate ?? '').padEnd(24)}  ${row.stopDate ?? ''}`),
+  ]);
+  return 0;
+};
+
+const actions: Record<string, (args: string[], io: CliIo, deps: RemoteDependencies) => Promise<number>> = {
+  start: (args, io, deps) => start(args, io, deps, 'manual'),
+  backfill: (args, io, deps) => start(args, io, deps, 'backfill'),
+  redrive,
+  status,
+  list,
+};
+
+/**
+ * A failure from AWS the user can act on, as one line: no credentials, no such state machine,
+ * access denied. Anything else is a bug and keeps its stack trace.
+ */
+const explain = (error: unknown): string | undefined => {
+  if (error instanceof RemoteError) return error.message;
+  if (!(error instanceof Error)) return undefined;
+  switch (error.name) {
+    case 'CredentialsProviderError':
+      return `no AWS credentials (${error.message}); set AWS_PROFILE, or run \`aws sso login\`, then try again`;
+    case 'StateMachineDoesNotExist':
+      return `the state machine does not exist (${error.message}); check --state-machine-arn or SPOTIFY_ETL_STATE_MACHINE_ARN`;
+    case 'ExecutionDoesNotExist':
+      return `no such execution (${error.message}); see \`spotify-etl remote list\``;
+    default:
+      // A modelled AWS error (access denied, throttling, an invalid ARN) carries $metadata.
+      return '$metadata' in error ? `AWS refused the request: ${error.name}: ${error.message}` : undefined;
+  }
+};
+
+/** Builds the `remote` command over the given Step Functions client factory and clock. */
+export const createRemote =
+  (deps: RemoteDependencies): Command =>
+  async (args, io) => {
+    const [action, ...rest] = args;
+    const run = action === undefined ? undefined : actions[action];
+    if (run === undefined) {
+      if (action === '--help' || action === '-h') {
+        io.out.write(`${usage}\n`);
+        return 0;
+      }
+      throw new UsageError(`${action === undefined ? 'remote needs a sub-command' : `unknown remote sub-command "${action}"`}\n${usage}`);
+    }
+    try {
+      return await run(rest, io, deps);
+    } catch (error) {
+      const message = explain(error);
+      if (message === undefined) throw error;
+      io.err.write(`spotify-etl remote ${action}: ${message}\n`);
+      return 1;
+    }
+  };
+
+/** `spotify-etl remote …` against the deployed state machine, with the default AWS credential chain. */
+export const remote: Command = createRemote({ sfn: (region) => new SFNClient({ region }), clock: { now: () => new Date() } });

@@ -1,0 +1,334 @@
+import { PassThrough } from 'node:stream';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StateMachineDoesNotExist,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { UsageError, type CliIo } from '../../cli/command';
+import { createRemote } from '../../cli/commands/remote';
+import { main } from '../../cli/main';
+
+const machineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl';
+const executionArn = (name: string): string => `arn:aws:states:eu-west-1:123456789012:execution:spotify-etl:${name}`;
+const playlist = '3cEYpjA9oz9GiPac4AsH4n';
+
+const sfn = mockClient(SFNClient);
+const regions: string[] = [];
+const remote = createRemote({
+  sfn: (region) => {
+    regions.push(region);
+    return new SFNClient({ region });
+  },
+  clock: { now: () => new Date('2026-11-21T09:30:00Z') },
+});
+
+const cli = (env: Record<string, string> = { SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn }) => {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const text = { out: '', err: '' };
+  out.on('data', (chunk: Buffer) => (text.out += chunk.toString()));
+  err.on('data', (chunk: Buffer) => (text.err += chunk.toString()));
+  const io: CliIo = { out, err, env, cwd: process.cwd(), stopped: new Promise(() => undefined) };
+  return { io, text };
+};
+
+const notFound = (): ExecutionDoesNotExist => new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
+const startInputs = () => sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+
+describe('spotify-etl remote', () => {
+  beforeEach(() => {
+    sfn.reset();
+    regions.length = 0;
+  });
+
+  describe('start', () => {
+    it('starts a manual execution named after the date, with the input of DESIGN §1, in the machine\'s region', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20'), startDate: new Date('2026-11-21T09:30:01Z') });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['start', '--date', '2026-11-20'], io);
+      // Assess
+      expect(status).toBe(0);
+      expect(startInputs()).toEqual([{ stateMachineArn: machineArn, name: 'manual-2026-11-20', input: '{"mode":"manual","date":"2026-11-20"}' }]);
+      expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: executionArn('manual-2026-11-20') });
+      expect(regions).toEqual(['eu-west-1']);
+      expect(text.out).toContain(`started manual-2026-11-20 for 2026-11-20`);
+      expect(text.out).toContain(executionArn('manual-2026-11-20'));
+    });
+
+    it('passes the playlists and the suffix, and prints JSON when asked', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20-rerun2'), startDate: new Date('2026-11-21T09:30:01Z') });
+      const { io, text } = cli({});
+      // Act
+      const status = await remote(
+        ['start', '--date', '2026-11-20', '--playlists', `${playlist}, ${playlist}`, '--suffix', 'rerun2', '--state-machine-arn', machineArn, '--json'],
+        io,
+      );
+      // Assess
+      expect(status).toBe(0);
+      expect(startInputs()[0]).toMatchObject({ name: 'manual-2026-11-20-rerun2' });
+      expect(JSON.parse(startInputs()[0]?.input ?? '')).toEqual({ mode: 'manual', date: '2026-11-20', playlists: [playlist, playlist] });
+      expect(JSON.parse(text.out)).toEqual({
+        name: 'manual-2026-11-20-rerun2',
+        executionArn: executionArn('manual-2026-11-20-rerun2'),
+        startDate: '2026-11-21T09:30:01.000Z',
+        input: { mode: 'manual', date: '2026-11-20', playlists: [playlist, playlist] },
+      });
+    });
+
+    it('fails with a clear message, and starts nothing, when an execution for the date already exists', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20'), status: 'SUCCEEDED' });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['start', '--date', '2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(text.err).toBe(
+        `spotify-etl remote start: an execution for 2026-11-20 already exists: ${executionArn('manual-2026-11-20')}; ` +
+          'use `remote redrive manual-2026-11-20` or `--suffix`\n',
+      );
+      expect(startInputs()).toEqual([]);
+    });
+
+    it('fails with the same message when another start wins the race for the name', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['start', '--date', '2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(text.err).toContain('an execution for 2026-11-20 already exists');
+    });
+
+    it.each([
+      [['start'], '--date is required'],
+      [['start', '--date', '2026-02-30'], '--date: "2026-02-30" is not a calendar date'],
+      [['start', '--date', '2026-11-22'], '--date: "2026-11-22" is in the future (today is 2026-11-21 UTC)'],
+      [['start', '--date', '2026-11-20', '--playlists', 'not-an-id'], '--playlists: "not-an-id" is not a Spotify playlist id'],
+      [['start', '--date', '2026-11-20', '--suffix', 'has space'], '--suffix "has space" may hold only letters'],
+      [['start', '--from', '2026-11-01', '--to', '2026-11-02'], 'for a range use `remote backfill'],
+      [['start', '--date', '2026-11-20', '--bogus'], "Unknown option '--bogus'"],
+    ])('fails on %j as a usage error saying %j, before calling AWS', async (args, message) => {
+      // Prepare
+      const { io } = cli();
+      // Act / Assess
+      await expect(remote(args, io)).rejects.toThrow(UsageError);
+      await expect(remote(args, io)).rejects.toThrow(message);
+      expect(sfn.calls()).toHaveLength(0);
+    });
+
+    it('fails as a usage error naming the option and variable when no state machine is given', async () => {
+      // Prepare
+      const { io } = cli({});
+      // Act / Assess
+      await expect(remote(['start', '--date', '2026-11-20'], io)).rejects.toThrow(/--state-machine-arn ARN or set SPOTIFY_ETL_STATE_MACHINE_ARN/);
+    });
+
+    it('fails as a usage error when the state machine ARN is malformed', async () => {
+      // Prepare
+      const { io } = cli({ SPOTIFY_ETL_STATE_MACHINE_ARN: 'spotify-etl' });
+      // Act / Assess
+      await expect(remote(['list'], io)).rejects.toThrow('"spotify-etl" is not a state machine ARN');
+    });
+
+    it('fails with one line, not a stack trace, when the state machine does not exist', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).rejects(new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${machineArn}'`, $metadata: {} }));
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['start', '--date', '2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(text.err).toMatch(/^spotify-etl remote start: the state machine does not exist \(.*\); check --state-machine-arn/);
+      expect(text.err.split('\n')).toHaveLength(2);
+    });
+  });
+
+  describe('backfill', () => {
+    it('starts a backfill named after its range with the backfill input', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('backfill-2026-10-01--2026-10-31'), startDate: new Date() });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['backfill', '--from', '2026-10-01', '--to', '2026-10-31'], io);
+      // Assess
+      expect(status).toBe(0);
+      expect(startInputs()).toEqual([
+        { stateMachineArn: machineArn, name: 'backfill-2026-10-01--2026-10-31', input: '{"mode":"backfill","from":"2026-10-01","to":"2026-10-31"}' },
+      ]);
+      expect(text.out).toContain('for 2026-10-01..2026-10-31');
+    });
+
+    it('fails as a usage error when the range is backwards', async () => {
+      // Prepare
+      const { io } = cli();
+      // Act / Assess
+      await expect(remote(['backfill', '--from', '2026-10-31', '--to', '2026-10-01'], io)).rejects.toThrow('--from: "2026-10-31" is after to: "2026-10-01"');
+    });
+
+    it('fails with the range in the message when the backfill already exists', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['backfill', '--from', '2026-10-01', '--to', '2026-10-31'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(text.err).toContain(`an execution for 2026-10-01..2026-10-31 already exists: ${executionArn('backfill-2026-10-01--2026-10-31')}`);
+    });
+  });
+
+  describe('redrive', () => {
+    it('redrives an execution given by name', async () => {
+      // Prepare
+      sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2026-11-21T10:00:00Z') });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['redrive', 'manual-2026-11-20'], io);
+      // Assess
+      expect(status).toBe(0);
+      expect(sfn.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: executionArn('manual-2026-11-20') });
+      expect(text.out).toContain('resumes from the state that failed');
+    });
+
+    it('redrives an execution given by ARN as it is', async () => {
+      // Prepare
+      sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+      const arn = 'arn:aws:states:eu-west-1:123456789012:execution:spotify-etl:3f1c0e6e-scheduled';
+      // Act
+      await remote(['redrive', arn], cli().io);
+      // Assess
+      expect(sfn.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: arn });
+    });
+
+    it('fails saying what can be redriven when the execution succeeded', async () => {
+      // Prepare
+      sfn.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'Execution is SUCCEEDED', $metadata: {} }));
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['redrive', 'manual-2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(text.err).toContain('cannot be redriven (Execution is SUCCEEDED); only a FAILED, TIMED_OUT or ABORTED execution');
+    });
+
+    it('fails as a usage error without an execution', async () => {
+      // Act / Assess
+      await expect(remote(['redrive'], cli().io)).rejects.toThrow('remote redrive takes one execution name or ARN');
+    });
+  });
+
+  describe('status', () => {
+    it('shows an execution\'s status, input, error and cause, and exits 1 when it failed', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({
+        executionArn: executionArn('manual-2026-11-20'),
+        name: 'manual-2026-11-20',
+        status: 'FAILED',
+        startDate: new Date('2026-11-21T09:30:01Z'),
+        stopDate: new Date('2026-11-21T09:31:00Z'),
+        input: '{"mode":"manual","date":"2026-11-20"}',
+        error: 'SpotifyThrottledError',
+        cause: 'Spotify asked to wait 3600 s',
+        redriveCount: 1,
+      });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['status', 'manual-2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(text.out).toContain('status     FAILED (redriven 1×)');
+      expect(text.out).toContain('input      {"mode":"manual","date":"2026-11-20"}');
+      expect(text.out).toContain('error      SpotifyThrottledError');
+      expect(text.out).toContain('cause      Spotify asked to wait 3600 s');
+      expect(text.out).toContain('https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
+    });
+
+    it('shows the latest execution when none is named, as JSON when asked', async () => {
+      // Prepare
+      sfn.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: executionArn('abc'), stateMachineArn: machineArn, name: 'abc', status: 'SUCCEEDED', startDate: new Date() }] });
+      sfn.on(DescribeExecutionCommand, { executionArn: executionArn('abc') }).resolves({ executionArn: executionArn('abc'), name: 'abc', status: 'SUCCEEDED', input: '{"mode":"scheduled","scheduledTime":"2026-11-21T06:00:00Z"}' });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['status', '--json'], io);
+      // Assess
+      expect(status).toBe(0);
+      expect(sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toEqual({ stateMachineArn: machineArn, maxResults: 1 });
+      expect(JSON.parse(text.out)).toMatchObject({ name: 'abc', status: 'SUCCEEDED', input: { mode: 'scheduled' } });
+    });
+
+    it('fails with one line when the execution does not exist', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['status', 'manual-1999-01-01'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(text.err).toContain('no such execution');
+    });
+  });
+
+  describe('list', () => {
+    it('lists executions across pages up to --max, filtered by status', async () => {
+      // Prepare
+      const item = (name: string) => ({ executionArn: executionArn(name), stateMachineArn: machineArn, name, status: 'FAILED' as const, startDate: new Date('2026-11-21T06:00:00Z') });
+      sfn
+        .on(ListExecutionsCommand, { nextToken: undefined })
+        .resolves({ executions: [item('a'), item('b')], nextToken: 't2' })
+        .on(ListExecutionsCommand, { nextToken: 't2' })
+        .resolves({ executions: [item('c')], nextToken: 't3' });
+      const { io, text } = cli();
+      // Act
+      const status = await remote(['list', '--status', 'failed', '--max', '3'], io);
+      // Assess
+      expect(status).toBe(0);
+      expect(sfn.commandCalls(ListExecutionsCommand).map((call) => call.args[0].input)).toEqual([
+        { stateMachineArn: machineArn, statusFilter: 'FAILED', maxResults: 3, nextToken: undefined },
+        { stateMachineArn: machineArn, statusFilter: 'FAILED', maxResults: 1, nextToken: 't2' },
+      ]);
+      expect(text.out.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['a', 'b', 'c']);
+    });
+
+    it.each([
+      [['list', '--status', 'DONE'], '--status "DONE" is not one of RUNNING'],
+      [['list', '--max', '0'], '--max "0" must be a whole number'],
+    ])('fails on %j as a usage error', async (args, message) => {
+      // Act / Assess
+      await expect(remote(args, cli().io)).rejects.toThrow(message);
+    });
+  });
+
+  it('fails as a usage error listing the sub-commands when the sub-command is unknown', async () => {
+    // Act / Assess
+    await expect(remote(['launch'], cli().io)).rejects.toThrow(/unknown remote sub-command "launch"[\s\S]*remote backfill --from D --to D/);
+  });
+
+  it('fails through the command line with exit status 2 and no stack trace on a usage error', async () => {
+    // Prepare
+    const { io, text } = cli();
+    // Act
+    const status = await main(['remote', 'start', '--date', 'yesterday'], io);
+    // Assess
+    expect(status).toBe(2);
+    expect(text.err).toMatch(/^spotify-etl: --date: "yesterday" is not a calendar date/);
+    expect(text.err).not.toContain('    at ');
+  });
+});
