@@ -1,0 +1,350 @@
+/**
+ * The normaliser: raw Spotify playlist snapshots of one date → the seven curated tables
+ * (DESIGN §4, shared/spotify/README.md §4). Pure and total: bad Spotify data becomes a
+ * {@link Reject} with its JSON path, never an exception and never a silently missing row.
+ */
+import * as t from 'io-ts';
+import { describeErrors } from './decode';
+import {
+  itemOf,
+  PlaylistEntry,
+  PlaylistItemsPage,
+  PlaylistMetadata,
+  totalOf,
+  type SimplifiedAlbum,
+  type SimplifiedArtist,
+  type Track,
+} from './spotify/codecs';
+import { isPlaylistEntryFast } from './spotify/entry-guard';
+import type { Row, TableRows } from './tables';
+
+/** One playlist of one date as Spotify returned it, before any decoding. */
+export interface RawPlaylistSnapshot {
+  readonly playlistId: string;
+  /** The playlist object as Spotify returned it (parsed JSON). */
+  readonly playlist: unknown;
+  /** Its item pages of that date (parsed JSON), any order; when empty, the page embedded in `playlist` is read. */
+  readonly pages: readonly unknown[];
+}
+
+/** Something Spotify returned that did not become rows: which playlist, which entry (null for a whole page or object), and why. */
+export const Reject = t.readonly(
+  t.type({ playlistId: t.string, position: t.union([t.number, t.null]), reason: t.string }),
+);
+export type Reject = t.TypeOf<typeof Reject>;
+
+/** The rows of one date and everything that could not be normalised. */
+export interface Normalised {
+  readonly tables: TableRows;
+  readonly rejects: Reject[];
+}
+
+/** Normalises snapshots one at a time, so memory holds the output rows and never all the raw JSON at once. */
+export interface Normaliser {
+  /** Adds one playlist's rows; a playlist already added is rejected whole, since its positions would repeat. */
+  add(snapshot: RawPlaylistSnapshot): void;
+  /** The rows and rejects of every snapshot added so far. */
+  result(): Normalised;
+}
+
+/** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; anything else has no trustworthy year. */
+const releaseDatePattern = /^(\d{4})(?:-\d{2}(?:-\d{2})?)?$/;
+
+/** A timestamp with an explicit zone: without one, `Date` would read it as local time. */
+const timestampPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+const isInt32 = (n: number): boolean => Number.isInteger(n) && n >= -0x8000_0000 && n <= 0x7fff_ffff;
+
+/**
+ * The year of a release date as given, or null for `"0000"` (taken-down tracks), absent or malformed dates.
+ * @example releaseYearOf('2010') // 2010
+ * @example releaseYearOf('0000') // null
+ */
+export const releaseYearOf = (releaseDate: string | null | undefined): number | null => {
+  const year = releaseDatePattern.exec(releaseDate ?? '')?.[1];
+  return year === undefined || year === '0000' ? null : Number(year);
+};
+
+/** The io-ts problems of `value` against `codec`, their JSON paths re-rooted at `root` (`$.items[3]`). */
+const problemsOf = (codec: t.Decoder<unknown, unknown>, value: unknown, root: string): string => {
+  const result = codec.decode(value);
+  const problems = result._tag === 'Left' ? describeErrors(result.left) : [`${root}: does not decode`];
+  return problems.map((problem) => `${root}${problem.slice(1)}`).join('; ');
+};
+
+/** A problem line when `value` is bound for an int32 column but is not an integer; else undefined. */
+const intProblemOf = (path: string, value: number | null | undefined): string | undefined =>
+  typeof value === 'number' && !isInt32(value) ? `${path}: expected an integer, got ${value}` : undefined;
+
+/** The numbers of a track that land in int32 columns; read through a constant list so checking allocates nothing. */
+const trackInts: readonly (readonly [string, (track: Track) => number | null | undefined])[] = [
+  ['duration_ms', (track) => track.duration_ms],
+  ['disc_number', (track) => track.disc_number],
+  ['track_number', (track) => track.track_number],
+  ['popularity', (track) => track.popularity],
+  ['album.total_tracks', (track) => track.album?.total_tracks],
+];
+
+/** The first number of a decoded track that is not an integer, as a problem line under `root()`; else undefined. */
+const trackProblemOf = (track: Track, root: () => string): string | undefined => {
+  for (const [field, read] of trackInts) {
+    const value = read(track);
+    if (typeof value === 'number' && !isInt32(value)) return intProblemOf(`${root()}.${field}`, value);
+  }
+  return undefined;
+};
+
+/** `added_at` as a Date, null when Spotify gives none, undefined when it is no timestamp with a zone. */
+const addedAtOf = (value: string | null | undefined): Date | null | undefined => {
+  if (value === null || value === undefined) return null;
+  const millis = timestampPattern.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(millis) ? undefined : new Date(millis);
+};
+
+/** A page of entries, with where it lies in the raw JSON for reject reasons. */
+interface SourcePage {
+  readonly offset: number;
+  readonly total: number;
+  readonly items: readonly unknown[];
+  /** Which response: `page at offset 50` or `playlist object`. */
+  readonly label: string;
+  /** The JSON path of its entries array in that response: `$.items` or `$.tracks.items`. */
+  readonly root: string;
+}
+
+/**
+ * Creates an incremental normaliser. Dimension rows (songs, albums, artists and their credits)
+ * appear once per id across every playlist added: the first occurrence wins, in input order and
+ * then by position, so the same input always yields the same rows.
+ * @example
+ * const normaliser = createNormaliser();
+ * normaliser.add({ playlistId: 'p1', playlist, pages: [page0, page50] });
+ * normaliser.result().tables.playlist_items.length // entries in page0 + page50
+ */
+export const createNormaliser = (): Normaliser => {
+  const tables: TableRows = {
+    playlists: [],
+    playlist_items: [],
+    songs: [],
+    albums: [],
+    artists: [],
+    song_artists: [],
+    album_artists: [],
+  };
+  const rejects: Reject[] = [];
+  const seen = { playlists: new Set<string>(), songs: new Set<string>(), albums: new Set<string>(), artists: new Set<string>() };
+
+  const addArtist = (artist: SimplifiedArtist): void => {
+    if (typeof artist.id !== 'string' || seen.artists.has(artist.id)) return;
+    seen.artists.add(artist.id);
+    tables.artists.push({ artist_id: artist.id, name: artist.name });
+  };
+
+  /** Calls `add` once per credited artist with an id, in credit order, skipping a repeated credit. */
+  const forEachCredit = (artists: readonly SimplifiedArtist[], add: (artistId: string, position: number) => void) => {
+    artists.forEach((artist, position) => {
+      const id = artist.id;
+      if (typeof id !== 'string' || artists.findIndex((other) => other.id === id) !== position) return;
+      addArtist(artist);
+      add(id, position);
+    });
+  };
+
+  const addAlbum = (album: SimplifiedAlbum, albumId: string): void => {
+    if (seen.albums.has(albumId)) return;
+    seen.albums.add(albumId);
+    tables.albums.push({
+      album_id: albumId,
+      name: album.name,
+      album_type: album.album_type ?? null,
+      release_date: album.release_date ?? null,
+      release_date_precision: album.release_date_precision ?? null,
+      release_year: releaseYearOf(album.release_date),
+      total_tracks: album.total_tracks ?? null,
+    });
+    forEachCredit(album.artists ?? [], (artist_id, artist_position) =>
+      tables.album_artists.push({ album_id: albumId, artist_id, artist_position }),
+    );
+  };
+
+  const addSong = (track: Track, songId: string): void => {
+    if (seen.songs.has(songId)) return;
+    seen.songs.add(songId);
+    const artists = track.artists ?? [];
+    const albumId = track.album?.id ?? null;
+    tables.songs.push({
+      song_id: songId,
+      name: track.name,
+      duration_ms: track.duration_ms,
+      // Spotify documents `explicit: false` as "no, or unknown"; old payloads that omit it mean the same.
+      explicit: track.explicit ?? false,
+      // Spotify itself uses 0 for "no place on an album" (local files); positions it knows are 1-based,
+      // so 0 never collides with a real one and needs no invented disc 1.
+      disc_number: track.disc_number ?? 0,
+      track_number: track.track_number ?? 0,
+      isrc: track.external_ids?.isrc ?? null,
+      popularity: track.popularity ?? null,
+      album_id: albumId,
+      primary_artist_id: artists[0]?.id ?? null,
+      uri: track.uri,
+    });
+    if (track.album !== undefined && albumId !== null) addAlbum(track.album, albumId);
+    forEachCredit(artists, (artist_id, artist_position) =>
+      tables.song_artists.push({ song_id: songId, artist_id, artist_position }),
+    );
+  };
+
+  /** One playlist_items row for a decodable entry, plus the dimension rows its track brings; else a reject. */
+  const addEntry = (playlistId: string, position: number, raw: unknown, page: SourcePage, index: number): void => {
+    const root = () => `${page.root}[${index}]`;
+    const reject = (problem: string) => rejects.push({ playlistId, position, reason: `${page.label}: ${problem}` });
+    // Decoding allocates; the guards do not, and decode runs only to explain an entry that fails.
+    if (!(isPlaylistEntryFast(raw) || PlaylistEntry.is(raw))) {
+      reject(problemsOf(PlaylistEntry, raw, root()));
+      return;
+    }
+    const item = itemOf(raw);
+    const addedAt = addedAtOf(raw.added_at);
+    if (addedAt === undefined) {
+      reject(`${root()}.added_at: expected an ISO-8601 timestamp with a zone, got "${raw.added_at}"`);
+      return;
+    }
+    const problem = item?.type === 'track' ? trackProblemOf(item, () => `${root()}.${raw.item ? 'item' : 'track'}`) : undefined;
+    if (problem !== undefined) {
+      reject(problem);
+      return;
+    }
+    const row: Row<'playlist_items'> = {
+      playlist_id: playlistId,
+      position,
+      item_type: 'unavailable',
+      song_id: null,
+      episode_id: null,
+      local_uri: null,
+      added_at: addedAt,
+      added_by: raw.added_by?.id ?? null,
+    };
+    if (raw.is_local === true || (item?.type === 'track' && item.is_local === true)) {
+      row.item_type = 'local';
+      row.local_uri = item?.uri ?? null;
+    } else if (item?.type === 'episode') {
+      row.item_type = 'episode';
+      row.episode_id = item.id;
+    } else if (item?.type === 'track' && item.id) {
+      row.item_type = 'track';
+      row.song_id = item.id;
+      addSong(item, item.id);
+    }
+    tables.playlist_items.push(row);
+  };
+
+  /** The decodable pages in offset order; a page that does not decode or repeats positions is a reject. */
+  const sourcePagesOf = (snapshot: RawPlaylistSnapshot, metadata: PlaylistMetadata | undefined): SourcePage[] => {
+    const reject = (reason: string) => rejects.push({ playlistId: snapshot.playlistId, position: null, reason });
+    const pages: SourcePage[] = [];
+    for (const [index, raw] of snapshot.pages.entries()) {
+      const offset: unknown = typeof raw === 'object' && raw !== null ? (raw as { offset?: unknown }).offset : undefined;
+      const label = typeof offset === 'number' ? `page at offset ${offset}` : `page ${index + 1} of ${snapshot.pages.length}`;
+      const unreadable = (problem: string) => reject(`${label} does not decode, so none of its entries were read: ${problem}`);
+      if (!PlaylistItemsPage.is(raw)) {
+        unreadable(problemsOf(PlaylistItemsPage, raw, '$'));
+        continue;
+      }
+      const problem = intProblemOf('$.offset', raw.offset) ?? intProblemOf('$.total', raw.total);
+      if (problem !== undefined) {
+        unreadable(problem);
+        continue;
+      }
+      pages.push({ offset: raw.offset, total: raw.total, items: raw.items, label, root: '$.items' });
+    }
+    if (snapshot.pages.length === 0 && metadata !== undefined) {
+      const key = metadata.items?.items ? 'items' : 'tracks';
+      const embedded = metadata[key];
+      if (embedded?.items) {
+        pages.push({ offset: embedded.offset ?? 0, total: embedded.total, items: embedded.items, label: 'playlist object', root: `$.${key}.items` });
+      }
+    }
+    pages.sort((a, b) => a.offset - b.offset);
+    let end = 0;
+    return pages.filter((page, index) => {
+      const first = pages[0];
+      if (first !== undefined && page.total !== first.total) {
+        reject(
+          `page at offset ${page.offset} says total ${page.total} but the page at offset ${first.offset} says ${first.total}: ` +
+            'the playlist changed while it was read; its entries were still read',
+        );
+      }
+      if (index > 0 && page.offset < end) {
+        reject(`page at offset ${page.offset} repeats positions ${page.offset}–${end - 1} already read; its entries were not read`);
+        return false;
+      }
+      end = page.offset + page.items.length;
+      return true;
+    });
+  };
+
+  const add = (snapshot: RawPlaylistSnapshot): void => {
+    const { playlistId } = snapshot;
+    const reject = (reason: string) => rejects.push({ playlistId, position: null, reason });
+    if (seen.playlists.has(playlistId)) {
+      reject('playlist was given twice for one date; the second snapshot was not read');
+      return;
+    }
+    seen.playlists.add(playlistId);
+
+    let metadata: PlaylistMetadata | undefined;
+    if (!PlaylistMetadata.is(snapshot.playlist)) {
+      // Its pages still give rows (they are independent responses), but an embedded page is not trusted.
+      reject(`playlist object does not decode, so there is no playlists row: ${problemsOf(PlaylistMetadata, snapshot.playlist, '$')}`);
+    } else if (snapshot.playlist.id !== playlistId) {
+      reject(`playlist object is for playlist "${snapshot.playlist.id}", not "${playlistId}", so there is no playlists row`);
+    } else {
+      metadata = snapshot.playlist;
+    }
+
+    const pages = sourcePagesOf(snapshot, metadata);
+    let entries = 0;
+    for (const page of pages) {
+      page.items.forEach((entry, index) => addEntry(playlistId, page.offset + index, entry, page, index));
+      entries += page.items.length;
+    }
+    if (metadata === undefined) return;
+    tables.playlists.push({
+      playlist_id: playlistId,
+      snapshot_id: metadata.snapshot_id,
+      name: metadata.name,
+      description: metadata.description ?? null,
+      owner_id: metadata.owner.id,
+      owner_name: metadata.owner.display_name ?? null,
+      public: metadata.public ?? null,
+      // Spotify omits `collaborative` only on objects where it cannot be true (simplified, old payloads).
+      collaborative: metadata.collaborative ?? false,
+      total_items: pages[0]?.total ?? totalOf(metadata) ?? entries,
+    });
+  };
+
+  const result = (): Normalised => ({
+    tables: {
+      playlists: [...tables.playlists],
+      playlist_items: [...tables.playlist_items],
+      songs: [...tables.songs],
+      albums: [...tables.albums],
+      artists: [...tables.artists],
+      song_artists: [...tables.song_artists],
+      album_artists: [...tables.album_artists],
+    },
+    rejects: [...rejects],
+  });
+
+  return { add, result };
+};
+
+/**
+ * Normalises the snapshots of one date in one go.
+ * @example normalise([{ playlistId: 'p1', playlist, pages: [] }]).tables.playlists[0]?.total_items // 50
+ */
+export const normalise = (snapshots: readonly RawPlaylistSnapshot[]): Normalised => {
+  const normaliser = createNormaliser();
+  for (const snapshot of snapshots) normaliser.add(snapshot);
+  return normaliser.result();
+};
