@@ -1,0 +1,200 @@
+/**
+ * One Spotify HTTP exchange with the retries both Spotify clients share: transport failures,
+ * 5xx and truncated JSON are retried a few times with full-jitter backoff, and a 429 is either
+ * waited out in-process (short), or thrown for the state machine to wait (medium), or thrown as
+ * throttled (long, or the quota is spent). Everything else is returned for the caller to map.
+ *
+ * got's own retry is off (`retry.limit: 0`) on purpose: got never retries POST (the token call),
+ * and keeping every retry in this one loop makes delays configurable and the errors ours.
+ * got's errors carry the request options, Authorization header included, so none of them is
+ * ever passed on as a `cause`: only a sanitised description of the failure is.
+ */
+import got from 'got';
+import { SpotifyRateLimitedError, SpotifyThrottledError, SpotifyUnavailableError } from '../../core/errors';
+import { tryDecode } from '../../core/decode';
+import { WebApiError } from '../../core/spotify/codecs';
+
+/** How often and how fast a failed request is tried again in-process. */
+export interface RetryPolicy {
+  /** Tries per request, the first included. @default 4 */
+  readonly attempts: number;
+  /** Upper bound of the first backoff; doubles per try (full jitter). @default 300 */
+  readonly baseDelayMs: number;
+  /** Upper bound of any backoff. @default 3000 */
+  readonly maxDelayMs: number;
+  /** got's `timeout.request`: a try that takes longer is abandoned and retried. @default 10000 */
+  readonly requestTimeoutMs: number;
+}
+
+/** Defaults sized to stay well below a step's Lambda timeout. */
+export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 300, maxDelayMs: 3_000, requestTimeoutMs: 10_000 };
+
+/** Where a client may report retries and waits; shaped so Powertools Logger and `console` both fit. */
+export interface RetryLogger {
+  warn(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** The knobs of {@link requestJson}, filled from each client's options. */
+export interface HttpSettings {
+  readonly retry: RetryPolicy;
+  /** A 429 asking to wait at most this long is waited out in-process. */
+  readonly maxInProcessWaitSeconds: number;
+  /** A 429 asking to wait longer than this (or a quota 429) is {@link SpotifyThrottledError}. */
+  readonly maxStateMachineWaitSeconds: number;
+  /** How many short 429 waits one request may sit out before leaving it to the state machine. */
+  readonly maxRateLimitWaits: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly logger?: RetryLogger | undefined;
+}
+
+/** Options both Spotify clients accept for their retry behaviour. */
+export interface HttpOptions {
+  /** @default {@link defaultRetryPolicy} */
+  readonly retry?: Partial<RetryPolicy>;
+  /** @default 5 */
+  readonly maxInProcessWaitSeconds?: number;
+  /** @default 900 */
+  readonly maxStateMachineWaitSeconds?: number;
+  /** @default 3 */
+  readonly maxRateLimitWaits?: number;
+  /** Waits between tries; tests pass one that records instead of sleeping. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly logger?: RetryLogger;
+}
+
+/** The settings of `options` with every default filled in. */
+export const httpSettings = (options: HttpOptions): HttpSettings => ({
+  retry: { ...defaultRetryPolicy, ...options.retry },
+  maxInProcessWaitSeconds: options.maxInProcessWaitSeconds ?? 5,
+  maxStateMachineWaitSeconds: options.maxStateMachineWaitSeconds ?? 900,
+  maxRateLimitWaits: options.maxRateLimitWaits ?? 3,
+  sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  logger: options.logger,
+});
+
+/** One request to send. Secrets travel only in `headers` and `form`, which no error ever shows. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly searchParams?: Readonly<Record<string, string>>;
+  readonly form?: Readonly<Record<string, string>>;
+}
+
+/** A final answer: any status but 5xx and 429, with the body parsed when it is JSON. */
+export interface JsonResponse {
+  readonly status: number;
+  readonly body: string;
+  /** The parsed body; undefined when a non-2xx body is not JSON. */
+  readonly json: unknown;
+}
+
+type Sent = { readonly response: { status: number; headers: Record<string, string | string[] | undefined>; body: string } } | { readonly failure: string };
+
+const sendOnce = async (request: HttpRequest, timeoutMs: number): Promise<Sent> => {
+  try {
+    const response = await got(request.url, {
+      method: request.method,
+      headers: request.headers,
+      searchParams: request.searchParams ? { ...request.searchParams } : undefined,
+      form: request.form ? { ...request.form } : undefined,
+      timeout: { request: timeoutMs },
+      retry: { limit: 0 },
+      throwHttpErrors: false,
+      followRedirect: false,
+      responseType: 'text',
+    });
+    return { response: { status: response.statusCode, headers: response.headers, body: response.body } };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ETIMEDOUT') return { failure: `no answer within ${timeoutMs} ms` };
+    return { failure: typeof code === 'string' ? `connection failed (${code})` : 'connection failed' };
+  }
+};
+
+/** `Retry-After` in whole seconds (Spotify sends seconds); 1 when absent or unreadable. */
+const retryAfterSeconds = (header: string | string[] | undefined): number => {
+  const value = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(value) && value >= 0 ? Math.ceil(value) : 1;
+};
+
+/** Seconds as a person reads them: `90 s`, `2 h 30 min`. */
+export const humanSeconds = (seconds: number): string => {
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+};
+
+const parseJson = (body: string): { ok: true; value: unknown } | { ok: false } => {
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch {
+    return { ok: false };
+  }
+};
+
+/** The Web API error's message and reason, when the body is a Web API error. */
+export const webApiErrorOf = (json: unknown): { message?: string | undefined; reason?: string | undefined } => {
+  const decoded = tryDecode(WebApiError, json);
+  return decoded.ok ? { message: decoded.value.error.message, reason: decoded.value.error.reason } : {};
+};
+
+/**
+ * Sends `request` until it has a final answer. `context` says what was being done, for messages:
+ * "reading the items of playlist X at offset 50".
+ */
+export const requestJson = async (request: HttpRequest, settings: HttpSettings, context: string): Promise<JsonResponse> => {
+  let failures = 0;
+  let rateLimitWaits = 0;
+  for (;;) {
+    const sent = await sendOnce(request, settings.retry.requestTimeoutMs);
+    let failure: string | undefined;
+    if ('failure' in sent) {
+      failure = sent.failure;
+    } else {
+      const { status, headers, body } = sent.response;
+      const parsed = parseJson(body);
+      if (status === 429) {
+        const seconds = retryAfterSeconds(headers['retry-after']);
+        const quota = parsed.ok && webApiErrorOf(parsed.value).reason === 'QUOTA_EXCEEDED';
+        if (quota) {
+          throw new SpotifyThrottledError(
+            `Spotify's request quota for this developer account is spent (429 QUOTA_EXCEEDED) while ${context}; it asks to wait ${humanSeconds(seconds)}. Run again after that, or apply for Extended Quota Mode.`,
+            seconds,
+            true,
+          );
+        }
+        if (seconds > settings.maxStateMachineWaitSeconds) {
+          throw new SpotifyThrottledError(
+            `Spotify rate-limited ${context} and asks to wait ${humanSeconds(seconds)} (Retry-After ${seconds}), longer than a run waits (${humanSeconds(settings.maxStateMachineWaitSeconds)}): the run stops as throttled. Run it again after that time.`,
+            seconds,
+            false,
+          );
+        }
+        if (seconds > settings.maxInProcessWaitSeconds || rateLimitWaits >= settings.maxRateLimitWaits) {
+          throw new SpotifyRateLimitedError(
+            `Spotify rate-limited ${context} (429, Retry-After ${seconds} s): the workflow waits that long and resumes from where it stopped.`,
+            seconds,
+          );
+        }
+        rateLimitWaits += 1;
+        settings.logger?.warn('Spotify rate limit: waiting before the next try', { context, retryAfterSeconds: seconds });
+        await settings.sleep(seconds * 1000);
+        continue;
+      }
+      if (status >= 500) failure = `HTTP ${status}`;
+      else if (status >= 200 && status < 300 && !parsed.ok) failure = `incomplete JSON body (${Buffer.byteLength(body)} bytes)`;
+      else return { status, body, json: parsed.ok ? parsed.value : undefined };
+    }
+    failures += 1;
+    if (failures >= settings.retry.attempts) {
+      throw new SpotifyUnavailableError(
+        `Spotify did not answer properly while ${context}: ${failures} tries failed, the last with ${failure}. This is usually temporary and the workflow retries the step; if it persists, check the Spotify base URLs and https://developer.spotify.com/status.`,
+      );
+    }
+    const ceiling = Math.min(settings.retry.maxDelayMs, settings.retry.baseDelayMs * 2 ** (failures - 1));
+    const delayMs = Math.round(Math.random() * ceiling);
+    settings.logger?.warn('Spotify request failed: retrying', { context, attempt: failures, failure, delayMs });
+    await settings.sleep(delayMs);
+  }
+};

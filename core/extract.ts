@@ -1,0 +1,138 @@
+/**
+ * Paging a playlist's items over the SpotifyApi port, without knowing how Spotify is reached.
+ * A page whose `total` differs from what the read started with means the playlist changed
+ * under us: its pages belong to two versions and must not be mixed, so the read starts over.
+ */
+import { PlaylistChangedError, SpotifyRateLimitedError, UpstreamSchemaChangedError } from './errors';
+import type { Fetched, SpotifyApi } from './ports';
+import { totalOf, type PlaylistItemsPage, type PlaylistMetadata } from './spotify/codecs';
+
+/** Where the next page starts, and the entry count the read began with. */
+export interface ItemsCursor {
+  readonly offset: number;
+  readonly total: number;
+}
+
+/** Options of {@link readItemsPages}. */
+export interface ReadItemsOptions {
+  /** Entries per request, 1–50. */
+  readonly pageSize: number;
+  /** Pages read before returning the next cursor (the step's time budget). */
+  readonly maxPages: number;
+  /** Receives each page as fetched, before the next one is requested (e.g. to land it raw). */
+  readonly onPage: (offset: number, page: Fetched<PlaylistItemsPage>) => Promise<void>;
+}
+
+/** What a call of {@link readItemsPages} achieved. */
+export interface ItemsProgress {
+  /** Where to continue; null when every entry has been read. */
+  readonly next: ItemsCursor | null;
+  /** Set when Spotify rate-limited the read: wait this long, then continue at `next`. */
+  readonly waitSeconds?: number;
+}
+
+/**
+ * The cursor of a read from the start, from the playlist's metadata.
+ * @example firstCursor({ ..., items: { total: 120 } }) // { offset: 0, total: 120 }
+ */
+export const firstCursor = (playlist: PlaylistMetadata): ItemsCursor => {
+  const total = totalOf(playlist);
+  if (total === undefined) {
+    throw new UpstreamSchemaChangedError(
+      `Spotify's metadata of playlist ${playlist.id} carries no entry count (items.total or tracks.total): the Web API changed; update core/spotify/codecs.ts.`,
+    );
+  }
+  return { offset: 0, total };
+};
+
+/**
+ * Reads pages from `cursor` until the playlist is done, `maxPages` pages were read, or Spotify
+ * rate-limits the read. The first page is always requested, so an empty playlist is confirmed
+ * by Spotify rather than assumed. Throws PlaylistChangedError when a page's `total` differs.
+ */
+export const readItemsPages = async (
+  spotify: SpotifyApi,
+  playlistId: string,
+  cursor: ItemsCursor,
+  options: ReadItemsOptions,
+): Promise<ItemsProgress> => {
+  let offset = cursor.offset;
+  for (let pages = 0; pages < options.maxPages; pages += 1) {
+    let page: Fetched<PlaylistItemsPage>;
+    try {
+      page = await spotify.getItemsPage(playlistId, offset, options.pageSize);
+    } catch (error) {
+      if (error instanceof SpotifyRateLimitedError) return { next: { offset, total: cursor.total }, waitSeconds: error.retryAfterSeconds };
+      throw error;
+    }
+    const { total, items } = page.value;
+    if (total !== cursor.total) {
+      throw new PlaylistChangedError(
+        `Playlist ${playlistId} changed while it was being read: it had ${cursor.total} entries, the page at offset ${offset} says ${total}. Read it again from the start.`,
+      );
+    }
+    if (page.value.offset !== offset) {
+      throw new UpstreamSchemaChangedError(
+        `Spotify answered the items of playlist ${playlistId} at offset ${offset} with a page at offset ${page.value.offset}: the paging contract changed; update core/extract.ts.`,
+      );
+    }
+    if (items.length === 0 && offset < total) {
+      throw new PlaylistChangedError(
+        `Playlist ${playlistId} returned no entries at offset ${offset} although it reports ${total}: it changed while it was being read. Read it again from the start.`,
+      );
+    }
+    await options.onPage(offset, page);
+    offset += items.length;
+    if (offset >= total) return { next: null };
+  }
+  return { next: { offset, total: cursor.total } };
+};
+
+/** A playlist read whole: its metadata and every page of one version, in offset order. */
+export interface WholePlaylist {
+  readonly playlist: Fetched<PlaylistMetadata>;
+  readonly pages: readonly Fetched<PlaylistItemsPage>[];
+}
+
+/**
+ * Reads a playlist and all its pages, and starts over (up to `attempts` reads) when it changed
+ * meanwhile: a different `total` on a page, or a different `snapshot_id` once the pages are read.
+ * Rate limits are not waited out here: SpotifyRateLimitedError reaches the caller.
+ */
+export const readPlaylistWhole = async (
+  spotify: SpotifyApi,
+  playlistId: string,
+  options: { readonly pageSize?: number; readonly attempts?: number } = {},
+): Promise<WholePlaylist> => {
+  const attempts = options.attempts ?? 3;
+  let lastChange = '';
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const playlist = await spotify.getPlaylist(playlistId);
+    const pages: Fetched<PlaylistItemsPage>[] = [];
+    try {
+      const progress = await readItemsPages(spotify, playlistId, firstCursor(playlist.value), {
+        pageSize: options.pageSize ?? 50,
+        maxPages: Number.POSITIVE_INFINITY,
+        onPage: async (_offset, page) => {
+          pages.push(page);
+        },
+      });
+      if (progress.waitSeconds !== undefined) {
+        throw new SpotifyRateLimitedError(
+          `Spotify rate-limited the read of playlist ${playlistId}: retry after ${progress.waitSeconds} s.`,
+          progress.waitSeconds,
+        );
+      }
+    } catch (error) {
+      if (!(error instanceof PlaylistChangedError)) throw error;
+      lastChange = error.message;
+      continue;
+    }
+    const after = await spotify.getPlaylist(playlistId);
+    if (after.value.snapshot_id === playlist.value.snapshot_id) return { playlist, pages };
+    lastChange = `its snapshot_id went from ${playlist.value.snapshot_id} to ${after.value.snapshot_id}`;
+  }
+  throw new PlaylistChangedError(
+    `Playlist ${playlistId} kept changing while it was being read (${attempts} tries; last: ${lastChange}). Run again when it is not being edited.`,
+  );
+};
