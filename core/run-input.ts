@@ -1,0 +1,145 @@
+/**
+ * What a run is asked to do (DESIGN §1) and the rules its input must follow. The input comes
+ * from a person (console, command line) or the scheduler, so every rule is checked here with a
+ * message naming the field, the value received and the rule, instead of a decoder's type text.
+ */
+import * as t from 'io-ts';
+import { daysBetween, isIsoDate, utcDateOf, dateRange, IsoDateString } from './dates';
+import { InvalidInputError } from './errors';
+import type { IsoDate } from './lake/keys';
+
+/** How a run was started: by the daily schedule, by hand for one date, or over a range of dates. */
+export const RunMode = t.keyof({ scheduled: null, manual: null, backfill: null });
+export type RunMode = t.TypeOf<typeof RunMode>;
+
+const runModes = Object.keys(RunMode.keys) as RunMode[];
+
+const spotifyIdPattern = /^[0-9A-Za-z]{22}$/;
+
+/** A Spotify playlist id: 22 base-62 characters, as in `open.spotify.com/playlist/<id>`. */
+export const SpotifyPlaylistId = t.refinement(t.string, (id) => spotifyIdPattern.test(id), 'SpotifyPlaylistId');
+export type SpotifyPlaylistId = t.TypeOf<typeof SpotifyPlaylistId>;
+
+/** The longest backfill one run accepts, in dates (a leap year). */
+export const maxBackfillDays = 366;
+
+/** The fields each mode accepts besides `mode` and `playlists`. */
+const fieldsOf: Record<RunMode, readonly string[]> = {
+  scheduled: ['scheduledTime'],
+  manual: ['date'],
+  backfill: ['from', 'to'],
+};
+
+/** A validated run request: the mode, the dates it covers (ascending) and the playlists it reads. */
+export const RunRequest = t.type({
+  mode: RunMode,
+  dates: t.array(IsoDateString),
+  playlistIds: t.array(SpotifyPlaylistId),
+});
+export type RunRequest = t.TypeOf<typeof RunRequest>;
+
+const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+
+const fail = (message: string): never => {
+  throw new InvalidInputError(message);
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const dateField = (request: Record<string, unknown>, field: string, today: IsoDate): IsoDate => {
+  const value = request[field];
+  if (!isIsoDate(value)) return fail(`${field}: ${show(value)} is not a calendar date; write it as YYYY-MM-DD, e.g. "${today}"`);
+  if (value > today) return fail(`${field}: "${value}" is in the future (today is ${today} UTC); only dates up to today can be run`);
+  return value;
+};
+
+const scheduledDate = (request: Record<string, unknown>, today: IsoDate): IsoDate => {
+  const value = request['scheduledTime'];
+  const instant = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : undefined;
+  if (instant === undefined || Number.isNaN(instant.getTime())) {
+    return fail(`scheduledTime: ${show(value)} is not an ISO 8601 time; the scheduler sends e.g. "${today}T06:00:00Z"`);
+  }
+  const date = utcDateOf(instant);
+  if (date > today) return fail(`scheduledTime: ${show(value)} is on ${date}, in the future (today is ${today} UTC)`);
+  return date;
+};
+
+const backfillDates = (request: Record<string, unknown>, today: IsoDate): IsoDate[] => {
+  const from = dateField(request, 'from', today);
+  const to = dateField(request, 'to', today);
+  if (from > to) return fail(`from: "${from}" is after to: "${to}"; a backfill runs from the earlier date to the later one`);
+  const days = daysBetween(from, to) + 1;
+  if (days > maxBackfillDays) {
+    return fail(`from/to: "${from}".."${to}" covers ${days} dates; a backfill covers at most ${maxBackfillDays}, so split it into several runs`);
+  }
+  return dateRange(from, to);
+};
+
+const playlistsOf = (request: Record<string, unknown>, defaults: readonly string[]): string[] => {
+  if (!('playlists' in request)) {
+    if (defaults.length === 0) return fail('playlists: none given and none configured; pass "playlists": ["<playlist id>", ...]');
+    return [...defaults];
+  }
+  const value = request['playlists'];
+  if (!Array.isArray(value)) return fail(`playlists: ${show(value)} is not a list; pass "playlists": ["<playlist id>", ...]`);
+  if (value.length === 0) return fail('playlists: [] is empty; pass at least one playlist id, or leave "playlists" out to use the configured list');
+  for (const id of value as unknown[]) {
+    if (typeof id !== 'string' || !spotifyIdPattern.test(id)) {
+      fail(`playlists: ${show(id)} is not a Spotify playlist id; an id is the 22 letters and digits after open.spotify.com/playlist/`);
+    }
+  }
+  return [...new Set(value as string[])];
+};
+
+/**
+ * Checks a run's input against the rules of its mode and resolves its dates and playlists.
+ * Throws {@link InvalidInputError} naming the field, the value and the rule.
+ * @example parseRunRequest({ mode: 'backfill', from: '2026-11-01', to: '2026-11-02' }, '2026-11-20', ['37i9dQZF1DZ06evO25rXbO'])
+ * // { mode: 'backfill', dates: ['2026-11-01', '2026-11-02'], playlistIds: ['37i9dQZF1DZ06evO25rXbO'] }
+ */
+export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylists: readonly string[]): RunRequest => {
+  if (!isRecord(request)) {
+    return fail(`the run input ${show(request)} is not a JSON object; start a run with e.g. {"mode":"manual","date":"${today}"}`);
+  }
+  const mode = request['mode'];
+  if (typeof mode !== 'string' || !runModes.includes(mode as RunMode)) {
+    return fail(`mode: ${show(mode)} is not a run mode; use "scheduled", "manual" or "backfill"`);
+  }
+  const runMode = mode as RunMode;
+  const allowed = ['mode', 'playlists', ...fieldsOf[runMode]];
+  const unknown = Object.keys(request).filter((field) => !allowed.includes(field));
+  if (unknown.length > 0) {
+    fail(`${unknown.join(', ')}: not a field of a ${runMode} run; it accepts ${allowed.join(', ')}`);
+  }
+  const dates =
+    runMode === 'scheduled'
+      ? [scheduledDate(request, today)]
+      : runMode === 'manual'
+        ? [dateField(request, 'date', today)]
+        : backfillDates(request, today);
+  return { mode: runMode, dates, playlistIds: playlistsOf(request, defaultPlaylists) };
+};
+
+/** Who started the run and when: carried to every step that writes a manifest. */
+export const RunContext = t.type({
+  mode: RunMode,
+  /** The Step Functions execution name, so a failure only marks manifests this execution wrote. */
+  executionName: t.string,
+  /** When the run started (ISO 8601): the extraction time recorded for dates extracted fresh. */
+  startedAt: t.string,
+});
+export type RunContext = t.TypeOf<typeof RunContext>;
+
+/** One date of a run: extracted fresh from Spotify, or rebuilt from the raw snapshots already landed. */
+export const PlannedDate = t.type({ date: IsoDateString, extract: t.boolean });
+export type PlannedDate = t.TypeOf<typeof PlannedDate>;
+
+/** The validated plan of a run: the dates to process, the dates skipped for want of raw data, the playlists. */
+export const RunPlan = t.type({
+  run: RunContext,
+  playlistIds: t.array(SpotifyPlaylistId),
+  dates: t.array(PlannedDate),
+  skipped: t.array(IsoDateString),
+});
+export type RunPlan = t.TypeOf<typeof RunPlan>;

@@ -1,0 +1,54 @@
+/**
+ * The glue every step shares, written once: a step's definition (state name, folder, codecs,
+ * declared errors, timeout) and the handler shape decode → run → encode (STYLE.md §3).
+ */
+import type * as t from 'io-ts';
+import { decodeOrThrow } from './decode';
+import { ErrorName, InvalidStepInputError } from './errors';
+
+/** What the state machine and the handler both know about a step. */
+export interface StepDefinition<N extends string = string, I extends t.Mixed = t.Mixed, O extends t.Mixed = t.Mixed> {
+  /** The state's name in the machine, also its construct id and local task binding: keep it stable. */
+  readonly stateName: N;
+  /** The step's folder below steps/, kebab-case. */
+  readonly dir: string;
+  readonly input: I;
+  readonly output: O;
+  /** Every error the step may throw; each must be retried or caught by the machine. */
+  readonly errors: readonly ErrorName[];
+  /** The Task's TimeoutSeconds, and the Lambda's timeout. */
+  readonly timeoutSeconds: number;
+}
+
+/** The type a step's runner receives. */
+export type StepInput<S extends StepDefinition> = t.TypeOf<S['input']>;
+/** The type a step's runner returns. */
+export type StepOutput<S extends StepDefinition> = t.TypeOf<S['output']>;
+/** A step's logic once its ports are bound: decoded input in, domain output out. */
+export type StepRunner<S extends StepDefinition> = (input: StepInput<S>) => Promise<StepOutput<S>>;
+
+/** Declares a step; every step may also throw {@link InvalidStepInputError}, so it is always declared. */
+export const defineStep = <N extends string, I extends t.Mixed, O extends t.Mixed>(
+  spec: StepDefinition<N, I, O>,
+): StepDefinition<N, I, O> => ({
+  ...spec,
+  errors: [...new Set([...spec.errors, ErrorName.InvalidStepInput])],
+});
+
+/** Decodes a step's payload or throws {@link InvalidStepInputError} naming the state and each bad path. */
+export const decodeStepInput = <S extends StepDefinition>(step: S, payload: unknown): StepInput<S> =>
+  decodeOrThrow(
+    step.input,
+    payload,
+    (problems) =>
+      new InvalidStepInputError(
+        `${step.stateName} received a payload its contract does not accept: ${problems.join('; ')}. ` +
+          'The state machine and the step contracts disagree; redeploy both from the same commit.',
+      ),
+  );
+
+/** The Lambda entry point of a step: decode the payload, run the logic, encode the result for the wire. */
+export const lambdaHandler =
+  <S extends StepDefinition>(step: S, run: StepRunner<S>) =>
+  async (payload: unknown): Promise<t.OutputOf<S['output']>> =>
+    step.output.encode(await run(decodeStepInput(step, payload)));

@@ -1,0 +1,227 @@
+/**
+ * The pipeline's state machine (DESIGN §3), built once from the step contracts. The deployed
+ * stack and the local executor both run the ASL that CDK renders from it. JSONPath only: the
+ * local executor runs neither JSONata nor variables.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { errorsWithPolicy, type ErrorName } from '../core/errors';
+import type { PlannedDate } from '../core/run-input';
+import type { StepDefinition } from '../core/step';
+import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
+import type { GetPlaylistInput } from '../steps/get-playlist/contract';
+import type { NormaliseInput } from '../steps/normalise/contract';
+import type { PollCrawlerInput } from '../steps/poll-crawler/contract';
+import { crawlerPolling } from '../steps/poll-crawler/contract';
+import { queryPolling } from '../steps/poll-validation/contract';
+import type { RecordRunInput } from '../steps/record-run/contract';
+import { steps, type AnyStep } from '../steps/registry';
+import type { StartValidationInput, ValidationQuery } from '../steps/start-validation/contract';
+import { inputOf, mapItem, mapItemValue, path } from './paths';
+import type { RunState } from './payloads';
+import { retryProfileOf } from './retry-profiles';
+
+/** Names of the states that are not steps; steps take theirs from their contracts. */
+export const stateNames = {
+  startRun: 'StartRun',
+  forEachDate: 'ForEachDate',
+  extractOrRebuild: 'ExtractOrRebuild',
+  forEachPlaylist: 'ForEachPlaylist',
+  extractPlaylist: 'ExtractPlaylist',
+  morePages: 'MorePages',
+  waitRetryAfter: 'WaitRetryAfter',
+  playlistExtracted: 'PlaylistExtracted',
+  waitForCrawler: 'WaitForCrawler',
+  crawlerFinished: 'CrawlerFinished',
+  validateEachDate: 'ValidateEachDate',
+  waitForQuery: 'WaitForQuery',
+  queryFinished: 'QueryFinished',
+  runSucceeded: 'RunSucceeded',
+  runFailed: 'RunFailed',
+} as const;
+
+/** How many dates, and playlists of a date, run at once: Spotify wants 1–2 requests in flight. */
+export const maxConcurrency = 2;
+
+/** Where every Catch puts the caught error, next to the payload it interrupted. */
+const errorPath = path<RunState>('error');
+
+/** Adds one retrier per transient error: backoff, a cap and full jitter (STYLE §5). */
+const retryEach = (state: sfn.TaskStateBase | sfn.Parallel, errors: readonly ErrorName[]): void => {
+  for (const name of errors) {
+    const profile = retryProfileOf(name);
+    state.addRetry({
+      errors: [name],
+      interval: Duration.seconds(profile.intervalSeconds),
+      backoffRate: profile.backoffRate,
+      maxDelay: Duration.seconds(profile.maxDelaySeconds),
+      maxAttempts: profile.maxAttempts,
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+  }
+};
+
+/** Catches the named errors, then anything else (`States.ALL` last), into the failure branch. */
+const catchInto = (state: sfn.TaskStateBase | sfn.Map, errors: readonly ErrorName[], handler: sfn.IChainable): void => {
+  if (errors.length > 0) state.addCatch(handler, { errors: [...errors], resultPath: errorPath });
+  state.addCatch(handler, { errors: [sfn.Errors.ALL], resultPath: errorPath });
+};
+
+/** The declared errors of some steps whose policy is `catch`, without repeats. */
+const caughtErrorsOf = (...defs: StepDefinition[]): ErrorName[] => [
+  ...new Set(defs.flatMap((def) => errorsWithPolicy(def.errors, 'catch'))),
+];
+
+/**
+ * The state machine's definition: `functionFor` gives the Lambda of each step (placeholders
+ * when rendering for the local executor).
+ */
+export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFunction): sfn.IChainable => {
+  /** A step's Task: the Lambda's payload in, its result at `resultPath`; transient errors retried here. */
+  const task = (
+    step: AnyStep,
+    props: { payload?: Record<string, unknown>; resultPath?: string; retried?: readonly ErrorName[] },
+  ): LambdaInvoke => {
+    const invoke = LambdaInvoke.jsonPath(scope, step.stateName, {
+      lambdaFunction: functionFor(step),
+      payloadResponseOnly: true,
+      // Without a payload the state input goes to the Lambda as is; CDK would render a JSONPath
+      // payload with payloadResponseOnly as `"Parameters": "$"`, which is not valid ASL.
+      payload: props.payload ? sfn.TaskInput.fromObject(props.payload) : undefined,
+      // No ResultPath means the result replaces the input; aws-local-stepfunctions 3.0 reads an
+      // explicit `"ResultPath": "$"` as a field named `$`, so it is left out.
+      resultPath: props.resultPath,
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(step.timeoutSeconds)),
+    });
+    retryEach(invoke, props.retried ?? errorsWithPolicy(step.errors, 'retry'));
+    return invoke;
+  };
+
+  const runFailed = sfn.Fail.jsonPath(scope, stateNames.runFailed, {
+    errorPath: path<RunState>('error', 'Error'),
+    causePath: path<RunState>('error', 'Cause'),
+  });
+  const notifyFailure = task(steps.notifyFailure, { resultPath: path<RunState>('notified') });
+  notifyFailure.addCatch(runFailed, { errors: [sfn.Errors.ALL], resultPath: path<RunState>('notifyError') });
+  notifyFailure.next(runFailed);
+
+  const startRun = sfn.Pass.jsonPath(scope, stateNames.startRun, {
+    parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.entirePayload), executionName: sfn.JsonPath.executionName },
+  });
+  const validateInput = task(steps.validateInput, {
+    payload: { request: sfn.JsonPath.objectAt(path<RunState>('request')), executionName: sfn.JsonPath.stringAt(path<RunState>('executionName')) },
+    resultPath: path<RunState>('plan'),
+  });
+  catchInto(validateInput, caughtErrorsOf(steps.validateInput), notifyFailure);
+  const fetchToken = task(steps.fetchToken, { payload: {}, resultPath: path<RunState>('token') });
+  catchInto(fetchToken, caughtErrorsOf(steps.fetchToken), notifyFailure);
+
+  // One playlist: metadata, then pages until done. Spotify reports a playlist edited meanwhile as
+  // PlaylistChangedError; retrying ExtractItems alone would meet the same stale total again, so the
+  // whole block is retried from GetPlaylist (which also clears the half-landed pages).
+  const getPlaylist = task(steps.getPlaylist, {});
+  const extractItems = task(steps.extractItems, {
+    payload: inputOf<ExtractItemsInput>({
+      date: path<ExtractItemsInput>('date'),
+      playlistId: path<ExtractItemsInput>('playlistId'),
+      cursor: path<ExtractItemsInput>('cursor'),
+    }),
+    retried: errorsWithPolicy(steps.extractItems.errors, 'retry').filter((name) => name !== 'PlaylistChangedError'),
+  });
+  const waitRetryAfter = sfn.Wait.jsonPath(scope, stateNames.waitRetryAfter, {
+    time: sfn.WaitTime.secondsPath(path<ExtractItemsOutput>('waitSeconds')),
+  });
+  const morePages = sfn.Choice.jsonPath(scope, stateNames.morePages)
+    .when(sfn.Condition.booleanEquals(path<ExtractItemsOutput>('done'), true), new sfn.Succeed(scope, stateNames.playlistExtracted))
+    .when(sfn.Condition.numberGreaterThan(path<ExtractItemsOutput>('waitSeconds'), 0), waitRetryAfter.next(extractItems))
+    .otherwise(extractItems);
+  const extractPlaylist = sfn.Parallel.jsonPath(scope, stateNames.extractPlaylist, { resultPath: sfn.JsonPath.DISCARD }).branch(
+    getPlaylist.next(extractItems).next(morePages),
+  );
+  retryEach(extractPlaylist, ['PlaylistChangedError']);
+
+  const forEachPlaylist = sfn.Map.jsonPath(scope, stateNames.forEachPlaylist, {
+    itemsPath: path<NormaliseInput>('playlistIds'),
+    itemSelector: inputOf<GetPlaylistInput>({ date: path<NormaliseInput>('date'), playlistId: mapItemValue }),
+    maxConcurrency,
+    resultPath: sfn.JsonPath.DISCARD,
+  }).itemProcessor(extractPlaylist);
+
+  const normalise = task(steps.normalise, {
+    payload: inputOf<NormaliseInput>({
+      date: path<NormaliseInput>('date'),
+      extract: path<NormaliseInput>('extract'),
+      playlistIds: path<NormaliseInput>('playlistIds'),
+      run: path<NormaliseInput>('run'),
+    }),
+  });
+  const extractOrRebuild = sfn.Choice.jsonPath(scope, stateNames.extractOrRebuild)
+    .when(sfn.Condition.booleanEquals(path<NormaliseInput>('extract'), true), forEachPlaylist.next(normalise))
+    .otherwise(normalise);
+
+  const forEachDate = sfn.Map.jsonPath(scope, stateNames.forEachDate, {
+    itemsPath: path<RunState>('plan', 'dates'),
+    itemSelector: inputOf<NormaliseInput>({
+      date: mapItem<PlannedDate>('date'),
+      extract: mapItem<PlannedDate>('extract'),
+      playlistIds: path<RunState>('plan', 'playlistIds'),
+      run: path<RunState>('plan', 'run'),
+    }),
+    maxConcurrency,
+    resultPath: sfn.JsonPath.DISCARD,
+  }).itemProcessor(extractOrRebuild);
+  catchInto(forEachDate, caughtErrorsOf(steps.getPlaylist, steps.extractItems, steps.normalise), notifyFailure);
+
+  const startCrawler = task(steps.startCrawler, { payload: {}, resultPath: path<RunState>('crawl') });
+  catchInto(startCrawler, caughtErrorsOf(steps.startCrawler), notifyFailure);
+  const waitForCrawler = sfn.Wait.jsonPath(scope, stateNames.waitForCrawler, {
+    time: sfn.WaitTime.duration(Duration.seconds(crawlerPolling.waitSeconds)),
+  });
+  const pollCrawler = task(steps.pollCrawler, {
+    payload: inputOf<PollCrawlerInput>({ polls: path<RunState>('crawl', 'polls') }),
+    resultPath: path<RunState>('crawl'),
+  });
+  catchInto(pollCrawler, caughtErrorsOf(steps.pollCrawler), notifyFailure);
+
+  const startValidation = task(steps.startValidation, {
+    payload: inputOf<StartValidationInput>({ date: path<StartValidationInput>('date') }),
+  });
+  const waitForQuery = sfn.Wait.jsonPath(scope, stateNames.waitForQuery, {
+    time: sfn.WaitTime.duration(Duration.seconds(queryPolling.waitSeconds)),
+  });
+  const pollValidation = task(steps.pollValidation, {});
+  const evaluateValidation = task(steps.evaluateValidation, {});
+  const queryFinished = sfn.Choice.jsonPath(scope, stateNames.queryFinished)
+    .when(sfn.Condition.stringEquals(path<ValidationQuery>('state'), 'succeeded'), evaluateValidation)
+    .otherwise(waitForQuery);
+  const validateEachDate = sfn.Map.jsonPath(scope, stateNames.validateEachDate, {
+    itemsPath: path<RunState>('plan', 'dates'),
+    itemSelector: inputOf<StartValidationInput>({ date: mapItem<PlannedDate>('date') }),
+    maxConcurrency,
+    resultPath: sfn.JsonPath.DISCARD,
+  }).itemProcessor(startValidation.next(waitForQuery).next(pollValidation).next(queryFinished));
+  catchInto(validateEachDate, caughtErrorsOf(steps.startValidation, steps.pollValidation, steps.evaluateValidation), notifyFailure);
+
+  const recordRun = task(steps.recordRun, {
+    payload: inputOf<RecordRunInput>({ plan: path<RunState>('plan') }),
+    resultPath: path<RunState>('recorded'),
+  });
+  catchInto(recordRun, caughtErrorsOf(steps.recordRun), notifyFailure);
+
+  validateEachDate.next(recordRun).next(new sfn.Succeed(scope, stateNames.runSucceeded));
+  const crawlerFinished = sfn.Choice.jsonPath(scope, stateNames.crawlerFinished)
+    .when(sfn.Condition.stringEquals(path<RunState>('crawl', 'state'), 'succeeded'), validateEachDate)
+    .otherwise(waitForCrawler);
+
+  return sfn.Chain.start(startRun)
+    .next(validateInput)
+    .next(fetchToken)
+    .next(forEachDate)
+    .next(startCrawler)
+    .next(waitForCrawler)
+    .next(pollCrawler)
+    .next(crawlerFinished);
+};

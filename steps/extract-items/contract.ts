@@ -1,0 +1,48 @@
+/** ExtractItems: lands pages of a playlist's items as raw until the playlist is done or the budget ends. */
+import * as t from 'io-ts';
+import { IsoDateString } from '../../core/dates';
+import { ErrorName } from '../../core/errors';
+import { SpotifyPlaylistId } from '../../core/run-input';
+import { defineStep } from '../../core/step';
+import { ItemsCursor } from '../get-playlist/contract';
+
+/** The playlist and where its next page starts. */
+export const ExtractItemsInput = t.exact(
+  t.type({ date: IsoDateString, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }),
+);
+export type ExtractItemsInput = t.TypeOf<typeof ExtractItemsInput>;
+
+/**
+ * The cursor to resume at. `done` ends the loop; `waitSeconds` above 0 is a short Retry-After
+ * the machine waits out in a Wait state before resuming at `cursor`.
+ */
+export const ExtractItemsOutput = t.type({
+  date: IsoDateString,
+  playlistId: SpotifyPlaylistId,
+  cursor: ItemsCursor,
+  done: t.boolean,
+  waitSeconds: t.number,
+  pagesStored: t.number,
+});
+export type ExtractItemsOutput = t.TypeOf<typeof ExtractItemsOutput>;
+
+/** The ExtractItems step. */
+export const extractItems = defineStep({
+  stateName: 'ExtractItems',
+  dir: 'extract-items',
+  input: ExtractItemsInput,
+  output: ExtractItemsOutput,
+  errors: [
+    ErrorName.SpotifyAuth,
+    ErrorName.SpotifyReauthRequired,
+    ErrorName.SpotifyForbidden,
+    ErrorName.SpotifyNotFound,
+    ErrorName.SpotifyRateLimited,
+    ErrorName.SpotifyThrottled,
+    ErrorName.SpotifyUnavailable,
+    ErrorName.PlaylistChanged,
+    ErrorName.UpstreamSchemaChanged,
+    ErrorName.StorageUnavailable,
+  ],
+  timeoutSeconds: 300,
+});

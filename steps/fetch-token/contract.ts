@@ -1,0 +1,28 @@
+/** FetchToken: trades the stored credentials for an access token and leaves it in the token cache. */
+import * as t from 'io-ts';
+import { ErrorName } from '../../core/errors';
+import { defineStep } from '../../core/step';
+
+/** Nothing: the credentials come from the credentials store, never from the payload. */
+export const FetchTokenInput = t.exact(t.type({}));
+export type FetchTokenInput = t.TypeOf<typeof FetchTokenInput>;
+
+/** Only when the cached token expires (ISO 8601): the token itself never enters a state payload. */
+export const FetchTokenOutput = t.type({ expiresAt: t.string });
+export type FetchTokenOutput = t.TypeOf<typeof FetchTokenOutput>;
+
+/** The FetchToken step. */
+export const fetchToken = defineStep({
+  stateName: 'FetchToken',
+  dir: 'fetch-token',
+  input: FetchTokenInput,
+  output: FetchTokenOutput,
+  errors: [
+    ErrorName.SpotifyAuth,
+    ErrorName.SpotifyReauthRequired,
+    ErrorName.SpotifyRateLimited,
+    ErrorName.SpotifyThrottled,
+    ErrorName.SpotifyUnavailable,
+  ],
+  timeoutSeconds: 60,
+});

@@ -1,0 +1,43 @@
+/** GetPlaylist: lands a playlist's metadata as raw and opens the cursor its items are paged with. */
+import * as t from 'io-ts';
+import { IsoDateString } from '../../core/dates';
+import { ErrorName } from '../../core/errors';
+import { SpotifyPlaylistId } from '../../core/run-input';
+import { defineStep } from '../../core/step';
+
+/** Where the next page of a playlist's items starts, and how many entries the playlist holds. */
+export const ItemsCursor = t.type({ offset: t.number, total: t.number });
+export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
+
+/** The playlist to read and the snapshot date it is landed under. */
+export const GetPlaylistInput = t.exact(t.type({ date: IsoDateString, playlistId: SpotifyPlaylistId }));
+export type GetPlaylistInput = t.TypeOf<typeof GetPlaylistInput>;
+
+/** The playlist's version and the cursor at its first entry. */
+export const GetPlaylistOutput = t.type({
+  date: IsoDateString,
+  playlistId: SpotifyPlaylistId,
+  snapshotId: t.string,
+  cursor: ItemsCursor,
+});
+export type GetPlaylistOutput = t.TypeOf<typeof GetPlaylistOutput>;
+
+/** The GetPlaylist step. */
+export const getPlaylist = defineStep({
+  stateName: 'GetPlaylist',
+  dir: 'get-playlist',
+  input: GetPlaylistInput,
+  output: GetPlaylistOutput,
+  errors: [
+    ErrorName.SpotifyAuth,
+    ErrorName.SpotifyReauthRequired,
+    ErrorName.SpotifyForbidden,
+    ErrorName.SpotifyNotFound,
+    ErrorName.SpotifyRateLimited,
+    ErrorName.SpotifyThrottled,
+    ErrorName.SpotifyUnavailable,
+    ErrorName.UpstreamSchemaChanged,
+    ErrorName.StorageUnavailable,
+  ],
+  timeoutSeconds: 60,
+});

@@ -1,0 +1,39 @@
+/** Normalise: turns one date's raw playlists into the curated Parquet tables and the run manifest. */
+import * as t from 'io-ts';
+import { IsoDateString } from '../../core/dates';
+import { ErrorName } from '../../core/errors';
+import { RunContext, SpotifyPlaylistId } from '../../core/run-input';
+import { defineStep } from '../../core/step';
+import { tableNames, type TableName } from '../../core/tables';
+
+/** Rows written per curated table. */
+export const TableCounts = t.type(
+  Object.fromEntries(tableNames.map((table) => [table, t.number])) as { [T in TableName]: t.NumberC },
+);
+export type TableCounts = t.TypeOf<typeof TableCounts>;
+
+/** The date, whether it was extracted fresh, the run's playlists and who started the run. */
+export const NormaliseInput = t.exact(
+  t.type({ date: IsoDateString, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), run: RunContext }),
+);
+export type NormaliseInput = t.TypeOf<typeof NormaliseInput>;
+
+/** What was written: playlists read, the run's playlists without raw data that date, rows and rejects. */
+export const NormaliseOutput = t.type({
+  date: IsoDateString,
+  playlists: t.number,
+  missing: t.array(t.string),
+  tables: TableCounts,
+  rejectCount: t.number,
+});
+export type NormaliseOutput = t.TypeOf<typeof NormaliseOutput>;
+
+/** The Normalise step. */
+export const normalise = defineStep({
+  stateName: 'Normalise',
+  dir: 'normalise',
+  input: NormaliseInput,
+  output: NormaliseOutput,
+  errors: [ErrorName.UpstreamSchemaChanged, ErrorName.StorageUnavailable],
+  timeoutSeconds: 900,
+});

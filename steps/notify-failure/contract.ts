@@ -1,0 +1,34 @@
+/** NotifyFailure: records the error in the manifests this execution wrote and tells the operators. */
+import * as t from 'io-ts';
+import { IsoDateString } from '../../core/dates';
+import { ErrorName } from '../../core/errors';
+import { RunPlan } from '../../core/run-input';
+import { defineStep } from '../../core/step';
+
+/**
+ * What a Catch puts at its ResultPath. `Cause` is the error message locally and, from a Lambda,
+ * the JSON `{"errorType","errorMessage","trace"}`.
+ */
+export const CaughtError = t.intersection([t.type({ Error: t.string }), t.partial({ Cause: t.string })]);
+export type CaughtError = t.TypeOf<typeof CaughtError>;
+
+/** The caught error, and the plan when the run got far enough to have one. */
+export const NotifyFailureInput = t.intersection([
+  t.exact(t.type({ error: CaughtError })),
+  t.exact(t.partial({ plan: RunPlan })),
+]);
+export type NotifyFailureInput = t.TypeOf<typeof NotifyFailureInput>;
+
+/** The error as recorded and the dates whose manifests now say failed. */
+export const NotifyFailureOutput = t.type({ error: t.string, message: t.string, failedDates: t.array(IsoDateString) });
+export type NotifyFailureOutput = t.TypeOf<typeof NotifyFailureOutput>;
+
+/** The NotifyFailure step. */
+export const notifyFailure = defineStep({
+  stateName: 'NotifyFailure',
+  dir: 'notify-failure',
+  input: NotifyFailureInput,
+  output: NotifyFailureOutput,
+  errors: [ErrorName.StorageUnavailable],
+  timeoutSeconds: 60,
+});

@@ -1,0 +1,24 @@
+/** RecordRun: marks every processed date's manifest succeeded. */
+import * as t from 'io-ts';
+import { IsoDateString } from '../../core/dates';
+import { ErrorName } from '../../core/errors';
+import { RunPlan } from '../../core/run-input';
+import { defineStep } from '../../core/step';
+
+/** The run's plan. */
+export const RecordRunInput = t.exact(t.type({ plan: RunPlan }));
+export type RecordRunInput = t.TypeOf<typeof RecordRunInput>;
+
+/** The dates recorded as succeeded and those skipped for want of raw data. */
+export const RecordRunOutput = t.type({ succeeded: t.array(IsoDateString), skipped: t.array(IsoDateString) });
+export type RecordRunOutput = t.TypeOf<typeof RecordRunOutput>;
+
+/** The RecordRun step. */
+export const recordRun = defineStep({
+  stateName: 'RecordRun',
+  dir: 'record-run',
+  input: RecordRunInput,
+  output: RecordRunOutput,
+  errors: [ErrorName.StorageUnavailable],
+  timeoutSeconds: 60,
+});

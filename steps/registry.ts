@@ -1,0 +1,35 @@
+/** Every step of the pipeline, in the order the machine runs them: infra builds one Lambda per entry. */
+import { evaluateValidation } from './evaluate-validation/contract';
+import { extractItems } from './extract-items/contract';
+import { fetchToken } from './fetch-token/contract';
+import { getPlaylist } from './get-playlist/contract';
+import { normalise } from './normalise/contract';
+import { notifyFailure } from './notify-failure/contract';
+import { pollCrawler } from './poll-crawler/contract';
+import { pollValidation } from './poll-validation/contract';
+import { recordRun } from './record-run/contract';
+import { startCrawler } from './start-crawler/contract';
+import { startValidation } from './start-validation/contract';
+import { validateInput } from './validate-input/contract';
+
+/** The step definitions by their contract's export name. */
+export const steps = {
+  validateInput,
+  fetchToken,
+  getPlaylist,
+  extractItems,
+  normalise,
+  startCrawler,
+  pollCrawler,
+  startValidation,
+  pollValidation,
+  evaluateValidation,
+  recordRun,
+  notifyFailure,
+} as const;
+
+/** A step of the pipeline. */
+export type AnyStep = (typeof steps)[keyof typeof steps];
+
+/** Every step definition: `stateName`, `dir`, codecs, declared errors, `timeoutSeconds`. */
+export const allSteps: readonly AnyStep[] = Object.values(steps);

@@ -1,0 +1,26 @@
+/** StartCrawler: starts the crawl that makes the new curated partitions visible to queries. */
+import * as t from 'io-ts';
+import { ErrorName } from '../../core/errors';
+import { defineStep } from '../../core/step';
+
+/** A job the machine polls: its state and how many times it has been polled. */
+export const PolledJob = t.type({ state: t.keyof({ running: null, succeeded: null }), polls: t.number });
+export type PolledJob = t.TypeOf<typeof PolledJob>;
+
+/** Nothing: the crawler is configured, not passed. */
+export const StartCrawlerInput = t.exact(t.type({}));
+export type StartCrawlerInput = t.TypeOf<typeof StartCrawlerInput>;
+
+/** The crawl, running and not yet polled. */
+export const StartCrawlerOutput = PolledJob;
+export type StartCrawlerOutput = t.TypeOf<typeof StartCrawlerOutput>;
+
+/** The StartCrawler step. */
+export const startCrawler = defineStep({
+  stateName: 'StartCrawler',
+  dir: 'start-crawler',
+  input: StartCrawlerInput,
+  output: StartCrawlerOutput,
+  errors: [ErrorName.CrawlerBusy],
+  timeoutSeconds: 60,
+});
