@@ -28,6 +28,26 @@ const errorCode = (error: unknown): string | undefined =>
 // Temporary files are hidden (dot-led), so list() never shows a half-written object.
 const isHidden = (name: string): boolean => name.startsWith('.');
 
+/**
+ * Writes a file whole: a temp file in the same folder, then a rename, so a reader sees the old
+ * body or the new one, never a part. Creates the folder; throws the file system's error.
+ */
+export const writeFileAtomically = async (path: string, body: Uint8Array | string): Promise<void> => {
+  const temp = join(dirname(path), `.${randomUUID()}.partial`);
+  // A concurrent delete may remove the freshly made, still empty folder; make it again then.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(temp, body);
+      await rename(temp, path);
+      return;
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      if (errorCode(error) !== 'ENOENT' || attempt === 3) throw error;
+    }
+  }
+};
+
 /** A folder of lake objects: atomic puts (temp file + rename), sorted recursive listing, tidy deletes. */
 export class FsBlobStore implements BlobStore {
   private readonly root: string;
@@ -39,18 +59,10 @@ export class FsBlobStore implements BlobStore {
 
   public async put(key: string, body: Uint8Array | string): Promise<void> {
     const path = this.pathOf(key, false);
-    const temp = join(dirname(path), `.${randomUUID()}.partial`);
-    // A concurrent delete may remove the freshly made, still empty folder; make it again then.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(temp, body);
-        await rename(temp, path);
-        return;
-      } catch (error) {
-        await rm(temp, { force: true }).catch(() => undefined);
-        if (errorCode(error) !== 'ENOENT' || attempt === 3) throw this.unavailable('write', key, error);
-      }
+    try {
+      await writeFileAtomically(path, body);
+    } catch (error) {
+      throw this.unavailable('write', key, error);
     }
   }
 

@@ -1,0 +1,156 @@
+/**
+ * The local stand-in for the Glue crawler: finds the `snapshot_date=` partitions of every curated
+ * table below `<lake>/curated/`, checks their Parquet schema against core/tables.ts with DuckDB,
+ * and records what it found in `<lake>/.catalog/catalog.json` for the query engine of this or a
+ * later process.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { resolve } from 'node:path';
+import { sqlString } from '../../core/checks';
+import { isIsoDate } from '../../core/dates';
+import { CrawlerBusyError } from '../../core/errors';
+import { curatedTablePrefix } from '../../core/lake/keys';
+import type { Catalog } from '../../core/ports';
+import { tableNames, tables, type TableName } from '../../core/tables';
+import {
+  duckDbTypes,
+  partitionFiles,
+  readCatalogRecord,
+  writeCatalogRecord,
+  type CatalogRecord,
+  type CrawlOutcome,
+  type CrawlStatus,
+} from './duckdb-lake';
+import { FsBlobStore } from './fs-blob-store';
+
+export { openDuckDb } from './duckdb-lake';
+export { DuckDbQueryEngine } from './duckdb-query-engine';
+
+// One crawler per lake, as in Glue: two catalog objects over the same folder share it.
+const crawlers = new Map<string, { running?: Promise<void>; last?: CrawlOutcome }>();
+
+const partitionOf = /^snapshot_date=([^/]+)\/[^/]+\.parquet$/;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The Catalog port over a local lake folder, with DuckDB reading the Parquet schemas. */
+export class DuckDbCatalog implements Catalog {
+  private readonly root: string;
+  private readonly lake: FsBlobStore;
+
+  public constructor(
+    lakeRoot: string,
+    private readonly db: DuckDBConnection,
+  ) {
+    this.root = resolve(lakeRoot);
+    this.lake = new FsBlobStore(this.root);
+  }
+
+  public async startCrawl(): Promise<void> {
+    const crawler = this.crawler();
+    if (crawler.running !== undefined) {
+      throw new CrawlerBusyError(
+        `The local catalog of ${this.root} is already being crawled; wait for crawlStatus() to leave 'running', then start again.`,
+      );
+    }
+    crawler.running = this.crawl().then((outcome) => {
+      crawler.last = outcome;
+      crawler.running = undefined;
+    });
+  }
+
+  public async crawlStatus(): Promise<CrawlStatus> {
+    const crawler = this.crawler();
+    if (crawler.running !== undefined) return { state: 'running' };
+    const last = crawler.last ?? (await this.recordedOutcome());
+    return last ?? { state: 'failed', message: `No crawl has run on ${this.root} yet: call startCrawl() first.` };
+  }
+
+  /** Resolves when the running crawl, if any, has finished (for the local runner and tests). */
+  public async settled(): Promise<void> {
+    await this.crawler().running;
+  }
+
+  private crawler(): { running?: Promise<void>; last?: CrawlOutcome } {
+    const existing = crawlers.get(this.root);
+    if (existing !== undefined) return existing;
+    const created = {};
+    crawlers.set(this.root, created);
+    return created;
+  }
+
+  private async recordedOutcome(): Promise<CrawlOutcome | undefined> {
+    try {
+      return (await readCatalogRecord(this.root))?.lastCrawl;
+    } catch (error) {
+      return { state: 'failed', message: messageOf(error) };
+    }
+  }
+
+  /** One whole crawl; never rejects: a failure is recorded, and the tables found before are kept. */
+  private async crawl(): Promise<CrawlOutcome> {
+    let record: CatalogRecord;
+    try {
+      const partitions: Record<string, string[]> = {};
+      for (const table of tableNames) partitions[table] = await this.crawlTable(table);
+      const found = Object.values(partitions).reduce((sum, dates) => sum + dates.length, 0);
+      record = {
+        version: 1,
+        lastCrawl: { state: 'succeeded', message: `registered ${String(tableNames.length)} tables, ${String(found)} partitions` },
+        partitions,
+      };
+    } catch (error) {
+      const previous = await readCatalogRecord(this.root).catch(() => undefined);
+      record = {
+        version: 1,
+        lastCrawl: { state: 'failed', message: `The crawl of ${this.root}/curated failed: ${messageOf(error)}` },
+        partitions: previous?.partitions ?? {},
+      };
+    }
+    try {
+      await writeCatalogRecord(this.root, record);
+      return record.lastCrawl;
+    } catch (error) {
+      return { state: 'failed', message: `Could not record the crawl of ${this.root}: ${messageOf(error)}` };
+    }
+  }
+
+  /** The snapshot dates of a table's partitions, after checking that their files have its schema. */
+  private async crawlTable(table: TableName): Promise<string[]> {
+    const prefix = curatedTablePrefix(table);
+    const dates = new Set<string>();
+    for (const key of await this.lake.list(prefix)) {
+      const date = partitionOf.exec(key.slice(prefix.length))?.[1];
+      if (isIsoDate(date)) dates.add(date);
+    }
+    const sorted = [...dates].sort();
+    const files = (await Promise.all(sorted.map((date) => partitionFiles(this.lake, this.root, table, date)))).flat();
+    if (files.length > 0) await this.checkSchema(table, files);
+    return sorted;
+  }
+
+  /** Fails when a file lacks a column of core/tables.ts or holds it with another type. */
+  private async checkSchema(table: TableName, files: readonly string[]): Promise<void> {
+    const schema = await this.db.runAndReadAll(
+      `SELECT file_name, name, duckdb_type FROM parquet_schema([${files.map(sqlString).join(', ')}])`,
+    );
+    const found = new Map<string, Map<string, string>>(files.map((file) => [file, new Map()]));
+    for (const row of schema.getRowObjectsJson()) {
+      found.get(String(row['file_name']))?.set(String(row['name']), String(row['duckdb_type']));
+    }
+    const problems = [...found].flatMap(([file, columns]) =>
+      tables[table].flatMap((column) => {
+        const expected = duckDbTypes[column.type];
+        const actual = columns.get(column.name);
+        if (actual === expected) return [];
+        return [`${file}: column ${column.name} is ${actual ?? 'missing'}, expected ${expected}`];
+      }),
+    );
+    if (problems.length > 0) {
+      throw new Error(
+        `${curatedTablePrefix(table)} does not match core/tables.ts: ${problems.slice(0, 5).join('; ')}. ` +
+          'Rewrite those partitions with the current normaliser (a backfill of their dates).',
+      );
+    }
+  }
+}

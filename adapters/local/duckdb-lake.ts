@@ -1,0 +1,107 @@
+/**
+ * What the local catalog and the local query engine share: the offline DuckDB connection, the
+ * SQL type of each column type, and the catalog record a crawl leaves in `<lake>/.catalog/` so
+ * that a later process (`spotify-etl query`) registers the same tables.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import * as t from 'io-ts';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { sqlString } from '../../core/checks';
+import { tryDecode } from '../../core/decode';
+import type { JobState } from '../../core/ports';
+import { curatedPartitionPrefix } from '../../core/lake/keys';
+import { partitionColumn, type ColumnType, type TableName } from '../../core/tables';
+import { writeFileAtomically, type FsBlobStore } from './fs-blob-store';
+
+/**
+ * An in-memory (or file-backed) DuckDB connection that never reaches for the network.
+ * @default options.path ':memory:'
+ */
+export const openDuckDb = async (options: { path?: string } = {}): Promise<DuckDBConnection> => {
+  // parquet and json are built in; httpfs cannot be installed offline, so autoinstall stays off.
+  const instance = await DuckDBInstance.create(options.path ?? ':memory:', {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  });
+  return instance.connect();
+};
+
+/** The DuckDB type of each logical column type, as the Parquet files declare it. */
+export const duckDbTypes = {
+  string: 'VARCHAR',
+  int32: 'INTEGER',
+  boolean: 'BOOLEAN',
+  timestamp: 'TIMESTAMP',
+} as const satisfies Record<ColumnType, string>;
+
+/**
+ * A quoted SQL identifier.
+ * @example sqlIdentifier('position') // '"position"'
+ */
+export const sqlIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
+/** The outcome of the last finished crawl. */
+export const CrawlOutcome = t.type({
+  state: t.union([t.literal('succeeded'), t.literal('failed')]),
+  message: t.union([t.string, t.undefined]),
+});
+export type CrawlOutcome = t.TypeOf<typeof CrawlOutcome>;
+
+/** What the last crawl found: the snapshot dates of each curated table, and how it ended. */
+export const CatalogRecord = t.type({
+  version: t.literal(1),
+  lastCrawl: CrawlOutcome,
+  partitions: t.record(t.string, t.array(t.string)),
+});
+export type CatalogRecord = t.TypeOf<typeof CatalogRecord>;
+
+/** Where the catalog record of a lake lives. */
+export const catalogRecordPath = (lakeRoot: string): string => join(lakeRoot, '.catalog', 'catalog.json');
+
+/** The snapshot dates the catalog registered for a table (none before the first crawl). */
+export const registeredPartitions = (record: CatalogRecord | undefined, table: TableName): readonly string[] =>
+  record?.partitions[table] ?? [];
+
+/** The lake's catalog record, or undefined when no crawl has finished; a damaged record is reported, not ignored. */
+export const readCatalogRecord = async (lakeRoot: string): Promise<CatalogRecord | undefined> => {
+  const path = catalogRecordPath(lakeRoot);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  const decoded = tryDecode(CatalogRecord, json);
+  if (!decoded.ok) {
+    throw new Error(
+      `The local catalog record ${path} is damaged (${decoded.problems.join('; ')}); delete it and crawl again.`,
+    );
+  }
+  return decoded.value;
+};
+
+/** Replaces the catalog record whole, so a reader never sees half of it. */
+export const writeCatalogRecord = (lakeRoot: string, record: CatalogRecord): Promise<void> =>
+  writeFileAtomically(catalogRecordPath(lakeRoot), `${JSON.stringify(record, null, 2)}\n`);
+
+/** The state a crawl status reports. */
+export type CrawlStatus = { state: JobState; message?: string | undefined };
+
+/** The `read_parquet` call over some curated files of one table, `snapshot_date` read from the folder names as a DATE. */
+export const readParquetSql = (files: readonly string[]): string =>
+  `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = true, ` +
+  `hive_types = {${sqlString(partitionColumn)}: 'DATE'}, union_by_name = true)`;
+
+/** The Parquet files of one registered partition, as absolute paths (none when the folder has gone). */
+export const partitionFiles = async (lake: FsBlobStore, lakeRoot: string, table: TableName, date: string): Promise<string[]> =>
+  (await lake.list(curatedPartitionPrefix(table, date)))
+    .filter((key) => key.endsWith('.parquet'))
+    .map((key) => resolve(lakeRoot, ...key.split('/')));

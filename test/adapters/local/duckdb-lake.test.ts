@@ -1,0 +1,318 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-catalog';
+import { ErrorName } from '../../../core/errors';
+import { curatedPartKey } from '../../../core/lake/keys';
+import { tableNames, tables, type TableName, type TableRows } from '../../../core/tables';
+import { createTestLake, goodDay, type TestLake } from './lake-fixture';
+
+const date = '2026-11-20';
+
+/** Rows as the engine returns them: timestamps as ISO strings, sorted for comparison. */
+const asReturned = (rows: readonly object[]): Record<string, unknown>[] =>
+  rows
+    .map((row) =>
+      Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value])),
+    )
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+const typesOf = async (lake: TestLake, table: TableName): Promise<Record<string, unknown>> =>
+  Object.fromEntries(
+    (await lake.engine.query(`DESCRIBE ${table}`)).map((row) => [row['column_name'], row['column_type']]),
+  );
+
+describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetTableEncoder', () => {
+  let lake: TestLake;
+
+  beforeEach(async () => {
+    lake = await createTestLake();
+  });
+  afterEach(async () => {
+    await lake.remove();
+  });
+
+  it('returns exactly the rows written, for all seven tables', async () => {
+    // Prepare
+    const rows = goodDay();
+    await lake.write(date, rows);
+
+    // Act
+    const status = await lake.crawl();
+    const read = Object.fromEntries(
+      await Promise.all(
+        tableNames.map(async (table) => [table, await lake.engine.query(`SELECT * FROM ${table}`)] as const),
+      ),
+    ) as Record<TableName, Record<string, unknown>[]>;
+
+    // Assess
+    expect(status).toMatchObject({ state: 'succeeded' });
+    for (const table of tableNames) {
+      const written = asReturned(rows[table].map((row) => ({ ...row, snapshot_date: date })));
+      expect(asReturned(read[table]), table).toEqual(written);
+    }
+  });
+
+  it('types the columns explicitly: INTEGER, BOOLEAN, TIMESTAMP (UTC instants, no time zone), DATE partition', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    await lake.crawl();
+
+    // Act
+    const items = await typesOf(lake, 'playlist_items');
+    const playlists = await typesOf(lake, 'playlists');
+    const [typeofs] = await lake.engine.query(
+      'SELECT typeof(added_at) AS added_at, typeof("position") AS pos, typeof(snapshot_date) AS day FROM playlist_items LIMIT 1',
+    );
+
+    // Assess
+    expect(items).toMatchObject({ position: 'INTEGER', added_at: 'TIMESTAMP', item_type: 'VARCHAR', snapshot_date: 'DATE' });
+    expect(playlists).toMatchObject({ public: 'BOOLEAN', collaborative: 'BOOLEAN', total_items: 'INTEGER' });
+    expect(typeofs).toEqual({ added_at: 'TIMESTAMP', pos: 'INTEGER', day: 'DATE' });
+  });
+
+  it('writes snappy Parquet with statistics and required/optional columns as core/tables.ts declares', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    const file = join(lake.root, ...curatedPartKey('songs', date, 0).split('/'));
+
+    // Act
+    const schema = await lake.engine.query(
+      `SELECT name, repetition_type FROM parquet_schema('${file}') WHERE name <> 'root'`,
+    );
+    const chunks = await lake.engine.query(
+      `SELECT path_in_schema, compression, stats_min_value, stats_max_value FROM parquet_metadata('${file}')`,
+    );
+
+    // Assess
+    expect(schema).toEqual(
+      tables.songs.map((column) => ({ name: column.name, repetition_type: column.nullable ? 'OPTIONAL' : 'REQUIRED' })),
+    );
+    expect(new Set(chunks.map((chunk) => chunk['compression']))).toEqual(new Set(['SNAPPY']));
+    expect(chunks.find((chunk) => chunk['path_in_schema'] === 'duration_ms')).toMatchObject({
+      stats_min_value: '0',
+      stats_max_value: '200000',
+    });
+  });
+
+  it('lets a new process query the tables the crawl recorded', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    await lake.crawl();
+    const otherDb = await openDuckDb();
+    const otherEngine = new DuckDbQueryEngine(lake.root, otherDb);
+
+    // Act
+    const counts = await otherEngine.query(
+      'SELECT (SELECT COUNT(*) FROM songs) AS songs, (SELECT COUNT(*) FROM playlist_items) AS items',
+    );
+    otherDb.closeSync();
+
+    // Assess
+    expect(counts).toEqual([{ songs: 3, items: 6 }]);
+  });
+
+  it('answers a query on a fresh lake with no rows, and keeps the typed columns', async () => {
+    // Act
+    const counts = await lake.engine.query('select count(*) as n from songs');
+    const types = await typesOf(lake, 'playlist_items');
+
+    // Assess
+    expect(counts).toEqual([{ n: 0 }]);
+    expect(types).toMatchObject({ position: 'INTEGER', added_at: 'TIMESTAMP', snapshot_date: 'DATE' });
+  });
+
+  it('does not see a partition written after the crawl until the next crawl, as Athena with Glue', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    await lake.crawl();
+    await lake.write('2026-11-21', goodDay());
+
+    // Act
+    const before = await lake.engine.query('SELECT DISTINCT CAST(snapshot_date AS VARCHAR) AS d FROM artists');
+    await lake.crawl();
+    const after = await lake.engine.query('SELECT DISTINCT CAST(snapshot_date AS VARCHAR) AS d FROM artists ORDER BY d');
+
+    // Assess
+    expect(before).toEqual([{ d: date }]);
+    expect(after).toEqual([{ d: date }, { d: '2026-11-21' }]);
+  });
+
+  it('shows a rewritten partition once, without duplicates', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    await lake.crawl();
+    const fewer: TableRows = { ...goodDay(), artists: [{ artist_id: 'ar9', name: 'Only' }] };
+
+    // Act
+    await lake.write(date, fewer);
+    const artists = await lake.engine.query('SELECT artist_id FROM artists');
+
+    // Assess
+    expect(artists).toEqual([{ artist_id: 'ar9' }]);
+  });
+
+  it('reports running while a crawl is under way and its outcome after', async () => {
+    // Act
+    await lake.catalog.startCrawl();
+    const during = await lake.catalog.crawlStatus();
+    await lake.catalog.settled();
+    const after = await lake.catalog.crawlStatus();
+
+    // Assess
+    expect(during).toEqual({ state: 'running' });
+    expect(after).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('fails with CrawlerBusyError when a crawl is started while one runs', async () => {
+    // Act
+    const first = lake.catalog.startCrawl();
+    const second = lake.catalog.startCrawl();
+
+    // Assess
+    await expect(first).resolves.toBeUndefined();
+    await expect(second).rejects.toMatchObject({ name: ErrorName.CrawlerBusy, message: expect.stringContaining('already being crawled') });
+    await lake.catalog.settled();
+  });
+
+  it('fails the status check when no crawl has ever run', async () => {
+    expect(await lake.catalog.crawlStatus()).toEqual({
+      state: 'failed',
+      message: expect.stringContaining('No crawl has run'),
+    });
+  });
+
+  it('fails the crawl, naming table and column, when files do not have the schema of core/tables.ts; keeps what it had', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    await lake.crawl();
+    const drifted = parquetWriteBuffer({
+      columnData: [
+        { name: 'artist_id', data: ['ar1'], type: 'STRING' },
+        { name: 'name', data: [42], type: 'INT32' },
+      ],
+    });
+    await lake.store.put(curatedPartKey('artists', '2026-11-22', 0), new Uint8Array(drifted));
+
+    // Act
+    const status = await lake.crawl();
+    const artists = await lake.engine.query('SELECT COUNT(*) AS n FROM artists');
+
+    // Assess
+    expect(status).toEqual({
+      state: 'failed',
+      message: expect.stringMatching(
+        /curated\/artists\/ does not match core\/tables\.ts: .*snapshot_date=2026-11-22\/part-00000\.parquet: column name is INTEGER, expected VARCHAR/,
+      ),
+    });
+    expect(artists).toEqual([{ n: 3 }]);
+  });
+
+  it('fails the crawl with DuckDB\'s reason when a file is not Parquet', async () => {
+    // Prepare
+    await lake.store.put(curatedPartKey('songs', date, 0), 'not parquet at all');
+
+    // Act
+    const status = await lake.crawl();
+
+    // Assess
+    expect(status).toEqual({ state: 'failed', message: expect.stringMatching(/crawl of .*curated failed: .*part-00000\.parquet/) });
+  });
+
+  it('ignores folders that are not snapshot_date partitions of a known table', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    await lake.store.put('curated/songs/snapshot_date=2026-02-30/part-00000.parquet', 'ignored');
+    await lake.store.put('curated/unknown_table/snapshot_date=2026-11-20/part-00000.parquet', 'ignored');
+    await lake.store.put('curated/songs/README.txt', 'ignored');
+
+    // Act
+    const status = await lake.crawl();
+
+    // Assess
+    expect(status).toMatchObject({ state: 'succeeded' });
+    expect(await lake.engine.query('SELECT COUNT(*) AS n FROM songs')).toEqual([{ n: 3 }]);
+  });
+
+  it('converts values to plain JSON: safe integers as numbers, dates and timestamps as ISO strings', async () => {
+    // Act
+    const [row] = await lake.engine.query(
+      "SELECT 2::BIGINT AS small, 9007199254740993::BIGINT AS big, 170141183460469231731687303715884105727::HUGEINT AS huge, " +
+        "1.5::DECIMAL(3,1) AS dec, DATE '2026-11-20' AS day, TIMESTAMP '2026-11-20 10:00:00.5' AS ts, " +
+        "TIMESTAMPTZ '2026-11-20 10:00:00+02' AS tz, [1, 2]::BIGINT[] AS list, NULL AS nothing",
+    );
+
+    // Assess
+    expect(row).toEqual({
+      small: 2,
+      big: '9007199254740993',
+      huge: '170141183460469231731687303715884105727',
+      dec: 1.5,
+      day: '2026-11-20',
+      ts: '2026-11-20T10:00:00.500Z',
+      tz: '2026-11-20T08:00:00.000Z',
+      list: [1, 2],
+      nothing: null,
+    });
+  });
+
+  it('fails with QueryFailedError carrying DuckDB\'s message for a bad query', async () => {
+    await expect(lake.engine.query('select * from nosuch')).rejects.toMatchObject({
+      name: ErrorName.QueryFailed,
+      message: expect.stringContaining('Table with name nosuch does not exist'),
+    });
+  });
+
+  it('runs a started query to succeeded and returns its rows', async () => {
+    // Prepare
+    await lake.write(date, goodDay());
+    await lake.crawl();
+
+    // Act
+    const id = await lake.engine.start('SELECT playlist_id, total_items FROM playlists ORDER BY playlist_id');
+    await lake.engine.query('SELECT 1');
+    const status = await lake.engine.status(id);
+    const rows = await lake.engine.results(id);
+
+    // Assess
+    expect(status).toEqual({ state: 'succeeded' });
+    expect(rows).toEqual([
+      { playlist_id: 'pl1', total_items: 3 },
+      { playlist_id: 'pl2', total_items: 3 },
+    ]);
+  });
+
+  it('fails a started bad query with its reason in status and results', async () => {
+    // Act
+    const id = await lake.engine.start('SELECT nonsense FROM songs');
+    await lake.engine.query('SELECT 1');
+    const status = await lake.engine.status(id);
+
+    // Assess
+    expect(status).toEqual({ state: 'failed', reason: expect.stringContaining('nonsense') });
+    await expect(lake.engine.results(id)).rejects.toMatchObject({ name: ErrorName.QueryFailed });
+  });
+
+  it('fails clearly for a query id it never started', async () => {
+    await expect(lake.engine.status('no-such-id')).rejects.toMatchObject({
+      name: ErrorName.QueryFailed,
+      message: expect.stringContaining('Unknown query id "no-such-id"'),
+    });
+  });
+
+  it('fails queries with a clear message when the catalog record is damaged', async () => {
+    // Prepare
+    await mkdir(join(lake.root, '.catalog'), { recursive: true });
+    await writeFile(join(lake.root, '.catalog', 'catalog.json'), '{"version": 1, "partitions": 3}');
+
+    // Act
+    const attempt = lake.engine.query('SELECT 1');
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: ErrorName.QueryFailed,
+      message: expect.stringMatching(/catalog record .*catalog\.json is damaged .*delete it and crawl again/),
+    });
+  });
+});
