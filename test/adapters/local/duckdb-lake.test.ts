@@ -6,17 +6,9 @@ import { DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-ca
 import { ErrorName } from '../../../core/errors';
 import { curatedPartKey } from '../../../core/lake/keys';
 import { tableNames, tables, type TableName, type TableRows } from '../../../core/tables';
-import { createTestLake, goodDay, type TestLake } from './lake-fixture';
+import { asReturned, createTestLake, goodDay, type TestLake } from './lake-fixture';
 
 const date = '2026-11-20';
-
-/** Rows as the engine returns them: timestamps as ISO strings, sorted for comparison. */
-const asReturned = (rows: readonly object[]): Record<string, unknown>[] =>
-  rows
-    .map((row) =>
-      Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value])),
-    )
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
 const typesOf = async (lake: TestLake, table: TableName): Promise<Record<string, unknown>> =>
   Object.fromEntries(

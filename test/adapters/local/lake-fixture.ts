@@ -75,6 +75,14 @@ export const goodDay = (): TableRows => ({
 export const countsOf = (rows: TableRows): Record<TableName, number> =>
   Object.fromEntries(tableNames.map((table) => [table, rows[table].length])) as Record<TableName, number>;
 
+/** Rows as the query engine returns them: timestamps as ISO strings; sorted, to compare as sets. */
+export const asReturned = (rows: readonly object[]): Record<string, unknown>[] =>
+  rows
+    .map((row) =>
+      Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value])),
+    )
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
 /** A temp lake with the real adapters over it. */
 export interface TestLake {
   readonly root: string;

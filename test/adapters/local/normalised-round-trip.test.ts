@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateChecks, validationSql } from '../../../core/checks';
+import { normalise, type Normalised, type RawPlaylistSnapshot } from '../../../core/normalise';
+import { tableNames } from '../../../core/tables';
+import { asReturned, countsOf, createTestLake, type TestLake } from './lake-fixture';
+
+// Real Spotify response bodies live next to the repository (`<clone>/../shared`), see its MANIFEST.md.
+const realPayloads = new URL('../../../../shared/spotify/real-payloads/', import.meta.url);
+const payload = (file: string): unknown => JSON.parse(readFileSync(new URL(file, realPayloads), 'utf8'));
+
+/** Metadata as `GET /playlists/{id}?fields=…` gives it, for the two playlists recorded only as pages. */
+const metadataOnly = (id: string) => ({ id, name: id, snapshot_id: 'recorded', owner: { id: 'owner' }, collaborative: false });
+
+const snapshots: RawPlaylistSnapshot[] = [
+  {
+    playlistId: '37i9dQZF1DZ06evO25rXbO',
+    playlist: payload('spotdl__playlist_37i9dQZF1DZ06evO25rXbO_ThisIsGorillaz__GET_playlist.json'),
+    pages: [payload('spotdl__playlist_37i9dQZF1DZ06evO25rXbO_ThisIsGorillaz__GET_tracks_offset0.json')],
+  },
+  {
+    playlistId: '1Cp6VQCKf2VL4sP09jN9oX',
+    playlist: payload('joostlek__playlist_1Cp6VQCKf2VL4sP09jN9oX__GET_playlist_2026_dual_shape.json'),
+    pages: [payload('joostlek__playlist_items__GET_items_2026_dual_shape.json')],
+  },
+  {
+    playlistId: '3toMXYM91T55pKzuysH5Ph',
+    playlist: payload('joostlek__playlist_Starred__GET_playlist_with_local_file.json'),
+    pages: [],
+  },
+  {
+    playlistId: '5lH9NjOeJvctAO92ZrKQNB',
+    playlist: metadataOnly('5lH9NjOeJvctAO92ZrKQNB'),
+    pages: [payload('zmb3__playlist_5lH9NjOeJvctAO92ZrKQNB_DutchTop40__GET_tracks.json')],
+  },
+  {
+    playlistId: '23Ay9WfURne0LvtlCvYTkj',
+    playlist: metadataOnly('23Ay9WfURne0LvtlCvYTkj'),
+    pages: [payload('zmb3__playlist_23Ay9WfURne0LvtlCvYTkj__GET_tracks_episodes_and_tracks.json')],
+  },
+];
+
+const date = '2026-11-20';
+
+describe('real Spotify payloads → normalise() → Parquet → local catalog → DuckDB', () => {
+  let lake: TestLake;
+  let normalised: Normalised;
+
+  beforeAll(async () => {
+    lake = await createTestLake();
+    normalised = normalise(snapshots);
+    await lake.write(date, normalised.tables);
+    await lake.crawl();
+  });
+  afterAll(async () => {
+    await lake.remove();
+  });
+
+  it('reads back exactly the rows the normaliser produced, table by table', async () => {
+    for (const table of tableNames) {
+      // Act
+      const read = await lake.engine.query(`SELECT * EXCLUDE (snapshot_date) FROM ${table}`);
+
+      // Assess
+      expect(asReturned(read), table).toEqual(asReturned(normalised.tables[table]));
+    }
+  });
+
+  it('keeps every kind of entry and the algorithmic playlist\'s epoch added_at', async () => {
+    // Act
+    const kinds = await lake.engine.query(
+      'SELECT item_type, COUNT(*) AS n FROM playlist_items GROUP BY item_type ORDER BY item_type',
+    );
+    const [epoch] = await lake.engine.query(
+      "SELECT MIN(added_at) AS first, MAX(added_at) AS last FROM playlist_items WHERE playlist_id = '37i9dQZF1DZ06evO25rXbO'",
+    );
+
+    // Assess
+    expect(kinds.map((row) => row['item_type'])).toEqual(expect.arrayContaining(['episode', 'local', 'track']));
+    expect(kinds.reduce((sum, row) => sum + Number(row['n']), 0)).toBe(normalised.tables.playlist_items.length);
+    expect(epoch).toEqual({ first: '1970-01-01T00:00:00.000Z', last: '1970-01-01T00:00:00.000Z' });
+  });
+
+  it('passes every validation check on what it wrote', async () => {
+    // Prepare
+    const rejectsByPlaylist: Record<string, number> = {};
+    for (const reject of normalised.rejects) {
+      if (reject.position !== null) rejectsByPlaylist[reject.playlistId] = (rejectsByPlaylist[reject.playlistId] ?? 0) + 1;
+    }
+
+    // Act
+    const rows = await lake.engine.query(validationSql(date, { tables: countsOf(normalised.tables), rejectsByPlaylist }));
+
+    // Assess
+    expect(evaluateChecks(rows).filter((check) => !check.passed)).toEqual([]);
+    expect(normalised.tables.playlists).toHaveLength(snapshots.length);
+  });
+});
