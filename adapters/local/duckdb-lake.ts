@@ -8,6 +8,7 @@ import * as t from 'io-ts';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sqlString } from '../../core/checks';
+import { IsoDateString } from '../../core/dates';
 import { tryDecode } from '../../core/decode';
 import type { JobState } from '../../core/ports';
 import { curatedPartitionPrefix } from '../../core/lake/keys';
@@ -48,11 +49,14 @@ export const CrawlOutcome = t.type({
 });
 export type CrawlOutcome = t.TypeOf<typeof CrawlOutcome>;
 
+/** What crawlStatus() reports: the last outcome, or running. */
+export type CrawlStatus = { state: JobState; message?: string | undefined };
+
 /** What the last crawl found: the snapshot dates of each curated table, and how it ended. */
 export const CatalogRecord = t.type({
   version: t.literal(1),
   lastCrawl: CrawlOutcome,
-  partitions: t.record(t.string, t.array(t.string)),
+  partitions: t.record(t.string, t.array(IsoDateString)),
 });
 export type CatalogRecord = t.TypeOf<typeof CatalogRecord>;
 
@@ -91,9 +95,6 @@ export const readCatalogRecord = async (lakeRoot: string): Promise<CatalogRecord
 /** Replaces the catalog record whole, so a reader never sees half of it. */
 export const writeCatalogRecord = (lakeRoot: string, record: CatalogRecord): Promise<void> =>
   writeFileAtomically(catalogRecordPath(lakeRoot), `${JSON.stringify(record, null, 2)}\n`);
-
-/** The state a crawl status reports. */
-export type CrawlStatus = { state: JobState; message?: string | undefined };
 
 /** The `read_parquet` call over some curated files of one table, `snapshot_date` read from the folder names as a DATE. */
 export const readParquetSql = (files: readonly string[]): string =>
