@@ -39,6 +39,15 @@ export interface EmulatorOptions {
   tokenLifetimeSeconds?: number;
 }
 
+/** One served playlist as the emulator command lists it. */
+export interface EmulatedPlaylistSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly total: number;
+  /** False for a playlist the consenting user neither owns nor collaborates on. */
+  readonly readable: boolean;
+}
+
 /** A started emulator. */
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT/v1` */
@@ -49,8 +58,8 @@ export interface RunningEmulator {
   readonly credentials: SpotifyCredentials;
   /** The playlists the consenting user can read. */
   readonly playlistIds: readonly string[];
-  /** Playlists the emulator serves metadata of, but whose items the user may not read (403). */
-  readonly deniedPlaylistIds: readonly string[];
+  /** Every playlist served, including those whose items the user may not read (403). */
+  readonly playlists: readonly EmulatedPlaylistSummary[];
   /** Files skipped while loading fixtures. */
   readonly warnings: readonly string[];
   stats(): { tokenRequests: number; apiRequests: number; faultsInjected: number };
@@ -328,7 +337,12 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     accountsBaseUrl,
     credentials,
     playlistIds: catalog.readableIds,
-    deniedPlaylistIds: [...catalog.playlists.values()].filter((playlist) => !playlist.readable).map((playlist) => playlist.id),
+    playlists: [...catalog.playlists.values()].map(({ id, metadata, total, readable }) => ({
+      id,
+      name: typeof metadata.name === 'string' ? metadata.name : id,
+      total,
+      readable,
+    })),
     warnings: catalog.warnings,
     stats: () => ({ ...counters }),
     close: async () => {

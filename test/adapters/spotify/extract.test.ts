@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
+import { PlaylistChangedError, UpstreamSchemaChangedError } from '../../../core/errors';
+import { firstCursor, readItemsPages, readPlaylistWhole } from '../../../core/extract';
+import type { Fetched, SpotifyApi } from '../../../core/ports';
+import type { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
+import { clientFor, playlistNamed } from './support';
+
+const started: RunningEmulator[] = [];
+const emulatorWith = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
+  const emulator = await startEmulator(options);
+  started.push(emulator);
+  return emulator;
+};
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((emulator) => emulator.close()));
+});
+
+/**
+ * A playlist that someone edits while it is read: each listed version is served for the given
+ * number of calls (metadata and pages alike), then the next one. Entries are tagged with their version.
+ */
+class EditedPlaylist implements SpotifyApi {
+  public calls = 0;
+  public constructor(private readonly versions: readonly { size: number; calls: number }[]) {}
+
+  private version(): number {
+    this.calls += 1;
+    let budget = this.calls;
+    for (const [index, version] of this.versions.entries()) {
+      if (budget <= version.calls) return index;
+      budget -= version.calls;
+    }
+    return this.versions.length - 1;
+  }
+
+  public async getPlaylist(playlistId: string): Promise<Fetched<PlaylistMetadata>> {
+    const v = this.version();
+    const value = { id: playlistId, name: 'Edited', snapshot_id: `snapshot-${v}`, owner: { id: 'me' }, items: { total: this.versions[v]?.size ?? 0 } };
+    return { body: JSON.stringify(value), value };
+  }
+
+  public async getItemsPage(_playlistId: string, offset: number, limit: number): Promise<Fetched<PlaylistItemsPage>> {
+    const v = this.version();
+    const total = this.versions[v]?.size ?? 0;
+    const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({ version: v, position: offset + i }));
+    const value = { items, offset, total, limit };
+    return { body: JSON.stringify(value), value };
+  }
+}
+
+describe('readItemsPages', () => {
+  it('reads at most maxPages pages and returns the cursor to continue from, until the playlist is done', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const { api } = clientFor(emulator);
+    const id = playlistNamed(emulator, 'Everything, ever');
+    const offsets: number[] = [];
+    const onPage = async (offset: number) => void offsets.push(offset);
+    // Act
+    const first = await readItemsPages(api, id, { offset: 0, total: 1000 }, { pageSize: 50, maxPages: 3, onPage });
+    let cursor = first.next;
+    while (cursor) cursor = (await readItemsPages(api, id, cursor, { pageSize: 50, maxPages: 7, onPage })).next;
+    // Assess
+    expect(first).toEqual({ next: { offset: 150, total: 1000 } });
+    expect(offsets).toEqual(Array.from({ length: 20 }, (_, i) => i * 50));
+  });
+
+  it('reads an empty playlist as one empty page, confirmed by Spotify', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const { api } = clientFor(emulator);
+    const pages: number[] = [];
+    // Act
+    const progress = await readItemsPages(api, playlistNamed(emulator, 'Empty for now'), { offset: 0, total: 0 }, {
+      pageSize: 50,
+      maxPages: 5,
+      onPage: async (_offset, page) => void pages.push(page.value.items.length),
+    });
+    // Assess
+    expect(progress).toEqual({ next: null });
+    expect(pages).toEqual([0]);
+  });
+
+  it('stops with the wait and the cursor of the page it could not read when Spotify rate-limits', async () => {
+    // Prepare: a rolling window of three requests per minute
+    const emulator = await emulatorWith({ rateLimit: { maxRequests: 3, windowSeconds: 60 } });
+    const { api } = clientFor(emulator, { maxInProcessWaitSeconds: 5 });
+    const offsets: number[] = [];
+    // Act
+    const progress = await readItemsPages(api, playlistNamed(emulator, 'Everything, ever'), { offset: 0, total: 1000 }, {
+      pageSize: 50,
+      maxPages: 10,
+      onPage: async (offset) => void offsets.push(offset),
+    });
+    // Assess
+    expect(offsets).toEqual([0, 50, 100]);
+    expect(progress.next).toEqual({ offset: 150, total: 1000 });
+    expect(progress.waitSeconds).toBeGreaterThan(5);
+    expect(progress.waitSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it('fails with PlaylistChangedError when a page reports another total than the read started with', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const { api } = clientFor(emulator);
+    const id = playlistNamed(emulator, 'Fifty-one');
+    // Act
+    const error = await readItemsPages(api, id, { offset: 0, total: 50 }, { pageSize: 50, maxPages: 5, onPage: async () => undefined }).catch(
+      (caught: unknown) => caught,
+    );
+    // Assess
+    expect(error).toBeInstanceOf(PlaylistChangedError);
+    expect((error as Error).message).toContain(`Playlist ${id} changed`);
+    expect((error as Error).message).toContain('had 50 entries, the page at offset 0 says 51');
+  });
+});
+
+describe('readPlaylistWhole', () => {
+  it('starts over when the playlist changed while it was paged, and never mixes two versions', async () => {
+    // Prepare: 120 entries for the metadata and two pages, then 121 from the third page on
+    const spotify = new EditedPlaylist([
+      { size: 120, calls: 3 },
+      { size: 121, calls: 100 },
+    ]);
+    // Act
+    const whole = await readPlaylistWhole(spotify, 'p1');
+    // Assess
+    const entries = whole.pages.flatMap((page) => page.value.items as { version: number; position: number }[]);
+    expect(entries).toHaveLength(121);
+    expect(new Set(entries.map((entry) => entry.version))).toEqual(new Set([1]));
+    expect(entries.map((entry) => entry.position)).toEqual(Array.from({ length: 121 }, (_, i) => i));
+    expect(whole.playlist.value.snapshot_id).toBe('snapshot-1');
+  });
+
+  it('starts over when the snapshot changed although the total stayed the same', async () => {
+    // Prepare: a reorder keeps 60 entries but changes the snapshot after the first read's pages
+    const spotify = new EditedPlaylist([
+      { size: 60, calls: 3 },
+      { size: 60, calls: 100 },
+    ]);
+    // Act
+    const whole = await readPlaylistWhole(spotify, 'p1');
+    // Assess
+    expect(whole.playlist.value.snapshot_id).toBe('snapshot-1');
+    expect(whole.pages.flatMap((page) => page.value.items as { version: number }[]).every((entry) => entry.version === 1)).toBe(true);
+  });
+
+  it('fails with PlaylistChangedError after three reads when the playlist keeps changing', async () => {
+    // Prepare: a new version every two calls
+    const spotify = new EditedPlaylist(Array.from({ length: 20 }, (_, i) => ({ size: 100 + i, calls: 2 })));
+    // Act
+    const error = await readPlaylistWhole(spotify, 'p1').catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(PlaylistChangedError);
+    expect((error as Error).message).toContain('kept changing while it was being read (3 tries');
+  });
+});
+
+describe('firstCursor', () => {
+  it('fails with UpstreamSchemaChangedError when the metadata carries no entry count', () => {
+    // Prepare
+    const playlist = { id: 'p1', name: 'x', snapshot_id: 's', owner: { id: 'me' } };
+    // Act
+    const act = () => firstCursor(playlist);
+    // Assess
+    expect(act).toThrow(UpstreamSchemaChangedError);
+    expect(act).toThrow('playlist p1');
+  });
+});

@@ -1,0 +1,173 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
+import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
+import { SpotifyAuthError, SpotifyReauthRequiredError, UpstreamSchemaChangedError } from '../../../core/errors';
+import { MemoryCredentialsStore, recordingSleep } from './support';
+
+const started: RunningEmulator[] = [];
+const emulatorWith = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
+  const emulator = await startEmulator(options);
+  started.push(emulator);
+  return emulator;
+};
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((emulator) => emulator.close()));
+});
+
+const now = new Date('2026-11-20T06:00:00Z');
+const clock = { now: () => now };
+
+/** A token endpoint on 127.0.0.1 that answers with the given statuses and bodies in turn. */
+const scriptedTokenServer = async (answers: { status: number; body: unknown }[]) => {
+  let calls = 0;
+  const server = createServer((_req, res) => {
+    const answer = answers[Math.min(calls, answers.length - 1)] ?? { status: 500, body: {} };
+    calls += 1;
+    res.writeHead(answer.status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls: () => calls,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+};
+
+describe('SpotifyTokenClient', () => {
+  it('trades the refresh token for an access token that expires when Spotify says', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: new MemoryCredentialsStore(emulator.credentials), grant: 'refresh_token', clock });
+    // Act
+    const token = await client.fetchAccessToken();
+    // Assess
+    expect(token.value.length).toBeGreaterThan(20);
+    expect(token.expiresAt).toEqual(new Date('2026-11-20T07:00:00Z'));
+    expect(emulator.stats().tokenRequests).toBe(1);
+  });
+
+  it('accepts the lower-case token type of the client-credentials grant', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const { clientId, clientSecret } = emulator.credentials;
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: new MemoryCredentialsStore({ clientId, clientSecret }), grant: 'client_credentials' });
+    // Act
+    const token = await client.fetchAccessToken();
+    // Assess
+    expect(token.value).not.toBe('');
+  });
+
+  it('keeps a rotated refresh token, without which the next refresh would fail', async () => {
+    // Prepare
+    const emulator = await emulatorWith({ rotateRefreshTokens: true });
+    const credentials = new MemoryCredentialsStore(emulator.credentials);
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant: 'refresh_token' });
+    const stale = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: new MemoryCredentialsStore(emulator.credentials), grant: 'refresh_token' });
+    // Act
+    await client.fetchAccessToken();
+    await client.fetchAccessToken();
+    const staleError = await stale.fetchAccessToken().catch((caught: unknown) => caught);
+    // Assess
+    expect(credentials.saved).toHaveLength(2);
+    expect(new Set([emulator.credentials.refreshToken, ...credentials.saved]).size).toBe(3);
+    expect(staleError).toBeInstanceOf(SpotifyReauthRequiredError);
+  });
+
+  it('fails with SpotifyReauthRequiredError saying to consent again when the refresh token is refused', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const revoked = 'revoked-refresh-token-value';
+    const client = new SpotifyTokenClient({
+      accountsBaseUrl: emulator.accountsBaseUrl,
+      credentials: new MemoryCredentialsStore({ ...emulator.credentials, refreshToken: revoked }),
+      grant: 'refresh_token',
+    });
+    // Act
+    const error = await client.fetchAccessToken().catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyReauthRequiredError);
+    expect((error as Error).message).toContain('invalid_grant');
+    expect((error as Error).message).toContain('spotify-etl auth login');
+    expect((error as Error).message).toContain('docs/deploy.md');
+    expect((error as Error).message).not.toContain(revoked);
+  });
+
+  it('fails with SpotifyReauthRequiredError when no refresh token is stored', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const { clientId, clientSecret } = emulator.credentials;
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: new MemoryCredentialsStore({ clientId, clientSecret }), grant: 'refresh_token' });
+    // Act
+    const error = await client.fetchAccessToken().catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyReauthRequiredError);
+    expect(emulator.stats().tokenRequests).toBe(0);
+  });
+
+  it('fails with SpotifyAuthError naming the settings to check when the client secret is wrong', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const client = new SpotifyTokenClient({
+      accountsBaseUrl: emulator.accountsBaseUrl,
+      credentials: new MemoryCredentialsStore({ ...emulator.credentials, clientSecret: 'wrong-secret-value' }),
+      grant: 'refresh_token',
+    });
+    // Act
+    const error = await client.fetchAccessToken().catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyAuthError);
+    expect((error as Error).message).toContain('invalid_client');
+    expect((error as Error).message).toContain('SPOTIFY_CLIENT_SECRET');
+    expect((error as Error).message).not.toContain('wrong-secret-value');
+  });
+
+  it('retries the token request, a POST, when the accounts service answers 503', async () => {
+    // Prepare
+    const server = await scriptedTokenServer([
+      { status: 503, body: {} },
+      { status: 200, body: { access_token: 'fresh', token_type: 'Bearer', expires_in: 3600 } },
+    ]);
+    const { waits, sleep } = recordingSleep();
+    const client = new SpotifyTokenClient({
+      accountsBaseUrl: server.url,
+      credentials: new MemoryCredentialsStore({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' }),
+      grant: 'refresh_token',
+      sleep,
+    });
+    try {
+      // Act
+      const token = await client.fetchAccessToken();
+      // Assess
+      expect(token.value).toBe('fresh');
+      expect(server.calls()).toBe(2);
+      expect(waits).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('fails with UpstreamSchemaChangedError when the token is not a Bearer token', async () => {
+    // Prepare
+    const server = await scriptedTokenServer([{ status: 200, body: { access_token: 'fresh', token_type: 'MAC', expires_in: 3600 } }]);
+    const client = new SpotifyTokenClient({
+      accountsBaseUrl: server.url,
+      credentials: new MemoryCredentialsStore({ clientId: 'id', clientSecret: 'secret' }),
+      grant: 'client_credentials',
+    });
+    try {
+      // Act
+      const error = await client.fetchAccessToken().catch((caught: unknown) => caught);
+      // Assess
+      expect(error).toBeInstanceOf(UpstreamSchemaChangedError);
+      expect((error as Error).message).toContain('"MAC"');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,75 @@
+/** Hand-written fakes behind the token ports, and a client wired to a running emulator. */
+import { GotSpotifyApi, type GotSpotifyApiOptions } from '../../../adapters/spotify/got-spotify-api';
+import type { RetryLogger } from '../../../adapters/spotify/http';
+import type { RunningEmulator } from '../../../adapters/spotify/emulator/server';
+import { SpotifyTokenClient, type SpotifyGrant } from '../../../adapters/spotify/spotify-token-client';
+import type { AccessToken, CredentialsStore, SpotifyCredentials, TokenCache } from '../../../core/ports';
+
+/** A token cache in memory that remembers every token written to it. */
+export class MemoryTokenCache implements TokenCache {
+  public readonly written: AccessToken[] = [];
+  public constructor(private current?: AccessToken) {}
+  public async read(): Promise<AccessToken | undefined> {
+    return this.current;
+  }
+  public async write(token: AccessToken): Promise<void> {
+    this.current = token;
+    this.written.push(token);
+  }
+}
+
+/** Credentials in memory; records every refresh token saved. */
+export class MemoryCredentialsStore implements CredentialsStore {
+  public readonly saved: string[] = [];
+  public constructor(private credentials: SpotifyCredentials) {}
+  public async read(): Promise<SpotifyCredentials> {
+    return this.credentials;
+  }
+  public async saveRefreshToken(refreshToken: string): Promise<void> {
+    this.credentials = { ...this.credentials, refreshToken };
+    this.saved.push(refreshToken);
+  }
+}
+
+/** A logger that keeps every line it was given, as it would be printed. */
+export class RecordingLogger implements RetryLogger {
+  public readonly lines: string[] = [];
+  public warn(message: string, attributes: Record<string, unknown>): void {
+    this.lines.push(JSON.stringify({ message, ...attributes }));
+  }
+}
+
+/** Retry delays and Retry-After waits are recorded, not slept, so tests never sit in timers. */
+export const recordingSleep = (): { waits: number[]; sleep: (ms: number) => Promise<void> } => {
+  const waits: number[] = [];
+  return { waits, sleep: async (ms) => void waits.push(ms) };
+};
+
+/** A GotSpotifyApi on the emulator with in-memory token ports; overrides go to the client. */
+export const clientFor = (
+  emulator: RunningEmulator,
+  { grant = 'refresh_token', credentials: stored, ...overrides }: Partial<GotSpotifyApiOptions> & { grant?: SpotifyGrant; credentials?: SpotifyCredentials } = {},
+) => {
+  const credentials = new MemoryCredentialsStore(stored ?? emulator.credentials);
+  const tokens = new MemoryTokenCache();
+  const logger = new RecordingLogger();
+  const { waits, sleep } = recordingSleep();
+  const auth = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant, sleep });
+  const api = new GotSpotifyApi({
+    apiBaseUrl: emulator.apiBaseUrl,
+    tokens,
+    auth,
+    sleep,
+    logger,
+    retry: { baseDelayMs: 1, maxDelayMs: 5, requestTimeoutMs: 2_000 },
+    ...overrides,
+  });
+  return { api, auth, credentials, tokens, logger, waits };
+};
+
+/** The id of the emulator's playlist called `name`. */
+export const playlistNamed = (emulator: RunningEmulator, name: string): string => {
+  const found = emulator.playlists.find((playlist) => playlist.name === name);
+  if (!found) throw new Error(`the emulator serves no playlist named ${name}`);
+  return found.id;
+};
