@@ -4,6 +4,7 @@
  */
 import * as t from 'io-ts';
 import type { IsoDate } from './lake/keys';
+import type { Clock } from './ports';
 
 const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dayMs = 86_400_000;
@@ -52,3 +53,6 @@ export const daysBetween = (from: IsoDate, to: IsoDate): number =>
  */
 export const dateRange = (from: IsoDate, to: IsoDate): IsoDate[] =>
   Array.from({ length: Math.max(0, daysBetween(from, to) + 1) }, (_, index) => addDays(from, index));
+
+/** The machine's clock; tests pass a fixed one instead. */
+export const systemClock: Clock = { now: () => new Date() };

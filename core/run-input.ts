@@ -6,11 +6,9 @@
 import * as t from 'io-ts';
 import { daysBetween, isIsoDate, utcDateOf, dateRange, IsoDateString } from './dates';
 import { InvalidInputError } from './errors';
+import { RunMode } from './lake/manifest';
 import type { IsoDate } from './lake/keys';
 
-/** How a run was started: by the daily schedule, by hand for one date, or over a range of dates. */
-export const RunMode = t.keyof({ scheduled: null, manual: null, backfill: null });
-export type RunMode = t.TypeOf<typeof RunMode>;
 
 const runModes = Object.keys(RunMode.keys) as RunMode[];
 

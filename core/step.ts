@@ -52,3 +52,17 @@ export const lambdaHandler =
   <S extends StepDefinition>(step: S, run: StepRunner<S>) =>
   async (payload: unknown): Promise<t.OutputOf<S['output']>> =>
     step.output.encode(await run(decodeStepInput(step, payload)));
+
+/**
+ * The message of a caught error's `Cause`: Lambda reports a function error as the JSON
+ * `{"errorType","errorMessage","trace"}`; any other cause is already plain text.
+ * @example causeMessage('{"errorType":"CrawlerFailedError","errorMessage":"crawl failed"}') // 'crawl failed'
+ */
+export const causeMessage = (cause: string): string => {
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof parsed === 'object' && parsed !== null && typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
+  } catch {
+    return cause;
+  }
+};

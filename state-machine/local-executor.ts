@@ -79,16 +79,6 @@ const asLambda =
     }
   };
 
-/** The `errorMessage` of a Lambda error cause, or the cause itself when it is plain text. */
-export const messageOfCause = (cause: string): string => {
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
-    return typeof parsed.errorMessage === 'string' ? parsed.errorMessage : cause;
-  } catch {
-    return cause;
-  }
-};
-
 /** Runs the ASL to its end and returns how it ended; a Task without a handler is a wiring bug. */
 export const runLocally = async (execution: LocalExecution): Promise<LocalOutcome> => {
   const tasks = allStates(execution.asl).filter(([, state]) => state.Type === 'Task');

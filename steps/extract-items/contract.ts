@@ -6,6 +6,9 @@ import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 import { ItemsCursor } from '../get-playlist/contract';
 
+/** Pages one invocation reads at most: 40 pages of 50 finish well inside the Task's timeout. */
+export const maxPagesPerInvocation = 40;
+
 /** The playlist and where its next page starts. */
 export const ExtractItemsInput = t.exact(
   t.type({ date: IsoDateString, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }),

@@ -2,15 +2,9 @@
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
+import { TableCounts } from '../../core/lake/manifest';
 import { RunContext, SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
-import { tableNames, type TableName } from '../../core/tables';
-
-/** Rows written per curated table. */
-export const TableCounts = t.type(
-  Object.fromEntries(tableNames.map((table) => [table, t.number])) as { [T in TableName]: t.NumberC },
-);
-export type TableCounts = t.TypeOf<typeof TableCounts>;
 
 /** The date, whether it was extracted fresh, the run's playlists and who started the run. */
 export const NormaliseInput = t.exact(
@@ -34,6 +28,6 @@ export const normalise = defineStep({
   dir: 'normalise',
   input: NormaliseInput,
   output: NormaliseOutput,
-  errors: [ErrorName.UpstreamSchemaChanged, ErrorName.StorageUnavailable],
+  errors: [ErrorName.StorageUnavailable],
   timeoutSeconds: 900,
 });

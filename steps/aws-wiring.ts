@@ -1,0 +1,51 @@
+/**
+ * The AWS adapters the handlers compose, each built from decoded environment variables. Clients
+ * are created once per cold start and reused by every invocation of the warm function.
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type * as t from 'io-ts';
+import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
+import { GlueCatalog } from '../adapters/aws/glue-catalog';
+import { S3BlobStore } from '../adapters/aws/s3-blob-store';
+import { SecretsManagerCredentialsStore } from '../adapters/aws/secrets-manager-credentials-store';
+import { SecretsManagerTokenCache } from '../adapters/aws/secrets-manager-token-cache';
+import { SnsNotifier } from '../adapters/aws/sns-notifier';
+import { GotSpotifyApi } from '../adapters/spotify/got-spotify-api';
+import { SpotifyTokenClient } from '../adapters/spotify/spotify-token-client';
+import type { BlobStore, Catalog, Notifier, QueryEngine, SpotifyApi, SpotifyAuth } from '../core/ports';
+import type { CrawlerEnv, FailureTopicEnv, LakeEnv, QueriesEnv, SpotifyEnv } from './env';
+
+/** The lake bucket as a BlobStore. */
+export const lakeStore = (env: t.TypeOf<typeof LakeEnv>): BlobStore => new S3BlobStore(new S3Client({}), env.LAKE_BUCKET_NAME);
+
+/** The token endpoint, with the credentials secret. */
+export const spotifyAuth = (env: t.TypeOf<typeof SpotifyEnv>, secrets = new SecretsManagerClient({})): SpotifyAuth =>
+  new SpotifyTokenClient({
+    accountsBaseUrl: env.SPOTIFY_ACCOUNTS_BASE_URL,
+    credentials: new SecretsManagerCredentialsStore(secrets, env.SPOTIFY_CREDENTIALS_SECRET_ID),
+    grant: env.SPOTIFY_GRANT,
+  });
+
+/** The token cache secret FetchToken writes and the extraction steps read. */
+export const tokenCache = (env: t.TypeOf<typeof SpotifyEnv>, secrets = new SecretsManagerClient({})): SecretsManagerTokenCache =>
+  new SecretsManagerTokenCache(secrets, env.SPOTIFY_TOKEN_CACHE_SECRET_ID);
+
+/** The Web API, reading the cached token and refreshing it once on a 401. */
+export const spotifyApi = (env: t.TypeOf<typeof SpotifyEnv>): SpotifyApi => {
+  const secrets = new SecretsManagerClient({});
+  return new GotSpotifyApi({ apiBaseUrl: env.SPOTIFY_API_BASE_URL, tokens: tokenCache(env, secrets), auth: spotifyAuth(env, secrets) });
+};
+
+/** The Glue crawler. */
+export const glueCatalog = (env: t.TypeOf<typeof CrawlerEnv>): Catalog => new GlueCatalog(new GlueClient({}), env.GLUE_CRAWLER_NAME);
+
+/** Athena in the stack's workgroup and database. */
+export const athenaQueries = (env: t.TypeOf<typeof QueriesEnv>): QueryEngine =>
+  new AthenaQueryEngine(new AthenaClient({}), { workGroup: env.ATHENA_WORKGROUP, database: env.GLUE_DATABASE_NAME });
+
+/** The failure topic. */
+export const failureNotifier = (env: t.TypeOf<typeof FailureTopicEnv>): Notifier => new SnsNotifier(new SNSClient({}), env.FAILURE_TOPIC_ARN);

@@ -1,0 +1,49 @@
+/**
+ * The Lambda environment, decoded once per cold start (STYLE §6): a missing or malformed variable
+ * fails the cold start with its name, never a step halfway through. Infra's `bind*` helpers set
+ * these variables together with the access they need.
+ */
+import * as t from 'io-ts';
+import { decodeOrThrow } from '../core/decode';
+import { SpotifyPlaylistId } from '../core/run-input';
+
+const NonEmpty = t.refinement(t.string, (value) => value.length > 0, 'non-empty string');
+
+/** The comma-separated playlist ids of `DEFAULT_PLAYLIST_IDS`, decoded to a list. */
+const PlaylistIdList = new t.Type<string[], string, unknown>(
+  'comma-separated Spotify playlist ids',
+  (value): value is string[] => Array.isArray(value) && value.every(SpotifyPlaylistId.is),
+  (value, context) => {
+    if (typeof value !== 'string') return t.failure(value, context);
+    const ids = value.split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+    return ids.every(SpotifyPlaylistId.is) ? t.success(ids) : t.failure(value, context);
+  },
+  (ids) => ids.join(','),
+);
+
+/** The lake bucket. */
+export const LakeEnv = t.type({ LAKE_BUCKET_NAME: NonEmpty });
+/** The configured playlists. */
+export const PlaylistsEnv = t.type({ DEFAULT_PLAYLIST_IDS: PlaylistIdList });
+/** Spotify's endpoints, the grant and the two secrets. */
+export const SpotifyEnv = t.type({
+  SPOTIFY_CREDENTIALS_SECRET_ID: NonEmpty,
+  SPOTIFY_TOKEN_CACHE_SECRET_ID: NonEmpty,
+  SPOTIFY_API_BASE_URL: NonEmpty,
+  SPOTIFY_ACCOUNTS_BASE_URL: NonEmpty,
+  SPOTIFY_GRANT: t.keyof({ refresh_token: null, client_credentials: null }),
+});
+/** The Glue crawler over curated/. */
+export const CrawlerEnv = t.type({ GLUE_CRAWLER_NAME: NonEmpty });
+/** The Athena workgroup and Glue database validation queries run in. */
+export const QueriesEnv = t.type({ ATHENA_WORKGROUP: NonEmpty, GLUE_DATABASE_NAME: NonEmpty });
+/** The SNS topic failures are published to. */
+export const FailureTopicEnv = t.type({ FAILURE_TOPIC_ARN: NonEmpty });
+
+/** Decodes the variables `codec` names from `env`, or throws naming each missing or malformed one. */
+export const loadEnv = <C extends t.Mixed>(codec: C, env: NodeJS.ProcessEnv = process.env): t.TypeOf<C> =>
+  decodeOrThrow(
+    codec,
+    env,
+    (problems) => new Error(`The function's environment is incomplete: ${problems.join('; ')}. Redeploy the stack, which sets these variables.`),
+  );

@@ -1,0 +1,26 @@
+/** GetPlaylist's logic: land the playlist object as raw and start a fresh read of its items. */
+import { firstCursor } from '../../core/extract';
+import { rawItemsPrefix, rawPlaylistKey } from '../../core/lake/keys';
+import type { BlobStore, SpotifyApi } from '../../core/ports';
+import type { GetPlaylistInput, GetPlaylistOutput } from './contract';
+
+/** What GetPlaylist needs: Spotify and the lake. */
+export interface GetPlaylistDeps {
+  readonly spotify: SpotifyApi;
+  readonly store: BlobStore;
+}
+
+/**
+ * Stores the playlist object exactly as Spotify sent it and clears the date's earlier pages of
+ * the playlist: they belong to an older version (a rerun, or a read that found it changed), and
+ * a shorter new version would otherwise leave stale pages past its end.
+ */
+export const runGetPlaylist =
+  (deps: GetPlaylistDeps) =>
+  async (input: GetPlaylistInput): Promise<GetPlaylistOutput> => {
+    const fetched = await deps.spotify.getPlaylist(input.playlistId);
+    const cursor = firstCursor(fetched.value);
+    await deps.store.delete(await deps.store.list(rawItemsPrefix(input.date, input.playlistId)));
+    await deps.store.put(rawPlaylistKey(input.date, input.playlistId), fetched.body);
+    return { date: input.date, playlistId: input.playlistId, snapshotId: fetched.value.snapshot_id, cursor };
+  };

@@ -1,0 +1,13 @@
+/** Normalise's Lambda: AWS wiring only, built once per cold start. */
+import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-encoder';
+import { systemClock } from '../../core/dates';
+import { lambdaHandler } from '../../core/step';
+import { lakeStore } from '../aws-wiring';
+import { LakeEnv, loadEnv } from '../env';
+import { normalise } from './contract';
+import { runNormalise } from './step';
+
+const env = loadEnv(LakeEnv);
+
+/** The Lambda entry point. */
+export const handler = lambdaHandler(normalise, runNormalise({ store: lakeStore(env), encoder: new HyparquetTableEncoder(), clock: systemClock }));

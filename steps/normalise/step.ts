@@ -1,0 +1,79 @@
+/** Normalise's logic: one date's raw playlists → one Parquet part per curated table, then the manifest. */
+import { readManifest, writeManifest } from '../../core/manifests';
+import { buildManifest } from '../../core/lake/manifest';
+import {
+  curatedPartitionPrefix,
+  curatedPartKey,
+  offsetOfPageKey,
+  playlistIdOfKey,
+  rawItemsPrefix,
+  rawPlaylistKey,
+  rawPlaylistsPrefix,
+} from '../../core/lake/keys';
+import { createNormaliser } from '../../core/normalise';
+import type { BlobStore, Clock, TableEncoder } from '../../core/ports';
+import { tableNames, type TableName, type TableRows } from '../../core/tables';
+import type { NormaliseInput, NormaliseOutput } from './contract';
+
+/** What Normalise needs: the lake, a Parquet encoder and the time for the manifest. */
+export interface NormaliseDeps {
+  readonly store: BlobStore;
+  readonly encoder: TableEncoder;
+  readonly clock: Clock;
+}
+
+const readJson = async (store: BlobStore, key: string): Promise<unknown> => {
+  const body = await store.get(key);
+  if (body === undefined) throw new Error(`${key} was listed but could not be read; it was deleted meanwhile`);
+  return JSON.parse(new TextDecoder().decode(body)) as unknown;
+};
+
+// Generic in the table, so each table's rows are checked against that table's encoder schema.
+const encodeTable = <T extends TableName>(encoder: TableEncoder, table: T, rows: TableRows): Uint8Array => encoder.encode(table, rows[table]);
+
+/**
+ * Normalises the run's playlists of the date one at a time (memory holds the output rows, never
+ * all the raw JSON), writes each table's partition as a single object, removes parts a former
+ * run may have left, and records the manifest. A rerun writes the same rows to the same keys.
+ */
+export const runNormalise =
+  (deps: NormaliseDeps) =>
+  async (input: NormaliseInput): Promise<NormaliseOutput> => {
+    const { store } = deps;
+    const landed = new Set((await store.list(rawPlaylistsPrefix(input.date))).map(playlistIdOfKey));
+    const present = input.playlistIds.filter((id) => landed.has(id));
+    const normaliser = createNormaliser();
+    for (const playlistId of present) {
+      const pageKeys = (await store.list(rawItemsPrefix(input.date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
+      const pages: unknown[] = [];
+      for (const key of pageKeys) pages.push(await readJson(store, key));
+      normaliser.add({ playlistId, playlist: await readJson(store, rawPlaylistKey(input.date, playlistId)), pages });
+    }
+    const normalised = normaliser.result();
+    // One object per partition, put atomically: a query sees a table's old rows or its new rows,
+    // never part of them (docs/workflow.md, "Writing curated partitions").
+    for (const table of tableNames) {
+      const part = curatedPartKey(table, input.date, 0);
+      await store.put(part, encodeTable(deps.encoder, table, normalised.tables));
+      await store.delete((await store.list(curatedPartitionPrefix(table, input.date))).filter((key) => key !== part));
+    }
+    const previous = await readManifest(store, input.date);
+    const manifest = buildManifest({
+      snapshotDate: input.date,
+      status: 'normalised',
+      mode: input.run.mode,
+      executionName: input.run.executionName,
+      // A rebuild did not read Spotify: it keeps the time the raw snapshots were extracted.
+      extractedAt: input.extract ? input.run.startedAt : (previous?.extractedAt ?? null),
+      updatedAt: deps.clock.now().toISOString(),
+      normalised,
+    });
+    await writeManifest(store, manifest);
+    return {
+      date: input.date,
+      playlists: present.length,
+      missing: input.playlistIds.filter((id) => !landed.has(id)),
+      tables: manifest.tables,
+      rejectCount: manifest.rejectCount,
+    };
+  };

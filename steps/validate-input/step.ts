@@ -1,0 +1,46 @@
+/** ValidateInput's logic: the request's rules, then which dates are extracted, rebuilt or skipped. */
+import { utcDateOf } from '../../core/dates';
+import { playlistIdOfKey, rawPlaylistsPrefix, type IsoDate } from '../../core/lake/keys';
+import type { BlobStore, Clock } from '../../core/ports';
+import { parseRunRequest, type PlannedDate } from '../../core/run-input';
+import type { ValidateInputInput, ValidateInputOutput } from './contract';
+
+/** What ValidateInput needs: today's date, the raw snapshots already landed, the configured playlists. */
+export interface ValidateInputDeps {
+  readonly clock: Clock;
+  readonly store: BlobStore;
+  /** The playlists a run reads when its input names none. */
+  readonly defaultPlaylists: readonly string[];
+}
+
+/** Whether any of `playlistIds` has a raw snapshot landed for `date`. */
+const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: readonly string[]): Promise<boolean> => {
+  const landed = new Set((await store.list(rawPlaylistsPrefix(date))).map(playlistIdOfKey));
+  return playlistIds.some((id) => landed.has(id));
+};
+
+/**
+ * Plans the run. Scheduled and manual dates are extracted from Spotify as it is now; a backfill
+ * rebuilds each date from its raw snapshots (Spotify serves only the current state), extracts
+ * today fresh, and skips dates with nothing landed rather than inventing them.
+ */
+export const runValidateInput =
+  (deps: ValidateInputDeps) =>
+  async (input: ValidateInputInput): Promise<ValidateInputOutput> => {
+    const now = deps.clock.now();
+    const today = utcDateOf(now);
+    const request = parseRunRequest(input.request, today, deps.defaultPlaylists);
+    const dates: PlannedDate[] = [];
+    const skipped: IsoDate[] = [];
+    for (const date of request.dates) {
+      if (request.mode !== 'backfill' || date === today) dates.push({ date, extract: true });
+      else if (await hasRawSnapshot(deps.store, date, request.playlistIds)) dates.push({ date, extract: false });
+      else skipped.push(date);
+    }
+    return {
+      run: { mode: request.mode, executionName: input.executionName, startedAt: now.toISOString() },
+      playlistIds: request.playlistIds,
+      dates,
+      skipped,
+    };
+  };
