@@ -65,11 +65,10 @@ export const releaseYearOf = (releaseDate: string | null | undefined): number | 
   return year === undefined || year === '0000' ? null : Number(year);
 };
 
-/** The io-ts problems of `value` against `codec`, their JSON paths re-rooted at `root` (`$.items[3]`). */
-const problemsOf = (codec: t.Decoder<unknown, unknown>, value: unknown, root: string): string => {
+/** Why `value` does not decode with `codec`: one line per problem, JSON paths rooted at `$`. */
+const problemsOf = (codec: t.Decoder<unknown, unknown>, value: unknown): string[] => {
   const result = codec.decode(value);
-  const problems = result._tag === 'Left' ? describeErrors(result.left) : [`${root}: does not decode`];
-  return problems.map((problem) => `${root}${problem.slice(1)}`).join('; ');
+  return result._tag === 'Left' ? describeErrors(result.left) : ['$: does not decode'];
 };
 
 /** A problem line when `value` is bound for an int32 column but is not an integer; else undefined. */
@@ -85,11 +84,11 @@ const trackInts: readonly (readonly [string, (track: Track) => number | null | u
   ['album.total_tracks', (track) => track.album?.total_tracks],
 ];
 
-/** The first number of a decoded track that is not an integer, as a problem line under `root()`; else undefined. */
-const trackProblemOf = (track: Track, root: () => string): string | undefined => {
+/** The first number of a decoded track that is not an integer, as a problem line rooted at `track`; else undefined. */
+const trackProblemOf = (track: Track, root: string): string | undefined => {
   for (const [field, read] of trackInts) {
     const value = read(track);
-    if (typeof value === 'number' && !isInt32(value)) return intProblemOf(`${root()}.${field}`, value);
+    if (typeof value === 'number' && !isInt32(value)) return intProblemOf(`${root}.${field}`, value);
   }
   return undefined;
 };
@@ -99,6 +98,15 @@ const addedAtOf = (value: string | null | undefined): Date | null | undefined =>
   if (value === null || value === undefined) return null;
   const millis = timestampPattern.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(millis) ? undefined : new Date(millis);
+};
+
+/** Adds one credit row: the song or album id, the artist id, and the credit position. */
+type CreditPush = (ownerId: string, artistId: string, position: number) => void;
+
+/** The position of the first credit of `artistId`: a later credit of the same artist is a repeat. */
+const firstCreditOf = (artists: readonly SimplifiedArtist[], artistId: string): number => {
+  for (let position = 0; position < artists.length; position += 1) if (artists[position]?.id === artistId) return position;
+  return -1;
 };
 
 /** A page of entries, with where it lies in the raw JSON for reject reasons. */
@@ -140,15 +148,22 @@ export const createNormaliser = (): Normaliser => {
     tables.artists.push({ artist_id: artist.id, name: artist.name });
   };
 
-  /** Calls `add` once per credited artist with an id, in credit order, skipping a repeated credit. */
-  const forEachCredit = (artists: readonly SimplifiedArtist[], add: (artistId: string, position: number) => void) => {
-    artists.forEach((artist, position) => {
-      const id = artist.id;
-      if (typeof id !== 'string' || artists.findIndex((other) => other.id === id) !== position) return;
+  /**
+   * Credits each artist with an id once, in credit order, through `push` (made once per table, not
+   * per call: this runs for every song, and closures made per call cost more than the rows).
+   */
+  const addCredits = (ownerId: string, artists: readonly SimplifiedArtist[], push: CreditPush): void => {
+    for (let position = 0; position < artists.length; position += 1) {
+      const artist = artists[position];
+      if (artist === undefined || typeof artist.id !== 'string' || firstCreditOf(artists, artist.id) !== position) continue;
       addArtist(artist);
-      add(id, position);
-    });
+      push(ownerId, artist.id, position);
+    }
   };
+  const pushSongCredit: CreditPush = (song_id, artist_id, artist_position) =>
+    tables.song_artists.push({ song_id, artist_id, artist_position });
+  const pushAlbumCredit: CreditPush = (album_id, artist_id, artist_position) =>
+    tables.album_artists.push({ album_id, artist_id, artist_position });
 
   const addAlbum = (album: SimplifiedAlbum, albumId: string): void => {
     if (seen.albums.has(albumId)) return;
@@ -162,9 +177,7 @@ export const createNormaliser = (): Normaliser => {
       release_year: releaseYearOf(album.release_date),
       total_tracks: album.total_tracks ?? null,
     });
-    forEachCredit(album.artists ?? [], (artist_id, artist_position) =>
-      tables.album_artists.push({ album_id: albumId, artist_id, artist_position }),
-    );
+    addCredits(albumId, album.artists ?? [], pushAlbumCredit);
   };
 
   const addSong = (track: Track, songId: string): void => {
@@ -189,29 +202,32 @@ export const createNormaliser = (): Normaliser => {
       uri: track.uri,
     });
     if (track.album !== undefined && albumId !== null) addAlbum(track.album, albumId);
-    forEachCredit(artists, (artist_id, artist_position) =>
-      tables.song_artists.push({ song_id: songId, artist_id, artist_position }),
-    );
+    addCredits(songId, artists, pushSongCredit);
+  };
+
+  /** Records why the entry at `index` of `page` gave no row, its problem paths rooted at the entry (`$`). */
+  const rejectEntry = (playlistId: string, position: number, page: SourcePage, index: number, problems: readonly string[]) => {
+    const root = `${page.root}[${index}]`;
+    const reason = `${page.label}: ${problems.map((problem) => `${root}${problem.slice(1)}`).join('; ')}`;
+    rejects.push({ playlistId, position, reason });
   };
 
   /** One playlist_items row for a decodable entry, plus the dimension rows its track brings; else a reject. */
   const addEntry = (playlistId: string, position: number, raw: unknown, page: SourcePage, index: number): void => {
-    const root = () => `${page.root}[${index}]`;
-    const reject = (problem: string) => rejects.push({ playlistId, position, reason: `${page.label}: ${problem}` });
     // Decoding allocates; the guards do not, and decode runs only to explain an entry that fails.
     if (!(isPlaylistEntryFast(raw) || PlaylistEntry.is(raw))) {
-      reject(problemsOf(PlaylistEntry, raw, root()));
+      rejectEntry(playlistId, position, page, index, problemsOf(PlaylistEntry, raw));
       return;
     }
     const item = itemOf(raw);
     const addedAt = addedAtOf(raw.added_at);
     if (addedAt === undefined) {
-      reject(`${root()}.added_at: expected an ISO-8601 timestamp with a zone, got "${raw.added_at}"`);
+      rejectEntry(playlistId, position, page, index, [`$.added_at: expected an ISO-8601 timestamp with a zone, got "${raw.added_at}"`]);
       return;
     }
-    const problem = item?.type === 'track' ? trackProblemOf(item, () => `${root()}.${raw.item ? 'item' : 'track'}`) : undefined;
+    const problem = item?.type === 'track' ? trackProblemOf(item, raw.item ? '$.item' : '$.track') : undefined;
     if (problem !== undefined) {
-      reject(problem);
+      rejectEntry(playlistId, position, page, index, [problem]);
       return;
     }
     const row: Row<'playlist_items'> = {
@@ -247,7 +263,7 @@ export const createNormaliser = (): Normaliser => {
       const label = typeof offset === 'number' ? `page at offset ${offset}` : `page ${index + 1} of ${snapshot.pages.length}`;
       const unreadable = (problem: string) => reject(`${label} does not decode, so none of its entries were read: ${problem}`);
       if (!PlaylistItemsPage.is(raw)) {
-        unreadable(problemsOf(PlaylistItemsPage, raw, '$'));
+        unreadable(problemsOf(PlaylistItemsPage, raw).join('; '));
         continue;
       }
       const problem = intProblemOf('$.offset', raw.offset) ?? intProblemOf('$.total', raw.total);
@@ -295,7 +311,8 @@ export const createNormaliser = (): Normaliser => {
     let metadata: PlaylistMetadata | undefined;
     if (!PlaylistMetadata.is(snapshot.playlist)) {
       // Its pages still give rows (they are independent responses), but an embedded page is not trusted.
-      reject(`playlist object does not decode, so there is no playlists row: ${problemsOf(PlaylistMetadata, snapshot.playlist, '$')}`);
+      const problems = problemsOf(PlaylistMetadata, snapshot.playlist).join('; ');
+      reject(`playlist object does not decode, so there is no playlists row: ${problems}`);
     } else if (snapshot.playlist.id !== playlistId) {
       reject(`playlist object is for playlist "${snapshot.playlist.id}", not "${playlistId}", so there is no playlists row`);
     } else {
