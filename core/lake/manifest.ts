@@ -4,6 +4,7 @@
  * the normalise step, completed by the run's last step, read back by operators and backfills.
  */
 import * as t from 'io-ts';
+import { IsoDateString } from '../dates';
 import { Reject, type Normalised } from '../normalise';
 import { tableNames, type TableName } from '../tables';
 import type { IsoDate } from './keys';
@@ -48,7 +49,7 @@ export type TableCounts = t.TypeOf<typeof TableCounts>;
 
 /** The run manifest of one snapshot date. Timestamps are ISO-8601 strings in UTC. */
 export const RunManifest = t.type({
-  snapshotDate: t.string,
+  snapshotDate: IsoDateString,
   status: RunStatus,
   mode: RunMode,
   executionName: nullable(t.string),

@@ -103,11 +103,12 @@ describe('RunManifest', () => {
     expect(read).toEqual({ ok: true, value: written });
   });
 
-  it('fails a manifest that lacks a table count or has an unknown status, naming the paths', () => {
+  it('fails a manifest with an impossible date, an unknown status or a missing table count, naming the paths', () => {
     // Prepare
     const written = JSON.parse(JSON.stringify(buildManifest(run(normalise([])))));
     delete written.tables.songs;
     written.status = 'done';
+    written.snapshotDate = '2026-02-30';
 
     // Act
     const read = tryDecode(RunManifest, written);
@@ -116,6 +117,7 @@ describe('RunManifest', () => {
     expect(read).toEqual({
       ok: false,
       problems: [
+        '$.snapshotDate: expected IsoDate, got string',
         '$.status: expected "normalised" | "succeeded" | "failed" | "skipped", got string',
         '$.tables.songs: expected number, got undefined',
       ],
