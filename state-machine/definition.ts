@@ -65,9 +65,14 @@ const retryEach = (state: sfn.TaskStateBase | sfn.Parallel, errors: readonly Err
 };
 
 /** Catches the named errors, then anything else (`States.ALL` last), into the failure branch. */
-const catchInto = (state: sfn.TaskStateBase | sfn.Map, errors: readonly ErrorName[], handler: sfn.IChainable): void => {
-  if (errors.length > 0) state.addCatch(handler, { errors: [...errors], resultPath: errorPath });
-  state.addCatch(handler, { errors: [sfn.Errors.ALL], resultPath: errorPath });
+const catchInto = (
+  state: sfn.TaskStateBase | sfn.Map,
+  errors: readonly ErrorName[],
+  handler: sfn.IChainable,
+  resultPath = errorPath,
+): void => {
+  if (errors.length > 0) state.addCatch(handler, { errors: [...errors], resultPath });
+  state.addCatch(handler, { errors: [sfn.Errors.ALL], resultPath });
 };
 
 /** The declared errors of some steps whose policy is `catch`, without repeats. */
@@ -105,7 +110,8 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     causePath: path<RunState>('error', 'Cause'),
   });
   const notifyFailure = task(steps.notifyFailure, { resultPath: path<RunState>('notified') });
-  notifyFailure.addCatch(runFailed, { errors: [sfn.Errors.ALL], resultPath: path<RunState>('notifyError') });
+  // A failed notification must not hide the run's own error: it goes to its own field.
+  catchInto(notifyFailure, caughtErrorsOf(steps.notifyFailure), runFailed, path<RunState>('notifyError'));
   notifyFailure.next(runFailed);
 
   const startRun = sfn.Pass.jsonPath(scope, stateNames.startRun, {

@@ -1,0 +1,126 @@
+import validateAsl from 'asl-validator';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { errorPolicy, type ErrorName } from '../../core/errors';
+import { lintAsl } from '../../state-machine/asl-lint';
+import { maxConcurrency } from '../../state-machine/definition';
+import { allStates } from '../../state-machine/local-executor';
+import { path } from '../../state-machine/paths';
+import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
+import type { ExtractItemsOutput } from '../../steps/extract-items/contract';
+import { allSteps } from '../../steps/registry';
+
+/** Each state with the Map and Parallel states that enclose it, innermost first. */
+const withAncestors = (asl: Asl, ancestors: AslState[] = []): { name: string; state: AslState; ancestors: AslState[] }[] =>
+  Object.entries(asl.States).flatMap(([name, state]) => [
+    { name, state, ancestors },
+    ...[...(state.ItemProcessor ? [state.ItemProcessor] : []), ...(state.Branches ?? [])].flatMap((inner) => withAncestors(inner, [state, ...ancestors])),
+  ]);
+
+const namesIn = (list: readonly { ErrorEquals: readonly string[] }[] | undefined): string[] => (list ?? []).flatMap((entry) => entry.ErrorEquals);
+
+describe('the rendered state machine', () => {
+  let asl: Asl;
+  beforeAll(() => {
+    asl = renderAsl();
+  });
+
+  it('retries or catches every error a step declares, at its state or an enclosing Map or Parallel', () => {
+    // Prepare
+    const states = withAncestors(asl);
+    // Act
+    const unhandled = allSteps.flatMap((step) => {
+      const found = states.find(({ name }) => name === step.stateName);
+      if (!found) return [`${step.stateName}: no such state`];
+      const scopes = [found.state, ...found.ancestors];
+      return step.errors
+        .filter((error: ErrorName) => {
+          const handledBy = errorPolicy[error] === 'retry' ? scopes.flatMap((s) => namesIn(s.Retry)) : scopes.flatMap((s) => namesIn(s.Catch));
+          return !handledBy.includes(error);
+        })
+        .map((error) => `${step.stateName}: ${error} (${errorPolicy[error]})`);
+    });
+    // Assess
+    expect(unhandled).toEqual([]);
+  });
+
+  it('retries with backoff, a cap and full jitter, and never retries States.ALL', () => {
+    const retriers = allStates(asl).flatMap(([, state]) => state.Retry ?? []);
+    const ours = retriers.filter((retrier) => retrier.ErrorEquals.every((name) => name in errorPolicy));
+
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.every((r) => r['JitterStrategy'] === 'FULL' && typeof r['MaxDelaySeconds'] === 'number' && Number(r['BackoffRate']) >= 1)).toBe(true);
+    expect(retriers.flatMap((r) => r.ErrorEquals)).not.toContain('States.ALL');
+  });
+
+  it('ends every Catch list with a States.ALL catch-all into the failure branch', () => {
+    const catchers = allStates(asl).filter(([, state]) => state.Catch !== undefined);
+
+    const lasts = catchers.map(([name, state]) => [name, state.Catch?.at(-1)?.ErrorEquals] as const);
+
+    expect(catchers.length).toBeGreaterThan(0);
+    expect(lasts.filter(([, errors]) => !(errors?.length === 1 && errors[0] === 'States.ALL'))).toEqual([]);
+  });
+
+  it('gives every Task its step contract timeout and binds each step to exactly one Task', () => {
+    const tasks = allStates(asl).filter(([, state]) => state.Type === 'Task');
+
+    const timeouts = Object.fromEntries(tasks.map(([name, state]) => [name, state['TimeoutSeconds']]));
+
+    expect(tasks.map(([name]) => name).sort()).toEqual(allSteps.map((step) => step.stateName).sort());
+    expect(timeouts).toEqual(Object.fromEntries(allSteps.map((step) => [step.stateName, step.timeoutSeconds])));
+  });
+
+  it('runs at most two dates or playlists at once', () => {
+    const maps = allStates(asl).filter(([, state]) => state.Type === 'Map');
+
+    expect(maps.map(([name]) => name).sort()).toEqual(['ForEachDate', 'ForEachPlaylist', 'ValidateEachDate']);
+    expect(maps.every(([, state]) => Number(state['MaxConcurrency']) >= 1 && Number(state['MaxConcurrency']) <= maxConcurrency)).toBe(true);
+    expect(maxConcurrency).toBeLessThanOrEqual(2);
+  });
+
+  it('is valid ASL for asl-validator', () => {
+    const result = validateAsl(asl as never);
+
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it('uses JSONPath only: no JSONata, variables or Distributed Map reader', () => {
+    expect(lintAsl(asl)).toEqual([]);
+  });
+});
+
+describe('the ASL lint', () => {
+  it('flags JSONata, variables and ItemReader wherever they are nested', () => {
+    // Prepare
+    const bad = {
+      QueryLanguage: 'JSONata',
+      StartAt: 'A',
+      States: {
+        A: { Type: 'Pass', Assign: { x: 1 }, Next: 'B' },
+        B: { Type: 'Map', ItemReader: {}, ItemProcessor: { StartAt: 'C', States: { C: { Type: 'Pass', Output: '{% $states.input %}', End: true } } }, End: true },
+      },
+    };
+    // Act
+    const problems = lintAsl(bad);
+    // Assess
+    expect(problems).toEqual([
+      expect.stringContaining('$.QueryLanguage'),
+      expect.stringContaining('$.States.A.Assign'),
+      expect.stringContaining('$.States.B.ItemReader'),
+      expect.stringContaining('$.States.B.ItemProcessor.States.C.Output'),
+      expect.stringContaining('$.States.B.ItemProcessor.States.C.Output: a JSONata expression'),
+    ]);
+  });
+});
+
+describe('typed paths', () => {
+  it('build JSONPath from the fields of a contract type', () => {
+    expect(path<ExtractItemsOutput>('cursor', 'offset')).toBe('$.cursor.offset');
+  });
+
+  it('fails to compile for a field the contract does not have', () => {
+    // @ts-expect-error `cursr` is not a field of ExtractItemsOutput: tsc rejects this line.
+    expect(path<ExtractItemsOutput>('cursr')).toBe('$.cursr');
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * Named scenarios: the rendered ASL run by the local executor with fake steps, asserting the
+ * execution history (which states ran, retried, caught) rather than any step's logic.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CrawlerBusyError, InvalidInputError, PlaylistChangedError, UpstreamSchemaChangedError, ValidationFailedError } from '../../core/errors';
+import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome } from '../../state-machine/local-executor';
+import { renderAsl, type Asl } from '../../state-machine/render';
+import { steps } from '../../steps/registry';
+import { fakeTotal, happyFakes, handlersOf, playlistA, rateLimited } from './fake-steps';
+
+type Fakes = ReturnType<typeof happyFakes>;
+
+const entered = (events: readonly ExecutionEvent[], name: string): ExecutionEvent[] =>
+  events.filter((event) => event.type === 'StateEntered' && (event as { state?: { name: string } }).state?.name === name);
+
+const ofType = (events: readonly ExecutionEvent[], type: string, name: string): ExecutionEvent[] =>
+  events.filter((event) => event.type === type && (event as { state?: { name: string } }).state?.name === name);
+
+describe('workflow scenarios', () => {
+  let asl: Asl;
+  beforeAll(() => {
+    asl = renderAsl();
+  });
+
+  const execute = async (fakes: Fakes): Promise<{ outcome: LocalOutcome; calls: Map<string, number> }> => {
+    const { handlers, calls } = handlersOf(fakes);
+    const outcome = await runLocally({
+      asl,
+      handlers,
+      input: { mode: 'manual', date: '2026-11-20' },
+      executionName: 'scenario',
+      pauses: uniformPauses(asl, 0),
+    });
+    return { outcome, calls };
+  };
+
+  it('HappyPath: extracts both playlists page by page, normalises, crawls, validates and records the run', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    expect(Object.fromEntries(calls)).toEqual({
+      ValidateInput: 1,
+      FetchToken: 1,
+      GetPlaylist: 2,
+      ExtractItems: 2 * Math.ceil(fakeTotal / 50),
+      Normalise: 1,
+      StartCrawler: 1,
+      PollCrawler: 1,
+      StartValidation: 1,
+      PollValidation: 1,
+      EvaluateValidation: 1,
+      RecordRun: 1,
+    });
+    expect(entered(outcome.events, 'RunSucceeded')).toHaveLength(1);
+    expect(entered(outcome.events, 'NotifyFailure')).toHaveLength(0);
+  });
+
+  it('RateLimitedThenOk: a short Retry-After becomes a Wait of that length, and a 429 on metadata is retried', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    const happyExtract = fakes.extractItems;
+    fakes.extractItems = (input, call) => (call === 1 ? { ...input, done: false, waitSeconds: 7, pagesStored: 0 } : happyExtract(input, call));
+    fakes.getPlaylist = (input, call) => {
+      if (call === 1) throw rateLimited(3);
+      return happyFakes().getPlaylist(input, call);
+    };
+    // Act
+    const { outcome } = await execute(fakes);
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    const waits = entered(outcome.events, 'WaitRetryAfter').map((event) => (event as { state: { input: { waitSeconds: number } } }).state.input.waitSeconds);
+    expect(waits).toEqual([7]);
+    expect(ofType(outcome.events, 'StateRetried', steps.getPlaylist.stateName)).toHaveLength(1);
+  });
+
+  it('BadInputCaught: an invalid request ends in NotifyFailure and fails the run with InvalidInputError', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    fakes.validateInput = () => {
+      throw new InvalidInputError('date: "2026-13-01" is not a calendar date');
+    };
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status).toBe('failed');
+    expect(outcome.status === 'failed' && outcome.error).toBe('InvalidInputError');
+    const notify = entered(outcome.events, steps.notifyFailure.stateName)[0] as { state: { input: { error: { Error: string; Cause: string } } } };
+    expect(notify.state.input.error.Error).toBe('InvalidInputError');
+    expect(notify.state.input.error.Cause).toContain('2026-13-01');
+    expect(calls.get(steps.fetchToken.stateName)).toBeUndefined();
+  });
+
+  it('SchemaChangedCaught: a page that no longer decodes stops the date before Normalise and fails the run', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    fakes.extractItems = () => {
+      throw new UpstreamSchemaChangedError('$.items: expected array, got object');
+    };
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status === 'failed' && outcome.error).toBe('UpstreamSchemaChangedError');
+    expect(ofType(outcome.events, 'StateCaught', 'ForEachDate')).toHaveLength(1);
+    expect(calls.get(steps.normalise.stateName)).toBeUndefined();
+    expect(calls.get(steps.notifyFailure.stateName)).toBe(1);
+  });
+
+  it('CrawlerBusyRetried: a busy crawler is started again until it accepts', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    fakes.startCrawler = (_input, call) => {
+      if (call <= 2) throw new CrawlerBusyError('the crawler is already running');
+      return { state: 'running', polls: 0 };
+    };
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    expect(ofType(outcome.events, 'StateRetried', steps.startCrawler.stateName)).toHaveLength(2);
+    expect(calls.get(steps.startCrawler.stateName)).toBe(3);
+  });
+
+  it('PlaylistChangedRestarts: a playlist edited while paged is read again from its metadata', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    let changed = false;
+    fakes.extractItems = (input, call) => {
+      if (input.playlistId === playlistA && input.cursor.offset === 50 && !changed) {
+        changed = true;
+        throw new PlaylistChangedError('playlist changed');
+      }
+      return happyFakes().extractItems(input, call);
+    };
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    expect(ofType(outcome.events, 'StateRetried', 'ExtractPlaylist')).toHaveLength(1);
+    expect(calls.get(steps.getPlaylist.stateName)).toBe(3);
+  });
+
+  it('CrawlerPolledUntilDone: the machine waits and polls again while the crawl runs', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    fakes.pollCrawler = (input) => ({ state: input.polls < 2 ? 'running' : 'succeeded', polls: input.polls + 1 });
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    expect(calls.get(steps.pollCrawler.stateName)).toBe(3);
+    expect(entered(outcome.events, 'WaitForCrawler')).toHaveLength(3);
+  });
+
+  it('fails the run with ValidationFailedError when a check fails, after NotifyFailure', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    fakes.evaluateValidation = () => {
+      throw new ValidationFailedError('2026-11-20: 1 of 8 checks failed: items_match_total (1)');
+    };
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status === 'failed' && outcome.error).toBe('ValidationFailedError');
+    expect(calls.get(steps.notifyFailure.stateName)).toBe(1);
+    expect(calls.get(steps.recordRun.stateName)).toBeUndefined();
+  });
+});
