@@ -312,7 +312,8 @@ export const createNormaliser = (): Normaliser => {
     if (!PlaylistMetadata.is(snapshot.playlist)) {
       // Its pages still give rows (they are independent responses), but an embedded page is not trusted.
       const problems = problemsOf(PlaylistMetadata, snapshot.playlist).join('; ');
-      reject(`playlist object does not decode, so there is no playlists row: ${problems}`);
+      const unread = snapshot.pages.length === 0 ? ' and its embedded entries were not read' : '';
+      reject(`playlist object does not decode, so there is no playlists row${unread}: ${problems}`);
     } else if (snapshot.playlist.id !== playlistId) {
       reject(`playlist object is for playlist "${snapshot.playlist.id}", not "${playlistId}", so there is no playlists row`);
     } else {

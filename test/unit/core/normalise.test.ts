@@ -467,6 +467,21 @@ describe('normalise on hand-made edge cases', () => {
     expect(tables.playlist_items).toHaveLength(50);
   });
 
+  it('fails a playlist object that does not decode and has no pages beside it, saying its embedded entries were not read', () => {
+    // Prepare
+    const playlist = realPayload(starredWithLocalFile.playlistFile);
+    playlist.owner.id = 42;
+
+    // Act
+    const { tables, rejects } = normalise([{ playlistId: starredWithLocalFile.id, playlist, pages: [] }]);
+
+    // Assess
+    expect(rejects.map((r) => r.reason)).toEqual([
+      'playlist object does not decode, so there is no playlists row and its embedded entries were not read: $.owner.id: expected string, got number',
+    ]);
+    expect(tables.playlist_items).toEqual([]);
+  });
+
   it('fails a playlist object of another playlist', () => {
     // Prepare
     const input = { playlistId: 'other', playlist: realPayload(starredWithLocalFile.playlistFile), pages: [] };
