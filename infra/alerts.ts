@@ -1,0 +1,79 @@
+/**
+ * Failure alerts: the topic NotifyFailure publishes to (with an optional e-mail subscription),
+ * and alarms on failed, timed-out and throttled executions that reach the same topic even when
+ * NotifyFailure itself could not run.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { StackConfig } from './config';
+
+/** Properties of {@link Alerts}. */
+export interface AlertsProps {
+  readonly key: kms.IKey;
+  readonly config: Pick<StackConfig, 'namePrefix' | 'alertEmail'>;
+}
+
+/** The failure topic and the alarms that publish to it. */
+export class Alerts extends Construct {
+  /** FAILURE_TOPIC_ARN: KMS-encrypted, TLS only. */
+  public readonly topic: sns.Topic;
+  private readonly action: actions.SnsAction;
+
+  /** Creates the topic and, when configured, its e-mail subscription. */
+  public constructor(scope: Construct, id: string, props: AlertsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'FailureTopic', {
+      topicName: `${props.config.namePrefix}-failures`,
+      displayName: 'spotify-etl failures',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    if (props.config.alertEmail !== '') this.topic.addSubscription(new subscriptions.EmailSubscription(props.config.alertEmail));
+    // CloudWatch alarms publish to an encrypted topic only when the key lets CloudWatch use it.
+    props.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.action = new actions.SnsAction(this.topic);
+  }
+
+  /** Alarms when any execution fails, times out or is throttled, in a five-minute window. */
+  public watchStateMachine(stateMachine: sfn.StateMachine): void {
+    const period = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    this.alarm('ExecutionsFailed', stateMachine.metricFailed(period), 'An execution of the pipeline failed; see `spotify-etl remote status`.');
+    this.alarm('ExecutionsTimedOut', stateMachine.metricTimedOut(period), 'An execution of the pipeline timed out.');
+    this.alarm('ExecutionsThrottled', stateMachine.metricThrottled(period), 'Step Functions throttled the pipeline.');
+  }
+
+  /** Alarms when the schedule could not start an execution and parked the event in its dead-letter queue. */
+  public watchDeadLetterQueue(queue: sqs.IQueue): void {
+    this.alarm(
+      'ScheduleDeadLetters',
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      'The schedule could not start the pipeline; the missed event waits in the dead-letter queue.',
+    );
+  }
+
+  private alarm(id: string, metric: cloudwatch.IMetric, description: string): void {
+    new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    }).addAlarmAction(this.action);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The state machine and its Lambdas: one StepFunction per entry of steps/registry.ts, each bound
+ * to exactly the resources its step uses, and the definition from state-machine/definition.ts,
+ * the same one the local executor runs.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { buildDefinition } from '../state-machine/definition';
+import { allSteps, type AnyStep } from '../steps/registry';
+import type { Catalog } from './catalog';
+import type { StackConfig } from './config';
+import type { Lake } from './lake';
+import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
+import { StepFunction, type SpotifyBinding } from './step-function';
+
+/** What the steps are bound to. */
+export interface PipelineProps {
+  readonly lake: Lake;
+  readonly catalog: Catalog;
+  readonly spotify: SpotifyBinding;
+  readonly failureTopic: sns.ITopic;
+  readonly key: kms.IKey;
+  readonly config: Pick<StackConfig, 'namePrefix' | 'playlists' | 'logRetentionDays'>;
+}
+
+/**
+ * What each step may reach. Keyed by state name, so a step added to the registry without an
+ * entry here fails to compile instead of deploying without access.
+ */
+const bindings: Record<AnyStep['stateName'], (fn: StepFunction, props: PipelineProps) => void> = {
+  ValidateInput: (fn, p) => fn.bindDefaultPlaylists(p.config.playlists).bindLake(p.lake, 'read'),
+  FetchToken: (fn, p) => fn.bindSpotify(p.spotify),
+  GetPlaylist: (fn, p) => fn.bindSpotify(p.spotify).bindLake(p.lake, 'readWrite'),
+  ExtractItems: (fn, p) => fn.bindSpotify(p.spotify).bindLake(p.lake, 'readWrite'),
+  Normalise: (fn, p) => fn.bindLake(p.lake, 'readWrite'),
+  StartCrawler: (fn, p) => fn.bindCrawler(p.catalog),
+  PollCrawler: (fn, p) => fn.bindCrawler(p.catalog),
+  StartValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'read'),
+  PollValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake),
+  EvaluateValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'readWrite'),
+  RecordRun: (fn, p) => fn.bindLake(p.lake, 'readWrite'),
+  NotifyFailure: (fn, p) => fn.bindFailureTopic(p.failureTopic, p.key).bindLake(p.lake, 'readWrite'),
+};
+
+/** The Lambdas and the state machine. */
+export class Pipeline extends Construct {
+  /** The deployed workflow. */
+  public readonly stateMachine: sfn.StateMachine;
+  /** Each step's function by state name. */
+  public readonly functions: ReadonlyMap<string, StepFunction>;
+
+  /** Creates a function per step, binds it, and builds the state machine over them. */
+  public constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const functions = new Map<string, StepFunction>();
+    for (const step of allSteps) {
+      const fn = new StepFunction(this, `${step.stateName}Fn`, {
+        step,
+        logRetention: props.config.logRetentionDays,
+        namePrefix: props.config.namePrefix,
+      });
+      bindings[step.stateName](fn, props);
+      functions.set(step.stateName, fn);
+    }
+    this.functions = functions;
+    const functionFor = (step: AnyStep): StepFunction => {
+      const fn = functions.get(step.stateName);
+      if (!fn) throw new Error(`the definition uses ${step.stateName}, which is not in steps/registry.ts`);
+      return fn;
+    };
+
+    const logGroup = new logs.LogGroup(this, 'StateMachineLogs', {
+      // Step Functions requires vended log groups to be named below /aws/vendedlogs/.
+      logGroupName: `/aws/vendedlogs/states/${props.config.namePrefix}`,
+      retention: props.config.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // The states get their own scope: their construct ids are the state names, which must
+    // not collide with the functions' ids.
+    const definition = buildDefinition(new Construct(this, 'Definition'), functionFor);
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: props.config.namePrefix,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(definition),
+      // No TimeoutSeconds here: the deployed ASL must be exactly the one the local executor
+      // runs; every Task has its own timeout and every polling loop is bounded.
+      tracingEnabled: true,
+      // Execution data holds playlist ids and counts, not secrets, but logs stay lean and safe.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+
+    const role = this.stateMachine.role;
+    acknowledge(
+      role,
+      wildcardResourceFinding('*'),
+      'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments and friends) do not support resource-level permissions; AWS documents Resource "*" for them.',
+    );
+    for (const fn of functions.values()) {
+      acknowledge(
+        role,
+        wildcardResourceFinding(`<${logicalIdOf(fn)}.Arn>:*`),
+        `CDK grants invoking every version and alias of the ${fn.step.stateName} function; it is still this one function.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,304 @@
+import { Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableNames } from '../../core/tables';
+import { placeholderFunctionArn, renderAsl } from '../../state-machine/render';
+import { allSteps } from '../../steps/registry';
+import type { SpotifyEtlStack } from '../../infra/stack';
+import { synthStack } from './synth';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** The variables each step's function gets; names as agreed between the engineers. */
+const expectedEnvironment: Record<string, string[]> = {
+  ValidateInput: ['DEFAULT_PLAYLIST_IDS', 'LAKE_BUCKET_NAME'],
+  FetchToken: ['SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
+  GetPlaylist: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
+  ExtractItems: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
+  Normalise: ['LAKE_BUCKET_NAME'],
+  StartCrawler: ['GLUE_CRAWLER_NAME'],
+  PollCrawler: ['GLUE_CRAWLER_NAME'],
+  StartValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME'],
+  PollValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME'],
+  EvaluateValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME'],
+  RecordRun: ['LAKE_BUCKET_NAME'],
+  NotifyFailure: ['FAILURE_TOPIC_ARN', 'LAKE_BUCKET_NAME'],
+};
+const functionDefaults = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+
+/** The actions AWS only grants on Resource "*" (log delivery and X-Ray have no resource-level permissions). */
+const starOnlyActions = new Set([
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+]);
+
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+describe('SpotifyEtlStack', () => {
+  let stack: SpotifyEtlStack;
+  let app: ReturnType<typeof synthStack>['app'];
+  let template: Template;
+  let resources: Resources;
+
+  beforeAll(() => {
+    ({ app, stack } = synthStack());
+    template = Template.fromStack(stack);
+    resources = template.toJSON().Resources as Resources;
+  });
+
+  const functionOf = (stateName: string) => {
+    const fn = stack.pipeline.functions.get(stateName);
+    if (!fn) throw new Error(`no function for ${stateName}`);
+    return { fn, logicalId: stack.getLogicalId(fn.node.defaultChild as never) };
+  };
+
+  it('passes the cdk-nag AWS Solutions checks with no unacknowledged finding, each acknowledgement with a reason', () => {
+    // Act
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const acknowledgements: { path: string; id: string; reason: unknown }[] = [];
+    const visit = (node: IConstruct): void => {
+      for (const entry of node.node.metadata) {
+        if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
+        for (const [id, reason] of Object.entries(entry.data as Record<string, unknown>)) acknowledgements.push({ path: node.node.path, id, reason });
+      }
+      node.node.children.forEach(visit);
+    };
+    visit(app);
+    // Assess
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const acknowledgement of acknowledgements) expect(String(acknowledgement.reason).length, acknowledgement.id).toBeGreaterThan(40);
+  });
+
+  it('builds one Node 24 arm64 function per step, handler steps/<dir>/handler.ts, with the timeout of its contract', () => {
+    // Assess
+    template.resourceCountIs('AWS::Lambda::Function', allSteps.length);
+    for (const step of allSteps) {
+      const { fn, logicalId } = functionOf(step.stateName);
+      expect(fn.step).toBe(step);
+      expect(resources[logicalId]?.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Timeout: step.timeoutSeconds,
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+    }
+  });
+
+  it('sets on each function exactly the variables its bind helpers grant access for', () => {
+    // Assess
+    for (const step of allSteps) {
+      const { logicalId } = functionOf(step.stateName);
+      const variables = (resources[logicalId]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+      expect(Object.keys(variables).sort(), step.stateName).toEqual([...(expectedEnvironment[step.stateName] ?? []), ...functionDefaults].sort());
+    }
+  });
+
+  it('points the bound variables at this stack\'s resources', () => {
+    // Prepare
+    const variablesOf = (stateName: string) =>
+      (resources[functionOf(stateName).logicalId]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as never);
+    // Assess
+    expect(variablesOf('Normalise')['LAKE_BUCKET_NAME']).toEqual({ Ref: logicalId(stack.lake.bucket) });
+    expect(variablesOf('FetchToken')).toMatchObject({
+      SPOTIFY_CREDENTIALS_SECRET_ID: { Ref: logicalId(stack.secrets.credentials) },
+      SPOTIFY_TOKEN_CACHE_SECRET_ID: { Ref: logicalId(stack.secrets.tokenCache) },
+      SPOTIFY_API_BASE_URL: 'https://api.spotify.com/v1',
+      SPOTIFY_ACCOUNTS_BASE_URL: 'https://accounts.spotify.com',
+      SPOTIFY_GRANT: 'refresh_token',
+    });
+    expect(variablesOf('StartCrawler')['GLUE_CRAWLER_NAME']).toBe('spotify-etl-curated');
+    expect(variablesOf('StartValidation')).toMatchObject({ ATHENA_WORKGROUP: 'spotify-etl', GLUE_DATABASE_NAME: 'spotify_etl' });
+    expect(variablesOf('NotifyFailure')['FAILURE_TOPIC_ARN']).toEqual({ Ref: logicalId(stack.alerts.topic) });
+  });
+
+  it('scopes every IAM statement to this stack\'s resources, with "*" only for actions AWS grants on "*" alone', () => {
+    // Prepare
+    const own = new Set(Object.keys(resources));
+    // This account's Data Catalog, and resources named after this stack's prefix.
+    const ownNames = [':catalog"', 'spotify-etl', 'spotify_etl', '/aws-glue/crawlers'];
+    const statements = Object.values(resources).flatMap((resource) => {
+      const documents =
+        resource.Type === 'AWS::IAM::Policy'
+          ? [resource.Properties['PolicyDocument']]
+          : resource.Type === 'AWS::IAM::Role'
+            ? asArray(resource.Properties['Policies'] as { PolicyDocument: unknown }[]).map((policy) => policy.PolicyDocument)
+            : [];
+      return documents.flatMap((document) => (document as { Statement: Record<string, unknown>[] }).Statement);
+    });
+    // Assess
+    expect(statements.length).toBeGreaterThan(20);
+    for (const statement of statements) {
+      expect(statement['Effect']).toBe('Allow');
+      for (const action of asArray(statement['Action'] as string | string[])) expect(action).not.toMatch(/^\*$|:\*$/);
+      for (const resource of asArray(statement['Resource'])) {
+        if (resource === '*') {
+          for (const action of asArray(statement['Action'] as string | string[])) expect(starOnlyActions, `${action} on *`).toContain(action);
+          continue;
+        }
+        const text = JSON.stringify(resource);
+        const references = [...text.matchAll(/"(?:Ref|Fn::GetAtt)":\s*\[?"([A-Za-z0-9]+)"/g)].map((match) => match[1] ?? '');
+        const ownReference = references.some((id) => own.has(id));
+        const ownName = text.includes('AWS::AccountId') && ownNames.some((name) => text.includes(name));
+        expect(ownReference || ownName, `resource ${text}`).toBe(true);
+      }
+    }
+  });
+
+  it('deploys exactly the ASL the local executor runs, modulo the function ARNs', () => {
+    // Prepare
+    const byLogicalId = new Map(allSteps.map((step) => [functionOf(step.stateName).logicalId, step]));
+    const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' };
+    const resolve = (value: unknown): string => {
+      if (typeof value === 'string') return value;
+      const token = value as { 'Fn::Join'?: [string, unknown[]]; 'Fn::GetAtt'?: [string, string]; Ref?: string };
+      if (token['Fn::Join']) return token['Fn::Join'][1].map(resolve).join(token['Fn::Join'][0]);
+      const step = token['Fn::GetAtt'] && byLogicalId.get(token['Fn::GetAtt'][0]);
+      if (step && token['Fn::GetAtt']?.[1] === 'Arn') return placeholderFunctionArn(step);
+      if (token.Ref && pseudo[token.Ref]) return pseudo[token.Ref] ?? '';
+      throw new Error(`unexpected token in the deployed definition: ${JSON.stringify(value)}`);
+    };
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    // Act
+    const deployed = JSON.parse(resolve(machine?.Properties.DefinitionString)) as unknown;
+    // Assess
+    expect(deployed).toEqual(renderAsl());
+  });
+
+  it('logs every state machine event without execution data, and traces with X-Ray', () => {
+    // Assess
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false, Destinations: [Match.anyValue()] },
+    });
+  });
+
+  it('keeps the lake private, encrypted, TLS-only, access-logged, and expires Athena results', () => {
+    // Prepare
+    const lake = resources[stack.getLogicalId(stack.lake.bucket.node.defaultChild as never)]?.Properties;
+    // Assess
+    expect(lake).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: stack.getLogicalId(stack.lake.accessLogs.node.defaultChild as never) } },
+    });
+    expect((lake as { LifecycleConfiguration: { Rules: unknown[] } }).LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' }),
+    );
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: stack.getLogicalId(stack.lake.bucket.node.defaultChild as never) },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('crawls one include path per curated table, new folders only, under its security configuration', () => {
+    // Prepare
+    const [crawler] = Object.values(template.findResources('AWS::Glue::Crawler'));
+    const properties = crawler?.Properties as Record<string, unknown>;
+    // Assess
+    expect((properties['Targets'] as { S3Targets: { Path: unknown }[] }).S3Targets).toHaveLength(tableNames.length);
+    expect(JSON.stringify(properties['Targets'])).toContain('/curated/playlist_items/');
+    expect(properties).toMatchObject({
+      Name: 'spotify-etl-curated',
+      DatabaseName: 'spotify_etl',
+      RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
+      SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
+      CrawlerSecurityConfiguration: 'spotify-etl-crawler',
+    });
+    expect(properties['Schedule']).toBeUndefined();
+    expect(JSON.parse(properties['Configuration'] as string)).toMatchObject({
+      Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas' },
+      CrawlerOutput: { Tables: { TableThreshold: tableNames.length } },
+    });
+    template.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
+      EncryptionConfiguration: { CloudWatchEncryption: { CloudWatchEncryptionMode: 'SSE-KMS' } },
+    });
+  });
+
+  it('enforces the Athena workgroup settings: encrypted results in the lake and a bytes-scanned limit', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'spotify-etl',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: 1_073_741_824,
+        ResultConfiguration: {
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: stack.getLogicalId(stack.lake.bucket.node.defaultChild as never) }, '/athena-results/']] },
+        },
+      },
+    });
+  });
+
+  it('schedules the machine with the scheduled time, retries and a dead-letter queue, disabled while no playlists are configured', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 * * ? *)',
+      ScheduleExpressionTimezone: 'UTC',
+      State: 'DISABLED',
+      Target: {
+        Arn: { Ref: stack.getLogicalId(stack.pipeline.stateMachine.node.defaultChild as never) },
+        Input: '{"mode":"scheduled","scheduledTime":"<aws.scheduler.scheduled-time>"}',
+        RetryPolicy: { MaximumRetryAttempts: 5, MaximumEventAgeInSeconds: 21_600 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      },
+    });
+  });
+
+  it('alarms on failed, timed-out and throttled executions and on dead letters, into the encrypted failure topic', () => {
+    // Prepare
+    const topic = { Ref: stack.getLogicalId(stack.alerts.topic.node.defaultChild as never) };
+    // Assess
+    for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionThrottled']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, Namespace: 'AWS/States', Threshold: 1, AlarmActions: [topic] });
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible', AlarmActions: [topic] });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+
+  it('creates the Spotify secrets without putting any secret value in the template', () => {
+    // Assess
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'spotify-etl/spotify-credentials', GenerateSecretString: Match.anyValue() });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'spotify-etl/spotify-token-cache' });
+    for (const secret of Object.values(template.findResources('AWS::SecretsManager::Secret'))) expect(secret.Properties.SecretString).toBeUndefined();
+  });
+});
+
+describe('SpotifyEtlStack configured from context', () => {
+  it('enables the schedule, passes the playlists and subscribes the alert e-mail when they are configured', () => {
+    // Prepare
+    const { stack } = synthStack(
+      {
+        'spotify-etl:playlists': '3cEYpjA9oz9GiPac4AsH4n,37i9dQZF1DXcBWIGoYBM5M',
+        'spotify-etl:alertEmail': 'data-team@example.com',
+        'spotify-etl:schedule': 'cron(30 4 * * ? *)',
+        'spotify-etl:scheduleTimezone': 'Europe/Berlin',
+      },
+      { bundle: false },
+    );
+    // Act
+    const template = Template.fromStack(stack);
+    // Assess
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { State: 'ENABLED', ScheduleExpression: 'cron(30 4 * * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ DEFAULT_PLAYLIST_IDS: '3cEYpjA9oz9GiPac4AsH4n,37i9dQZF1DXcBWIGoYBM5M' }) },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'data-team@example.com' });
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * Builds the stack the way `npm run synth` does (the context of cdk.json, the nag plugin), into
+ * a temporary folder, so the template tests assert on what would be deployed.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import cdkJson from '../../cdk.json' with { type: 'json' };
+import { readConfig } from '../../infra/config';
+import { SpotifyEtlStack } from '../../infra/stack';
+
+/** The context `cdk synth` reads from cdk.json. */
+export const cdkContext: Record<string, unknown> = cdkJson.context;
+
+/**
+ * An app with the stack, under cdk.json's context plus `overrides`. `bundle: false` skips the
+ * esbuild bundling for tests that only look at settings.
+ */
+export const synthStack = (overrides: Record<string, unknown> = {}, options: { bundle?: boolean } = {}) => {
+  const context = { ...cdkContext, ...overrides, ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}) };
+  const app = new App({ context, outdir: mkdtempSync(join(tmpdir(), 'spotify-etl-cdk-')) });
+  const config = readConfig(app.node);
+  const stack = new SpotifyEtlStack(app, config.stackName, { config });
+  return { app, stack, config };
+};
