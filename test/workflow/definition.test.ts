@@ -79,7 +79,7 @@ describe('the rendered state machine', () => {
   });
 
   it('is valid ASL for asl-validator', () => {
-    const result = validateAsl(asl as never);
+    const result = validateAsl(asl);
 
     expect(result.errorsText('\n')).toBe('');
     expect(result.isValid).toBe(true);

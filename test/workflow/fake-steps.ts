@@ -18,7 +18,7 @@ export const fakeDate = '2026-11-20';
 export const fakeTotal = 120;
 
 type Fake<S extends StepDefinition> = (input: StepInput<S>, call: number) => Promise<StepOutput<S>> | StepOutput<S>;
-type Fakes = { [K in keyof typeof steps]: Fake<(typeof steps)[K]> };
+type Fakes = { -readonly [K in keyof typeof steps]: Fake<(typeof steps)[K]> };
 
 /** The happy-path behaviour of every step. */
 export const happyFakes = (): Fakes => ({
