@@ -1,0 +1,57 @@
+/**
+ * Lake keys (DESIGN §4): pure functions of the logical date and ids, never of the clock, so a
+ * rerun of a date writes the same keys and overwrites instead of duplicating.
+ */
+import type { TableName } from '../tables';
+
+/** A calendar date `YYYY-MM-DD` (UTC), the snapshot date of a run. */
+export type IsoDate = string;
+
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+/** `raw/playlists/snapshot_date=D/` — every playlist's metadata of a date lies below it. */
+export const rawPlaylistsPrefix = (date: IsoDate): string => `raw/playlists/snapshot_date=${date}/`;
+
+/**
+ * The playlist metadata as Spotify returned it.
+ * @example rawPlaylistKey('2026-11-20', 'abc') // 'raw/playlists/snapshot_date=2026-11-20/playlist_id=abc/playlist.json'
+ */
+export const rawPlaylistKey = (date: IsoDate, playlistId: string): string =>
+  `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.json`;
+
+/** `raw/playlist_items/snapshot_date=D/playlist_id=P/` — the item pages of one playlist. */
+export const rawItemsPrefix = (date: IsoDate, playlistId: string): string =>
+  `raw/playlist_items/snapshot_date=${date}/playlist_id=${playlistId}/`;
+
+/**
+ * One page of playlist items as Spotify returned it, named by its offset.
+ * @example rawItemsPageKey('2026-11-20', 'abc', 50) // 'raw/playlist_items/snapshot_date=2026-11-20/playlist_id=abc/page-000050.json'
+ */
+export const rawItemsPageKey = (date: IsoDate, playlistId: string, offset: number): string =>
+  `${rawItemsPrefix(date, playlistId)}page-${pad(offset, 6)}.json`;
+
+/** The playlist id in a raw key, or undefined when the key has none. */
+export const playlistIdOfKey = (key: string): string | undefined => /\/playlist_id=([^/]+)\//.exec(key)?.[1];
+
+/** The page offset in a raw page key, or undefined when the key is not a page. */
+export const offsetOfPageKey = (key: string): number | undefined => {
+  const match = /\/page-(\d{6})\.json$/.exec(key);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+};
+
+/** `curated/T/` — the folder a catalog table is registered over. */
+export const curatedTablePrefix = (table: TableName): string => `curated/${table}/`;
+
+/** `curated/T/snapshot_date=D/` — one partition of one table. */
+export const curatedPartitionPrefix = (table: TableName, date: IsoDate): string =>
+  `${curatedTablePrefix(table)}snapshot_date=${date}/`;
+
+/**
+ * One Parquet part of a partition.
+ * @example curatedPartKey('songs', '2026-11-20', 0) // 'curated/songs/snapshot_date=2026-11-20/part-00000.parquet'
+ */
+export const curatedPartKey = (table: TableName, date: IsoDate, part: number): string =>
+  `${curatedPartitionPrefix(table, date)}part-${pad(part, 5)}.parquet`;
+
+/** The run manifest of a date: counts, rejects, checks and status. */
+export const runManifestKey = (date: IsoDate): string => `runs/snapshot_date=${date}/manifest.json`;
