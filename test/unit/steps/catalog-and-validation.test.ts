@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { checkNames } from '../../../core/checks';
+import { CrawlerBusyError, CrawlerFailedError, CrawlerTimeoutError, QueryFailedError, ValidationFailedError } from '../../../core/errors';
+import { runManifestKey } from '../../../core/lake/keys';
+import { buildManifest, type RunManifest } from '../../../core/lake/manifest';
+import { writeManifest } from '../../../core/manifests';
+import { createNormaliser } from '../../../core/normalise';
+import { runEvaluateValidation, rejectsCheckName } from '../../../steps/evaluate-validation/step';
+import { runPollCrawler } from '../../../steps/poll-crawler/step';
+import { runPollValidation } from '../../../steps/poll-validation/step';
+import { runStartCrawler } from '../../../steps/start-crawler/step';
+import { runStartValidation } from '../../../steps/start-validation/step';
+import { fixedClock, MemoryBlobStore, ScriptedCatalog, ScriptedQueries } from './fakes';
+
+const date = '2026-11-20';
+const clock = fixedClock('2026-11-20T09:10:00Z');
+
+const withManifest = async (overrides: Partial<RunManifest> = {}): Promise<MemoryBlobStore> => {
+  const store = new MemoryBlobStore();
+  const manifest = buildManifest({
+    snapshotDate: date,
+    status: 'normalised',
+    mode: 'manual',
+    executionName: 'exec-1',
+    extractedAt: null,
+    updatedAt: '2026-11-20T09:00:00.000Z',
+    normalised: createNormaliser().result(),
+  });
+  await writeManifest(store, { ...manifest, ...overrides });
+  return store;
+};
+
+describe('StartCrawler and PollCrawler', () => {
+  it('fails with CrawlerBusyError when a crawl is already running, so the machine retries', async () => {
+    await expect(runStartCrawler({ catalog: new ScriptedCatalog([], 1) })({})).rejects.toBeInstanceOf(CrawlerBusyError);
+  });
+
+  it('counts polls until the crawl succeeds', async () => {
+    const poll = runPollCrawler({ catalog: new ScriptedCatalog([{ state: 'running' }, { state: 'succeeded' }]) });
+
+    expect(await poll({ polls: 0 })).toEqual({ state: 'running', polls: 1 });
+    expect(await poll({ polls: 1 })).toEqual({ state: 'succeeded', polls: 2 });
+  });
+
+  it('fails with CrawlerFailedError carrying the crawler\'s reason', async () => {
+    const poll = runPollCrawler({ catalog: new ScriptedCatalog([{ state: 'failed', message: 'schema mismatch in songs' }]) });
+
+    await expect(poll({ polls: 0 })).rejects.toThrow(CrawlerFailedError);
+    await expect(runPollCrawler({ catalog: new ScriptedCatalog([{ state: 'failed', message: 'schema mismatch in songs' }]) })({ polls: 0 })).rejects.toThrow(
+      /schema mismatch in songs/,
+    );
+  });
+
+  it('fails with CrawlerTimeoutError on the last allowed poll', async () => {
+    const poll = runPollCrawler({ catalog: new ScriptedCatalog([{ state: 'running' }]), maxPolls: 3 });
+
+    await expect(poll({ polls: 2 })).rejects.toBeInstanceOf(CrawlerTimeoutError);
+  });
+});
+
+describe('StartValidation, PollValidation and EvaluateValidation', () => {
+  it('starts the validation query with the counts of the manifest', async () => {
+    const store = await withManifest({ tables: { playlists: 2, playlist_items: 73, songs: 70, albums: 3, artists: 2, song_artists: 105, album_artists: 3 } });
+    const queries = new ScriptedQueries();
+
+    const output = await runStartValidation({ store, queries })({ date });
+
+    expect(output).toEqual({ date, queryId: 'query-1', state: 'running', polls: 0 });
+    expect(queries.started[0]).toContain("'2026-11-20'");
+    expect(queries.started[0]).toContain('<> 73');
+  });
+
+  it('fails with ValidationFailedError when the date has no manifest', async () => {
+    await expect(runStartValidation({ store: new MemoryBlobStore(), queries: new ScriptedQueries() })({ date })).rejects.toBeInstanceOf(ValidationFailedError);
+  });
+
+  it('fails with QueryFailedError when the query failed or outlived its polls', async () => {
+    const input = { date, queryId: 'q', state: 'running' as const, polls: 0 };
+
+    await expect(runPollValidation({ queries: new ScriptedQueries([], [{ state: 'failed', reason: 'TABLE_NOT_FOUND' }]) })(input)).rejects.toThrow(/TABLE_NOT_FOUND/);
+    await expect(runPollValidation({ queries: new ScriptedQueries([], [{ state: 'running' }]), maxPolls: 1 })(input)).rejects.toBeInstanceOf(QueryFailedError);
+  });
+
+  it('records passing checks in the manifest', async () => {
+    const store = await withManifest();
+
+    const output = await runEvaluateValidation({ store, queries: new ScriptedQueries([]), clock })({ date, queryId: 'q' });
+
+    const manifest = store.json(runManifestKey(date)) as RunManifest;
+    expect(output).toEqual({ date, checks: checkNames.length + 1 });
+    expect(manifest.checks.map((check) => [check.name, check.passed])).toEqual([...checkNames, rejectsCheckName].map((name) => [name, true]));
+  });
+
+  it('fails with ValidationFailedError naming each failed check, after recording the checks', async () => {
+    // Prepare
+    const store = await withManifest({ rejectCount: 1, rejects: [{ playlistId: 'p', position: 4, reason: '$.track: expected object' }] });
+    const rows = [{ check_name: 'songs_resolvable', offending_key: 'song9', failures: 1 }];
+    // Act
+    const evaluation = runEvaluateValidation({ store, queries: new ScriptedQueries(rows), clock })({ date, queryId: 'q' });
+    // Assess
+    await expect(evaluation).rejects.toThrow(/2 of 8 checks failed: songs_resolvable \(1, e\.g\. song9\); rejects_within_tolerance \(1, e\.g\. p@4/);
+    const manifest = store.json(runManifestKey(date)) as RunManifest;
+    expect(manifest.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['songs_resolvable', rejectsCheckName]);
+  });
+
+  it('lets rejects within the configured tolerance pass', async () => {
+    const store = await withManifest({ rejectCount: 1 });
+
+    await expect(runEvaluateValidation({ store, queries: new ScriptedQueries([]), clock, rejectTolerance: 1 })({ date, queryId: 'q' })).resolves.toMatchObject({ date });
+  });
+});

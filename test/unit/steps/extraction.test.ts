@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { PlaylistChangedError } from '../../../core/errors';
+import { rawItemsPageKey, rawPlaylistKey } from '../../../core/lake/keys';
+import type { AccessToken } from '../../../core/ports';
+import { runExtractItems } from '../../../steps/extract-items/step';
+import { runFetchToken } from '../../../steps/fetch-token/step';
+import { runGetPlaylist } from '../../../steps/get-playlist/step';
+import { FakeSpotify, MemoryBlobStore } from './fakes';
+
+const date = '2026-11-20';
+const id = '1Cp6VQCKf2VL4sP09jN9oX';
+
+describe('FetchToken', () => {
+  it('caches the access token and returns only its expiry', async () => {
+    // Prepare
+    const token: AccessToken = { value: 'BQD-secret-access-token', expiresAt: new Date('2026-11-20T10:00:00Z') };
+    const cached: AccessToken[] = [];
+    const run = runFetchToken({ auth: { fetchAccessToken: async () => token }, tokens: { read: async () => undefined, write: async (t) => void cached.push(t) } });
+    // Act
+    const output = await run({});
+    // Assess
+    expect(cached).toEqual([token]);
+    expect(output).toEqual({ expiresAt: '2026-11-20T10:00:00.000Z' });
+    expect(JSON.stringify(output)).not.toContain(token.value);
+  });
+});
+
+describe('GetPlaylist', () => {
+  it('stores the playlist body as received, clears the date\'s older pages and opens the cursor', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    const spotify = new FakeSpotify({ [id]: 120 });
+    await store.put(rawItemsPageKey(date, id, 150), 'a page of an older, longer version');
+    // Act
+    const output = await runGetPlaylist({ spotify, store })({ date, playlistId: id });
+    // Assess
+    expect(output).toEqual({ date, playlistId: id, snapshotId: 'snap-1', cursor: { offset: 0, total: 120 } });
+    expect(store.text(rawPlaylistKey(date, id))).toBe((await spotify.getPlaylist(id)).body);
+    expect(await store.list(`raw/playlist_items/snapshot_date=${date}/`)).toEqual([]);
+  });
+});
+
+describe('ExtractItems', () => {
+  it('lands pages verbatim at their offsets until the page budget, then returns the cursor', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    const spotify = new FakeSpotify({ [id]: 120 });
+    const run = runExtractItems({ spotify, store, pageSize: 50, maxPages: 2 });
+    // Act
+    const output = await run({ date, playlistId: id, cursor: { offset: 0, total: 120 } });
+    // Assess
+    expect(output).toEqual({ date, playlistId: id, cursor: { offset: 100, total: 120 }, done: false, waitSeconds: 0, pagesStored: 2 });
+    expect(await store.list('raw/playlist_items/')).toEqual([rawItemsPageKey(date, id, 0), rawItemsPageKey(date, id, 50)]);
+    expect(store.text(rawItemsPageKey(date, id, 50))).toBe((await spotify.getItemsPage(id, 50, 50)).body);
+  });
+
+  it('reports done once the last page is landed', async () => {
+    const store = new MemoryBlobStore();
+    const output = await runExtractItems({ spotify: new FakeSpotify({ [id]: 120 }), store, pageSize: 50, maxPages: 40 })({
+      date,
+      playlistId: id,
+      cursor: { offset: 100, total: 120 },
+    });
+
+    expect(output.done).toBe(true);
+    expect(output.pagesStored).toBe(1);
+  });
+
+  it('turns a short Retry-After into whole seconds to wait, resuming at the page it hit', async () => {
+    const store = new MemoryBlobStore();
+    const spotify = new FakeSpotify({ [id]: 120 }, { rateLimitOnce: { offset: 50, seconds: 2.5 } });
+
+    const output = await runExtractItems({ spotify, store, pageSize: 50, maxPages: 40 })({ date, playlistId: id, cursor: { offset: 0, total: 120 } });
+
+    expect(output).toMatchObject({ cursor: { offset: 50, total: 120 }, done: false, waitSeconds: 3, pagesStored: 1 });
+  });
+
+  it('fails with PlaylistChangedError when the playlist no longer has the entry count it started with', async () => {
+    const store = new MemoryBlobStore();
+    const run = runExtractItems({ spotify: new FakeSpotify({ [id]: 130 }), store, pageSize: 50, maxPages: 40 });
+
+    await expect(run({ date, playlistId: id, cursor: { offset: 0, total: 120 } })).rejects.toBeInstanceOf(PlaylistChangedError);
+  });
+});

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../../core/errors';
+import { rawPlaylistKey } from '../../../core/lake/keys';
+import { runValidateInput } from '../../../steps/validate-input/step';
+import { fixedClock, MemoryBlobStore } from './fakes';
+
+const configured = ['37i9dQZF1DZ06evO25rXbO', '5lH9NjOeJvctAO92ZrKQNB'];
+
+const plan = async (request: unknown, options: { today?: string; landed?: [string, string][] } = {}) => {
+  const store = new MemoryBlobStore();
+  for (const [date, id] of options.landed ?? []) await store.put(rawPlaylistKey(date, id), '{}');
+  const clock = fixedClock(`${options.today ?? '2026-11-20'}T09:30:00Z`);
+  return runValidateInput({ clock, store, defaultPlaylists: configured })({ request, executionName: 'exec-1' });
+};
+
+const failureOf = async (request: unknown): Promise<Error> => {
+  try {
+    await plan(request);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the request to be refused');
+};
+
+describe('ValidateInput', () => {
+  it('plans a scheduled run for the UTC date of the scheduled time, not the start time', async () => {
+    const result = await plan({ mode: 'scheduled', scheduledTime: '2026-11-19T23:30:00-02:00' });
+
+    expect(result.dates).toEqual([{ date: '2026-11-20', extract: true }]);
+    expect(result.run).toEqual({ mode: 'scheduled', executionName: 'exec-1', startedAt: '2026-11-20T09:30:00.000Z' });
+    expect(result.playlistIds).toEqual(configured);
+  });
+
+  it('extracts a manual date fresh, for the playlists given', async () => {
+    const result = await plan({ mode: 'manual', date: '2026-11-02', playlists: ['1Cp6VQCKf2VL4sP09jN9oX', '1Cp6VQCKf2VL4sP09jN9oX'] });
+
+    expect(result.dates).toEqual([{ date: '2026-11-02', extract: true }]);
+    expect(result.playlistIds).toEqual(['1Cp6VQCKf2VL4sP09jN9oX']);
+  });
+
+  it('rebuilds backfill dates that have raw snapshots, extracts today and skips dates without raw data', async () => {
+    // Prepare
+    const landed: [string, string][] = [['2026-11-17', configured[0] as string], ['2026-11-19', configured[1] as string], ['2026-11-18', 'someOtherPlaylist0000A']];
+    // Act
+    const result = await plan({ mode: 'backfill', from: '2026-11-17', to: '2026-11-20' }, { landed });
+    // Assess
+    expect(result.dates).toEqual([
+      { date: '2026-11-17', extract: false },
+      { date: '2026-11-19', extract: false },
+      { date: '2026-11-20', extract: true },
+    ]);
+    expect(result.skipped).toEqual(['2026-11-18']);
+  });
+
+  it.each([
+    ['from > to', { mode: 'backfill', from: '2026-11-10', to: '2026-11-01' }, 'from: "2026-11-10" is after to: "2026-11-01"'],
+    ['a malformed date', { mode: 'manual', date: '2026-11-31' }, 'date: "2026-11-31" is not a calendar date'],
+    ['a range over 366 days', { mode: 'backfill', from: '2025-01-01', to: '2026-11-20' }, 'covers 689 dates; a backfill covers at most 366'],
+    ['a future date', { mode: 'manual', date: '2026-11-21' }, 'date: "2026-11-21" is in the future (today is 2026-11-20 UTC)'],
+    ['an unknown mode', { mode: 'weekly' }, 'mode: "weekly" is not a run mode'],
+    ['an empty playlist list', { mode: 'manual', date: '2026-11-20', playlists: [] }, 'playlists: [] is empty'],
+    ['a malformed playlist id', { mode: 'manual', date: '2026-11-20', playlists: ['not-an-id'] }, 'playlists: "not-an-id" is not a Spotify playlist id'],
+    ['an unknown field', { mode: 'manual', date: '2026-11-20', playlist: ['x'] }, 'playlist: not a field of a manual run'],
+    ['a field of another mode', { mode: 'manual', from: '2026-11-01' }, 'from: not a field of a manual run'],
+    ['a missing date', { mode: 'manual' }, 'date: nothing is not a calendar date'],
+    ['a bad scheduled time', { mode: 'scheduled', scheduledTime: 'yesterday' }, 'scheduledTime: "yesterday" is not an ISO 8601 time'],
+    ['a non-object input', 'run it', 'the run input "run it" is not a JSON object'],
+  ])('fails on %s with a message naming the field, the value and the rule', async (_case, request, message) => {
+    const error = await failureOf(request);
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.name).toBe('InvalidInputError');
+    expect(error.message).toContain(message);
+  });
+});
