@@ -10,6 +10,7 @@ import { randomFor } from './random';
 
 /** The kinds of fault, in the order their probabilities are stacked. */
 export const faultKinds = ['429', '500', '503', 'reset', 'timeout', 'truncate', 'expire-token'] as const;
+/** One kind of fault. */
 export type FaultKind = (typeof faultKinds)[number];
 
 /** A parsed fault specification. */
