@@ -11,7 +11,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -107,6 +107,7 @@ export class StepFunction extends NodejsFunction {
         // CommonJS dependencies call require(), which an ES module does not have by default.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         forceDockerBundling: false,
+        logLevel: LogLevel.WARNING,
       },
     });
     this.step = step;

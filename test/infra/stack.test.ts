@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -105,6 +107,35 @@ describe('SpotifyEtlStack', () => {
       const variables = (resources[logicalId]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
       expect(Object.keys(variables).sort(), step.stateName).toEqual([...(expectedEnvironment[step.stateName] ?? []), ...functionDefaults].sort());
     }
+  });
+
+  it('bundles every handler so that it loads on Node 24 with the environment infra gives it', () => {
+    // Prepare: each function's bundled index.mjs with its variables (tokens stand for values
+    // CloudFormation fills in; the handlers only need them present and well-formed).
+    const bundles = allSteps.map((step) => {
+      const properties = resources[functionOf(step.stateName).logicalId]?.Properties as {
+        Code: { S3Key: string };
+        Environment: { Variables: Record<string, unknown> };
+      };
+      const env = Object.fromEntries(
+        Object.entries(properties.Environment.Variables).map(([name, value]) => [name, typeof value === 'string' ? value : `token-for-${name}`]),
+      );
+      return { step: step.stateName, path: join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), env };
+    });
+    // One process imports them in turn, as a cold start would: loadEnv throws on a missing variable.
+    const script = `
+      const base = { ...process.env };
+      const loaded = {};
+      for (const bundle of JSON.parse(process.argv[1])) {
+        process.env = { ...base, AWS_REGION: 'eu-west-1', ...bundle.env };
+        try { loaded[bundle.step] = typeof (await import(bundle.path)).handler; } catch (error) { loaded[bundle.step] = String(error); }
+      }
+      process.stdout.write(JSON.stringify(loaded));`;
+    // Act
+    const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(bundles)], { encoding: 'utf8' });
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(Object.fromEntries(allSteps.map((step) => [step.stateName, 'function'])));
   });
 
   it('points the bound variables at this stack\'s resources', () => {
