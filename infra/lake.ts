@@ -46,7 +46,7 @@ export class Lake extends Construct {
       serverAccessLogsPrefix: 'lake/',
       lifecycleRules: [
         { id: 'ExpireAthenaResults', prefix: Lake.athenaResultsPrefix, expiration: Duration.days(props.athenaResultsExpirationDays) },
-        { id: 'ExpireOverwrittenVersions', noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'ExpireOverwrittenVersions', noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 describe('infra/app.ts', () => {
@@ -13,7 +14,8 @@ describe('infra/app.ts', () => {
       CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'spotify-etl-cdk-')),
     };
     // Act
-    const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'infra/app.ts'], { env, encoding: 'utf8' });
+    const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+    const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'infra/app.ts'], { cwd: repoRoot, env, encoding: 'utf8' });
     // Assess
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(

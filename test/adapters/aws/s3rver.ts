@@ -4,6 +4,7 @@
  * flag (DEPENDENCIES.md), and vitest's own process must not get it.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ export const startS3rver = async (bucket = 'lake'): Promise<RunningS3rver> => {
   const directory = await mkdtemp(join(tmpdir(), 's3rver-'));
   const child = spawn(
     process.execPath,
-    ['node_modules/s3rver/bin/s3rver.js', '-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent', '--configure-bucket', bucket],
+    [createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js'), '-d', directory, '-a', '127.0.0.1', '-p', '0', '--silent', '--configure-bucket', bucket],
     { env: { ...process.env, NODE_OPTIONS: '--openssl-legacy-provider' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const endpoint = await new Promise<string>((resolve, reject) => {
