@@ -1,0 +1,178 @@
+/**
+ * End to end: the whole machine, run locally as `spotify-etl run` runs it, on the emulator's
+ * synthetic catalog of 100 and 1,000 playlists of 100 entries. Each run is a fresh child process
+ * (bench/end-to-end-child.ts) with a fresh lake, so its wall time includes Node, tsx and module
+ * start-up and its peak memory is the pipeline's alone; the emulator runs here, in the parent.
+ *
+ * The emulator's rolling rate limit is off: with its default (600 requests per 30 s) a run of
+ * 1,000 playlists is bounded by the limit, at least 150 s of Retry-After, not by the pipeline.
+ */
+import { fork } from 'node:child_process';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator } from '../adapters/spotify/emulator/server';
+import { curatedTablePrefix } from '../core/lake/keys';
+import { tableNames } from '../core/tables';
+import type { RunCounts } from './cost';
+import type { ChildReport, ChildRequest } from './end-to-end-child';
+import { formatSample, mib, secondsOf, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
+
+/** The two catalog sizes of issue 6, with their wall-time targets. */
+const scales = [
+  { playlists: 100, entries: 100, targetSeconds: 10 },
+  { playlists: 1000, entries: 100, targetSeconds: 60 },
+] as const;
+
+/** Targets of issue 6. */
+export const endToEndTargets = { peakBytes: 2 ** 30 } as const;
+
+/** Entries per items request: Spotify's maximum `limit`, which the pipeline asks for. */
+const spotifyPageSize = 50;
+
+/** At most this many runs per scale: one run of 1,000 playlists takes tens of seconds. */
+const maxRunsPerScale = 3;
+
+const childPath = fileURLToPath(new URL('./end-to-end-child.ts', import.meta.url));
+
+/** One run in a fresh child process; resolves with its report and the child's wall time. */
+const runChild = async (request: ChildRequest): Promise<{ report: ChildReport; wallSeconds: number }> => {
+  let report: ChildReport | undefined;
+  const wallSeconds = await secondsOf(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        // The parent's execArgv carries tsx's loader, so the child runs TypeScript the same way.
+        const child = fork(childPath, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        child.once('message', (message) => void (report = message as ChildReport));
+        child.once('error', reject);
+        child.once('exit', (code) => (code === 0 && report ? resolve() : reject(new Error(`the end-to-end child exited with ${String(code)} and no report`))));
+        child.send(request);
+      }),
+  );
+  if (report === undefined) throw new Error('the end-to-end child sent no report');
+  return { report, wallSeconds };
+};
+
+/** Bytes below `dir`, recursively. */
+const bytesBelow = async (dir: string): Promise<number> => {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  const sizes = await Promise.all(entries.filter((entry) => entry.isFile()).map((entry) => stat(join(entry.parentPath, entry.name)).then((info) => info.size)));
+  return sizes.reduce((sum, size) => sum + size, 0);
+};
+
+/** What one scale measured over its runs. */
+interface ScaleResult {
+  readonly label: string;
+  readonly playlists: number;
+  readonly entries: number;
+  readonly targetSeconds: number;
+  readonly wallSeconds: Sample;
+  readonly runSeconds: Sample;
+  readonly peakBytes: Sample;
+  readonly spotifyRequests: { readonly token: number; readonly api: number; readonly faults: number; readonly expected: number };
+  readonly counts: RunCounts;
+  readonly tableRows: Record<string, number> | null;
+}
+
+/** Runs one scale `runs` times, each on a fresh emulator and lake; every run must succeed with every row. */
+const measureScale = async (context: BenchContext, scale: (typeof scales)[number], runs: number): Promise<ScaleResult> => {
+  const label = `${scale.playlists} × ${scale.entries}`;
+  const date = new Date().toISOString().slice(0, 10);
+  const measured: { report: ChildReport; wallSeconds: number; stats: ReturnType<Awaited<ReturnType<typeof startEmulator>>['stats']>; expected: number; curatedBytes: number }[] = [];
+  for (let index = 0; index < runs; index += 1) {
+    const emulator = await startEmulator({ catalog: { playlists: scale.playlists, entriesPerPlaylist: scale.entries }, rateLimit: false });
+    const lake = join(context.workDir, `end-to-end-${scale.playlists}-${index}`);
+    try {
+      context.log(`end to end ${label}: run ${index + 1} of ${runs}`);
+      const readable = emulator.playlists.filter((playlist) => playlist.readable);
+      // One token, then per playlist its metadata and one request per page of 50 entries.
+      const expected = 1 + readable.reduce((sum, playlist) => sum + 1 + Math.ceil(playlist.total / spotifyPageSize), 0);
+      const { report, wallSeconds } = await runChild({
+        lake,
+        date,
+        apiBaseUrl: emulator.apiBaseUrl,
+        accountsBaseUrl: emulator.accountsBaseUrl,
+        credentials: emulator.credentials,
+        playlistIds: emulator.playlistIds,
+      });
+      if (report.status !== 'succeeded') throw new Error(`end to end ${label} did not succeed: ${report.status} ${report.error ?? ''}`);
+      const items = report.tableRows?.['playlist_items'];
+      if (items !== scale.playlists * scale.entries) throw new Error(`end to end ${label} wrote ${String(items)} playlist_items rows, not ${scale.playlists * scale.entries}`);
+      const curatedBytes = (await Promise.all(tableNames.map((table) => bytesBelow(join(lake, ...curatedTablePrefix(table).split('/')))))).reduce((a, b) => a + b, 0);
+      measured.push({ report, wallSeconds, stats: emulator.stats(), expected, curatedBytes });
+    } finally {
+      await emulator.close();
+      await rm(lake, { recursive: true, force: true });
+    }
+  }
+  const last = measured[measured.length - 1];
+  if (last === undefined) throw new Error('no end-to-end run was measured');
+  const { report } = last;
+  return {
+    label,
+    playlists: scale.playlists,
+    entries: scale.entries,
+    targetSeconds: scale.targetSeconds,
+    wallSeconds: summarise(measured.map((run) => run.wallSeconds)),
+    runSeconds: summarise(measured.map((run) => run.report.runSeconds)),
+    peakBytes: summarise(measured.map((run) => run.report.maxRssBytes)),
+    spotifyRequests: { token: last.stats.tokenRequests, api: last.stats.apiRequests, faults: last.stats.faultsInjected, expected: last.expected },
+    counts: {
+      label,
+      stateTransitions: report.stateTransitions,
+      tasks: report.tasks,
+      spotifyRequests: last.stats.tokenRequests + last.stats.apiRequests,
+      lake: report.lake,
+      secretRequests: report.secretRequests,
+      crawls: report.tasks['StartCrawler']?.invocations ?? 0,
+      validationQueries: report.tasks['StartValidation']?.invocations ?? 0,
+      curatedBytes: last.curatedBytes,
+    },
+    tableRows: report.tableRows,
+  };
+};
+
+/** The end-to-end data the cost workload prices. */
+export interface EndToEndData {
+  readonly runsPerScale: number;
+  readonly scales: readonly ScaleResult[];
+}
+
+/** Runs both scales. */
+export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadResult<EndToEndData>> => {
+  const runs = Math.min(context.runs, maxRunsPerScale);
+  const results: ScaleResult[] = [];
+  for (const scale of scales) results.push(await measureScale(context, scale, runs));
+  const rows: ResultRow[] = results.flatMap((result): ResultRow[] => {
+    const workload = `end to end ${result.label}`;
+    const requests = result.spotifyRequests;
+    const made = requests.token + requests.api;
+    return [
+      { workload, metric: 'wall time (process start to exit)', ...formatSample(result.wallSeconds, 2, 's'), target: `≤ ${result.targetSeconds} s`, pass: result.wallSeconds.median <= result.targetSeconds },
+      { workload, metric: 'of which the run itself', ...formatSample(result.runSeconds, 2, 's') },
+      {
+        workload,
+        metric: 'peak memory (maxRSS)',
+        value: mib(result.peakBytes.median),
+        spread: `${mib(result.peakBytes.min)}–${mib(result.peakBytes.max)}`,
+        target: '≤ 1 GiB',
+        pass: result.peakBytes.max <= endToEndTargets.peakBytes,
+      },
+      {
+        workload,
+        metric: 'Spotify requests (token + API)',
+        value: `${requests.token} + ${requests.api} = ${made}`,
+        spread: requests.faults > 0 ? `${requests.faults} faults` : 'no faults',
+        target: `= ${requests.expected} + retries`,
+        pass: made >= requests.expected && made - requests.expected <= requests.faults,
+      },
+      { workload, metric: 'state transitions (entered + retried)', value: String(result.counts.stateTransitions) },
+      {
+        workload,
+        metric: 'lake requests (PUT / GET / LIST)',
+        value: `${result.counts.lake.put} / ${result.counts.lake.get} / ${result.counts.lake.list}`,
+      },
+    ];
+  });
+  return { rows, data: { runsPerScale: runs, scales: results } };
+};

@@ -1,0 +1,186 @@
+/**
+ * Normalise + write, side by side with the seeds' transform and the floor, on the same pages:
+ * 100 synthetic playlist-items pages of 100 entries from the peers' generator, in the legacy and
+ * the February 2026 shape.
+ *
+ * - seeds: `seed_transform.py` (pandas, one CSV triple per page), timed by itself;
+ * - floor: read every file and `JSON.parse` it, nothing else: no pipeline can do less;
+ * - ours: the same reading, then the normaliser, Parquet for all seven tables, written to a lake.
+ *
+ * Each page becomes one playlist of one date (it is one playlist's whole item list), so one run
+ * writes the seven Parquet files the Normalise step writes for a date of 100 playlists.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { FsBlobStore } from '../adapters/local/fs-blob-store';
+import { openDuckDb } from '../adapters/local/duckdb-catalog';
+import { HyparquetTableEncoder } from '../adapters/parquet/hyparquet-table-encoder';
+import { curatedPartKey } from '../core/lake/keys';
+import { createNormaliser } from '../core/normalise';
+import type { TableEncoder } from '../core/ports';
+import { tableNames, type TableName, type TableRows } from '../core/tables';
+import { formatSample, mib, secondsOf, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
+
+const run = promisify(execFile);
+
+/** The peers' scripts, beside the repository as `../shared/peers/`. */
+const peersDir = fileURLToPath(new URL('../../shared/peers/', import.meta.url));
+/** Debian's interpreter: the seeds' transform needs its `python3-pandas`. */
+const python = '/usr/bin/python3';
+const pages = 100;
+const entriesPerPage = 100;
+const snapshotDate = '2026-01-01';
+
+/** The two shapes the generator writes, by our name and its `--shape` value. */
+const shapes = [
+  { name: 'legacy', flag: 'classic' },
+  { name: 'feb2026', flag: 'feb2026' },
+] as const;
+
+/** Targets of issue 6: at least 4× the seeds' speed, at most 1.5× the floor's time. */
+export const normaliseTargets = { seedOverOurs: 4, oursOverFloor: 1.5 } as const;
+
+/** Why the seeds' transform cannot run here, or undefined when pandas imports (installing it once when root). */
+const pandasProblem = async (log: BenchContext['log']): Promise<string | undefined> => {
+  const imports = () => run(python, ['-c', 'import pandas']).then(() => true, () => false);
+  if (await imports()) return undefined;
+  if (process.getuid?.() !== 0) return `${python} cannot import pandas and the bench is not root, so it cannot apt-get install python3-pandas`;
+  log('pandas missing: apt-get install -y python3-pandas');
+  try {
+    await run('apt-get', ['install', '-y', 'python3-pandas'], { maxBuffer: 2 ** 26 });
+  } catch (error) {
+    return `apt-get install -y python3-pandas failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+  }
+  return (await imports()) ? undefined : `${python} still cannot import pandas after installing python3-pandas`;
+};
+
+/** Reads and parses every page, in file order: the work both the floor and ours start with. */
+const parsePages = async (files: readonly string[], each: (page: unknown, index: number) => void): Promise<void> => {
+  for (const [index, file] of files.entries()) each(JSON.parse(await readFile(file, 'utf8')) as unknown, index);
+};
+
+// Generic in the table, so each table's rows are checked against that table's schema.
+const encodeTable = <T extends TableName>(encoder: TableEncoder, table: T, rows: TableRows): Uint8Array => encoder.encode(table, rows[table]);
+
+/** Ours: parse, normalise every page as one playlist, write the seven tables as Parquet. */
+const ours = async (files: readonly string[], lakeRoot: string): Promise<{ rows: Record<TableName, number>; rejects: number }> => {
+  const normaliser = createNormaliser();
+  await parsePages(files, (page, index) => {
+    const playlistId = `bench${String(index).padStart(6, '0')}`;
+    // Minimal metadata, as the GetPlaylist step lands it with a `fields` filter.
+    normaliser.add({ playlistId, playlist: { id: playlistId, name: playlistId, snapshot_id: 'bench', owner: { id: 'bench' } }, pages: [page] });
+  });
+  const { tables, rejects } = normaliser.result();
+  const store = new FsBlobStore(lakeRoot);
+  const encoder = new HyparquetTableEncoder();
+  for (const table of tableNames) await store.put(curatedPartKey(table, snapshotDate, 0), encodeTable(encoder, table, tables));
+  return { rows: Object.fromEntries(tableNames.map((table) => [table, tables[table].length])) as Record<TableName, number>, rejects: rejects.length };
+};
+
+/** Row counts of the written files as DuckDB reads them: the bench must not time Parquet nobody can read. */
+const readBack = async (lakeRoot: string): Promise<Record<TableName, number>> => {
+  const db = await openDuckDb();
+  const counts: Partial<Record<TableName, number>> = {};
+  for (const table of tableNames) {
+    const path = join(lakeRoot, ...curatedPartKey(table, snapshotDate, 0).split('/')).replaceAll("'", "''");
+    const reader = await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path}')`);
+    counts[table] = Number(reader.getRowObjects()[0]?.['n']);
+  }
+  db.closeSync();
+  return counts as Record<TableName, number>;
+};
+
+/** Seconds of one run of the seeds' transform on the same pages, as its script times itself (Python start-up and pandas import excluded). */
+const seeds = async (rawDir: string, outDir: string): Promise<{ seconds: number; pandas: string; songRows: number }> => {
+  const { stdout } = await run(python, [join(peersDir, 'seed_transform.py'), '--raw', rawDir, '--out', outDir, '--repeat', '1', '--json']);
+  const result = JSON.parse(stdout) as { seconds: number; pandas: string; song_rows: number };
+  return { seconds: result.seconds, pandas: result.pandas, songRows: result.song_rows };
+};
+
+/**
+ * One shape: generate the pages; one untimed warm-up, then `runs` rounds of floor, ours and seeds
+ * (interleaved, so load from other processes falls on all three alike, and the ratios are taken
+ * within a round); then check what ours wrote.
+ */
+const measureShape = async (context: BenchContext, shape: (typeof shapes)[number], pandas: string | undefined) => {
+  const dir = join(context.workDir, `normalise-${shape.name}`);
+  const rawDir = join(dir, 'raw');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await run(python, [join(peersDir, 'gen_synthetic.py'), '--out', rawDir, '--files', String(pages), '--items', String(entriesPerPage), '--shape', shape.flag]);
+  const files = (await readdir(rawDir)).filter((name) => name.endsWith('.json')).sort().map((name) => join(rawDir, name));
+  const bytes = (await Promise.all(files.map((file) => stat(file)))).reduce((sum, info) => sum + info.size, 0);
+  const lakeRoot = join(dir, 'lake');
+
+  context.log(`normalise ${shape.name}: ${files.length} pages, ${mib(bytes)}; warm-up and ${context.runs} rounds of floor, ours${pandas === undefined ? ' and seeds' : ''}`);
+  let entries = 0;
+  const floor = () => parsePages(files, (page) => void (entries = (page as { items: unknown[] }).items.length));
+  let output = await ours(files, lakeRoot);
+  await floor();
+  let pandasVersion = '';
+  const rounds: { floor: number; ours: number; seeds?: number }[] = [];
+  for (let index = 0; index < context.runs; index += 1) {
+    const round: (typeof rounds)[number] = {
+      floor: await secondsOf(floor),
+      ours: await secondsOf(async () => (output = await ours(files, lakeRoot))),
+    };
+    if (pandas === undefined) {
+      const seed = await seeds(rawDir, join(dir, 'seed-out'));
+      round.seeds = seed.seconds;
+      pandasVersion = seed.pandas;
+    }
+    rounds.push(round);
+  }
+
+  const readRows = await readBack(lakeRoot);
+  const expectedItems = files.length * entriesPerPage;
+  const problems = [
+    entries !== entriesPerPage ? `the generator wrote ${entries} entries per page, not ${entriesPerPage}` : undefined,
+    output.rows.playlist_items !== expectedItems ? `ours wrote ${output.rows.playlist_items} playlist_items rows, not ${expectedItems}` : undefined,
+    output.rejects > 0 ? `ours rejected ${output.rejects} entries` : undefined,
+    ...tableNames.filter((table) => readRows[table] !== output.rows[table]).map((table) => `DuckDB reads ${readRows[table]} ${table} rows, ours wrote ${output.rows[table]}`),
+  ].filter((problem) => problem !== undefined);
+  if (problems.length > 0) throw new Error(`normalise ${shape.name} produced wrong output: ${problems.join('; ')}`);
+
+  const seedRuns = rounds.flatMap((round) => (round.seeds === undefined ? [] : [round.seeds]));
+  return {
+    shape: shape.name,
+    pages: files.length,
+    entries: expectedItems,
+    bytes,
+    rows: output.rows,
+    floor: summarise(rounds.map((round) => round.floor)),
+    ours: summarise(rounds.map((round) => round.ours)),
+    oursOverFloor: summarise(rounds.map((round) => round.ours / round.floor)),
+    seeds: seedRuns.length > 0 ? { pandas: pandasVersion, ...summarise(seedRuns) } : undefined,
+    seedsOverOurs: seedRuns.length > 0 ? summarise(rounds.map((round) => (round.seeds ?? Number.NaN) / round.ours)) : undefined,
+  };
+};
+
+/** Runs the workload for both shapes. */
+export const normaliseWorkload = async (context: BenchContext): Promise<WorkloadResult> => {
+  const pandas = await pandasProblem(context.log);
+  if (pandas !== undefined) context.log(`seeds' transform not measured: ${pandas}`);
+  const results = [];
+  for (const shape of shapes) results.push(await measureShape(context, shape, pandas));
+
+  const rows: ResultRow[] = results.flatMap((result): ResultRow[] => {
+    const workload = `normalise ${result.shape} (${result.pages}×${entriesPerPage}, ${mib(result.bytes)})`;
+    const ratio = (sample: Sample) => ({ value: `${sample.median.toFixed(2)}×`, spread: `${sample.min.toFixed(2)}–${sample.max.toFixed(2)}` });
+    return [
+      { workload, metric: 'floor: read + JSON.parse', ...formatSample(result.floor, 3, 's') },
+      { workload, metric: 'ours: + normalise + Parquet + write', ...formatSample(result.ours, 3, 's') },
+      result.seeds
+        ? { workload, metric: `seeds' transform (pandas ${result.seeds.pandas})`, ...formatSample(result.seeds, 3, 's') }
+        : { workload, metric: "seeds' transform", value: 'not measured', spread: pandas ?? '' },
+      ...(result.seedsOverOurs
+        ? [{ workload, metric: 'seeds / ours', ...ratio(result.seedsOverOurs), target: `≥ ${normaliseTargets.seedOverOurs}×`, pass: result.seedsOverOurs.median >= normaliseTargets.seedOverOurs }]
+        : []),
+      { workload, metric: 'ours / floor', ...ratio(result.oursOverFloor), target: `≤ ${normaliseTargets.oursOverFloor}×`, pass: result.oursOverFloor.median <= normaliseTargets.oursOverFloor },
+    ];
+  });
+  return { rows, data: { peerNotMeasured: pandas ?? null, shapes: results } };
+};

@@ -1,0 +1,95 @@
+/**
+ * `npm run bench [-- --runs N] [-- --only normalise,end-to-end,lambda]`: runs the performance
+ * workloads of docs/performance.md, prints one table with PASS/MISS per target and writes every
+ * number to bench/results/<timestamp>.json and bench/results/latest.json. Never part of `npm test`.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { costWorkload } from './cost';
+import { endToEndWorkload, type EndToEndData } from './end-to-end';
+import { lambdaWorkload, type LambdaData } from './lambda';
+import { normaliseWorkload } from './normalise';
+import { renderTable, type BenchContext, type WorkloadResult } from './report';
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** The workloads in the order they run; cost reads what end-to-end and lambda measured. */
+const workloadNames = ['normalise', 'end-to-end', 'lambda', 'cost'] as const;
+type WorkloadName = (typeof workloadNames)[number];
+
+const usage = 'usage: npm run bench [-- --runs N] [-- --only normalise,end-to-end,lambda,cost]';
+
+const parseCommandLine = (): { runs: number; only: readonly WorkloadName[] } => {
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, only: { type: 'string' } }, strict: true });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs must be a whole number from 1 to 50, got "${values.runs}"\n${usage}`);
+  const only = values.only === undefined ? [...workloadNames] : values.only.split(',').map((name) => name.trim());
+  const unknown = only.filter((name) => !(workloadNames as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown workload(s) ${unknown.join(', ')}; choose from ${workloadNames.join(', ')}\n${usage}`);
+  return { runs, only: only as WorkloadName[] };
+};
+
+/** What the numbers were measured on: they mean little without it. */
+const machine = async () => {
+  const cpuInfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
+  return {
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuInfo)?.[1] ?? cpus()[0]?.model ?? 'unknown',
+    nproc: cpus().length,
+    memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))),
+  };
+};
+
+const main = async (): Promise<number> => {
+  let options;
+  try {
+    options = parseCommandLine();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  const startedAt = new Date();
+  const workDir = await mkdtemp(join(tmpdir(), 'spotify-etl-bench-'));
+  const context: BenchContext = { workDir, runs: options.runs, log: (line) => console.error(`bench: ${line}`) };
+  const results: Partial<Record<WorkloadName, WorkloadResult>> = {};
+  let endToEnd: EndToEndData | undefined;
+  let lambda: LambdaData | undefined;
+  try {
+    for (const name of options.only) {
+      context.log(`— ${name}`);
+      if (name === 'normalise') results[name] = await normaliseWorkload(context);
+      if (name === 'end-to-end') endToEnd = (results[name] = await endToEndWorkload(context)).data;
+      if (name === 'lambda') lambda = (results[name] = await lambdaWorkload(context)).data;
+      if (name === 'cost') {
+        const coldImportSeconds = Object.fromEntries((lambda?.steps ?? []).map((step) => [step.stateName, step.coldImportMs.median / 1000]));
+        results[name] = costWorkload(endToEnd?.scales.map((scale) => scale.counts) ?? [], coldImportSeconds);
+      }
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  const rows = Object.values(results).flatMap((result) => result.rows);
+  console.log(renderTable(rows));
+  const missed = rows.filter((row) => row.pass === false).length;
+  console.log(`\n${rows.filter((row) => row.pass !== undefined).length - missed} targets met, ${missed} missed`);
+
+  const report = {
+    startedAt: startedAt.toISOString(),
+    runs: options.runs,
+    machine: await machine(),
+    rows,
+    workloads: Object.fromEntries(Object.entries(results).map(([name, result]) => [name, result.data])),
+  };
+  const file = join(resultsDir, `${startedAt.toISOString().replaceAll(':', '-')}.json`);
+  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`results: ${file}`);
+  return 0;
+};
+
+process.exitCode = await main();
