@@ -30,6 +30,8 @@ export interface LocalExecution {
   readonly pauses?: LocalPauses;
   /** Called with each history event as it happens (progress output). */
   readonly onEvent?: (event: ExecutionEvent) => void;
+  /** Aborts the execution (Ctrl-C); it then ends as failed with `ExecutionAbortedError`. */
+  readonly signal?: AbortSignal;
 }
 
 /** How a local execution ended, with its whole history. */
@@ -107,6 +109,7 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
       },
     },
   });
+  execution.signal?.addEventListener('abort', () => run.abort(), { once: true });
   const events: ExecutionEvent[] = [];
   const history = (async () => {
     for await (const event of run.eventLogs) {

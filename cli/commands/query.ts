@@ -1,0 +1,31 @@
+/**
+ * `spotify-etl query "<SQL>" [--lake DIR] [--json]`: SQL over the lake's curated tables with
+ * DuckDB, through the catalog the last run's crawl recorded (the local Athena).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { QueryFailedError } from '../../core/errors';
+import { parseOptions, UsageError, type Command } from '../command';
+import { formatRows, queryLake } from '../local/summary';
+
+/** Runs one query and prints its rows. */
+export const query: Command = async (args, io) => {
+  const { values, positionals } = parseOptions(args, { lake: { type: 'string' }, json: { type: 'boolean' } }, true);
+  if (positionals.length !== 1 || positionals[0]?.trim() === '') {
+    throw new UsageError('query takes one SQL statement in quotes, e.g. spotify-etl query "select count(*) as n from playlist_items"');
+  }
+  const lake = resolve(io.cwd, values.lake ?? 'lake');
+  if (!existsSync(lake)) {
+    io.err.write(`spotify-etl query: there is no lake at ${lake}; run \`spotify-etl run\` first, or point --lake at one\n`);
+    return 1;
+  }
+  try {
+    const rows = await queryLake(lake, positionals[0] ?? '');
+    io.out.write(values.json ? `${JSON.stringify(rows)}\n` : formatRows(rows));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof QueryFailedError)) throw error;
+    io.err.write(`spotify-etl query: ${error.message}\n`);
+    return 1;
+  }
+};

@@ -1,0 +1,136 @@
+/**
+ * `spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
+ * [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N] [--json]` (DESIGN §6):
+ * the whole pipeline on this machine, the rendered state machine with every step's own code.
+ * Without dates it is the daily run for today (UTC); `npm start` is this with the defaults.
+ */
+import { resolve } from 'node:path';
+import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
+import { startEmulator, type RunningEmulator } from '../../adapters/spotify/emulator/server';
+import type { SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
+import { systemClock } from '../../core/dates';
+import { ErrorName, InvalidInputError } from '../../core/errors';
+import type { Clock, CredentialsStore } from '../../core/ports';
+import { parseOptions, UsageError, type CliIo, type Command } from '../command';
+import { runPipeline, storedSpotifyCredentials, type SpotifySource } from '../local/pipeline';
+import { progressTo } from '../local/progress';
+import { formatSummary, summarise } from '../local/summary';
+import { emulatorOptionsFrom } from './emulator';
+
+/** What `run` depends on besides its arguments: tests move "today" with the clock. */
+export interface RunDeps {
+  readonly clock: Clock;
+  /** Pages per ExtractItems invocation, to exercise the cursor loop on small playlists. @default the contract's budget */
+  readonly maxPages?: number;
+}
+
+const options = {
+  date: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  playlists: { type: 'string' },
+  lake: { type: 'string' },
+  source: { type: 'string' },
+  fixtures: { type: 'string' },
+  faults: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+type Values = ReturnType<typeof parseOptions<typeof options>>['values'];
+
+/**
+ * The execution input the options stand for, exactly what the console would send; its values are
+ * checked by ValidateInput in the machine, so the rules and messages are the deployed ones.
+ */
+export const requestOf = (values: Values, clock: Clock): Record<string, unknown> => {
+  if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
+    throw new UsageError('--date runs one date and --from/--to a range; give one or the other');
+  }
+  const playlists = values.playlists === undefined ? {} : { playlists: values.playlists.split(',').map((id) => id.trim()).filter((id) => id !== '') };
+  if (values.date !== undefined) return { mode: 'manual', date: values.date, ...playlists };
+  if (values.from !== undefined || values.to !== undefined) return { mode: 'backfill', from: values.from, to: values.to, ...playlists };
+  return { mode: 'scheduled', scheduledTime: clock.now().toISOString(), ...playlists };
+};
+
+/** `--source spotify`: credentials from SPOTIFY_CLIENT_ID/SECRET/REFRESH_TOKEN, else those `auth login` stored. */
+const spotifySource = (io: CliIo, lake: string): SpotifySource => {
+  const { SPOTIFY_CLIENT_ID: clientId, SPOTIFY_CLIENT_SECRET: clientSecret, SPOTIFY_REFRESH_TOKEN: refreshToken } = io.env;
+  const stored = storedSpotifyCredentials(lake);
+  const fromEnv: CredentialsStore | undefined =
+    clientId && clientSecret
+      ? {
+          read: async () => ({ clientId, clientSecret, refreshToken }),
+          // A rotated refresh token must outlive this process: keep it where `auth login` would.
+          saveRefreshToken: async (rotated) => {
+            await new FileCredentialsStore(credentialsPath(lake)).write({ clientId, clientSecret, refreshToken: rotated });
+          },
+        }
+      : undefined;
+  const grant: SpotifyGrant = io.env.SPOTIFY_GRANT === 'client_credentials' ? 'client_credentials' : 'refresh_token';
+  return {
+    kind: 'spotify',
+    apiBaseUrl: io.env.SPOTIFY_API_BASE_URL ?? 'https://api.spotify.com/v1',
+    accountsBaseUrl: io.env.SPOTIFY_ACCOUNTS_BASE_URL ?? 'https://accounts.spotify.com',
+    credentials: fromEnv ?? stored,
+    grant,
+  };
+};
+
+/** The `run` command with its dependencies. */
+export const createRun =
+  (deps: RunDeps = { clock: systemClock }): Command =>
+  async (args, io) => {
+    const { values } = parseOptions(args, options);
+    const source = values.source ?? 'emulator';
+    if (source !== 'emulator' && source !== 'spotify') throw new UsageError(`--source must be emulator or spotify, got "${source}"`);
+    if (source === 'spotify' && (values.fixtures ?? values.faults ?? values.seed) !== undefined) {
+      throw new UsageError('--fixtures, --faults and --seed configure the emulator; they do not apply to --source spotify');
+    }
+    const request = requestOf(values, deps.clock);
+    const lake = resolve(io.cwd, values.lake ?? 'lake');
+    let emulator: RunningEmulator | undefined;
+    if (source === 'emulator') {
+      try {
+        emulator = await startEmulator(emulatorOptionsFrom(values, io.cwd));
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw new UsageError(error.message);
+        throw error;
+      }
+      for (const warning of emulator.warnings) io.err.write(`warning: ${warning}\n`);
+    }
+    const abort = new AbortController();
+    void io.stopped.then(() => abort.abort());
+    const progress = progressTo(io.err);
+    try {
+      const run = await runPipeline({
+        lake,
+        request,
+        source: emulator ? { kind: 'emulator', ...emulator } : spotifySource(io, lake),
+        clock: deps.clock,
+        onEvent: progress.onEvent,
+        signal: abort.signal,
+        ...(deps.maxPages === undefined ? {} : { maxPages: deps.maxPages }),
+      });
+      progress.done();
+      const summary = await summarise(lake, run);
+      if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
+      if (summary.status === 'succeeded') {
+        if (!values.json) io.out.write(formatSummary(summary));
+        return 0;
+      }
+      const error = summary.error ?? { name: 'Error', message: 'the run failed' };
+      if (!values.json && error.name !== ErrorName.InvalidInput) io.out.write(formatSummary(summary));
+      if (error.name === ErrorName.InvalidInput) {
+        io.err.write(`spotify-etl run: ${error.message}\n`);
+        return 2;
+      }
+      io.err.write(`spotify-etl run: ${error.name}: ${error.message}\n`);
+      return error.name === 'ExecutionAbortedError' ? 130 : 1;
+    } finally {
+      await emulator?.close();
+    }
+  };
+
+/** `spotify-etl run`. */
+export const run: Command = createRun();

@@ -1,0 +1,141 @@
+/**
+ * The local composition root: the rendered ASL run by the local executor, every Task bound to its
+ * step code over local adapters (a folder as S3, DuckDB as Glue and Athena, 0600 files as Secrets
+ * Manager, the emulator or the real Spotify Web API).
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
+import { FileCredentialsStore, FileTokenCache, credentialsPath, stateDir, tokenCachePath } from '../../adapters/local/file-secrets';
+import { FsBlobStore } from '../../adapters/local/fs-blob-store';
+import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-encoder';
+import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
+import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
+import { systemClock } from '../../core/dates';
+import type { Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
+import { stateNames } from '../../state-machine/definition';
+import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome, type LocalPauses } from '../../state-machine/local-executor';
+import { renderAsl, type Asl } from '../../state-machine/render';
+import { steps } from '../../steps/registry';
+import { localHandlers } from './handlers';
+
+/** Where Spotify is: the embedded emulator, or the real Web API with stored credentials. */
+export type SpotifySource =
+  | {
+      readonly kind: 'emulator';
+      readonly apiBaseUrl: string;
+      readonly accountsBaseUrl: string;
+      readonly credentials: SpotifyCredentials;
+      /** The playlists the emulator serves: the run's default list. */
+      readonly playlistIds: readonly string[];
+    }
+  | {
+      readonly kind: 'spotify';
+      readonly apiBaseUrl: string;
+      readonly accountsBaseUrl: string;
+      readonly credentials: CredentialsStore;
+      readonly grant: SpotifyGrant;
+    };
+
+/** What a local run needs. */
+export interface PipelineOptions {
+  /** The lake folder (absolute). */
+  readonly lake: string;
+  /** The execution input, as the console or the scheduler would send it. */
+  readonly request: unknown;
+  readonly source: SpotifySource;
+  /** What "today" is for the run's input rules and manifests (token expiry always uses real time). @default the system clock */
+  readonly clock?: Clock;
+  /** The rendered definition; rendered here when not given. */
+  readonly asl?: Asl;
+  readonly onEvent?: (event: ExecutionEvent) => void;
+  /** Stops the run (Ctrl-C). */
+  readonly signal?: AbortSignal;
+  /** Pages per ExtractItems invocation. @default the contract's budget */
+  readonly maxPages?: number;
+}
+
+/** How a local run ended, and what it told the operators. */
+export interface PipelineRun {
+  readonly executionName: string;
+  readonly outcome: LocalOutcome;
+  /** The notifications NotifyFailure sent (SNS in AWS). */
+  readonly notifications: readonly { subject: string; message: string }[];
+}
+
+/** The states that talk to Spotify: against the real API their waits and retries stay as written. */
+const spotifyFacing = [
+  steps.fetchToken.stateName,
+  steps.getPlaylist.stateName,
+  steps.extractItems.stateName,
+  stateNames.extractPlaylist,
+  stateNames.waitRetryAfter,
+];
+
+/**
+ * Local pauses: retries immediate; the local crawl and queries polled every few hundred
+ * milliseconds (so the polling budget still spans seconds); Spotify's own waits kept when the
+ * source is the real API, where answering a Retry-After early lengthens the penalty.
+ */
+export const localPauses = (asl: Asl, source: SpotifySource['kind']): LocalPauses => {
+  const base = uniformPauses(asl, 0, source === 'spotify' ? spotifyFacing : []);
+  return { ...base, waitMs: { ...base.waitMs, [stateNames.waitForCrawler]: 500, [stateNames.waitForQuery]: 200 } };
+};
+
+/** An execution name in the form Step Functions accepts: unique, and sortable by start time. */
+const executionNameAt = (now: Date): string =>
+  `local-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+
+/** The emulator's credentials in their own 0600 file, so a run never overwrites real ones. */
+const emulatorCredentials = async (lake: string, credentials: SpotifyCredentials): Promise<CredentialsStore> => {
+  const store = new FileCredentialsStore(join(stateDir(lake), 'emulator', 'credentials.json'));
+  await store.write(credentials);
+  return store;
+};
+
+/** Runs the pipeline once on this machine and returns how it ended. */
+export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun> => {
+  const clock = options.clock ?? systemClock;
+  const asl = options.asl ?? renderAsl();
+  const { source, lake } = options;
+  const credentials = source.kind === 'emulator' ? await emulatorCredentials(lake, source.credentials) : source.credentials;
+  const tokens = new FileTokenCache(source.kind === 'emulator' ? join(stateDir(lake), 'emulator', 'token-cache.json') : tokenCachePath(lake));
+  const auth = new SpotifyTokenClient({
+    accountsBaseUrl: source.accountsBaseUrl,
+    credentials,
+    grant: source.kind === 'emulator' ? 'refresh_token' : source.grant,
+  });
+  const notifications: { subject: string; message: string }[] = [];
+  const db = await openDuckDb();
+  try {
+    const handlers = localHandlers({
+      store: new FsBlobStore(lake),
+      spotify: new GotSpotifyApi({ apiBaseUrl: source.apiBaseUrl, tokens, auth }),
+      auth,
+      tokens,
+      encoder: new HyparquetTableEncoder(),
+      catalog: new DuckDbCatalog(lake, db),
+      queries: new DuckDbQueryEngine(lake, db),
+      notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
+      clock,
+      defaultPlaylists: source.kind === 'emulator' ? source.playlistIds : [],
+      ...(options.maxPages === undefined ? {} : { maxPages: options.maxPages }),
+    });
+    const executionName = executionNameAt(clock.now());
+    const outcome = await runLocally({
+      asl,
+      handlers,
+      input: options.request,
+      executionName,
+      pauses: localPauses(asl, source.kind),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return { executionName, outcome, notifications };
+  } finally {
+    db.closeSync();
+  }
+};
+
+/** The stored credentials of `--source spotify`: those `auth login` saved under the lake. */
+export const storedSpotifyCredentials = (lake: string): CredentialsStore => new FileCredentialsStore(credentialsPath(lake));

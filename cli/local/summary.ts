@@ -1,0 +1,156 @@
+/**
+ * The end of a local run: what was planned and written, read back from the execution history and
+ * the lake's manifests, and a sample query over the catalog the run just crawled.
+ */
+import { join } from 'node:path';
+import { DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
+import { FsBlobStore } from '../../adapters/local/fs-blob-store';
+import { sqlString } from '../../core/checks';
+import { tryDecode } from '../../core/decode';
+import { runManifestKey, type IsoDate } from '../../core/lake/keys';
+import type { RunStatus, TableCounts } from '../../core/lake/manifest';
+import { readManifest } from '../../core/manifests';
+import { RunPlan } from '../../core/run-input';
+import { causeMessage } from '../../core/step';
+import { tableNames } from '../../core/tables';
+import type { ExecutionEvent } from '../../state-machine/local-executor';
+import { steps } from '../../steps/registry';
+import type { PipelineRun } from './pipeline';
+
+/** One date of the run as its manifest records it. */
+export interface DateSummary {
+  readonly date: IsoDate;
+  readonly action: 'extracted' | 'rebuilt';
+  readonly status: RunStatus | 'not written';
+  readonly tables: TableCounts | null;
+  readonly rejectCount: number;
+  readonly checksPassed: number;
+  readonly checksFailed: readonly string[];
+}
+
+/** The run summary; `--json` prints exactly this object. */
+export interface RunSummary {
+  readonly status: 'succeeded' | 'failed';
+  readonly executionName: string;
+  readonly mode: string | null;
+  readonly lake: string;
+  readonly playlists: readonly string[];
+  readonly dates: readonly DateSummary[];
+  readonly skipped: readonly IsoDate[];
+  readonly error: { readonly name: string; readonly message: string } | null;
+  readonly sample: { readonly title: string; readonly sql: string; readonly rows: readonly Record<string, unknown>[] } | null;
+}
+
+/** The plan ValidateInput produced, found in the execution history; undefined when it failed first. */
+export const planOf = (events: readonly ExecutionEvent[]): RunPlan | undefined => {
+  for (const event of events) {
+    const state = (event as { state?: { name?: string; output?: { plan?: unknown } } }).state;
+    if (event.type !== 'StateExited' || state?.name !== steps.validateInput.stateName) continue;
+    const decoded = tryDecode(RunPlan, state.output?.plan);
+    if (decoded.ok) return decoded.value;
+  }
+  return undefined;
+};
+
+/**
+ * The sample query: the most frequent artists in the date's playlists. `snapshot_date` is compared
+ * as text, which both DuckDB (a DATE) and Athena (a string partition) accept.
+ */
+export const topArtistsSql = (date: IsoDate): string =>
+  [
+    'SELECT a.name AS artist, COUNT(*) AS entries',
+    'FROM playlist_items i',
+    'JOIN song_artists sa ON sa.song_id = i.song_id AND sa.snapshot_date = i.snapshot_date',
+    'JOIN artists a ON a.artist_id = sa.artist_id AND a.snapshot_date = sa.snapshot_date',
+    `WHERE CAST(i.snapshot_date AS VARCHAR) = ${sqlString(date)}`,
+    'GROUP BY a.name',
+    'ORDER BY entries DESC, artist',
+    'LIMIT 5',
+  ].join('\n');
+
+/** Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` would. */
+export const queryLake = async (lake: string, sql: string): Promise<Record<string, unknown>[]> => {
+  const db = await openDuckDb();
+  try {
+    return await new DuckDbQueryEngine(lake, db).query(sql);
+  } finally {
+    db.closeSync();
+  }
+};
+
+/** Reads the run's manifests and, when it succeeded, queries the top artists of its last date. */
+export const summarise = async (lake: string, run: PipelineRun): Promise<RunSummary> => {
+  const { outcome } = run;
+  const plan = planOf(outcome.events);
+  const store = new FsBlobStore(lake);
+  const dates: DateSummary[] = [];
+  for (const planned of plan?.dates ?? []) {
+    const manifest = await readManifest(store, planned.date);
+    const written = manifest?.executionName === run.executionName ? manifest : undefined;
+    dates.push({
+      date: planned.date,
+      action: planned.extract ? 'extracted' : 'rebuilt',
+      status: written?.status ?? 'not written',
+      tables: written && written.status !== 'failed' ? written.tables : null,
+      rejectCount: written?.rejectCount ?? 0,
+      checksPassed: written?.checks.filter((check) => check.passed).length ?? 0,
+      checksFailed: written?.checks.filter((check) => !check.passed).map((check) => check.name) ?? [],
+    });
+  }
+  const lastDate = dates.at(-1)?.date;
+  const sample =
+    outcome.status === 'succeeded' && lastDate !== undefined
+      ? { title: `Top artists of ${lastDate}`, sql: topArtistsSql(lastDate), rows: await queryLake(lake, topArtistsSql(lastDate)) }
+      : null;
+  return {
+    status: outcome.status,
+    executionName: run.executionName,
+    mode: plan?.run.mode ?? null,
+    lake,
+    playlists: plan?.playlistIds ?? [],
+    dates,
+    skipped: plan?.skipped ?? [],
+    error: outcome.status === 'failed' ? { name: outcome.error, message: causeMessage(outcome.cause) } : null,
+    sample,
+  };
+};
+
+/** Rows as an aligned text table, `null` for SQL NULL. */
+export const formatRows = (rows: readonly Record<string, unknown>[]): string => {
+  if (rows.length === 0) return '(no rows)\n';
+  const columns = Object.keys(rows[0] ?? {});
+  const cells = rows.map((row) => columns.map((column) => (row[column] === null ? 'null' : typeof row[column] === 'object' ? JSON.stringify(row[column]) : String(row[column]))));
+  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((cell) => cell[i]?.length ?? 0)));
+  const line = (values: readonly string[]): string => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return `${[line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n')}\n`;
+};
+
+/** The summary as text for a person. */
+export const formatSummary = (summary: RunSummary): string => {
+  const lines: string[] = [];
+  const head = summary.status === 'succeeded' ? 'succeeded' : `failed: ${summary.error?.name ?? 'unknown error'}`;
+  lines.push(`spotify-etl run ${head} (${summary.mode ?? 'no plan'}, execution ${summary.executionName})`);
+  if (summary.error) lines.push(`  error      ${summary.error.message}`);
+  if (summary.dates.length > 0) {
+    lines.push(`  dates      ${summary.dates.map((d) => `${d.date} ${d.action}, ${d.status}`).join('; ')}`);
+  }
+  if (summary.skipped.length > 0) lines.push(`  skipped    ${summary.skipped.join(', ')} (no raw snapshots landed)`);
+  if (summary.playlists.length > 0) lines.push(`  playlists  ${summary.playlists.length}: ${summary.playlists.join(', ')}`);
+  for (const d of summary.dates) {
+    if (d.tables) lines.push(`  rows       ${d.date}: ${tableNames.map((name) => `${name} ${d.tables?.[name] ?? 0}`).join(', ')}${d.rejectCount > 0 ? `; ${d.rejectCount} rejected` : ''}`);
+    const checks = d.checksPassed + d.checksFailed.length;
+    if (checks > 0) lines.push(`  checks     ${d.date}: ${d.checksPassed}/${checks} passed${d.checksFailed.length > 0 ? `; failed: ${d.checksFailed.join(', ')}` : ''}`);
+  }
+  if (summary.status === 'succeeded' && summary.dates.length > 0) {
+    lines.push(`  data       ${join(summary.lake, 'curated')}/<table>/snapshot_date=<date>/part-00000.parquet`);
+  }
+  if (summary.dates.length > 0) {
+    lines.push(`  manifests  ${summary.dates.map((d) => join(summary.lake, runManifestKey(d.date))).join(', ')}`);
+  }
+  if (summary.sample) {
+    lines.push('', `${summary.sample.title}:`, ...summary.sample.sql.split('\n').map((line) => `  ${line}`), '');
+    lines.push(...formatRows(summary.sample.rows).trimEnd().split('\n').map((line) => `  ${line}`));
+    lines.push('', `Query it yourself: npx spotify-etl query "select count(*) as n from playlist_items" --lake ${summary.lake}`);
+  }
+  return `${lines.join('\n')}\n`;
+};
