@@ -69,6 +69,7 @@ interface ScaleResult {
   readonly wallSeconds: Sample;
   readonly runSeconds: Sample;
   readonly peakBytes: Sample;
+  readonly emulatorCpuSeconds: Sample;
   readonly spotifyRequests: { readonly token: number; readonly api: number; readonly faults: number; readonly expected: number };
   readonly counts: RunCounts;
   readonly tableRows: Record<string, number> | null;
@@ -78,7 +79,15 @@ interface ScaleResult {
 const measureScale = async (context: BenchContext, scale: (typeof scales)[number], runs: number): Promise<ScaleResult> => {
   const label = `${scale.playlists} × ${scale.entries}`;
   const date = new Date().toISOString().slice(0, 10);
-  const measured: { report: ChildReport; wallSeconds: number; stats: ReturnType<Awaited<ReturnType<typeof startEmulator>>['stats']>; expected: number; curatedBytes: number }[] = [];
+  const measured: {
+    report: ChildReport;
+    wallSeconds: number;
+    stats: ReturnType<Awaited<ReturnType<typeof startEmulator>>['stats']>;
+    expected: number;
+    curatedBytes: number;
+    /** CPU this process spent while the child ran: the emulator serving it, on the same two cores. */
+    emulatorCpuSeconds: number;
+  }[] = [];
   for (let index = 0; index < runs; index += 1) {
     const emulator = await startEmulator({ catalog: { playlists: scale.playlists, entriesPerPlaylist: scale.entries }, rateLimit: false });
     const lake = join(context.workDir, `end-to-end-${scale.playlists}-${index}`);
@@ -87,6 +96,7 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
       const readable = emulator.playlists.filter((playlist) => playlist.readable);
       // One token, then per playlist its metadata and one request per page of 50 entries.
       const expected = 1 + readable.reduce((sum, playlist) => sum + 1 + Math.ceil(playlist.total / spotifyPageSize), 0);
+      const parentCpu = process.cpuUsage();
       const { report, wallSeconds } = await runChild({
         lake,
         date,
@@ -99,7 +109,8 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
       const items = report.tableRows?.['playlist_items'];
       if (items !== scale.playlists * scale.entries) throw new Error(`end to end ${label} wrote ${String(items)} playlist_items rows, not ${scale.playlists * scale.entries}`);
       const curatedBytes = (await Promise.all(tableNames.map((table) => bytesBelow(join(lake, ...curatedTablePrefix(table).split('/')))))).reduce((a, b) => a + b, 0);
-      measured.push({ report, wallSeconds, stats: emulator.stats(), expected, curatedBytes });
+      const { user, system } = process.cpuUsage(parentCpu);
+      measured.push({ report, wallSeconds, stats: emulator.stats(), expected, curatedBytes, emulatorCpuSeconds: (user + system) / 1e6 });
     } finally {
       await emulator.close();
       await rm(lake, { recursive: true, force: true });
@@ -116,6 +127,7 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
     wallSeconds: summarise(measured.map((run) => run.wallSeconds)),
     runSeconds: summarise(measured.map((run) => run.report.runSeconds)),
     peakBytes: summarise(measured.map((run) => run.report.maxRssBytes)),
+    emulatorCpuSeconds: summarise(measured.map((run) => run.emulatorCpuSeconds)),
     spotifyRequests: { token: last.stats.tokenRequests, api: last.stats.apiRequests, faults: last.stats.faultsInjected, expected: last.expected },
     counts: {
       label,
@@ -150,6 +162,7 @@ export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadR
     return [
       { workload, metric: 'wall time (process start to exit)', ...formatSample(result.wallSeconds, 2, 's'), target: `≤ ${result.targetSeconds} s`, pass: result.wallSeconds.median <= result.targetSeconds },
       { workload, metric: 'of which the run itself', ...formatSample(result.runSeconds, 2, 's') },
+      { workload, metric: 'emulator CPU meanwhile (same cores)', ...formatSample(result.emulatorCpuSeconds, 2, 's') },
       {
         workload,
         metric: 'peak memory (maxRSS)',
