@@ -93,10 +93,15 @@ const emulatorCredentials = async (lake: string, credentials: SpotifyCredentials
   return store;
 };
 
+let rendered: Asl | undefined;
+
+/** The rendered definition, synthesized once per process (CDK synthesis takes seconds). */
+export const localAsl = (): Asl => (rendered ??= renderAsl());
+
 /** Runs the pipeline once on this machine and returns how it ended. */
 export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun> => {
   const clock = options.clock ?? systemClock;
-  const asl = options.asl ?? renderAsl();
+  const asl = options.asl ?? localAsl();
   const { source, lake } = options;
   const credentials = source.kind === 'emulator' ? await emulatorCredentials(lake, source.credentials) : source.credentials;
   const tokens = new FileTokenCache(source.kind === 'emulator' ? join(stateDir(lake), 'emulator', 'token-cache.json') : tokenCachePath(lake));

@@ -1,0 +1,82 @@
+/**
+ * The rendered machine with the real step code against an emulator that misbehaves: 429s with a
+ * Retry-After long enough to become a Wait state, 5xx, resets, truncated bodies and expired tokens
+ * are all absorbed and the rows equal a clean run's; a refused credential ends in NotifyFailure.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type EmulatorOptions } from '../../adapters/spotify/emulator/server';
+import { runPipeline, type PipelineRun } from '../../cli/local/pipeline';
+import { curatedPartKey, runManifestKey } from '../../core/lake/keys';
+import type { RunManifest } from '../../core/lake/manifest';
+import type { SpotifyCredentials } from '../../core/ports';
+import { tableNames } from '../../core/tables';
+import { stateNames } from '../../state-machine/definition';
+import type { ExecutionEvent } from '../../state-machine/local-executor';
+import { steps } from '../../steps/registry';
+
+const date = '2026-11-20';
+const clock = { now: () => new Date(`${date}T06:00:00Z`) };
+
+const named = (events: readonly ExecutionEvent[], type: string, name: string): number =>
+  events.filter((event) => event.type === type && (event as { state?: { name: string } }).state?.name === name).length;
+
+describe('a run against a faulty emulator', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'spotify-etl-faults-'));
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const runOn = async (lake: string, options: EmulatorOptions, credentials: Partial<SpotifyCredentials> = {}) => {
+    const emulator = await startEmulator({ seed: 5, ...options });
+    try {
+      const run: PipelineRun = await runPipeline({
+        lake: join(root, lake),
+        request: { mode: 'manual', date },
+        source: { kind: 'emulator', ...emulator, credentials: { ...emulator.credentials, ...credentials } },
+        clock,
+        // Small invocations, so the long playlists go round the ExtractItems loop many times.
+        maxPages: 3,
+      });
+      return { run, stats: emulator.stats() };
+    } finally {
+      await emulator.close();
+    }
+  };
+
+  const parts = async (lake: string): Promise<string[]> =>
+    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(join(root, lake, curatedPartKey(table, date, 0)))).digest('hex')));
+
+  it('absorbs rate limits, server errors, resets, truncated bodies and expired tokens, and writes what a clean run writes', async () => {
+    // Prepare
+    const clean = await runOn('clean', {});
+    // Act
+    const faulty = await runOn('faulty', { faults: '429=0.08,500=0.05,503=0.05,reset=0.03,truncate=0.03,expire-token=0.03,retry-after=20' });
+    // Assess
+    expect(clean.run.outcome.status).toBe('succeeded');
+    expect(faulty.run.outcome).toMatchObject({ status: 'succeeded' });
+    expect(faulty.stats.faultsInjected).toBeGreaterThan(0);
+    expect(named(faulty.run.outcome.events, 'StateEntered', stateNames.waitRetryAfter)).toBeGreaterThan(0);
+    expect(named(clean.run.outcome.events, 'StateEntered', steps.extractItems.stateName)).toBeGreaterThan(clean.run.outcome.events.filter((e) => e.type === 'MapIterationStarted').length);
+    expect(await parts('faulty')).toEqual(await parts('clean'));
+  });
+
+  it('fails with the credential error through NotifyFailure, recording it in the manifest', async () => {
+    // Act
+    const { run } = await runOn('refused', {}, { clientSecret: 'not-the-secret' });
+    // Assess
+    expect(run.outcome).toMatchObject({ status: 'failed', error: 'SpotifyAuthError' });
+    expect(named(run.outcome.events, 'StateEntered', steps.notifyFailure.stateName)).toBe(1);
+    expect(named(run.outcome.events, 'StateEntered', steps.getPlaylist.stateName)).toBe(0);
+    const manifest = JSON.parse(await readFile(join(root, 'refused', runManifestKey(date)), 'utf8')) as RunManifest;
+    expect(manifest).toMatchObject({ status: 'failed', error: { name: 'SpotifyAuthError' } });
+    expect(JSON.stringify(manifest)).not.toContain('not-the-secret');
+    expect(run.notifications).toHaveLength(1);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * `npm start` as a user runs it, in a child process: the pipeline on the embedded defaults exits
+ * 0 with its summary, and `spotify-etl query` then counts what the summary showed.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../cli/local/summary';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const run = promisify(execFile);
+
+describe('npm start', () => {
+  let lake: string;
+  beforeAll(async () => {
+    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-start-'));
+  });
+  afterAll(async () => {
+    await rm(lake, { recursive: true, force: true });
+  });
+
+  it('runs today into the lake, and query counts the rows the summary showed', async () => {
+    // Act
+    const start = await run('npm', ['start', '--silent', '--', '--lake', lake, '--json'], { cwd: repo, timeout: 240_000 });
+    const counted = await run(process.execPath, [join(repo, 'bin/spotify-etl.js'), 'query', 'select count(*) as n from playlist_items', '--json', '--lake', lake], {
+      cwd: repo,
+      timeout: 120_000,
+    });
+    // Assess
+    const summary = JSON.parse(start.stdout) as RunSummary;
+    expect(summary.status).toBe('succeeded');
+    expect(summary.dates).toHaveLength(1);
+    expect(summary.dates[0]?.date).toBe(new Date().toISOString().slice(0, 10));
+    expect(start.stderr).toContain('✓ run recorded');
+    expect(JSON.parse(counted.stdout)).toEqual([{ n: summary.dates[0]?.tables?.playlist_items }]);
+  });
+});
