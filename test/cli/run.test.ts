@@ -1,0 +1,91 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../cli/command';
+import { createRun, requestOf } from '../../cli/commands/run';
+import { progressTo } from '../../cli/local/progress';
+import type { ExecutionEvent } from '../../state-machine/local-executor';
+import { captureIo } from '../e2e-local/cli-io';
+
+const clock = { now: () => new Date('2026-11-20T07:30:00Z') };
+
+describe('spotify-etl run options', () => {
+  it('turns no dates into the daily run of now, --date into a manual run and --from/--to into a backfill', () => {
+    expect(requestOf({}, clock)).toEqual({ mode: 'scheduled', scheduledTime: '2026-11-20T07:30:00.000Z' });
+    expect(requestOf({ date: '2026-11-02', playlists: 'a, b,' }, clock)).toEqual({ mode: 'manual', date: '2026-11-02', playlists: ['a', 'b'] });
+    expect(requestOf({ from: '2026-11-01', to: '2026-11-03' }, clock)).toEqual({ mode: 'backfill', from: '2026-11-01', to: '2026-11-03' });
+  });
+
+  it.each([
+    [['--source', 'soundcloud'], '--source must be emulator or spotify, got "soundcloud"'],
+    [['--source', 'spotify', '--fixtures', 'x'], '--fixtures, --faults and --seed configure the emulator'],
+    [['--seed', 'seven'], '--seed must be a whole number'],
+    [['--faults', '429=2'], 'the probability of 429 must be between 0 and 1'],
+    [['--dates', '2026-11-01'], "Unknown option '--dates'"],
+  ])('fails on %j as a usage error', async (args, message) => {
+    const lake = join(tmpdir(), 'spotify-etl-never-created');
+
+    await expect(createRun({ clock })([...args, '--lake', lake], captureIo(tmpdir()))).rejects.toThrow(UsageError);
+    await expect(createRun({ clock })([...args, '--lake', lake], captureIo(tmpdir()))).rejects.toThrow(message);
+  });
+});
+
+describe('spotify-etl run --source spotify', () => {
+  let lake: string;
+  beforeAll(async () => {
+    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-source-'));
+  });
+  afterAll(async () => {
+    await rm(lake, { recursive: true, force: true });
+  });
+
+  it('fails without stored credentials, telling the user to log in, before any request leaves the machine', async () => {
+    // Prepare
+    const io = captureIo(lake, { SPOTIFY_API_BASE_URL: 'http://127.0.0.1:9/v1', SPOTIFY_ACCOUNTS_BASE_URL: 'http://127.0.0.1:9' });
+    // Act
+    const code = await createRun({ clock })(['--source', 'spotify', '--date', '2026-11-20', '--playlists', '37i9dQZF1DZ06evO25rXbO', '--lake', lake], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stderr().trim().split('\n').at(-1)).toMatch(/^spotify-etl run: SpotifyAuthError: No Spotify credentials at .*credentials\.json: run `spotify-etl auth login`/);
+    expect(await readdir(lake)).not.toContain('curated');
+  });
+});
+
+describe('run progress', () => {
+  const event = (type: string, name: string, extra: Record<string, unknown>): ExecutionEvent =>
+    ({ type, timestamp: 0, state: { name, type: 'Task', input: {}, ...extra } }) as unknown as ExecutionEvent;
+  const events = [
+    event('StateEntered', 'FetchToken', {}),
+    event('StateExited', 'FetchToken', { output: { token: { expiresAt: '2026-11-20T08:30:00Z' } } }),
+    event('StateFailed', 'GetPlaylist', {}),
+    event('StateRetried', 'GetPlaylist', {}),
+  ];
+  (events[2] as unknown as { Error: string }).Error = 'SpotifyUnavailableError';
+
+  const streamOf = (tty: boolean) => {
+    const chunks: string[] = [];
+    const stream = Object.assign(new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk.toString()), done()) }), { isTTY: tty });
+    return { stream, text: () => chunks.join('') };
+  };
+
+  it('writes plain milestone lines when stderr is not a terminal', () => {
+    const { stream, text } = streamOf(false);
+
+    const progress = progressTo(stream);
+    events.forEach(progress.onEvent);
+    progress.done();
+
+    expect(text()).toBe('  ✓ Spotify token cached\n  ↻ GetPlaylist failed with SpotifyUnavailableError; retrying\n');
+  });
+
+  it('redraws a live status line of the running states on a terminal', () => {
+    const { stream, text } = streamOf(true);
+
+    const progress = progressTo(stream);
+    progress.onEvent(events[0] as ExecutionEvent);
+
+    expect(text()).toBe('\r\x1b[2K  ⋯ FetchToken');
+  });
+});
