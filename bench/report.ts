@@ -25,10 +25,20 @@ export const summarise = (runs: readonly number[]): Sample => {
 };
 
 /** Seconds `work` took, by the monotonic clock. */
-export const secondsOf = async (work: () => Promise<unknown>): Promise<number> => {
+export const secondsOf = async (work: () => Promise<unknown>): Promise<number> => (await timed(work)).wall;
+
+/**
+ * Wall and CPU seconds of `work` in this process (all its threads). Other processes on a loaded
+ * machine stretch the wall time far more than the CPU time, so the two side by side tell noise
+ * from cost.
+ */
+export const timed = async (work: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> => {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await work();
-  return (performance.now() - start) / 1000;
+  const wall = (performance.now() - start) / 1000;
+  const { user, system } = process.cpuUsage(cpu);
+  return { wall, cpu: (user + system) / 1e6 };
 };
 
 /** One line of the printed table; `pass` is set only where the line has a target. */
