@@ -1,51 +1,52 @@
 /**
- * The child process of the end-to-end workload: one local run of the whole machine, through the
- * composition `spotify-etl run` uses (cli/local/pipeline.ts), against the emulator the parent
- * started. It counts what the AWS bill would count and reports it, with its peak memory, over IPC.
+ * The child process of the end-to-end workload: `spotify-etl run --source spotify --json`, through
+ * the same `main` as bin/spotify-etl.js, pointed by environment at the emulator the parent started
+ * (the endpoints and credentials `--source spotify` reads). It counts what the AWS bill would count
+ * and reports it, with the command's summary and its peak memory, over IPC.
  *
- * The counters wrap the prototypes of the local lake and secret adapters: the pipeline builds its
- * own instances, and a counter must see every call without changing what the call does.
+ * The counters wrap prototypes: the command builds its own adapters and its own state machine, and
+ * a counter must see every call without changing what the call does.
  */
+import { Writable } from 'node:stream';
+import { StateMachine } from 'aws-local-stepfunctions';
 import { FileCredentialsStore, FileTokenCache } from '../adapters/local/file-secrets';
 import { FsBlobStore } from '../adapters/local/fs-blob-store';
-import { readManifest } from '../core/manifests';
-import type { SpotifyCredentials } from '../core/ports';
-import { runPipeline } from '../cli/local/pipeline';
+import { main } from '../cli/main';
 import type { ExecutionEvent } from '../state-machine/local-executor';
-import { secondsOf } from './report';
+import { timed } from './report';
 
-/** What the parent sends: where the lake is, the date, and the emulator to read. */
+/** What the parent sends: the command's arguments and the environment that points it at the emulator. */
 export interface ChildRequest {
-  readonly lake: string;
-  readonly date: string;
-  readonly apiBaseUrl: string;
-  readonly accountsBaseUrl: string;
-  readonly credentials: SpotifyCredentials;
-  readonly playlistIds: readonly string[];
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** What the child reports back. */
 export interface ChildReport {
-  readonly status: string;
-  readonly error?: string;
-  readonly runSeconds: number;
+  readonly exitCode: number;
+  /** The command's `--json` summary, or null when it printed none. */
+  readonly summary: { status?: string; dates?: { tables?: Record<string, number> | null }[] } | null;
+  /** The last lines the command wrote to stderr, for a failed run. */
+  readonly stderrTail: string;
+  readonly commandSeconds: number;
   readonly maxRssBytes: number;
+  /** States entered plus retries: what Step Functions bills for a standard workflow. */
   readonly stateTransitions: number;
   readonly retries: number;
   readonly tasks: Record<string, { invocations: number; seconds: number }>;
+  /** Lake and secret requests until the execution ended (the summary's own reads are not part of a run on AWS). */
   readonly lake: { put: number; get: number; list: number; delete: number };
   readonly secretRequests: number;
-  readonly tableRows: Record<string, number> | null;
 }
 
 /** S3 answers at most 1,000 keys per ListObjectsV2 request; DeleteObjects takes at most 1,000 keys. */
 const s3PageSize = 1000;
 
-const lake = { put: 0, get: 0, list: 0, delete: 0 };
-let secretRequests = 0;
+const counters = { lake: { put: 0, get: 0, list: 0, delete: 0 }, secretRequests: 0 };
+let atExecutionEnd: typeof counters | undefined;
 
-/** Replaces `name` on `proto` with a wrapper that counts each call (by what it returned) before passing the result on. */
-const count = <P extends object, K extends keyof P & string>(proto: P, name: K, tally: (result: unknown, args: unknown[]) => void): void => {
+/** Replaces `name` on `proto` with a wrapper that tallies each completed call, then returns its result unchanged. */
+const count = <P extends object>(proto: P, name: keyof P & string, tally: (result: unknown, args: unknown[]) => void): void => {
   const original = proto[name] as (...args: unknown[]) => Promise<unknown>;
   Object.defineProperty(proto, name, {
     value: async function (this: P, ...args: unknown[]) {
@@ -56,71 +57,102 @@ const count = <P extends object, K extends keyof P & string>(proto: P, name: K, 
   });
 };
 
+const { lake } = counters;
 count(FsBlobStore.prototype, 'put', () => void (lake.put += 1));
 count(FsBlobStore.prototype, 'get', () => void (lake.get += 1));
 count(FsBlobStore.prototype, 'list', (keys) => void (lake.list += Math.max(1, Math.ceil((keys as string[]).length / s3PageSize))));
 count(FsBlobStore.prototype, 'delete', (_, [keys]) => void (lake.delete += Math.ceil((keys as string[]).length / s3PageSize)));
-// The credentials file written before the run stands in for the secret created at deploy time: not counted.
-count(FileCredentialsStore.prototype, 'read', () => void (secretRequests += 1));
-count(FileCredentialsStore.prototype, 'saveRefreshToken', () => void (secretRequests += 1));
-count(FileTokenCache.prototype, 'read', () => void (secretRequests += 1));
-count(FileTokenCache.prototype, 'write', () => void (secretRequests += 1));
+// With --source spotify the credentials come from the environment; these are the token cache's
+// reads and writes and any stored credentials read: Secrets Manager calls in AWS.
+count(FileCredentialsStore.prototype, 'read', () => void (counters.secretRequests += 1));
+count(FileTokenCache.prototype, 'read', () => void (counters.secretRequests += 1));
+count(FileTokenCache.prototype, 'write', () => void (counters.secretRequests += 1));
 
-/** Task time per state from the history: each StateEntered paired with the StateExited of the same state and iteration. */
-const taskClock = () => {
-  const tasks: Record<string, { invocations: number; seconds: number }> = {};
-  const open = new Map<string, number[]>();
-  let transitions = 0;
-  let retries = 0;
-  const onEvent = (event: ExecutionEvent): void => {
-    if (event.type === 'StateEntered') transitions += 1;
-    if (event.type === 'StateRetried') retries += 1;
-    if (!('state' in event) || event.state.type !== 'Task') return;
-    const key = `${event.state.name}#${'index' in event ? String(event.index) : ''}`;
-    if (event.type === 'StateEntered') open.set(key, [...(open.get(key) ?? []), event.timestamp]);
-    if (event.type === 'StateExited' || event.type === 'StateFailed') {
-      const started = open.get(key)?.shift();
-      if (started === undefined) return;
-      const task = (tasks[event.state.name] ??= { invocations: 0, seconds: 0 });
-      task.invocations += 1;
-      task.seconds += (event.timestamp - started) / 1000;
-    }
-  };
-  return { onEvent, tasks, totals: () => ({ transitions, retries }) };
+/** Task time per state from the history: each StateEntered paired with the StateExited or StateFailed of the same state and iteration. */
+const tasks: Record<string, { invocations: number; seconds: number }> = {};
+const openTasks = new Map<string, number[]>();
+const totals = { transitions: 0, retries: 0 };
+const onEvent = (event: ExecutionEvent): void => {
+  if (event.type === 'StateEntered') totals.transitions += 1;
+  if (event.type === 'StateRetried') totals.retries += 1;
+  if (event.type === 'ExecutionSucceeded' || event.type === 'ExecutionFailed') {
+    atExecutionEnd = { lake: { ...counters.lake }, secretRequests: counters.secretRequests };
+  }
+  if (!('state' in event) || event.state.type !== 'Task') return;
+  const key = `${event.state.name}#${'index' in event ? String(event.index) : ''}`;
+  if (event.type === 'StateEntered') openTasks.set(key, [...(openTasks.get(key) ?? []), event.timestamp]);
+  if (event.type === 'StateExited' || event.type === 'StateFailed') {
+    const started = openTasks.get(key)?.shift();
+    if (started === undefined) return;
+    const task = (tasks[event.state.name] ??= { invocations: 0, seconds: 0 });
+    task.invocations += 1;
+    task.seconds += (event.timestamp - started) / 1000;
+  }
 };
 
-const runOnce = async (request: ChildRequest): Promise<ChildReport> => {
-  const clock = taskClock();
-  let run: Awaited<ReturnType<typeof runPipeline>> | undefined;
-  const runSeconds = await secondsOf(async () => {
-    run = await runPipeline({
-      lake: request.lake,
-      request: { mode: 'manual', date: request.date },
-      source: { kind: 'emulator', apiBaseUrl: request.apiBaseUrl, accountsBaseUrl: request.accountsBaseUrl, credentials: request.credentials, playlistIds: request.playlistIds },
-      onEvent: clock.onEvent,
+// The executor reads the history from `eventLogs`; this passes every event through unchanged after
+// counting it. Only the first run is the execution: Map iterations run nested state machines whose
+// events the library already forwards to the execution's history.
+const run = StateMachine.prototype.run;
+let executionTapped = false;
+StateMachine.prototype.run = function (this: StateMachine, ...args: Parameters<StateMachine['run']>) {
+  const execution = run.apply(this, args);
+  if (executionTapped) return execution;
+  executionTapped = true;
+  const events = execution.eventLogs;
+  execution.eventLogs = (async function* () {
+    for await (const event of events) {
+      onEvent(event as ExecutionEvent);
+      yield event;
+    }
+  })();
+  return execution;
+};
+
+/** A stream that keeps what is written to it. */
+const collector = () => {
+  const chunks: string[] = [];
+  const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => void (chunks.push(chunk.toString()), done()) });
+  return { stream, text: () => chunks.join('') };
+};
+
+const runCommand = async (request: ChildRequest): Promise<ChildReport> => {
+  const out = collector();
+  const err = collector();
+  let exitCode = -1;
+  const { wall } = await timed(async () => {
+    exitCode = await main([...request.args], {
+      out: out.stream,
+      err: err.stream,
+      env: { ...process.env, ...request.env },
+      cwd: process.cwd(),
+      stopped: new Promise<never>(() => undefined),
     });
   });
-  const outcome = run?.outcome;
-  const counted = { lake: { ...lake }, secretRequests, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
-  const manifest = await readManifest(new FsBlobStore(request.lake), request.date);
-  const { transitions, retries } = clock.totals();
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
+  let summary: ChildReport['summary'];
+  try {
+    summary = JSON.parse(out.text()) as ChildReport['summary'];
+  } catch {
+    summary = null;
+  }
+  const counted = atExecutionEnd ?? counters;
   return {
-    status: outcome?.status ?? 'no outcome',
-    ...(outcome?.status === 'failed' ? { error: `${outcome.error}: ${outcome.cause}` } : {}),
-    runSeconds,
-    maxRssBytes: counted.maxRssBytes,
-    // AWS bills every state entered and every retry of one.
-    stateTransitions: transitions + retries,
-    retries,
-    tasks: clock.tasks,
+    exitCode,
+    summary,
+    stderrTail: err.text().split('\n').slice(-5).join('\n'),
+    commandSeconds: wall,
+    maxRssBytes,
+    stateTransitions: totals.transitions + totals.retries,
+    retries: totals.retries,
+    tasks,
     lake: counted.lake,
     secretRequests: counted.secretRequests,
-    tableRows: manifest?.tables ?? null,
   };
 };
 
 process.once('message', (message) => {
-  runOnce(message as ChildRequest).then(
+  runCommand(message as ChildRequest).then(
     (report) => process.send?.(report, () => process.exit(0)),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : String(error));

@@ -1,8 +1,9 @@
 /**
- * End to end: the whole machine, run locally as `spotify-etl run` runs it, on the emulator's
- * synthetic catalog of 100 and 1,000 playlists of 100 entries. Each run is a fresh child process
- * (bench/end-to-end-child.ts) with a fresh lake, so its wall time includes Node, tsx and module
- * start-up and its peak memory is the pipeline's alone; the emulator runs here, in the parent.
+ * End to end: `spotify-etl run` on the emulator's synthetic catalog of 100 and 1,000 playlists of
+ * 100 entries. The emulator runs here, in the parent; each run is a fresh child process
+ * (bench/end-to-end-child.ts) running the command with `--source spotify` and the emulator's
+ * endpoints and credentials in its environment, on a fresh lake. So the wall time includes Node,
+ * tsx and module start-up, the peak memory is the command's alone, and `stats()` counts requests.
  *
  * The emulator's rolling rate limit is off: with its default (600 requests per 30 s) a run of
  * 1,000 playlists is bounded by the limit, at least 150 s of Retry-After, not by the pipeline.
@@ -67,7 +68,7 @@ interface ScaleResult {
   readonly entries: number;
   readonly targetSeconds: number;
   readonly wallSeconds: Sample;
-  readonly runSeconds: Sample;
+  readonly commandSeconds: Sample;
   readonly peakBytes: Sample;
   readonly emulatorCpuSeconds: Sample;
   readonly spotifyRequests: { readonly token: number; readonly api: number; readonly faults: number; readonly expected: number };
@@ -81,6 +82,7 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
   const date = new Date().toISOString().slice(0, 10);
   const measured: {
     report: ChildReport;
+    tableRows: Record<string, number> | null;
     wallSeconds: number;
     stats: ReturnType<Awaited<ReturnType<typeof startEmulator>>['stats']>;
     expected: number;
@@ -98,19 +100,24 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
       const expected = 1 + readable.reduce((sum, playlist) => sum + 1 + Math.ceil(playlist.total / spotifyPageSize), 0);
       const parentCpu = process.cpuUsage();
       const { report, wallSeconds } = await runChild({
-        lake,
-        date,
-        apiBaseUrl: emulator.apiBaseUrl,
-        accountsBaseUrl: emulator.accountsBaseUrl,
-        credentials: emulator.credentials,
-        playlistIds: emulator.playlistIds,
+        args: ['run', '--source', 'spotify', '--date', date, '--playlists', emulator.playlistIds.join(','), '--lake', lake, '--json'],
+        env: {
+          SPOTIFY_API_BASE_URL: emulator.apiBaseUrl,
+          SPOTIFY_ACCOUNTS_BASE_URL: emulator.accountsBaseUrl,
+          SPOTIFY_CLIENT_ID: emulator.credentials.clientId,
+          SPOTIFY_CLIENT_SECRET: emulator.credentials.clientSecret,
+          SPOTIFY_REFRESH_TOKEN: emulator.credentials.refreshToken ?? '',
+        },
       });
-      if (report.status !== 'succeeded') throw new Error(`end to end ${label} did not succeed: ${report.status} ${report.error ?? ''}`);
-      const items = report.tableRows?.['playlist_items'];
+      if (report.exitCode !== 0 || report.summary?.status !== 'succeeded') {
+        throw new Error(`end to end ${label} did not succeed (exit ${report.exitCode}): ${report.stderrTail}`);
+      }
+      const tableRows = report.summary.dates?.[0]?.tables ?? null;
+      const items = tableRows?.['playlist_items'];
       if (items !== scale.playlists * scale.entries) throw new Error(`end to end ${label} wrote ${String(items)} playlist_items rows, not ${scale.playlists * scale.entries}`);
       const curatedBytes = (await Promise.all(tableNames.map((table) => bytesBelow(join(lake, ...curatedTablePrefix(table).split('/')))))).reduce((a, b) => a + b, 0);
       const { user, system } = process.cpuUsage(parentCpu);
-      measured.push({ report, wallSeconds, stats: emulator.stats(), expected, curatedBytes, emulatorCpuSeconds: (user + system) / 1e6 });
+      measured.push({ report, tableRows, wallSeconds, stats: emulator.stats(), expected, curatedBytes, emulatorCpuSeconds: (user + system) / 1e6 });
     } finally {
       await emulator.close();
       await rm(lake, { recursive: true, force: true });
@@ -125,7 +132,7 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
     entries: scale.entries,
     targetSeconds: scale.targetSeconds,
     wallSeconds: summarise(measured.map((run) => run.wallSeconds)),
-    runSeconds: summarise(measured.map((run) => run.report.runSeconds)),
+    commandSeconds: summarise(measured.map((run) => run.report.commandSeconds)),
     peakBytes: summarise(measured.map((run) => run.report.maxRssBytes)),
     emulatorCpuSeconds: summarise(measured.map((run) => run.emulatorCpuSeconds)),
     spotifyRequests: { token: last.stats.tokenRequests, api: last.stats.apiRequests, faults: last.stats.faultsInjected, expected: last.expected },
@@ -140,7 +147,7 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
       validationQueries: report.tasks['StartValidation']?.invocations ?? 0,
       curatedBytes: last.curatedBytes,
     },
-    tableRows: report.tableRows,
+    tableRows: last.tableRows,
   };
 };
 
@@ -161,7 +168,7 @@ export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadR
     const made = requests.token + requests.api;
     return [
       { workload, metric: 'wall time (process start to exit)', ...formatSample(result.wallSeconds, 2, 's'), target: `≤ ${result.targetSeconds} s`, pass: result.wallSeconds.median <= result.targetSeconds },
-      { workload, metric: 'of which the run itself', ...formatSample(result.runSeconds, 2, 's') },
+      { workload, metric: 'of which the command (after start-up)', ...formatSample(result.commandSeconds, 2, 's') },
       { workload, metric: 'emulator CPU meanwhile (same cores)', ...formatSample(result.emulatorCpuSeconds, 2, 's') },
       {
         workload,
