@@ -7,6 +7,8 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import type * as t from 'io-ts';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { GlueCatalog } from '../adapters/aws/glue-catalog';
@@ -17,6 +19,7 @@ import { SnsNotifier } from '../adapters/aws/sns-notifier';
 import { GotSpotifyApi } from '../adapters/spotify/got-spotify-api';
 import { SpotifyTokenClient } from '../adapters/spotify/spotify-token-client';
 import type { BlobStore, Catalog, Notifier, QueryEngine, SpotifyApi, SpotifyAuth } from '../core/ports';
+import { lambdaHandler, type StepDefinition, type StepRunner } from '../core/step';
 import type { CrawlerEnv, FailureTopicEnv, LakeEnv, QueriesEnv, SpotifyEnv } from './env';
 
 /** The lake bucket as a BlobStore. */
@@ -49,3 +52,28 @@ export const athenaQueries = (env: t.TypeOf<typeof QueriesEnv>): QueryEngine =>
 
 /** The failure topic. */
 export const failureNotifier = (env: t.TypeOf<typeof FailureTopicEnv>): Notifier => new SnsNotifier(new SNSClient({}), env.FAILURE_TOPIC_ARN);
+
+/** Structured JSON logs (Powertools): service, level and sampling come from the function's POWERTOOLS_* variables. */
+const logger = new Logger();
+
+/**
+ * A step's Lambda entry point: {@link lambdaHandler} with one JSON log line per invocation,
+ * keyed by state and step. Only the outcome and the error's name and message are logged, never
+ * the payload: messages are written to carry no secret (core/errors.ts).
+ */
+export const awsHandler = <S extends StepDefinition>(step: S, run: StepRunner<S>) => {
+  const handle = lambdaHandler(step, run);
+  return async (event: unknown, context?: Context): Promise<t.OutputOf<S['output']>> => {
+    if (context) logger.addContext(context);
+    logger.appendKeys({ stateName: step.stateName, stepName: step.dir });
+    try {
+      const output = await handle(event);
+      logger.info('step succeeded');
+      return output;
+    } catch (error) {
+      const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+      logger.error('step failed', { errorName: name, errorMessage: message });
+      throw error;
+    }
+  };
+};

@@ -1,8 +1,7 @@
 /** EvaluateValidation's Lambda: AWS wiring only, built once per cold start. */
 import * as t from 'io-ts';
 import { systemClock } from '../../core/dates';
-import { lambdaHandler } from '../../core/step';
-import { athenaQueries, lakeStore } from '../aws-wiring';
+import { awsHandler, athenaQueries, lakeStore } from '../aws-wiring';
 import { LakeEnv, QueriesEnv, loadEnv } from '../env';
 import { evaluateValidation } from './contract';
 import { runEvaluateValidation } from './step';
@@ -10,4 +9,4 @@ import { runEvaluateValidation } from './step';
 const env = loadEnv(t.intersection([LakeEnv, QueriesEnv]));
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(evaluateValidation, runEvaluateValidation({ store: lakeStore(env), queries: athenaQueries(env), clock: systemClock }));
+export const handler = awsHandler(evaluateValidation, runEvaluateValidation({ store: lakeStore(env), queries: athenaQueries(env), clock: systemClock }));

@@ -1,6 +1,5 @@
 /** FetchToken's Lambda: AWS wiring only, built once per cold start. */
-import { lambdaHandler } from '../../core/step';
-import { spotifyAuth, tokenCache } from '../aws-wiring';
+import { awsHandler, spotifyAuth, tokenCache } from '../aws-wiring';
 import { SpotifyEnv, loadEnv } from '../env';
 import { fetchToken } from './contract';
 import { runFetchToken } from './step';
@@ -8,4 +7,4 @@ import { runFetchToken } from './step';
 const env = loadEnv(SpotifyEnv);
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(fetchToken, runFetchToken({ auth: spotifyAuth(env), tokens: tokenCache(env) }));
+export const handler = awsHandler(fetchToken, runFetchToken({ auth: spotifyAuth(env), tokens: tokenCache(env) }));

@@ -1,7 +1,6 @@
 /** GetPlaylist's Lambda: AWS wiring only, built once per cold start. */
 import * as t from 'io-ts';
-import { lambdaHandler } from '../../core/step';
-import { lakeStore, spotifyApi } from '../aws-wiring';
+import { awsHandler, lakeStore, spotifyApi } from '../aws-wiring';
 import { LakeEnv, SpotifyEnv, loadEnv } from '../env';
 import { getPlaylist } from './contract';
 import { runGetPlaylist } from './step';
@@ -9,4 +8,4 @@ import { runGetPlaylist } from './step';
 const env = loadEnv(t.intersection([LakeEnv, SpotifyEnv]));
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(getPlaylist, runGetPlaylist({ spotify: spotifyApi(env), store: lakeStore(env) }));
+export const handler = awsHandler(getPlaylist, runGetPlaylist({ spotify: spotifyApi(env), store: lakeStore(env) }));

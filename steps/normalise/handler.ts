@@ -1,8 +1,7 @@
 /** Normalise's Lambda: AWS wiring only, built once per cold start. */
 import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-encoder';
 import { systemClock } from '../../core/dates';
-import { lambdaHandler } from '../../core/step';
-import { lakeStore } from '../aws-wiring';
+import { awsHandler, lakeStore } from '../aws-wiring';
 import { LakeEnv, loadEnv } from '../env';
 import { normalise } from './contract';
 import { runNormalise } from './step';
@@ -10,4 +9,4 @@ import { runNormalise } from './step';
 const env = loadEnv(LakeEnv);
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(normalise, runNormalise({ store: lakeStore(env), encoder: new HyparquetTableEncoder(), clock: systemClock }));
+export const handler = awsHandler(normalise, runNormalise({ store: lakeStore(env), encoder: new HyparquetTableEncoder(), clock: systemClock }));

@@ -1,8 +1,7 @@
 /** NotifyFailure's Lambda: AWS wiring only, built once per cold start. */
 import * as t from 'io-ts';
 import { systemClock } from '../../core/dates';
-import { lambdaHandler } from '../../core/step';
-import { failureNotifier, lakeStore } from '../aws-wiring';
+import { awsHandler, failureNotifier, lakeStore } from '../aws-wiring';
 import { FailureTopicEnv, LakeEnv, loadEnv } from '../env';
 import { notifyFailure } from './contract';
 import { runNotifyFailure } from './step';
@@ -10,4 +9,4 @@ import { runNotifyFailure } from './step';
 const env = loadEnv(t.intersection([FailureTopicEnv, LakeEnv]));
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(notifyFailure, runNotifyFailure({ store: lakeStore(env), notifier: failureNotifier(env), clock: systemClock }));
+export const handler = awsHandler(notifyFailure, runNotifyFailure({ store: lakeStore(env), notifier: failureNotifier(env), clock: systemClock }));

@@ -1,6 +1,5 @@
 /** PollCrawler's Lambda: AWS wiring only, built once per cold start. */
-import { lambdaHandler } from '../../core/step';
-import { glueCatalog } from '../aws-wiring';
+import { awsHandler, glueCatalog } from '../aws-wiring';
 import { CrawlerEnv, loadEnv } from '../env';
 import { pollCrawler } from './contract';
 import { runPollCrawler } from './step';
@@ -8,4 +7,4 @@ import { runPollCrawler } from './step';
 const env = loadEnv(CrawlerEnv);
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(pollCrawler, runPollCrawler({ catalog: glueCatalog(env) }));
+export const handler = awsHandler(pollCrawler, runPollCrawler({ catalog: glueCatalog(env) }));

@@ -1,6 +1,5 @@
 /** PollValidation's Lambda: AWS wiring only, built once per cold start. */
-import { lambdaHandler } from '../../core/step';
-import { athenaQueries } from '../aws-wiring';
+import { awsHandler, athenaQueries } from '../aws-wiring';
 import { QueriesEnv, loadEnv } from '../env';
 import { pollValidation } from './contract';
 import { runPollValidation } from './step';
@@ -8,4 +7,4 @@ import { runPollValidation } from './step';
 const env = loadEnv(QueriesEnv);
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(pollValidation, runPollValidation({ queries: athenaQueries(env) }));
+export const handler = awsHandler(pollValidation, runPollValidation({ queries: athenaQueries(env) }));

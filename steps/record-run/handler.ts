@@ -1,7 +1,6 @@
 /** RecordRun's Lambda: AWS wiring only, built once per cold start. */
 import { systemClock } from '../../core/dates';
-import { lambdaHandler } from '../../core/step';
-import { lakeStore } from '../aws-wiring';
+import { awsHandler, lakeStore } from '../aws-wiring';
 import { LakeEnv, loadEnv } from '../env';
 import { recordRun } from './contract';
 import { runRecordRun } from './step';
@@ -9,4 +8,4 @@ import { runRecordRun } from './step';
 const env = loadEnv(LakeEnv);
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(recordRun, runRecordRun({ store: lakeStore(env), clock: systemClock }));
+export const handler = awsHandler(recordRun, runRecordRun({ store: lakeStore(env), clock: systemClock }));

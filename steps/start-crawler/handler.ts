@@ -1,6 +1,5 @@
 /** StartCrawler's Lambda: AWS wiring only, built once per cold start. */
-import { lambdaHandler } from '../../core/step';
-import { glueCatalog } from '../aws-wiring';
+import { awsHandler, glueCatalog } from '../aws-wiring';
 import { CrawlerEnv, loadEnv } from '../env';
 import { startCrawler } from './contract';
 import { runStartCrawler } from './step';
@@ -8,4 +7,4 @@ import { runStartCrawler } from './step';
 const env = loadEnv(CrawlerEnv);
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(startCrawler, runStartCrawler({ catalog: glueCatalog(env) }));
+export const handler = awsHandler(startCrawler, runStartCrawler({ catalog: glueCatalog(env) }));

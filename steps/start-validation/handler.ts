@@ -1,7 +1,6 @@
 /** StartValidation's Lambda: AWS wiring only, built once per cold start. */
 import * as t from 'io-ts';
-import { lambdaHandler } from '../../core/step';
-import { athenaQueries, lakeStore } from '../aws-wiring';
+import { awsHandler, athenaQueries, lakeStore } from '../aws-wiring';
 import { LakeEnv, QueriesEnv, loadEnv } from '../env';
 import { startValidation } from './contract';
 import { runStartValidation } from './step';
@@ -9,4 +8,4 @@ import { runStartValidation } from './step';
 const env = loadEnv(t.intersection([LakeEnv, QueriesEnv]));
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(startValidation, runStartValidation({ store: lakeStore(env), queries: athenaQueries(env) }));
+export const handler = awsHandler(startValidation, runStartValidation({ store: lakeStore(env), queries: athenaQueries(env) }));

@@ -1,8 +1,7 @@
 /** ValidateInput's Lambda: AWS wiring only, built once per cold start. */
 import * as t from 'io-ts';
 import { systemClock } from '../../core/dates';
-import { lambdaHandler } from '../../core/step';
-import { lakeStore } from '../aws-wiring';
+import { awsHandler, lakeStore } from '../aws-wiring';
 import { LakeEnv, PlaylistsEnv, loadEnv } from '../env';
 import { validateInput } from './contract';
 import { runValidateInput } from './step';
@@ -10,4 +9,4 @@ import { runValidateInput } from './step';
 const env = loadEnv(t.intersection([LakeEnv, PlaylistsEnv]));
 
 /** The Lambda entry point. */
-export const handler = lambdaHandler(validateInput, runValidateInput({ clock: systemClock, store: lakeStore(env), defaultPlaylists: env.DEFAULT_PLAYLIST_IDS }));
+export const handler = awsHandler(validateInput, runValidateInput({ clock: systemClock, store: lakeStore(env), defaultPlaylists: env.DEFAULT_PLAYLIST_IDS }));

@@ -1,0 +1,64 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { allSteps } from '../../../steps/registry';
+
+/** What infra's bind helpers set on the functions (infra/step-function.ts). */
+const deployedEnv = {
+  LAKE_BUCKET_NAME: 'lake-bucket',
+  DEFAULT_PLAYLIST_IDS: '37i9dQZF1DZ06evO25rXbO,5lH9NjOeJvctAO92ZrKQNB',
+  SPOTIFY_CREDENTIALS_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:creds',
+  SPOTIFY_TOKEN_CACHE_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token',
+  SPOTIFY_API_BASE_URL: 'https://api.spotify.com/v1',
+  SPOTIFY_ACCOUNTS_BASE_URL: 'https://accounts.spotify.com',
+  SPOTIFY_GRANT: 'refresh_token',
+  GLUE_CRAWLER_NAME: 'curated-crawler',
+  GLUE_DATABASE_NAME: 'spotify',
+  ATHENA_WORKGROUP: 'spotify',
+  FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:failures',
+  AWS_REGION: 'eu-west-1',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+};
+
+type HandlerModule = { handler: (event: unknown) => Promise<unknown> };
+
+describe('step handlers', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    vi.resetModules();
+    Object.assign(process.env, deployedEnv);
+  });
+  afterEach(() => {
+    for (const key of Object.keys(deployedEnv)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it('decode their environment at cold start and export a Lambda entry point, one per step', async () => {
+    const modules = await Promise.all(allSteps.map((step) => import(`../../../steps/${step.dir}/handler.ts`) as Promise<HandlerModule>));
+
+    expect(modules.map((module) => typeof module.handler)).toEqual(allSteps.map(() => 'function'));
+  });
+
+  it('fail at cold start naming each missing variable', async () => {
+    delete process.env['LAKE_BUCKET_NAME'];
+    delete process.env['DEFAULT_PLAYLIST_IDS'];
+
+    await expect(import('../../../steps/validate-input/handler')).rejects.toThrow(
+      /environment is incomplete: \$\.LAKE_BUCKET_NAME: expected non-empty string, got undefined; \$\.DEFAULT_PLAYLIST_IDS: expected comma-separated Spotify playlist ids, got undefined/,
+    );
+  });
+
+  it('plan a scheduled run with the configured playlists', async () => {
+    const { handler } = (await import('../../../steps/validate-input/handler')) as HandlerModule;
+
+    const plan = await handler({ request: { mode: 'scheduled', scheduledTime: new Date().toISOString() }, executionName: 'daily-1' });
+
+    expect(plan).toMatchObject({ playlistIds: ['37i9dQZF1DZ06evO25rXbO', '5lH9NjOeJvctAO92ZrKQNB'], dates: [{ extract: true }], skipped: [] });
+  });
+
+  it('fail with the step\'s named error, which Step Functions matches on', async () => {
+    const { handler } = (await import('../../../steps/validate-input/handler')) as HandlerModule;
+
+    await expect(handler({ request: { mode: 'weekly' }, executionName: 'x' })).rejects.toMatchObject({ name: 'InvalidInputError' });
+    await expect(handler({ executionName: 'x' })).rejects.toMatchObject({ name: 'InvalidInputError' });
+    await expect(handler({ request: {} })).rejects.toMatchObject({ name: 'InvalidStepInputError' });
+  });
+});
