@@ -44,7 +44,9 @@ describe('a run against a faulty emulator', () => {
         // Small invocations, so the long playlists go round the ExtractItems loop many times.
         maxPages: 3,
       });
-      return { run, stats: emulator.stats() };
+      const cache = await readFile(join(root, lake, '.state', 'emulator', 'token-cache.json'), 'utf8').catch(() => '{"accessToken":""}');
+      const secrets = [emulator.credentials.clientSecret, emulator.credentials.refreshToken ?? '', (JSON.parse(cache) as { accessToken: string }).accessToken];
+      return { run, stats: emulator.stats(), secrets };
     } finally {
       await emulator.close();
     }
@@ -65,6 +67,16 @@ describe('a run against a faulty emulator', () => {
     expect(named(faulty.run.outcome.events, 'StateEntered', stateNames.waitRetryAfter)).toBeGreaterThan(0);
     expect(named(clean.run.outcome.events, 'StateEntered', steps.extractItems.stateName)).toBeGreaterThan(clean.run.outcome.events.filter((e) => e.type === 'MapIterationStarted').length);
     expect(await parts('faulty')).toEqual(await parts('clean'));
+  });
+
+  it('never puts a secret or an access token into a state payload', async () => {
+    const { run, secrets } = await runOn('secrets', {});
+
+    const history = JSON.stringify(run.outcome.events);
+
+    expect(run.outcome.status).toBe('succeeded');
+    expect(secrets.every((secret) => secret.length > 10)).toBe(true);
+    expect(secrets.filter((secret) => history.includes(secret))).toEqual([]);
   });
 
   it('fails with the credential error through NotifyFailure, recording it in the manifest', async () => {
