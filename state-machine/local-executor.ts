@@ -109,7 +109,8 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
       },
     },
   });
-  execution.signal?.addEventListener('abort', () => run.abort(), { once: true });
+  if (execution.signal?.aborted) run.abort();
+  else execution.signal?.addEventListener('abort', () => run.abort(), { once: true });
   const events: ExecutionEvent[] = [];
   const history = (async () => {
     for await (const event of run.eventLogs) {

@@ -125,8 +125,12 @@ export const createRun =
         io.err.write(`spotify-etl run: ${error.message}\n`);
         return 2;
       }
+      if (error.name === 'ExecutionAbortedError') {
+        io.err.write('spotify-etl run: stopped before it finished; every partition holds either its old or its new rows, so run it again to complete it\n');
+        return 130;
+      }
       io.err.write(`spotify-etl run: ${error.name}: ${error.message}\n`);
-      return error.name === 'ExecutionAbortedError' ? 130 : 1;
+      return 1;
     } finally {
       await emulator?.close();
     }

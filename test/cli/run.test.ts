@@ -53,6 +53,29 @@ describe('spotify-etl run --source spotify', () => {
   });
 });
 
+describe('spotify-etl run stopped by the user', () => {
+  let lake: string;
+  beforeAll(async () => {
+    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-stop-'));
+  });
+  afterAll(async () => {
+    await rm(lake, { recursive: true, force: true });
+  });
+
+  it('fails with exit 130 and says how to complete the run', async () => {
+    // Prepare: Ctrl-C already pressed
+    const io = { ...captureIo(lake), stopped: Promise.resolve() };
+    // Act
+    const code = await createRun({ clock })(['--lake', lake], io);
+    // Assess
+    expect(code).toBe(130);
+    expect(io.stderr().trim().split('\n').at(-1)).toBe(
+      'spotify-etl run: stopped before it finished; every partition holds either its old or its new rows, so run it again to complete it',
+    );
+    expect(await readdir(lake)).not.toContain('curated');
+  });
+});
+
 describe('run progress', () => {
   const event = (type: string, name: string, extra: Record<string, unknown>): ExecutionEvent =>
     ({ type, timestamp: 0, state: { name, type: 'Task', input: {}, ...extra } }) as unknown as ExecutionEvent;
