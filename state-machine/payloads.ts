@@ -20,8 +20,3 @@ export interface RunState {
   readonly notified: NotifyFailureOutput;
   readonly notifyError: CaughtError;
 }
-
-/** The payload of one ValidateEachDate iteration before its first state. */
-export interface ValidationItem {
-  readonly date: string;
-}
