@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { errorsWithPolicy, type ErrorName } from '../core/errors';
+import { ErrorName, errorsWithPolicy } from '../core/errors';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition } from '../core/step';
 import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
@@ -20,6 +20,7 @@ import { queryPolling } from '../steps/poll-validation/contract';
 import type { RecordRunInput } from '../steps/record-run/contract';
 import { steps, type AnyStep } from '../steps/registry';
 import type { StartValidationInput, ValidationQuery } from '../steps/start-validation/contract';
+import type { ValidateInputInput } from '../steps/validate-input/contract';
 import { inputOf, mapItem, mapItemValue, path } from './paths';
 import type { RunState } from './payloads';
 import { retryProfileOf } from './retry-profiles';
@@ -118,7 +119,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.entirePayload), executionName: sfn.JsonPath.executionName },
   });
   const validateInput = task(steps.validateInput, {
-    payload: { request: sfn.JsonPath.objectAt(path<RunState>('request')), executionName: sfn.JsonPath.stringAt(path<RunState>('executionName')) },
+    payload: inputOf<ValidateInputInput>({ request: path<RunState>('request'), executionName: path<RunState>('executionName') }),
     resultPath: path<RunState>('plan'),
   });
   catchInto(validateInput, caughtErrorsOf(steps.validateInput), notifyFailure);
@@ -135,7 +136,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       playlistId: path<ExtractItemsInput>('playlistId'),
       cursor: path<ExtractItemsInput>('cursor'),
     }),
-    retried: errorsWithPolicy(steps.extractItems.errors, 'retry').filter((name) => name !== 'PlaylistChangedError'),
+    retried: errorsWithPolicy(steps.extractItems.errors, 'retry').filter((name) => name !== ErrorName.PlaylistChanged),
   });
   const waitRetryAfter = sfn.Wait.jsonPath(scope, stateNames.waitRetryAfter, {
     time: sfn.WaitTime.secondsPath(path<ExtractItemsOutput>('waitSeconds')),
@@ -147,7 +148,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   const extractPlaylist = sfn.Parallel.jsonPath(scope, stateNames.extractPlaylist, { resultPath: sfn.JsonPath.DISCARD }).branch(
     getPlaylist.next(extractItems).next(morePages),
   );
-  retryEach(extractPlaylist, ['PlaylistChangedError']);
+  retryEach(extractPlaylist, [ErrorName.PlaylistChanged]);
 
   const forEachPlaylist = sfn.Map.jsonPath(scope, stateNames.forEachPlaylist, {
     itemsPath: path<NormaliseInput>('playlistIds'),
