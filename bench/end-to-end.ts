@@ -185,6 +185,7 @@ export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadR
         spread: requests.faults > 0 ? `${requests.faults} faults` : 'no faults',
         target: `= ${requests.expected} + retries`,
         pass: made >= requests.expected && made - requests.expected <= requests.faults,
+        required: true,
       },
       { workload, metric: 'state transitions (entered + retried)', value: String(result.counts.stateTransitions) },
       {

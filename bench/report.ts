@@ -50,6 +50,8 @@ export interface ResultRow {
   readonly spread?: string;
   readonly target?: string;
   readonly pass?: boolean;
+  /** A contract rather than a speed: when it misses, `npm run bench` exits with status 1. */
+  readonly required?: boolean;
 }
 
 /** What a workload hands back: its table lines and the raw numbers for the JSON file. */

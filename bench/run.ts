@@ -89,7 +89,9 @@ const main = async (): Promise<number> => {
   await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`results: ${file}`);
-  return 0;
+  const broken = rows.filter((row) => row.required && row.pass === false);
+  for (const row of broken) console.error(`bench: ${row.workload}: ${row.metric} is ${row.value}, must be ${row.target}`);
+  return broken.length > 0 ? 1 : 0;
 };
 
 process.exitCode = await main();
