@@ -23,7 +23,12 @@ type WorkloadName = (typeof workloadNames)[number];
 const usage = 'usage: npm run bench [-- --runs N] [-- --only normalise,end-to-end,lambda,cost]';
 
 const parseCommandLine = (): { runs: number; only: readonly WorkloadName[] } => {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, only: { type: 'string' } }, strict: true });
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, only: { type: 'string' } }, strict: true }));
+  } catch (error) {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${usage}`, { cause: error });
+  }
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs must be a whole number from 1 to 50, got "${values.runs}"\n${usage}`);
   const only = values.only === undefined ? [...workloadNames] : values.only.split(',').map((name) => name.trim());
