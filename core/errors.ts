@@ -25,6 +25,20 @@ export const ErrorName = {
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
+/**
+ * What a call to the Spotify Web API may throw once the client has spent its own retries: the
+ * errors every step that reads a playlist declares.
+ */
+export const spotifyCallErrors = [
+  ErrorName.SpotifyAuth,
+  ErrorName.SpotifyReauthRequired,
+  ErrorName.SpotifyForbidden,
+  ErrorName.SpotifyNotFound,
+  ErrorName.SpotifyRateLimited,
+  ErrorName.SpotifyThrottled,
+  ErrorName.SpotifyUnavailable,
+] as const satisfies readonly ErrorName[];
+
 /** What the state machine does with an error: retry the state with backoff, or catch it and fail the run. */
 export type ErrorPolicy = 'retry' | 'catch';
 

@@ -1,7 +1,7 @@
 /** ExtractItems: lands pages of a playlist's items as raw until the playlist is done or the budget ends. */
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
-import { ErrorName } from '../../core/errors';
+import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 import { ItemsCursor } from '../get-playlist/contract';
@@ -36,13 +36,7 @@ export const extractItems = defineStep({
   input: ExtractItemsInput,
   output: ExtractItemsOutput,
   errors: [
-    ErrorName.SpotifyAuth,
-    ErrorName.SpotifyReauthRequired,
-    ErrorName.SpotifyForbidden,
-    ErrorName.SpotifyNotFound,
-    ErrorName.SpotifyRateLimited,
-    ErrorName.SpotifyThrottled,
-    ErrorName.SpotifyUnavailable,
+    ...spotifyCallErrors,
     ErrorName.PlaylistChanged,
     ErrorName.UpstreamSchemaChanged,
     ErrorName.StorageUnavailable,

@@ -1,7 +1,7 @@
 /** GetPlaylist: lands a playlist's metadata as raw and opens the cursor its items are paged with. */
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
-import { ErrorName } from '../../core/errors';
+import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
@@ -29,13 +29,7 @@ export const getPlaylist = defineStep({
   input: GetPlaylistInput,
   output: GetPlaylistOutput,
   errors: [
-    ErrorName.SpotifyAuth,
-    ErrorName.SpotifyReauthRequired,
-    ErrorName.SpotifyForbidden,
-    ErrorName.SpotifyNotFound,
-    ErrorName.SpotifyRateLimited,
-    ErrorName.SpotifyThrottled,
-    ErrorName.SpotifyUnavailable,
+    ...spotifyCallErrors,
     ErrorName.UpstreamSchemaChanged,
     ErrorName.StorageUnavailable,
   ],
