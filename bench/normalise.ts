@@ -5,7 +5,8 @@
  *
  * - seeds: `seed_transform.py` (pandas, one CSV triple per page), timed by itself;
  * - floor: read every file and `JSON.parse` it, nothing else: no pipeline can do less;
- * - ours: the same reading, then the normaliser, Parquet for all seven tables, written to a lake.
+ * - ours: the shipped Normalise step (steps/normalise/step.ts) over the same pages landed at their
+ *   raw keys: reading, parsing, the normaliser, Parquet for all seven tables and the manifest.
  *
  * Each page becomes one playlist of one date (it is one playlist's whole item list), so one run
  * writes the seven Parquet files the Normalise step writes for a date of 100 playlists.
@@ -18,10 +19,10 @@ import { promisify } from 'node:util';
 import { FsBlobStore } from '../adapters/local/fs-blob-store';
 import { openDuckDb } from '../adapters/local/duckdb-catalog';
 import { HyparquetTableEncoder } from '../adapters/parquet/hyparquet-table-encoder';
-import { curatedPartKey } from '../core/lake/keys';
-import { createNormaliser } from '../core/normalise';
-import type { TableEncoder } from '../core/ports';
-import { tableNames, type TableName, type TableRows } from '../core/tables';
+import { systemClock } from '../core/dates';
+import { curatedPartKey, rawItemsPageKey, rawPlaylistKey } from '../core/lake/keys';
+import { tableNames, type TableName } from '../core/tables';
+import { runNormalise } from '../steps/normalise/step';
 import { formatSample, mib, summarise, timed, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
 
 const run = promisify(execFile);
@@ -57,27 +58,40 @@ const pandasProblem = async (log: BenchContext['log']): Promise<string | undefin
   return (await imports()) ? undefined : `${python} still cannot import pandas after installing python3-pandas`;
 };
 
-/** Reads and parses every page, in file order: the work both the floor and ours start with. */
+/** Reads and parses every page, in file order: the floor, the least any pipeline must do. */
 const parsePages = async (files: readonly string[], each: (page: unknown, index: number) => void): Promise<void> => {
   for (const [index, file] of files.entries()) each(JSON.parse(await readFile(file, 'utf8')) as unknown, index);
 };
 
-// Generic in the table, so each table's rows are checked against that table's schema.
-const encodeTable = <T extends TableName>(encoder: TableEncoder, table: T, rows: TableRows): Uint8Array => encoder.encode(table, rows[table]);
+/** A Spotify-shaped playlist id per page: each page is one playlist's whole item list. */
+const playlistIdOf = (index: number): string => `bench${String(index).padStart(17, '0')}`;
 
-/** Ours: parse, normalise every page as one playlist, write the seven tables as Parquet. */
-const ours = async (files: readonly string[], lakeRoot: string): Promise<{ rows: Record<TableName, number>; rejects: number }> => {
-  const normaliser = createNormaliser();
-  await parsePages(files, (page, index) => {
-    const playlistId = `bench${String(index).padStart(6, '0')}`;
-    // Minimal metadata, as the GetPlaylist step lands it with a `fields` filter.
-    normaliser.add({ playlistId, playlist: { id: playlistId, name: playlistId, snapshot_id: 'bench', owner: { id: 'bench' } }, pages: [page] });
-  });
-  const { tables, rejects } = normaliser.result();
+/**
+ * Lands the pages in a lake where ExtractItems would have put them (untimed): each page as one
+ * playlist's only page, with the minimal metadata GetPlaylist lands with its `fields` filter.
+ */
+const landRaw = async (files: readonly string[], lakeRoot: string): Promise<string[]> => {
+  await rm(lakeRoot, { recursive: true, force: true });
   const store = new FsBlobStore(lakeRoot);
-  const encoder = new HyparquetTableEncoder();
-  for (const table of tableNames) await store.put(curatedPartKey(table, snapshotDate, 0), encodeTable(encoder, table, tables));
-  return { rows: Object.fromEntries(tableNames.map((table) => [table, tables[table].length])) as Record<TableName, number>, rejects: rejects.length };
+  const ids = files.map((_, index) => playlistIdOf(index));
+  for (const [index, file] of files.entries()) {
+    const playlistId = playlistIdOf(index);
+    await store.put(rawItemsPageKey(snapshotDate, playlistId, 0), await readFile(file));
+    await store.put(rawPlaylistKey(snapshotDate, playlistId), JSON.stringify({ id: playlistId, name: playlistId, snapshot_id: 'bench', owner: { id: 'bench' } }));
+  }
+  return ids;
+};
+
+/** Ours: the shipped Normalise step over that lake: read, parse, normalise, Parquet for all seven tables, manifest. */
+const ours = async (playlistIds: string[], lakeRoot: string): Promise<{ rows: Record<TableName, number>; rejects: number }> => {
+  const step = runNormalise({ store: new FsBlobStore(lakeRoot), encoder: new HyparquetTableEncoder(), clock: systemClock });
+  const output = await step({
+    date: snapshotDate,
+    extract: false,
+    playlistIds,
+    run: { mode: 'manual', executionName: 'bench', startedAt: new Date(0).toISOString() },
+  });
+  return { rows: output.tables, rejects: output.rejectCount };
 };
 
 /** Row counts of the written files as DuckDB reads them: the bench must not time Parquet nobody can read. */
@@ -114,17 +128,18 @@ const measureShape = async (context: BenchContext, shape: (typeof shapes)[number
   const files = (await readdir(rawDir)).filter((name) => name.endsWith('.json')).sort().map((name) => join(rawDir, name));
   const bytes = (await Promise.all(files.map((file) => stat(file)))).reduce((sum, info) => sum + info.size, 0);
   const lakeRoot = join(dir, 'lake');
+  const playlistIds = await landRaw(files, lakeRoot);
 
   context.log(`normalise ${shape.name}: ${files.length} pages, ${mib(bytes)}; warm-up and ${context.runs} rounds of floor, ours${pandas === undefined ? ' and seeds' : ''}`);
   let entries = 0;
   const floor = () => parsePages(files, (page) => void (entries = (page as { items: unknown[] }).items.length));
-  let output = await ours(files, lakeRoot);
+  let output = await ours(playlistIds, lakeRoot);
   await floor();
   let pandasVersion = '';
   const rounds: { floor: number; ours: number; floorCpu: number; oursCpu: number; seeds?: number }[] = [];
   for (let index = 0; index < context.runs; index += 1) {
     // The order alternates, so garbage one leaves behind is collected during the other as often as not.
-    const timeOurs = () => timed(async () => (output = await ours(files, lakeRoot)));
+    const timeOurs = () => timed(async () => (output = await ours(playlistIds, lakeRoot)));
     const [first, second] = index % 2 === 0 ? [await timed(floor), await timeOurs()] : [await timeOurs(), await timed(floor)];
     const [floorTime, oursTime] = index % 2 === 0 ? [first, second] : [second, first];
     const round: (typeof rounds)[number] = { floor: floorTime.wall, ours: oursTime.wall, floorCpu: floorTime.cpu, oursCpu: oursTime.cpu };

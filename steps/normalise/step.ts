@@ -10,7 +10,7 @@ import {
   rawPlaylistKey,
   rawPlaylistsPrefix,
 } from '../../core/lake/keys';
-import { createNormaliser } from '../../core/normalise';
+import { createNormaliser, type RawPlaylistSnapshot } from '../../core/normalise';
 import type { BlobStore, Clock, TableEncoder } from '../../core/ports';
 import { tableNames, type TableName, type TableRows } from '../../core/tables';
 import type { NormaliseInput, NormaliseOutput } from './contract';
@@ -42,12 +42,22 @@ export const runNormalise =
     const { store } = deps;
     const landed = new Set((await store.list(rawPlaylistsPrefix(input.date))).map(playlistIdOfKey));
     const present = input.playlistIds.filter((id) => landed.has(id));
-    const normaliser = createNormaliser();
-    for (const playlistId of present) {
+    const load = async (playlistId: string): Promise<RawPlaylistSnapshot> => {
       const pageKeys = (await store.list(rawItemsPrefix(input.date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
-      const pages: unknown[] = [];
-      for (const key of pageKeys) pages.push(await readJson(store, key));
-      normaliser.add({ playlistId, playlist: await readJson(store, rawPlaylistKey(input.date, playlistId)), pages });
+      const [playlist, ...pages] = await Promise.all([rawPlaylistKey(input.date, playlistId), ...pageKeys].map((key) => readJson(store, key)));
+      return { playlistId, playlist, pages };
+    };
+    const normaliser = createNormaliser();
+    // One playlist is read ahead while the current one is normalised, so the reads overlap the
+    // CPU work; memory still holds at most two playlists' raw JSON.
+    let next = present[0] === undefined ? undefined : load(present[0]);
+    for (let index = 0; index < present.length; index += 1) {
+      const current = await (next as Promise<RawPlaylistSnapshot>);
+      const following = present[index + 1];
+      next = following === undefined ? undefined : load(following);
+      // Awaited on the next turn; this only keeps an early failure from counting as unhandled.
+      next?.catch(() => undefined);
+      normaliser.add(current);
     }
     const normalised = normaliser.result();
     // One object per partition, put atomically: a query sees a table's old rows or its new rows,
