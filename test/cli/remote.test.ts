@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
@@ -12,9 +11,10 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UsageError, type CliIo } from '../../cli/command';
+import { UsageError } from '../../cli/command';
 import { createRemote } from '../../cli/commands/remote';
 import { main } from '../../cli/main';
+import { captureIo } from '../support/cli-io';
 
 const machineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl';
 const executionArn = (name: string): string => `arn:aws:states:eu-west-1:123456789012:execution:spotify-etl:${name}`;
@@ -30,15 +30,8 @@ const remote = createRemote({
   clock: { now: () => new Date('2026-11-21T09:30:00Z') },
 });
 
-const cli = (env: Record<string, string> = { SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn }) => {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const text = { out: '', err: '' };
-  out.on('data', (chunk: Buffer) => (text.out += chunk.toString()));
-  err.on('data', (chunk: Buffer) => (text.err += chunk.toString()));
-  const io: CliIo = { out, err, env, cwd: process.cwd(), stopped: new Promise(() => undefined) };
-  return { io, text };
-};
+/** A command-line IO whose output is kept, with the machine's ARN in the environment. */
+const cli = (env: Record<string, string> = { SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn }) => captureIo(process.cwd(), env);
 
 const notFound = (): ExecutionDoesNotExist => new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
 const startInputs = () => sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
@@ -54,7 +47,7 @@ describe('spotify-etl remote', () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).rejects(notFound());
       sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20'), startDate: new Date('2026-11-21T09:30:01Z') });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['start', '--date', '2026-11-20'], io);
       // Assess
@@ -62,15 +55,15 @@ describe('spotify-etl remote', () => {
       expect(startInputs()).toEqual([{ stateMachineArn: machineArn, name: 'manual-2026-11-20', input: '{"mode":"manual","date":"2026-11-20"}' }]);
       expect(sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: executionArn('manual-2026-11-20') });
       expect(regions).toEqual(['eu-west-1']);
-      expect(text.out).toContain(`started manual-2026-11-20 for 2026-11-20`);
-      expect(text.out).toContain(executionArn('manual-2026-11-20'));
+      expect(io.stdout()).toContain(`started manual-2026-11-20 for 2026-11-20`);
+      expect(io.stdout()).toContain(executionArn('manual-2026-11-20'));
     });
 
     it('passes the playlists and the suffix, and prints JSON when asked', async () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).rejects(notFound());
       sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20-rerun2'), startDate: new Date('2026-11-21T09:30:01Z') });
-      const { io, text } = cli({});
+      const io = cli({});
       // Act
       const status = await remote(
         ['start', '--date', '2026-11-20', '--playlists', `${playlist}, ${playlist}`, '--suffix', 'rerun2', '--state-machine-arn', machineArn, '--json'],
@@ -80,7 +73,7 @@ describe('spotify-etl remote', () => {
       expect(status).toBe(0);
       expect(startInputs()[0]).toMatchObject({ name: 'manual-2026-11-20-rerun2' });
       expect(JSON.parse(startInputs()[0]?.input ?? '')).toEqual({ mode: 'manual', date: '2026-11-20', playlists: [playlist, playlist] });
-      expect(JSON.parse(text.out)).toEqual({
+      expect(JSON.parse(io.stdout())).toEqual({
         name: 'manual-2026-11-20-rerun2',
         executionArn: executionArn('manual-2026-11-20-rerun2'),
         startDate: '2026-11-21T09:30:01.000Z',
@@ -91,12 +84,12 @@ describe('spotify-etl remote', () => {
     it('fails with a clear message, and starts nothing, when an execution for the date already exists', async () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20'), status: 'SUCCEEDED' });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['start', '--date', '2026-11-20'], io);
       // Assess
       expect(status).toBe(1);
-      expect(text.err).toBe(
+      expect(io.stderr()).toBe(
         `spotify-etl remote start: an execution for 2026-11-20 already exists: ${executionArn('manual-2026-11-20')}; ` +
           'use `remote redrive manual-2026-11-20` or `--suffix`\n',
       );
@@ -107,12 +100,12 @@ describe('spotify-etl remote', () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).rejects(notFound());
       sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: 'Execution Already Exists', $metadata: {} }));
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['start', '--date', '2026-11-20'], io);
       // Assess
       expect(status).toBe(1);
-      expect(text.err).toContain('an execution for 2026-11-20 already exists');
+      expect(io.stderr()).toContain('an execution for 2026-11-20 already exists');
     });
 
     it.each([
@@ -125,7 +118,7 @@ describe('spotify-etl remote', () => {
       [['start', '--date', '2026-11-20', '--bogus'], "Unknown option '--bogus'"],
     ])('fails on %j as a usage error saying %j, before calling AWS', async (args, message) => {
       // Prepare
-      const { io } = cli();
+      const io = cli();
       // Act / Assess
       await expect(remote(args, io)).rejects.toThrow(UsageError);
       await expect(remote(args, io)).rejects.toThrow(message);
@@ -134,14 +127,14 @@ describe('spotify-etl remote', () => {
 
     it('fails as a usage error naming the option and variable when no state machine is given', async () => {
       // Prepare
-      const { io } = cli({});
+      const io = cli({});
       // Act / Assess
       await expect(remote(['start', '--date', '2026-11-20'], io)).rejects.toThrow(/--state-machine-arn ARN or set SPOTIFY_ETL_STATE_MACHINE_ARN/);
     });
 
     it('fails as a usage error when the state machine ARN is malformed', async () => {
       // Prepare
-      const { io } = cli({ SPOTIFY_ETL_STATE_MACHINE_ARN: 'spotify-etl' });
+      const io = cli({ SPOTIFY_ETL_STATE_MACHINE_ARN: 'spotify-etl' });
       // Act / Assess
       await expect(remote(['list'], io)).rejects.toThrow('"spotify-etl" is not a state machine ARN');
     });
@@ -150,13 +143,13 @@ describe('spotify-etl remote', () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).rejects(notFound());
       sfn.on(StartExecutionCommand).rejects(new StateMachineDoesNotExist({ message: `State Machine Does Not Exist: '${machineArn}'`, $metadata: {} }));
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['start', '--date', '2026-11-20'], io);
       // Assess
       expect(status).toBe(1);
-      expect(text.err).toMatch(/^spotify-etl remote start: the state machine does not exist \(.*\); check --state-machine-arn/);
-      expect(text.err.split('\n')).toHaveLength(2);
+      expect(io.stderr()).toMatch(/^spotify-etl remote start: the state machine does not exist \(.*\); check --state-machine-arn/);
+      expect(io.stderr().split('\n')).toHaveLength(2);
     });
   });
 
@@ -165,7 +158,7 @@ describe('spotify-etl remote', () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).rejects(notFound());
       sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('backfill-2026-10-01--2026-10-31'), startDate: new Date() });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['backfill', '--from', '2026-10-01', '--to', '2026-10-31'], io);
       // Assess
@@ -173,12 +166,12 @@ describe('spotify-etl remote', () => {
       expect(startInputs()).toEqual([
         { stateMachineArn: machineArn, name: 'backfill-2026-10-01--2026-10-31', input: '{"mode":"backfill","from":"2026-10-01","to":"2026-10-31"}' },
       ]);
-      expect(text.out).toContain('for 2026-10-01..2026-10-31');
+      expect(io.stdout()).toContain('for 2026-10-01..2026-10-31');
     });
 
     it('fails as a usage error when the range is backwards', async () => {
       // Prepare
-      const { io } = cli();
+      const io = cli();
       // Act / Assess
       await expect(remote(['backfill', '--from', '2026-10-31', '--to', '2026-10-01'], io)).rejects.toThrow('--from: "2026-10-31" is after to: "2026-10-01"');
     });
@@ -186,12 +179,12 @@ describe('spotify-etl remote', () => {
     it('fails with the range in the message when the backfill already exists', async () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).resolves({ status: 'RUNNING' });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['backfill', '--from', '2026-10-01', '--to', '2026-10-31'], io);
       // Assess
       expect(status).toBe(1);
-      expect(text.err).toContain(`an execution for 2026-10-01..2026-10-31 already exists: ${executionArn('backfill-2026-10-01--2026-10-31')}`);
+      expect(io.stderr()).toContain(`an execution for 2026-10-01..2026-10-31 already exists: ${executionArn('backfill-2026-10-01--2026-10-31')}`);
     });
   });
 
@@ -199,13 +192,13 @@ describe('spotify-etl remote', () => {
     it('redrives an execution given by name', async () => {
       // Prepare
       sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2026-11-21T10:00:00Z') });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['redrive', 'manual-2026-11-20'], io);
       // Assess
       expect(status).toBe(0);
       expect(sfn.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: executionArn('manual-2026-11-20') });
-      expect(text.out).toContain('resumes from the state that failed');
+      expect(io.stdout()).toContain('resumes from the state that failed');
     });
 
     it('redrives an execution given by ARN as it is', async () => {
@@ -213,7 +206,7 @@ describe('spotify-etl remote', () => {
       sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
       const arn = 'arn:aws:states:eu-west-1:123456789012:execution:spotify-etl:3f1c0e6e-scheduled';
       // Act
-      await remote(['redrive', arn], cli().io);
+      await remote(['redrive', arn], cli());
       // Assess
       expect(sfn.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: arn });
     });
@@ -221,17 +214,17 @@ describe('spotify-etl remote', () => {
     it('fails saying what can be redriven when the execution succeeded', async () => {
       // Prepare
       sfn.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'Execution is SUCCEEDED', $metadata: {} }));
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['redrive', 'manual-2026-11-20'], io);
       // Assess
       expect(status).toBe(1);
-      expect(text.err).toContain('cannot be redriven (Execution is SUCCEEDED); only a FAILED, TIMED_OUT or ABORTED execution');
+      expect(io.stderr()).toContain('cannot be redriven (Execution is SUCCEEDED); only a FAILED, TIMED_OUT or ABORTED execution');
     });
 
     it('fails as a usage error without an execution', async () => {
       // Act / Assess
-      await expect(remote(['redrive'], cli().io)).rejects.toThrow('remote redrive takes one execution name or ARN');
+      await expect(remote(['redrive'], cli())).rejects.toThrow('remote redrive takes one execution name or ARN');
     });
   });
 
@@ -249,40 +242,40 @@ describe('spotify-etl remote', () => {
         cause: 'Spotify asked to wait 3600 s',
         redriveCount: 1,
       });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['status', 'manual-2026-11-20'], io);
       // Assess
       expect(status).toBe(1);
-      expect(text.out).toContain('status     FAILED (redriven 1×)');
-      expect(text.out).toContain('input      {"mode":"manual","date":"2026-11-20"}');
-      expect(text.out).toContain('error      SpotifyThrottledError');
-      expect(text.out).toContain('cause      Spotify asked to wait 3600 s');
-      expect(text.out).toContain('https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
+      expect(io.stdout()).toContain('status     FAILED (redriven 1×)');
+      expect(io.stdout()).toContain('input      {"mode":"manual","date":"2026-11-20"}');
+      expect(io.stdout()).toContain('error      SpotifyThrottledError');
+      expect(io.stdout()).toContain('cause      Spotify asked to wait 3600 s');
+      expect(io.stdout()).toContain('https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
     });
 
     it('shows the latest execution when none is named, as JSON when asked', async () => {
       // Prepare
       sfn.on(ListExecutionsCommand).resolves({ executions: [{ executionArn: executionArn('abc'), stateMachineArn: machineArn, name: 'abc', status: 'SUCCEEDED', startDate: new Date() }] });
       sfn.on(DescribeExecutionCommand, { executionArn: executionArn('abc') }).resolves({ executionArn: executionArn('abc'), name: 'abc', status: 'SUCCEEDED', input: '{"mode":"scheduled","scheduledTime":"2026-11-21T06:00:00Z"}' });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['status', '--json'], io);
       // Assess
       expect(status).toBe(0);
       expect(sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toEqual({ stateMachineArn: machineArn, maxResults: 1 });
-      expect(JSON.parse(text.out)).toMatchObject({ name: 'abc', status: 'SUCCEEDED', input: { mode: 'scheduled' } });
+      expect(JSON.parse(io.stdout())).toMatchObject({ name: 'abc', status: 'SUCCEEDED', input: { mode: 'scheduled' } });
     });
 
     it('fails with one line when the execution does not exist', async () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).rejects(notFound());
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['status', 'manual-1999-01-01'], io);
       // Assess
       expect(status).toBe(1);
-      expect(text.err).toContain('no such execution');
+      expect(io.stderr()).toContain('no such execution');
     });
   });
 
@@ -295,7 +288,7 @@ describe('spotify-etl remote', () => {
         .resolves({ executions: [item('a'), item('b')], nextToken: 't2' })
         .on(ListExecutionsCommand, { nextToken: 't2' })
         .resolves({ executions: [item('c')], nextToken: 't3' });
-      const { io, text } = cli();
+      const io = cli();
       // Act
       const status = await remote(['list', '--status', 'failed', '--max', '3'], io);
       // Assess
@@ -304,7 +297,7 @@ describe('spotify-etl remote', () => {
         { stateMachineArn: machineArn, statusFilter: 'FAILED', maxResults: 3, nextToken: undefined },
         { stateMachineArn: machineArn, statusFilter: 'FAILED', maxResults: 1, nextToken: 't2' },
       ]);
-      expect(text.out.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['a', 'b', 'c']);
+      expect(io.stdout().trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0])).toEqual(['a', 'b', 'c']);
     });
 
     it.each([
@@ -312,23 +305,23 @@ describe('spotify-etl remote', () => {
       [['list', '--max', '0'], '--max "0" must be a whole number'],
     ])('fails on %j as a usage error', async (args, message) => {
       // Act / Assess
-      await expect(remote(args, cli().io)).rejects.toThrow(message);
+      await expect(remote(args, cli())).rejects.toThrow(message);
     });
   });
 
   it('fails as a usage error listing the sub-commands when the sub-command is unknown', async () => {
     // Act / Assess
-    await expect(remote(['launch'], cli().io)).rejects.toThrow(/unknown remote sub-command "launch"[\s\S]*remote backfill --from D --to D/);
+    await expect(remote(['launch'], cli())).rejects.toThrow(/unknown remote sub-command "launch"[\s\S]*remote backfill --from D --to D/);
   });
 
   it('fails through the command line with exit status 2 and no stack trace on a usage error', async () => {
     // Prepare
-    const { io, text } = cli();
+    const io = cli();
     // Act
     const status = await main(['remote', 'start', '--date', 'yesterday'], io);
     // Assess
     expect(status).toBe(2);
-    expect(text.err).toMatch(/^spotify-etl: --date: "yesterday" is not a calendar date/);
-    expect(text.err).not.toContain('    at ');
+    expect(io.stderr()).toMatch(/^spotify-etl: --date: "yesterday" is not a calendar date/);
+    expect(io.stderr()).not.toContain('    at ');
   });
 });

@@ -1,13 +1,13 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { createRun, requestOf } from '../../cli/commands/run';
 import { progressTo } from '../../cli/local/progress';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
-import { captureIo } from '../e2e-local/cli-io';
+import { capturedStream, captureIo } from '../support/cli-io';
+import { tempFolderForSuite } from '../support/temp-folders';
 
 const clock = { now: () => new Date('2026-11-20T07:30:00Z') };
 
@@ -33,46 +33,35 @@ describe('spotify-etl run options', () => {
 });
 
 describe('spotify-etl run --source spotify', () => {
-  let lake: string;
-  beforeAll(async () => {
-    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-source-'));
-  });
-  afterAll(async () => {
-    await rm(lake, { recursive: true, force: true });
-  });
+  const lake = tempFolderForSuite('spotify-etl-source-');
 
   it('fails without stored credentials, telling the user to log in, before any request leaves the machine', async () => {
     // Prepare
-    const io = captureIo(lake, { SPOTIFY_API_BASE_URL: 'http://127.0.0.1:9/v1', SPOTIFY_ACCOUNTS_BASE_URL: 'http://127.0.0.1:9' });
+    const io = captureIo(lake(), { SPOTIFY_API_BASE_URL: 'http://127.0.0.1:9/v1', SPOTIFY_ACCOUNTS_BASE_URL: 'http://127.0.0.1:9' });
     // Act
-    const code = await createRun({ clock })(['--source', 'spotify', '--date', '2026-11-20', '--playlists', '37i9dQZF1DZ06evO25rXbO', '--lake', lake], io);
+    const code = await createRun({ clock })(['--source', 'spotify', '--date', '2026-11-20', '--playlists', '37i9dQZF1DZ06evO25rXbO', '--lake', lake()], io);
     // Assess
     expect(code).toBe(1);
     expect(io.stderr().trim().split('\n').at(-1)).toMatch(/^spotify-etl run: SpotifyAuthError: No Spotify credentials at .*credentials\.json: run `spotify-etl auth login`/);
-    expect(await readdir(lake)).not.toContain('curated');
+    expect(await readdir(lake())).not.toContain('curated');
   });
 });
 
 describe('spotify-etl run stopped by the user', () => {
-  let lake: string;
-  beforeAll(async () => {
-    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-stop-'));
-  });
-  afterAll(async () => {
-    await rm(lake, { recursive: true, force: true });
-  });
+  const lake = tempFolderForSuite('spotify-etl-stop-');
 
   it('fails with exit 130 and says how to complete the run', async () => {
     // Prepare: Ctrl-C already pressed
-    const io = { ...captureIo(lake), stopped: Promise.resolve() };
+    const io = captureIo(lake());
+    io.stop();
     // Act
-    const code = await createRun({ clock })(['--lake', lake], io);
+    const code = await createRun({ clock })(['--lake', lake()], io);
     // Assess
     expect(code).toBe(130);
     expect(io.stderr().trim().split('\n').at(-1)).toBe(
       'spotify-etl run: stopped before it finished; every partition holds either its old or its new rows, so run it again to complete it',
     );
-    expect(await readdir(lake)).not.toContain('curated');
+    expect(await readdir(lake())).not.toContain('curated');
   });
 });
 
@@ -88,9 +77,8 @@ describe('run progress', () => {
   (events[2] as unknown as { Error: string }).Error = 'SpotifyUnavailableError';
 
   const streamOf = (tty: boolean) => {
-    const chunks: string[] = [];
-    const stream = Object.assign(new Writable({ write: (chunk: Buffer, _e, done) => (chunks.push(chunk.toString()), done()) }), { isTTY: tty });
-    return { stream, text: () => chunks.join('') };
+    const { stream, text } = capturedStream();
+    return { stream: Object.assign(stream, { isTTY: tty }), text };
   };
 
   it('writes plain milestone lines when stderr is not a terminal', () => {

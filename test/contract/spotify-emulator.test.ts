@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Shape } from '../../adapters/spotify/emulator/catalog';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../adapters/spotify/emulator/server';
+import type { RunningEmulator } from '../../adapters/spotify/emulator/server';
+import { emulatorWith } from '../support/emulator';
 import { problemsOf, schemas, validator } from './spotify-openapi';
-
-const started: RunningEmulator[] = [];
-const emulatorWith = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
-  const emulator = await startEmulator(options);
-  started.push(emulator);
-  return emulator;
-};
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((emulator) => emulator.close()));
-});
 
 type Json = Record<string, unknown>;
 

@@ -4,17 +4,17 @@
  * these are the messages a console user of the deployed machine sees too.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { createRun } from '../../cli/commands/run';
 import { runPipeline } from '../../cli/local/pipeline';
-import { startEmulator } from '../../adapters/spotify/emulator/server';
 import { causeMessage } from '../../core/step';
 import { steps } from '../../steps/registry';
-import { captureIo } from './cli-io';
+import { captureIo } from '../support/cli-io';
+import { emulatorWith } from '../support/emulator';
+import { tempFolderForSuite } from '../support/temp-folders';
 
 const today = '2026-11-20';
 const clock = { now: () => new Date(`${today}T07:00:00Z`) };
@@ -34,17 +34,13 @@ const curatedState = async (lake: string): Promise<Record<string, string>> => {
 };
 
 describe('bad input', () => {
-  let lake: string;
+  const lake = tempFolderForSuite('spotify-etl-bad-input-');
   let before: Record<string, string>;
 
   beforeAll(async () => {
-    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-bad-input-'));
-    const code = await createRun({ clock })(['--lake', lake, '--json'], captureIo(lake));
+    const code = await createRun({ clock })(['--lake', lake(), '--json'], captureIo(lake()));
     if (code !== 0) throw new Error('the run that lays down curated data failed');
-    before = await curatedState(lake);
-  });
-  afterAll(async () => {
-    await rm(lake, { recursive: true, force: true });
+    before = await curatedState(lake());
   });
 
   it.each([
@@ -57,39 +53,35 @@ describe('bad input', () => {
     ['an unknown playlist id', ['--date', today, '--playlists', '0000000000000000000000'], 1, 'SpotifyNotFoundError: Spotify has no playlist 0000000000000000000000'],
   ])('fails on %s with one clear line and leaves curated/ untouched', async (_case, args, exitCode, message) => {
     // Prepare
-    const io = captureIo(lake);
+    const io = captureIo(lake());
     // Act
-    const code = await createRun({ clock })([...args, '--lake', lake], io);
+    const code = await createRun({ clock })([...args, '--lake', lake()], io);
     // Assess
     expect(code).toBe(exitCode);
     const lastLine = io.stderr().trim().split('\n').at(-1) ?? '';
     expect(lastLine).toContain(message);
     expect(io.stderr()).not.toMatch(/\n\s+at /);
-    expect(await curatedState(lake)).toEqual(before);
+    expect(await curatedState(lake())).toEqual(before);
   });
 
   it('fails on --date with --from as a usage error, before anything runs', async () => {
-    await expect(createRun({ clock })(['--date', today, '--from', today, '--lake', lake], captureIo(lake))).rejects.toThrow(
+    await expect(createRun({ clock })(['--date', today, '--from', today, '--lake', lake()], captureIo(lake()))).rejects.toThrow(
       new UsageError('--date runs one date and --from/--to a range; give one or the other'),
     );
   });
 
   it('fails an unknown mode in ValidateInput, through NotifyFailure, with InvalidInputError', async () => {
     // Prepare
-    const emulator = await startEmulator();
-    try {
-      // Act
-      const run = await runPipeline({ lake, request: { mode: 'weekly', date: today }, source: { kind: 'emulator', ...emulator }, clock });
-      // Assess
-      expect(run.outcome.status).toBe('failed');
-      if (run.outcome.status !== 'failed') return;
-      expect(run.outcome.error).toBe('InvalidInputError');
-      expect(causeMessage(run.outcome.cause)).toBe('mode: "weekly" is not a run mode; use "scheduled", "manual" or "backfill"');
-      expect(run.outcome.events.some((e) => e.type === 'StateEntered' && (e as { state: { name: string } }).state.name === steps.notifyFailure.stateName)).toBe(true);
-      expect(run.notifications[0]?.subject).toBe('spotify-etl: InvalidInputError');
-      expect(await curatedState(lake)).toEqual(before);
-    } finally {
-      await emulator.close();
-    }
+    const emulator = await emulatorWith();
+    // Act
+    const run = await runPipeline({ lake: lake(), request: { mode: 'weekly', date: today }, source: { kind: 'emulator', ...emulator }, clock });
+    // Assess
+    expect(run.outcome.status).toBe('failed');
+    if (run.outcome.status !== 'failed') return;
+    expect(run.outcome.error).toBe('InvalidInputError');
+    expect(causeMessage(run.outcome.cause)).toBe('mode: "weekly" is not a run mode; use "scheduled", "manual" or "backfill"');
+    expect(run.outcome.events.some((e) => e.type === 'StateEntered' && (e as { state: { name: string } }).state.name === steps.notifyFailure.stateName)).toBe(true);
+    expect(run.notifications[0]?.subject).toBe('spotify-etl: InvalidInputError');
+    expect(await curatedState(lake())).toEqual(before);
   });
 });

@@ -3,39 +3,32 @@
  * rendered machine and step code against the emulator, with "today" moved by the clock.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRun } from '../../cli/commands/run';
 import type { RunSummary } from '../../cli/local/summary';
 import { curatedPartKey, runManifestKey } from '../../core/lake/keys';
 import type { RunManifest } from '../../core/lake/manifest';
 import { tableNames } from '../../core/tables';
-import { captureIo } from './cli-io';
+import { captureIo } from '../support/cli-io';
+import { tempFolderForSuite } from '../support/temp-folders';
 
 const days = ['2026-11-17', '2026-11-18', '2026-11-19'];
 
 describe('daily runs and a backfill', () => {
-  let lake: string;
+  const lake = tempFolderForSuite('spotify-etl-backfill-');
   let now = new Date();
   const clock = { now: () => now };
 
   const run = async (args: string[]): Promise<{ code: number; summary: RunSummary }> => {
-    const io = captureIo(lake);
-    const code = await createRun({ clock })([...args, '--lake', lake, '--json'], io);
+    const io = captureIo(lake());
+    const code = await createRun({ clock })([...args, '--lake', lake(), '--json'], io);
     return { code, summary: JSON.parse(io.stdout()) as RunSummary };
   };
 
   const partHashes = async (date: string): Promise<string[]> =>
-    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(join(lake, curatedPartKey(table, date, 0)))).digest('hex')));
-
-  beforeAll(async () => {
-    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-backfill-'));
-  });
-  afterAll(async () => {
-    await rm(lake, { recursive: true, force: true });
-  });
+    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(join(lake(), curatedPartKey(table, date, 0)))).digest('hex')));
 
   it('rebuilds the three dates from raw identically and reports the date without raw data as skipped', async () => {
     // Prepare: one scheduled run per day
@@ -55,9 +48,9 @@ describe('daily runs and a backfill', () => {
     expect(backfill.summary.skipped).toEqual(['2026-11-16']);
     expect(backfill.summary.dates.map((d) => [d.date, d.action, d.status])).toEqual(days.map((day) => [day, 'rebuilt', 'succeeded']));
     expect(await Promise.all(days.map(partHashes))).toEqual(before);
-    const skipped = JSON.parse(await readFile(join(lake, runManifestKey('2026-11-16')), 'utf8')) as RunManifest;
+    const skipped = JSON.parse(await readFile(join(lake(), runManifestKey('2026-11-16')), 'utf8')) as RunManifest;
     expect(skipped.status).toBe('skipped');
-    const rebuilt = JSON.parse(await readFile(join(lake, runManifestKey('2026-11-18')), 'utf8')) as RunManifest;
+    const rebuilt = JSON.parse(await readFile(join(lake(), runManifestKey('2026-11-18')), 'utf8')) as RunManifest;
     expect(rebuilt).toMatchObject({ status: 'succeeded', mode: 'backfill', extractedAt: expect.stringMatching(/^2026-11-18T06:00:00/) });
   });
 });

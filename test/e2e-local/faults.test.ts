@@ -4,10 +4,9 @@
  * are all absorbed and the rows equal a clean run's; a refused credential ends in NotifyFailure.
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions } from '../../adapters/spotify/emulator/server';
 import { runPipeline, type PipelineRun } from '../../cli/local/pipeline';
 import { curatedPartKey, runManifestKey } from '../../core/lake/keys';
@@ -17,6 +16,7 @@ import { tableNames } from '../../core/tables';
 import { stateNames } from '../../state-machine/definition';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { steps } from '../../steps/registry';
+import { tempFolderForSuite } from '../support/temp-folders';
 
 const date = '2026-11-20';
 const clock = { now: () => new Date(`${date}T06:00:00Z`) };
@@ -25,26 +25,20 @@ const named = (events: readonly ExecutionEvent[], type: string, name: string): n
   events.filter((event) => event.type === type && (event as { state?: { name: string } }).state?.name === name).length;
 
 describe('a run against a faulty emulator', () => {
-  let root: string;
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'spotify-etl-faults-'));
-  });
-  afterAll(async () => {
-    await rm(root, { recursive: true, force: true });
-  });
+  const root = tempFolderForSuite('spotify-etl-faults-');
 
   const runOn = async (lake: string, options: EmulatorOptions, credentials: Partial<SpotifyCredentials> = {}) => {
     const emulator = await startEmulator({ seed: 5, ...options });
     try {
       const run: PipelineRun = await runPipeline({
-        lake: join(root, lake),
+        lake: join(root(), lake),
         request: { mode: 'manual', date },
         source: { kind: 'emulator', ...emulator, credentials: { ...emulator.credentials, ...credentials } },
         clock,
         // Small invocations, so the long playlists go round the ExtractItems loop many times.
         maxPages: 3,
       });
-      const cache = await readFile(join(root, lake, '.state', 'emulator', 'token-cache.json'), 'utf8').catch(() => '{"accessToken":""}');
+      const cache = await readFile(join(root(), lake, '.state', 'emulator', 'token-cache.json'), 'utf8').catch(() => '{"accessToken":""}');
       const secrets = [emulator.credentials.clientSecret, emulator.credentials.refreshToken ?? '', (JSON.parse(cache) as { accessToken: string }).accessToken];
       return { run, stats: emulator.stats(), secrets };
     } finally {
@@ -53,7 +47,7 @@ describe('a run against a faulty emulator', () => {
   };
 
   const parts = async (lake: string): Promise<string[]> =>
-    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(join(root, lake, curatedPartKey(table, date, 0)))).digest('hex')));
+    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(join(root(), lake, curatedPartKey(table, date, 0)))).digest('hex')));
 
   it('absorbs rate limits, server errors, resets, truncated bodies and expired tokens, and writes what a clean run writes', async () => {
     // Prepare
@@ -86,7 +80,7 @@ describe('a run against a faulty emulator', () => {
     expect(run.outcome).toMatchObject({ status: 'failed', error: 'SpotifyAuthError' });
     expect(named(run.outcome.events, 'StateEntered', steps.notifyFailure.stateName)).toBe(1);
     expect(named(run.outcome.events, 'StateEntered', steps.getPlaylist.stateName)).toBe(0);
-    const manifest = JSON.parse(await readFile(join(root, 'refused', runManifestKey(date)), 'utf8')) as RunManifest;
+    const manifest = JSON.parse(await readFile(join(root(), 'refused', runManifestKey(date)), 'utf8')) as RunManifest;
     expect(manifest).toMatchObject({ status: 'failed', error: { name: 'SpotifyAuthError' } });
     expect(JSON.stringify(manifest)).not.toContain('not-the-secret');
     expect(run.notifications).toHaveLength(1);

@@ -3,14 +3,13 @@
  * every entry in the files becomes exactly one playlist_items row of its playlist.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createRun } from '../../cli/commands/run';
 import { queryLake, type RunSummary } from '../../cli/local/summary';
-import { captureIo } from './cli-io';
+import { captureIo } from '../support/cli-io';
+import { tempFolderForSuite } from '../support/temp-folders';
 
 /** The real payloads of `<clone>/../shared` (shared/spotify/real-payloads/MANIFEST.md). */
 const realPayloads = fileURLToPath(new URL('../../../shared/spotify/real-payloads/', import.meta.url));
@@ -36,21 +35,15 @@ const entriesInFiles = (dir: string): Record<string, number> => {
 };
 
 describe('a run over recorded Spotify responses', () => {
-  let lake: string;
-  beforeAll(async () => {
-    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-fixtures-'));
-  });
-  afterAll(async () => {
-    await rm(lake, { recursive: true, force: true });
-  });
+  const lake = tempFolderForSuite('spotify-etl-fixtures-');
 
   it('succeeds, and each playlist has one playlist_items row per entry in the files', async () => {
     // Prepare
-    const io = captureIo(lake);
+    const io = captureIo(lake());
     const expected = entriesInFiles(realPayloads);
     // Act
     const code = await createRun({ clock: { now: () => new Date('2026-11-21T10:00:00Z') } })(
-      ['--fixtures', realPayloads, '--date', '2026-11-20', '--json', '--lake', lake],
+      ['--fixtures', realPayloads, '--date', '2026-11-20', '--json', '--lake', lake()],
       io,
     );
     // Assess
@@ -58,7 +51,7 @@ describe('a run over recorded Spotify responses', () => {
     expect(code).toBe(0);
     expect(summary.dates).toMatchObject([{ date: '2026-11-20', action: 'extracted', status: 'succeeded', checksFailed: [] }]);
     expect([...summary.playlists].sort()).toEqual(Object.keys(expected).sort());
-    const rows = await queryLake(lake, "SELECT playlist_id, COUNT(*) AS n FROM playlist_items WHERE CAST(snapshot_date AS VARCHAR) = '2026-11-20' GROUP BY playlist_id");
+    const rows = await queryLake(lake(), "SELECT playlist_id, COUNT(*) AS n FROM playlist_items WHERE CAST(snapshot_date AS VARCHAR) = '2026-11-20' GROUP BY playlist_id");
     expect(Object.fromEntries(rows.map((row) => [row['playlist_id'], Number(row['n'])]))).toEqual(expected);
     expect(Object.values(expected).reduce((a, b) => a + b, 0)).toBe(97);
   });

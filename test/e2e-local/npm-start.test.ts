@@ -3,30 +3,23 @@
  * 0 with its summary, and `spotify-etl query` then counts what the summary showed.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../cli/local/summary';
+import { tempFolderForSuite } from '../support/temp-folders';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
 
 describe('npm start', () => {
-  let lake: string;
-  beforeAll(async () => {
-    lake = await mkdtemp(join(tmpdir(), 'spotify-etl-start-'));
-  });
-  afterAll(async () => {
-    await rm(lake, { recursive: true, force: true });
-  });
+  const lake = tempFolderForSuite('spotify-etl-start-');
 
   it('runs today into the lake, and query counts the rows the summary showed', async () => {
     // Act
-    const start = await run('npm', ['start', '--silent', '--', '--lake', lake, '--json'], { cwd: repo, timeout: 240_000 });
-    const counted = await run(process.execPath, [join(repo, 'bin/spotify-etl.js'), 'query', 'select count(*) as n from playlist_items', '--json', '--lake', lake], {
+    const start = await run('npm', ['start', '--silent', '--', '--lake', lake(), '--json'], { cwd: repo, timeout: 240_000 });
+    const counted = await run(process.execPath, [join(repo, 'bin/spotify-etl.js'), 'query', 'select count(*) as n from playlist_items', '--json', '--lake', lake()], {
       cwd: repo,
       timeout: 120_000,
     });

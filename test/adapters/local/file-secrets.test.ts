@@ -1,16 +1,13 @@
-import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { credentialsPath, FileCredentialsStore, FileTokenCache, tokenCachePath } from '../../../adapters/local/file-secrets';
 import { SpotifyAuthError } from '../../../core/errors';
+import { tempFolder } from '../../support/temp-folders';
 
 let lake: string;
 beforeEach(async () => {
-  lake = await mkdtemp(join(tmpdir(), 'file-secrets-'));
-});
-afterEach(async () => {
-  await rm(lake, { recursive: true, force: true });
+  lake = await tempFolder('file-secrets-');
 });
 
 const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
 import { ErrorName } from '../../../core/errors';
 import { curatedPartKey, rawItemsPageKey, rawPlaylistKey } from '../../../core/lake/keys';
+import { tempFolder } from '../../support/temp-folders';
 
 const text = (bytes: Uint8Array | undefined): string | undefined =>
   bytes === undefined ? undefined : new TextDecoder().decode(bytes);
@@ -14,11 +14,8 @@ describe('FsBlobStore', () => {
   let store: FsBlobStore;
 
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'fs-blob-store-'));
+    root = await tempFolder('fs-blob-store-');
     store = new FsBlobStore(join(root, 'lake'));
-  });
-  afterEach(async () => {
-    await rm(root, { recursive: true, force: true });
   });
 
   it('stores strings and bytes and reads them back', async () => {

@@ -1,25 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDuckDb } from '../../../adapters/local/duckdb-catalog';
 import { HyparquetTableEncoder, parquetSchema } from '../../../adapters/parquet/hyparquet-table-encoder';
 import { ErrorName } from '../../../core/errors';
 import { tables, type Row } from '../../../core/tables';
+import { tempFolderForSuite } from '../../support/temp-folders';
 import { goodDay } from './lake-fixture';
 
 const encoder = new HyparquetTableEncoder();
 const song = (): Row<'songs'> => ({ ...goodDay().songs[0]! });
 
 describe('HyparquetTableEncoder', () => {
-  let folder: string;
-
-  beforeAll(async () => {
-    folder = await mkdtemp(join(tmpdir(), 'parquet-encoder-'));
-  });
-  afterAll(async () => {
-    await rm(folder, { recursive: true, force: true });
-  });
+  const folder = tempFolderForSuite('parquet-encoder-');
 
   it('derives one schema leaf per column of core/tables.ts, required unless nullable', () => {
     // Act
@@ -38,7 +31,7 @@ describe('HyparquetTableEncoder', () => {
 
   it('writes a table with no rows as a readable file that keeps the column types', async () => {
     // Prepare
-    const file = join(folder, 'empty.parquet');
+    const file = join(folder(), 'empty.parquet');
     await writeFile(file, encoder.encode('playlist_items', []));
     const db = await openDuckDb();
 

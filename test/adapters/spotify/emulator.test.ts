@@ -1,24 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../../adapters/spotify/emulator/faults';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
+import { startEmulator, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
 import { InvalidInputError } from '../../../core/errors';
 import { readPlaylistWhole } from '../../../core/extract';
+import { emulatorWith } from '../../support/emulator';
+import { tempFolder } from '../../support/temp-folders';
 import { clientFor, playlistNamed } from './support';
-
-const started: RunningEmulator[] = [];
-const emulatorWith = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
-  const emulator = await startEmulator(options);
-  started.push(emulator);
-  return emulator;
-};
-const folders: string[] = [];
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((emulator) => emulator.close()));
-  await Promise.all(folders.splice(0).map((folder) => rm(folder, { recursive: true, force: true })));
-});
 
 type Json = Record<string, unknown>;
 
@@ -344,8 +333,7 @@ describe('the emulator on recorded fixtures', () => {
 
   it('merges the pages of one playlist by offset, found recursively, and warns about other files', async () => {
     // Prepare
-    const dir = await mkdtemp(join(tmpdir(), 'fixtures-'));
-    folders.push(dir);
+    const dir = await tempFolder('fixtures-');
     await mkdir(join(dir, 'deeper'));
     const entry = (n: number) => ({ added_at: '2024-01-01T00:00:00Z', track: { type: 'track', id: `t${n}`, name: `T${n}`, duration_ms: 1, uri: `spotify:track:t${n}` } });
     const href = (offset: number) => `https://api.spotify.com/v1/playlists/pl1/tracks?offset=${offset}&limit=2`;
@@ -378,8 +366,7 @@ describe('the emulator on recorded fixtures', () => {
 
   it('fails with InvalidInputError for a fixtures folder without any playlist', async () => {
     // Prepare
-    const dir = await mkdtemp(join(tmpdir(), 'fixtures-'));
-    folders.push(dir);
+    const dir = await tempFolder('fixtures-');
     await writeFile(join(dir, 'album.json'), JSON.stringify({ id: 'a', type: 'album', tracks: { items: [], total: 0 } }));
     // Act
     const error = await startEmulator({ fixturesDir: dir }).catch((caught: unknown) => caught);

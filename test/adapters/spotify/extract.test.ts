@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
+import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, UpstreamSchemaChangedError } from '../../../core/errors';
 import { firstCursor, readItemsPages, readPlaylistWhole } from '../../../core/extract';
 import type { Fetched, SpotifyApi } from '../../../core/ports';
 import type { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
+import { emulatorWith } from '../../support/emulator';
 import { clientFor, playlistNamed } from './support';
-
-const started: RunningEmulator[] = [];
-const emulatorWith = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
-  const emulator = await startEmulator(options);
-  started.push(emulator);
-  return emulator;
-};
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((emulator) => emulator.close()));
-});
 
 /**
  * A playlist that someone edits while it is read: each listed version is served for the given

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GotSpotifyApi } from '../../../adapters/spotify/got-spotify-api';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
 import {
   SpotifyAuthError,
   SpotifyForbiddenError,
@@ -13,17 +12,8 @@ import {
   UpstreamSchemaChangedError,
 } from '../../../core/errors';
 import { readPlaylistWhole } from '../../../core/extract';
+import { emulatorWith } from '../../support/emulator';
 import { clientFor, MemoryTokenCache, playlistNamed } from './support';
-
-const started: RunningEmulator[] = [];
-const emulatorWith = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
-  const emulator = await startEmulator(options);
-  started.push(emulator);
-  return emulator;
-};
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((emulator) => emulator.close()));
-});
 
 const entriesOf = (whole: Awaited<ReturnType<typeof readPlaylistWhole>>): number =>
   whole.pages.reduce((sum, page) => sum + page.value.items.length, 0);

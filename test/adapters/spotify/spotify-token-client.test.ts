@@ -1,20 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
+import { describe, expect, it } from 'vitest';
 import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
 import { SpotifyAuthError, SpotifyReauthRequiredError, UpstreamSchemaChangedError } from '../../../core/errors';
+import { emulatorWith } from '../../support/emulator';
 import { MemoryCredentialsStore, recordingSleep } from './support';
-
-const started: RunningEmulator[] = [];
-const emulatorWith = async (options: EmulatorOptions = {}): Promise<RunningEmulator> => {
-  const emulator = await startEmulator(options);
-  started.push(emulator);
-  return emulator;
-};
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((emulator) => emulator.close()));
-});
 
 const now = new Date('2026-11-20T06:00:00Z');
 const clock = { now: () => now };
