@@ -1,5 +1,6 @@
 /** PollCrawler's logic: one look at the crawl, bounded by a polling budget. */
 import { CrawlerFailedError, CrawlerTimeoutError } from '../../core/errors';
+import { pollOnce } from '../../core/polling';
 import type { Catalog } from '../../core/ports';
 import { crawlerPolling, type PollCrawlerInput, type PollCrawlerOutput } from './contract';
 
@@ -13,20 +14,17 @@ export interface PollCrawlerDeps {
 /** Reports the crawl's state; throws when it failed or is still running after the last allowed poll. */
 export const runPollCrawler =
   (deps: PollCrawlerDeps) =>
-  async (input: PollCrawlerInput): Promise<PollCrawlerOutput> => {
-    const polls = input.polls + 1;
-    const status = await deps.catalog.crawlStatus();
-    if (status.state === 'failed') {
-      throw new CrawlerFailedError(
-        `The crawler failed: ${status.message ?? 'it gave no reason'}. Fix the cause, then rerun the date (the curated files are in place).`,
-      );
-    }
-    if (status.state === 'succeeded') return { state: 'succeeded', polls };
-    const maxPolls = deps.maxPolls ?? crawlerPolling.maxPolls;
-    if (polls >= maxPolls) {
-      throw new CrawlerTimeoutError(
-        `The crawler was still running after ${polls} polls ${crawlerPolling.waitSeconds} s apart; check it in the console, then rerun the date.`,
-      );
-    }
-    return { state: 'running', polls };
-  };
+  async (input: PollCrawlerInput): Promise<PollCrawlerOutput> =>
+    pollOnce({
+      polls: input.polls,
+      maxPolls: deps.maxPolls ?? crawlerPolling.maxPolls,
+      status: () => deps.catalog.crawlStatus(),
+      failed: (status) =>
+        new CrawlerFailedError(
+          `The crawler failed: ${status.message ?? 'it gave no reason'}. Fix the cause, then rerun the date (the curated files are in place).`,
+        ),
+      timedOut: (polls) =>
+        new CrawlerTimeoutError(
+          `The crawler was still running after ${polls} polls ${crawlerPolling.waitSeconds} s apart; check it in the console, then rerun the date.`,
+        ),
+    });

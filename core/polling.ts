@@ -1,0 +1,36 @@
+/** One poll of an asynchronous job (a crawl, a query) that the state machine polls under a budget. */
+import type { JobState } from './ports';
+
+/** A polled job as the machine's loop carries it: still running or done, and the polls taken. */
+export interface PollResult {
+  readonly state: Exclude<JobState, 'failed'>;
+  readonly polls: number;
+}
+
+/** How to take one poll of a job, and what to throw when it ends badly. */
+export interface PollSpec<S extends { readonly state: JobState }> {
+  /** Polls taken before this one. */
+  readonly polls: number;
+  /** Polls allowed in all: the one that reaches it while the job still runs fails. */
+  readonly maxPolls: number;
+  /** Asks the engine for the job's state. */
+  readonly status: () => Promise<S>;
+  /** The error for a job that failed, from the engine's answer. */
+  readonly failed: (status: S) => Error;
+  /** The error for a job still running at the last allowed poll, given the polls taken. */
+  readonly timedOut: (polls: number) => Error;
+}
+
+/**
+ * Takes one poll: throws `failed` when the job failed, and `timedOut` when it is still running at
+ * the last allowed poll; otherwise reports its state with this poll counted. A job that succeeds
+ * on the last allowed poll has succeeded.
+ */
+export const pollOnce = async <S extends { readonly state: JobState }>(spec: PollSpec<S>): Promise<PollResult> => {
+  const polls = spec.polls + 1;
+  const status = await spec.status();
+  if (status.state === 'failed') throw spec.failed(status);
+  if (status.state === 'succeeded') return { state: 'succeeded', polls };
+  if (polls >= spec.maxPolls) throw spec.timedOut(polls);
+  return { state: 'running', polls };
+};
