@@ -7,7 +7,9 @@ import { GlueClient } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { performance } from 'node:perf_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type * as t from 'io-ts';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
@@ -57,23 +59,38 @@ export const failureNotifier = (env: t.TypeOf<typeof FailureTopicEnv>): Notifier
 const logger = new Logger();
 
 /**
+ * CloudWatch metrics written as EMF log lines (Powertools), so no PutMetricData call or grant is
+ * needed: namespace and service come from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME.
+ */
+const metrics = new Metrics();
+
+/**
  * A step's Lambda entry point: {@link lambdaHandler} with one JSON log line per invocation,
- * keyed by state and step. Only the outcome and the error's name and message are logged, never
- * the payload: messages are written to carry no secret (core/errors.ts).
+ * keyed by state and step, and one EMF line of metrics (StepSucceeded or StepFailed, and
+ * StepDurationMs) under the `stateName` dimension. Only the outcome and the error's name and
+ * message are logged, never the payload: messages are written to carry no secret (core/errors.ts).
  */
 export const awsHandler = <S extends StepDefinition>(step: S, run: StepRunner<S>) => {
   const handle = lambdaHandler(step, run);
   return async (event: unknown, context?: Context): Promise<t.OutputOf<S['output']>> => {
+    const started = performance.now();
     if (context) logger.addContext(context);
     logger.appendKeys({ stateName: step.stateName, stepName: step.dir });
+    metrics.addDimension('stateName', step.stateName);
     try {
       const output = await handle(event);
       logger.info('step succeeded');
+      metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
       return output;
     } catch (error) {
       const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
       logger.error('step failed', { errorName: name, errorMessage: message });
+      metrics.addMetric('StepFailed', MetricUnit.Count, 1);
       throw error;
+    } finally {
+      metrics.addMetric('StepDurationMs', MetricUnit.Milliseconds, performance.now() - started);
+      // Metrics are buffered: publish them with this invocation, as the sandbox may be frozen or ended after it.
+      metrics.publishStoredMetrics();
     }
   };
 };

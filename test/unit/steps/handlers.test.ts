@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { allSteps } from '../../../steps/registry';
 
 /** What infra's bind helpers set on the functions (infra/step-function.ts). */
@@ -15,21 +15,40 @@ const deployedEnv = {
   ATHENA_WORKGROUP: 'spotify',
   FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:failures',
   AWS_REGION: 'eu-west-1',
+  POWERTOOLS_SERVICE_NAME: 'spotify-etl-test',
+  POWERTOOLS_METRICS_NAMESPACE: 'spotify-etl-test',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
 
 type HandlerModule = { handler: (event: unknown) => Promise<unknown> };
 
+/** An Embedded Metric Format line as CloudWatch reads it from a function's output. */
+type EmfLine = {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
+  [key: string]: unknown;
+};
+
 describe('step handlers', () => {
   const saved = { ...process.env };
+  let stdout: MockInstance<typeof process.stdout.write>;
   beforeEach(() => {
     vi.resetModules();
     Object.assign(process.env, deployedEnv);
+    // Keeps what the handlers print (the EMF metrics lines) off the test output and readable by the tests.
+    stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
   afterEach(() => {
+    stdout.mockRestore();
     for (const key of Object.keys(deployedEnv)) delete process.env[key];
     Object.assign(process.env, saved);
   });
+
+  /** The EMF lines the handlers wrote to stdout. */
+  const emfLines = (): EmfLine[] =>
+    stdout.mock.calls
+      .flatMap(([chunk]) => String(chunk).split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as EmfLine);
 
   it('decode their environment at cold start and export a Lambda entry point, one per step', async () => {
     const modules = await Promise.all(allSteps.map((step) => import(`../../../steps/${step.dir}/handler.ts`) as Promise<HandlerModule>));
@@ -60,5 +79,47 @@ describe('step handlers', () => {
     await expect(handler({ request: { mode: 'weekly' }, executionName: 'x' })).rejects.toMatchObject({ name: 'InvalidInputError' });
     await expect(handler({ executionName: 'x' })).rejects.toMatchObject({ name: 'InvalidInputError' });
     await expect(handler({ request: {} })).rejects.toMatchObject({ name: 'InvalidStepInputError' });
+  });
+
+  it('publish one EMF line per invocation: StepSucceeded and StepDurationMs under the state name', async () => {
+    // Prepare
+    const { handler } = (await import('../../../steps/validate-input/handler')) as HandlerModule;
+
+    // Act
+    await handler({ request: { mode: 'scheduled', scheduledTime: new Date().toISOString() }, executionName: 'daily-1' });
+    await handler({ request: { mode: 'scheduled', scheduledTime: new Date().toISOString() }, executionName: 'daily-2' });
+
+    // Assess
+    const lines = emfLines();
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line._aws.CloudWatchMetrics).toEqual([
+        {
+          Namespace: 'spotify-etl-test',
+          Dimensions: [['service', 'stateName']],
+          Metrics: [
+            { Name: 'StepSucceeded', Unit: 'Count' },
+            { Name: 'StepDurationMs', Unit: 'Milliseconds' },
+          ],
+        },
+      ]);
+      expect(line).toMatchObject({ service: 'spotify-etl-test', stateName: 'ValidateInput', StepSucceeded: 1, StepDurationMs: expect.any(Number) });
+    }
+  });
+
+  it('fail and still publish the invocation\'s metrics: StepFailed and StepDurationMs under the state name', async () => {
+    // Prepare
+    const { handler } = (await import('../../../steps/validate-input/handler')) as HandlerModule;
+
+    // Act
+    const failed = handler({ request: { mode: 'weekly' }, executionName: 'x' });
+
+    // Assess
+    await expect(failed).rejects.toMatchObject({ name: 'InvalidInputError' });
+    const [line, ...more] = emfLines();
+    expect(more).toEqual([]);
+    expect(line?._aws.CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name)).toEqual(['StepFailed', 'StepDurationMs']);
+    expect(line).toMatchObject({ stateName: 'ValidateInput', StepFailed: 1, StepDurationMs: expect.any(Number) });
+    expect(line).not.toHaveProperty('StepSucceeded');
   });
 });
