@@ -76,12 +76,30 @@ const builtInSpecs: readonly PlaylistSpec[] = [
 ];
 
 const adjectives = ['Blue', 'Quiet', 'Electric', 'Golden', 'Broken', 'Midnight', 'Velvet', 'Paper', 'Neon', 'Silver', 'Wild', 'Hollow', 'Distant', 'Sweet', 'Frozen', 'Crimson'];
-const nouns = ['Heart', 'River', 'City', 'Dreams', 'Fire', 'Sky', 'Road', 'Echo', 'Garden', 'Machine', 'Summer', 'Ocean', 'Light', 'Shadow', 'Train', 'Mirror'];
+/** Nouns with their plurals spelled out (Cities, Skies, Echoes): band names take the plural. */
+const nouns = [
+  { one: 'Heart', many: 'Hearts' },
+  { one: 'River', many: 'Rivers' },
+  { one: 'City', many: 'Cities' },
+  { one: 'Dreams', many: 'Dreams' },
+  { one: 'Fire', many: 'Fires' },
+  { one: 'Sky', many: 'Skies' },
+  { one: 'Road', many: 'Roads' },
+  { one: 'Echo', many: 'Echoes' },
+  { one: 'Garden', many: 'Gardens' },
+  { one: 'Machine', many: 'Machines' },
+  { one: 'Summer', many: 'Summers' },
+  { one: 'Ocean', many: 'Oceans' },
+  { one: 'Light', many: 'Lights' },
+  { one: 'Shadow', many: 'Shadows' },
+  { one: 'Train', many: 'Trains' },
+  { one: 'Mirror', many: 'Mirrors' },
+] as const;
 const oddArtistNames = ['Zoë & the Ünderdogs', 'Los "Tres" Amigos', 'Earth, Wind and Sand', '坂本 Ryo', 'Ólafur Nótt', "Guns N' Poses"];
 const oddTitles = ['Ça plane pour moi (remix)', 'Don\'t Stop, "Believin\'"', 'Line one\nline two', 'Ünïcödé Ŝoŋg', '東京 Nights', 'Comma, separated, title', 'Emoji 🎧 track'];
 
 const title = (random: Random, oddRate: number): string =>
-  random.chance(oddRate) ? random.pick(oddTitles) : `${random.pick(adjectives)} ${random.pick(nouns)}`;
+  random.chance(oddRate) ? random.pick(oddTitles) : `${random.pick(adjectives)} ${random.pick(nouns).one}`;
 
 const images = (id: string): Record<string, unknown>[] =>
   [640, 300, 64].map((size) => ({ url: `https://i.scdn.co/image/ab67616d0000${size}${id}`, height: size, width: size }));
@@ -135,7 +153,7 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 const pools = (seed: number) => {
   const artists = Array.from({ length: 160 }, (_, i) => ({
     id: spotifyIdFor(seed, 'artist', i),
-    name: oddArtistNames[i] ?? `${randomFor(seed, 'artist', i).pick(adjectives)} ${randomFor(seed, 'artist-noun', i).pick(nouns)}s`,
+    name: oddArtistNames[i] ?? `${randomFor(seed, 'artist', i).pick(adjectives)} ${randomFor(seed, 'artist-noun', i).pick(nouns).many}`,
   }));
   const albums: Album[] = Array.from({ length: 240 }, (_, i) => {
     const random = randomFor(seed, 'album', i);

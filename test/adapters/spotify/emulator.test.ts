@@ -92,6 +92,18 @@ describe('the emulator', () => {
     for (const odd of [/[^ -~\n]/u, /,/, /"/, /\n/]) expect(names.some((name) => odd.test(name))).toBe(true);
   });
 
+  it('names its generated artists with English plurals: Cities, Skies and Echoes, never Citys or Dreamss', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    // Act
+    const entries = await everyEntry(emulator);
+    // Assess
+    const tracks = entries.map(({ entry }) => entry.item as Json | null).filter((item): item is Json => item?.type === 'track');
+    const artists = [...new Set(tracks.flatMap((track) => (track.artists as Json[]).map((artist) => String(artist.name))))];
+    expect(artists.filter((name) => /(?:ys|ss|Echos)$/.test(name))).toEqual([]);
+    expect(artists.filter((name) => / (?:Cities|Skies|Echoes)$/.test(name)).length).toBeGreaterThan(0);
+  });
+
   it('applies the fields filter, with a sub-selection of owner', async () => {
     // Prepare
     const emulator = await emulatorWith();
