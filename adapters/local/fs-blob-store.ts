@@ -118,11 +118,14 @@ export class FsBlobStore implements BlobStore {
       if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return;
       throw this.unavailable('list', folder, error);
     }
+    const subfolders: Promise<void>[] = [];
     for (const entry of entries) {
       if (isHidden(entry.name)) continue;
-      if (entry.isDirectory()) await this.walk(`${folder}${entry.name}/`, keys);
+      // Subfolders are read concurrently: a date of 1,000 playlists is 1,000 folders.
+      if (entry.isDirectory()) subfolders.push(this.walk(`${folder}${entry.name}/`, keys));
       else if (entry.isFile()) keys.push(`${folder}${entry.name}`);
     }
+    await Promise.all(subfolders);
   }
 
   /** Removes `folder` and its parents up to (not including) the root while they are empty. */

@@ -19,9 +19,12 @@ export const rawPlaylistsPrefix = (date: IsoDate): string => `raw/playlists/snap
 export const rawPlaylistKey = (date: IsoDate, playlistId: string): string =>
   `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.json`;
 
+/** `raw/playlist_items/snapshot_date=D/` — the item pages of every playlist of a date. */
+export const rawItemsDatePrefix = (date: IsoDate): string => `raw/playlist_items/snapshot_date=${date}/`;
+
 /** `raw/playlist_items/snapshot_date=D/playlist_id=P/` — the item pages of one playlist. */
 export const rawItemsPrefix = (date: IsoDate, playlistId: string): string =>
-  `raw/playlist_items/snapshot_date=${date}/playlist_id=${playlistId}/`;
+  `${rawItemsDatePrefix(date)}playlist_id=${playlistId}/`;
 
 /**
  * One page of playlist items as Spotify returned it, named by its offset.

@@ -6,7 +6,7 @@ import {
   curatedPartKey,
   offsetOfPageKey,
   playlistIdOfKey,
-  rawItemsPrefix,
+  rawItemsDatePrefix,
   rawPlaylistKey,
   rawPlaylistsPrefix,
 } from '../../core/lake/keys';
@@ -40,10 +40,13 @@ export const runNormalise =
   (deps: NormaliseDeps) =>
   async (input: NormaliseInput): Promise<NormaliseOutput> => {
     const { store } = deps;
-    const landed = new Set((await store.list(rawPlaylistsPrefix(input.date))).map(playlistIdOfKey));
+    // Two listings for the whole date, not one per playlist: on S3 each listing is a request.
+    const [playlistKeys, itemKeys] = await Promise.all([store.list(rawPlaylistsPrefix(input.date)), store.list(rawItemsDatePrefix(input.date))]);
+    const landed = new Set(playlistKeys.map(playlistIdOfKey));
+    const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
     const present = input.playlistIds.filter((id) => landed.has(id));
     const load = async (playlistId: string): Promise<RawPlaylistSnapshot> => {
-      const pageKeys = (await store.list(rawItemsPrefix(input.date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
+      const pageKeys = pageKeysOf.get(playlistId) ?? [];
       const [playlist, ...pages] = await Promise.all([rawPlaylistKey(input.date, playlistId), ...pageKeys].map((key) => readJson(store, key)));
       return { playlistId, playlist, pages };
     };
@@ -62,11 +65,13 @@ export const runNormalise =
     const normalised = normaliser.result();
     // One object per partition, put atomically: a query sees a table's old rows or its new rows,
     // never part of them (docs/workflow.md, "Writing curated partitions").
-    for (const table of tableNames) {
-      const part = curatedPartKey(table, input.date, 0);
-      await store.put(part, encodeTable(deps.encoder, table, normalised.tables));
-      await store.delete((await store.list(curatedPartitionPrefix(table, input.date))).filter((key) => key !== part));
-    }
+    await Promise.all(
+      tableNames.map(async (table) => {
+        const part = curatedPartKey(table, input.date, 0);
+        await store.put(part, encodeTable(deps.encoder, table, normalised.tables));
+        await store.delete((await store.list(curatedPartitionPrefix(table, input.date))).filter((key) => key !== part));
+      }),
+    );
     const previous = await readManifest(store, input.date);
     const manifest = buildManifest({
       snapshotDate: input.date,
