@@ -10,7 +10,9 @@ import {
   rawPlaylistKey,
   rawPlaylistsPrefix,
 } from '../../core/lake/keys';
-import { createNormaliser, type RawPlaylistSnapshot } from '../../core/normalise';
+import { createNormaliser } from '../../core/normalise';
+import { readAhead } from '../../core/read-ahead';
+import { StorageUnavailableError } from '../../core/errors';
 import type { BlobStore, Clock, TableEncoder } from '../../core/ports';
 import { tableNames, type TableName, type TableRows } from '../../core/tables';
 import type { NormaliseInput, NormaliseOutput } from './contract';
@@ -22,11 +24,20 @@ export interface NormaliseDeps {
   readonly clock: Clock;
 }
 
-const readJson = async (store: BlobStore, key: string): Promise<unknown> => {
+const decoder = new TextDecoder();
+
+const readBytes = async (store: BlobStore, key: string): Promise<Uint8Array> => {
   const body = await store.get(key);
-  if (body === undefined) throw new Error(`${key} was listed but could not be read; it was deleted meanwhile`);
-  return JSON.parse(new TextDecoder().decode(body)) as unknown;
+  if (body === undefined) {
+    throw new StorageUnavailableError(`${key} was listed but is gone: another run of this date may be rewriting it; Normalise is retried`);
+  }
+  return body;
 };
+
+const parse = (bytes: Uint8Array): unknown => JSON.parse(decoder.decode(bytes)) as unknown;
+
+/** Playlists whose raw bytes are read ahead of the one being normalised (a few MiB at most). */
+const readAheadDepth = 8;
 
 // Generic in the table, so each table's rows are checked against that table's encoder schema.
 const encodeTable = <T extends TableName>(encoder: TableEncoder, table: T, rows: TableRows): Uint8Array => encoder.encode(table, rows[table]);
@@ -45,22 +56,17 @@ export const runNormalise =
     const landed = new Set(playlistKeys.map(playlistIdOfKey));
     const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
     const present = input.playlistIds.filter((id) => landed.has(id));
-    const load = async (playlistId: string): Promise<RawPlaylistSnapshot> => {
-      const pageKeys = pageKeysOf.get(playlistId) ?? [];
-      const [playlist, ...pages] = await Promise.all([rawPlaylistKey(input.date, playlistId), ...pageKeys].map((key) => readJson(store, key)));
-      return { playlistId, playlist, pages };
+    const load = async (playlistId: string) => {
+      const [playlist, ...pages] = await Promise.all(
+        [rawPlaylistKey(input.date, playlistId), ...(pageKeysOf.get(playlistId) ?? [])].map((key) => readBytes(store, key)),
+      );
+      return { playlistId, playlist: playlist as Uint8Array, pages };
     };
     const normaliser = createNormaliser();
-    // One playlist is read ahead while the current one is normalised, so the reads overlap the
-    // CPU work; memory still holds at most two playlists' raw JSON.
-    let next = present[0] === undefined ? undefined : load(present[0]);
-    for (let index = 0; index < present.length; index += 1) {
-      const current = await (next as Promise<RawPlaylistSnapshot>);
-      const following = present[index + 1];
-      next = following === undefined ? undefined : load(following);
-      // Awaited on the next turn; this only keeps an early failure from counting as unhandled.
-      next?.catch(() => undefined);
-      normaliser.add(current);
+    // Bytes are read ahead and parsed only in their turn: the reads overlap the CPU work, and
+    // memory holds one parsed playlist, never the whole date's raw JSON.
+    for await (const raw of readAhead(present, readAheadDepth, load)) {
+      normaliser.add({ playlistId: raw.playlistId, playlist: parse(raw.playlist), pages: raw.pages.map(parse) });
     }
     const normalised = normaliser.result();
     // One object per partition, put atomically: a query sees a table's old rows or its new rows,
