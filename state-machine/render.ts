@@ -3,6 +3,9 @@
  * functions is synthesized and its `DefinitionString` resolved to plain JSON. The local executor
  * runs this; there is never a hand-written second ASL (STYLE §5).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -60,7 +63,8 @@ const resolveTokens = (value: unknown): string => {
 export const renderAsl = (): Asl => {
   // CDK's built-in CloudFormation validation costs about 2 s and 250 MiB per render, on every
   // local run; the deployed stack (infra/) keeps it, and tests validate this ASL with asl-validator.
-  const app = new App({ builtinCloudFormationValidation: false });
+  const outdir = mkdtempSync(join(tmpdir(), 'spotify-etl-render-'));
+  const app = new App({ builtinCloudFormationValidation: false, outdir });
   const stack = new Stack(app, 'RenderStateMachine');
   const functions = new Map<string, lambda.IFunction>();
   const functionFor = (step: AnyStep): lambda.IFunction => {
@@ -73,9 +77,13 @@ export const renderAsl = (): Asl => {
   new sfn.StateMachine(stack, 'StateMachine', {
     definitionBody: sfn.DefinitionBody.fromChainable(buildDefinition(stack, functionFor)),
   });
-  const template = app.synth().getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Type: string; Properties: { DefinitionString: unknown } }>;
-  };
+  // The synthesized assembly is only read here: its folder goes as soon as the template is in hand.
+  let template: { Resources: Record<string, { Type: string; Properties: { DefinitionString: unknown } }> };
+  try {
+    template = app.synth().getStackByName(stack.stackName).template as typeof template;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
   const machine = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::StepFunctions::StateMachine');
   if (!machine) throw new Error('the render stack synthesized no state machine');
   return JSON.parse(resolveTokens(machine.Properties.DefinitionString)) as Asl;
