@@ -41,8 +41,12 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/adapters/**', '@aws-sdk/*', 'got', '@duckdb/*', 'aws-cdk-lib', 'aws-cdk-lib/*'], message: 'step logic and contracts take ports; only handler.ts and cli/ construct adapters (STYLE.md §1).' },
-            { group: ['../*/step', '../*/handler', '../*/step.ts', '../*/handler.ts'], message: 'a step never calls another step.' },
+            // An allow-list: io-ts, fp-ts, core/, the step's own contract and other steps' contracts.
+            // Everything else (adapters, the AWS wiring, env, SDKs, other steps' logic) is refused.
+            {
+              regex: '^(?!io-ts$|fp-ts(/|$)|\\.\\./\\.\\./core/|\\./contract$|\\.\\./[a-z-]+/contract$)',
+              message: 'step logic and contracts import io-ts, fp-ts, core/ and step contracts only; only handler.ts and cli/ construct adapters (STYLE.md §1).',
+            },
           ],
         },
       ],
@@ -53,7 +57,16 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/steps/*/step', '**/steps/*/handler', '**/adapters/**'], message: 'state-machine/ imports step contracts only, never step logic or adapters (STYLE.md §1).' }] },
+        {
+          patterns: [
+            // An allow-list: CDK and the local executor library, Node built-ins, core/, step
+            // contracts and the registry of them, and this folder.
+            {
+              regex: '^(?!aws-cdk-lib(/|$)|constructs$|aws-local-stepfunctions$|node:|\\./|\\.\\./core/|\\.\\./steps/[a-z-]+/contract$|\\.\\./steps/registry$)',
+              message: 'state-machine/ imports step contracts only, never step logic, handlers, adapters or the command line (STYLE.md §1).',
+            },
+          ],
+        },
       ],
     },
   },
