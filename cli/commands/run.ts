@@ -53,26 +53,35 @@ export const requestOf = (values: Values, clock: Clock): Record<string, unknown>
   return { mode: 'scheduled', scheduledTime: clock.now().toISOString(), ...playlists };
 };
 
-/** `--source spotify`: credentials from SPOTIFY_CLIENT_ID/SECRET/REFRESH_TOKEN, else those `auth login` stored. */
+/**
+ * Where `--source spotify` takes the credentials from: the environment only when it holds all a
+ * token request needs (SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET, plus SPOTIFY_REFRESH_TOKEN
+ * unless the grant is client_credentials); otherwise the file `auth login` stored, which is also
+ * what `auth login` needs those two variables exported for, so their presence alone says nothing.
+ */
+export const spotifyCredentials = (env: NodeJS.ProcessEnv, lake: string, grant: SpotifyGrant): CredentialsStore => {
+  const { SPOTIFY_CLIENT_ID: clientId, SPOTIFY_CLIENT_SECRET: clientSecret, SPOTIFY_REFRESH_TOKEN: envRefreshToken } = env;
+  if (!clientId || !clientSecret || (!envRefreshToken && grant === 'refresh_token')) return storedSpotifyCredentials(lake);
+  let refreshToken = envRefreshToken || undefined;
+  return {
+    read: async () => ({ clientId, clientSecret, refreshToken }),
+    // A rotated refresh token replaces the exported one, which may no longer work: this process
+    // uses it from now on, and it is kept where `auth login` would, to outlive the process.
+    saveRefreshToken: async (rotated) => {
+      await new FileCredentialsStore(credentialsPath(lake)).write({ clientId, clientSecret, refreshToken: rotated });
+      refreshToken = rotated;
+    },
+  };
+};
+
+/** `--source spotify`: the real Spotify (or the base URLs in the environment) with {@link spotifyCredentials}. */
 const spotifySource = (io: CliIo, lake: string): SpotifySource => {
-  const { SPOTIFY_CLIENT_ID: clientId, SPOTIFY_CLIENT_SECRET: clientSecret, SPOTIFY_REFRESH_TOKEN: refreshToken } = io.env;
-  const stored = storedSpotifyCredentials(lake);
-  const fromEnv: CredentialsStore | undefined =
-    clientId && clientSecret
-      ? {
-          read: async () => ({ clientId, clientSecret, refreshToken }),
-          // A rotated refresh token must outlive this process: keep it where `auth login` would.
-          saveRefreshToken: async (rotated) => {
-            await new FileCredentialsStore(credentialsPath(lake)).write({ clientId, clientSecret, refreshToken: rotated });
-          },
-        }
-      : undefined;
   const grant: SpotifyGrant = io.env.SPOTIFY_GRANT === 'client_credentials' ? 'client_credentials' : 'refresh_token';
   return {
     kind: 'spotify',
     apiBaseUrl: io.env.SPOTIFY_API_BASE_URL ?? 'https://api.spotify.com/v1',
     accountsBaseUrl: io.env.SPOTIFY_ACCOUNTS_BASE_URL ?? 'https://accounts.spotify.com',
-    credentials: fromEnv ?? stored,
+    credentials: spotifyCredentials(io.env, lake, grant),
     grant,
   };
 };

@@ -1,12 +1,14 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
-import { createRun, requestOf } from '../../cli/commands/run';
+import { createRun, requestOf, spotifyCredentials } from '../../cli/commands/run';
+import { main } from '../../cli/main';
 import { progressTo } from '../../cli/local/progress';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { capturedStream, captureIo } from '../support/cli-io';
+import { emulatorWith } from '../support/emulator';
 import { tempFolderForSuite } from '../support/temp-folders';
 
 const clock = { now: () => new Date('2026-11-20T07:30:00Z') };
@@ -44,6 +46,49 @@ describe('spotify-etl run --source spotify', () => {
     expect(code).toBe(1);
     expect(io.stderr().trim().split('\n').at(-1)).toMatch(/^spotify-etl run: SpotifyAuthError: No Spotify credentials at .*credentials\.json: run `spotify-etl auth login`/);
     expect(await readdir(lake())).not.toContain('curated');
+  });
+
+  it('uses the refresh token `auth login` stored while SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET are still exported', async () => {
+    // Prepare: the README's flow, `auth login` then `run --source spotify` in the same shell
+    const emulator = await emulatorWith();
+    const env = {
+      SPOTIFY_CLIENT_ID: emulator.credentials.clientId,
+      SPOTIFY_CLIENT_SECRET: emulator.credentials.clientSecret,
+      SPOTIFY_ACCOUNTS_BASE_URL: emulator.accountsBaseUrl,
+      SPOTIFY_API_BASE_URL: emulator.apiBaseUrl,
+    };
+    const login = captureIo(lake(), env);
+    const loggedIn = main(['auth', 'login', '--port', '0', '--lake', lake()], login);
+    await fetch((await login.printed(/^ {2}(http\S+\/authorize\?\S+)$/m, 'stderr'))[1] ?? '');
+    expect(await loggedIn).toBe(0);
+    const smallest = emulator.playlists.filter((playlist) => playlist.readable).sort((a, b) => a.total - b.total)[0]?.id ?? '';
+    const io = captureIo(lake(), env);
+    // Act
+    const code = await createRun({ clock })(['--source', 'spotify', '--date', '2026-11-20', '--playlists', smallest, '--lake', lake()], io);
+    // Assess
+    expect(io.stderr()).not.toContain('SpotifyReauthRequiredError');
+    expect(code).toBe(0);
+    expect(await readdir(lake())).toContain('curated');
+  });
+
+  it('reads a rotated refresh token after saving it, instead of the exported one Spotify revoked', async () => {
+    // Prepare
+    const credentials = spotifyCredentials({ SPOTIFY_CLIENT_ID: 'id', SPOTIFY_CLIENT_SECRET: 'secret', SPOTIFY_REFRESH_TOKEN: 'exported' }, lake(), 'refresh_token');
+    expect((await credentials.read()).refreshToken).toBe('exported');
+    // Act
+    await credentials.saveRefreshToken('rotated');
+    // Assess
+    expect(await credentials.read()).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'rotated' });
+    expect(JSON.parse(await readFile(join(lake(), '.state', 'credentials.json'), 'utf8'))).toMatchObject({ refreshToken: 'rotated' });
+  });
+
+  it('takes the app credentials from the environment without a refresh token for the client_credentials grant', async () => {
+    // Prepare
+    const env = { SPOTIFY_CLIENT_ID: 'id', SPOTIFY_CLIENT_SECRET: 'secret' };
+    // Act
+    const credentials = await spotifyCredentials(env, lake(), 'client_credentials').read();
+    // Assess
+    expect(credentials).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: undefined });
   });
 });
 
