@@ -114,7 +114,7 @@ const start = async (args: string[], io: CliIo, deps: RemoteDependencies, mode: 
   const executionArn = executionArnOf(machine, name);
   const what = run.mode === 'manual' ? run.date : `${run.from}..${run.to}`;
   const refuse = (): never => {
-    throw new RemoteError(`an execution for ${what} already exists: ${executionArn}; use \`remote redrive ${name}\` or \`--suffix\``);
+    throw new RemoteError(`an execution for ${what} already exists: ${executionArn}; use \`--suffix\` for a second run (or \`remote redrive ${name}\` if it was stopped)`);
   };
   const sfn = deps.sfn(machine.region);
   // StartExecution answers a repeated name with the running execution instead of an error, so look first.
@@ -153,14 +153,44 @@ const exists = async (sfn: SFNClient, executionArn: string): Promise<boolean> =>
   }
 };
 
+/**
+ * The errors no Catch can take (States.ALL does not match them): an execution that failed with one
+ * stopped at the failing state, so a redrive resumes there. Every other failure went through
+ * NotifyFailure to the RunFailed state, which is all a redrive would run again.
+ */
+const uncaughtErrors = new Set(['States.Runtime', 'States.DataLimitExceeded']);
+
+/** The command that runs an execution's dates again as a new execution, from its input. */
+const rerunCommandOf = (input: string | undefined): string => {
+  let request: { mode?: unknown; date?: unknown; from?: unknown; to?: unknown; scheduledTime?: unknown } = {};
+  try {
+    request = JSON.parse(input ?? '{}') as typeof request;
+  } catch {
+    // An input that is not JSON names no dates; the generic command below still applies.
+  }
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  if (request.mode === 'backfill') return `spotify-etl remote backfill --from ${text(request.from) ?? 'D'} --to ${text(request.to) ?? 'D'} --suffix rerun1`;
+  const date = request.mode === 'scheduled' ? text(request.scheduledTime)?.slice(0, 10) : text(request.date);
+  return `spotify-etl remote start --date ${date ?? 'D'} --suffix rerun1`;
+};
+
 const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
   const { values, positionals } = parseOptions(args, common, true);
   const machine = machineOf(values['state-machine-arn'], io);
   const [execution, ...extra] = positionals;
   if (execution === undefined || extra.length > 0) throw new UsageError('remote redrive takes one execution name or ARN');
   const executionArn = executionArnOf(machine, execution);
+  const sfn = deps.sfn(machine.region);
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  if (described?.status === 'FAILED' && !uncaughtErrors.has(described.error ?? '')) {
+    throw new RemoteError(
+      `${executionArn} failed with ${described.error ?? 'an error'}, which the machine caught: NotifyFailure alerted and marked its ` +
+        'manifests failed, so a redrive would resume at RunFailed and fail again. Every step is idempotent: run its dates again with ' +
+        `\`${rerunCommandOf(described.input)}\``,
+    );
+  }
   try {
-    const redriven = await deps.sfn(machine.region).send(new RedriveExecutionCommand({ executionArn }));
+    const redriven = await sfn.send(new RedriveExecutionCommand({ executionArn }));
     print(io, values.json, { executionArn, redriveDate: redriven.redriveDate?.toISOString() }, [
       `redriven ${executionArn}: it resumes from the state that failed`,
       `follow it with: spotify-etl remote status ${execution}`,

@@ -91,7 +91,7 @@ describe('spotify-etl remote', () => {
       expect(status).toBe(1);
       expect(io.stderr()).toBe(
         `spotify-etl remote start: an execution for 2026-11-20 already exists: ${executionArn('manual-2026-11-20')}; ` +
-          'use `remote redrive manual-2026-11-20` or `--suffix`\n',
+          'use `--suffix` for a second run (or `remote redrive manual-2026-11-20` if it was stopped)\n',
       );
       expect(startInputs()).toEqual([]);
     });
@@ -191,6 +191,7 @@ describe('spotify-etl remote', () => {
   describe('redrive', () => {
     it('redrives an execution given by name', async () => {
       // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
       sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date('2026-11-21T10:00:00Z') });
       const io = cli();
       // Act
@@ -220,6 +221,34 @@ describe('spotify-etl remote', () => {
       // Assess
       expect(status).toBe(1);
       expect(io.stderr()).toContain('cannot be redriven (Execution is SUCCEEDED); only a FAILED, TIMED_OUT or ABORTED execution');
+    });
+
+    it('redrives an execution that failed with an error no Catch takes, from where it stopped', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'States.Runtime' });
+      sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
+      // Act
+      const status = await remote(['redrive', 'manual-2026-11-20'], cli());
+      // Assess
+      expect(status).toBe(0);
+      expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(1);
+    });
+
+    it.each([
+      [{ mode: 'manual', date: '2026-11-20' }, 'spotify-etl remote start --date 2026-11-20 --suffix rerun1'],
+      [{ mode: 'scheduled', scheduledTime: '2026-11-19T06:00:00Z' }, 'spotify-etl remote start --date 2026-11-19 --suffix rerun1'],
+      [{ mode: 'backfill', from: '2026-10-01', to: '2026-10-31' }, 'spotify-etl remote backfill --from 2026-10-01 --to 2026-10-31 --suffix rerun1'],
+    ])('fails to redrive a failure the machine caught, and names the rerun for input %j', async (input, rerun) => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'SpotifyReauthRequiredError', input: JSON.stringify(input) });
+      const io = cli();
+      // Act
+      const status = await remote(['redrive', 'manual-2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+      expect(io.stderr()).toContain('failed with SpotifyReauthRequiredError, which the machine caught');
+      expect(io.stderr()).toContain(rerun);
     });
 
     it('fails as a usage error without an execution', async () => {
