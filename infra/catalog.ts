@@ -133,7 +133,8 @@ export class Catalog extends Construct implements CrawlerBinding, QueryBinding {
       description: 'Registers the curated tables and their snapshot_date partitions; started by the state machine, never on a schedule',
       // One include path per curated table; with CombineCompatibleSchemas each path becomes
       // exactly one table named after its folder, and TableThreshold fails a crawl that would
-      // invent more. The tables come from core/tables.ts, so a new table is crawled without edits here.
+      // invent more. The paths come from core/tables.ts; a new table or column still needs one full
+      // crawl after its deploy, since an incremental crawler only logs schema changes (docs/development.md).
       targets: { s3Targets: tableNames.map((table) => ({ path: `s3://${lake.bucket.bucketName}/${curatedTablePrefix(table)}` })) },
       recrawlPolicy: { recrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
       // Glue requires LOG for both when only new folders are crawled.
