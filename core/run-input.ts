@@ -21,6 +21,13 @@ export type SpotifyPlaylistId = t.TypeOf<typeof SpotifyPlaylistId>;
 /** The longest backfill one run accepts, in dates (a leap year). */
 export const maxBackfillDays = 366;
 
+/**
+ * The most playlists one execution reads. Step Functions keeps at most 25,000 history events per
+ * execution, and each playlist's iteration (GetPlaylist, ExtractItems, their Choice and Parallel)
+ * takes about 20 of them: a longer list must be split across executions.
+ */
+export const maxPlaylistsPerRun = 1000;
+
 /** The fields each mode accepts besides `mode` and `playlists`. */
 const fieldsOf: Record<RunMode, readonly string[]> = {
   scheduled: ['scheduledTime'],
@@ -75,6 +82,17 @@ const backfillDates = (request: Record<string, unknown>, today: IsoDate): IsoDat
 };
 
 const playlistsOf = (request: Record<string, unknown>, defaults: readonly string[]): string[] => {
+  const playlists = givenPlaylistsOf(request, defaults);
+  if (playlists.length > maxPlaylistsPerRun) {
+    fail(
+      `playlists: ${playlists.length} playlists are more than one execution reads (at most ${maxPlaylistsPerRun}: ` +
+        "Step Functions' 25,000-event history limit); split them across runs with \"playlists\"",
+    );
+  }
+  return playlists;
+};
+
+const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly string[]): string[] => {
   if (!('playlists' in request)) {
     if (defaults.length === 0) return fail('playlists: none given and none configured; pass "playlists": ["<playlist id>", ...]');
     return [...defaults];

@@ -65,6 +65,11 @@ describe('ValidateInput', () => {
     ['a missing date', { mode: 'manual' }, 'date: nothing is not a calendar date'],
     ['a bad scheduled time', { mode: 'scheduled', scheduledTime: 'yesterday' }, 'scheduledTime: "yesterday" is not an ISO 8601 time'],
     ['a non-object input', 'run it', 'the run input "run it" is not a JSON object'],
+    [
+      'more playlists than one execution holds',
+      { mode: 'manual', date: '2026-11-20', playlists: Array.from({ length: 1001 }, (_, index) => `p${String(index).padStart(21, '0')}`) },
+      'playlists: 1001 playlists are more than one execution reads (at most 1000',
+    ],
   ])('fails on %s with a message naming the field, the value and the rule', async (_case, request, message) => {
     const error = await failureOf(request);
 
