@@ -30,8 +30,8 @@ export type CheckName = (typeof checkNames)[number];
 export interface CheckExpectations {
   /** Rows written per table for the date (the manifest's counts). */
   readonly tables: Record<TableName, number>;
-  /** Entries per playlist that could not be decoded: they have no playlist_items row but count towards total_items. */
-  readonly rejectsByPlaylist: Record<string, number>;
+  /** Entries per playlist that rejects cost: they have no playlist_items row but count towards total_items. */
+  readonly lostEntriesByPlaylist: Record<string, number>;
 }
 
 /** How many offending keys a failing check reports; the count of all of them comes with each. */
@@ -64,16 +64,16 @@ const dimensionKeys: readonly (readonly [TableName, string])[] = [
   ['artists', 'artist_id'],
 ];
 
-const rejectsOf = (rejectsByPlaylist: Record<string, number>): string => {
-  const branches = Object.entries(rejectsByPlaylist)
-    .filter(([, rejects]) => rejects !== 0)
-    .map(([playlistId, rejects]) => ` WHEN ${sqlString(playlistId)} THEN ${sqlCount(rejects, `rejects of ${playlistId}`)}`);
+const lostEntriesOf = (lostEntriesByPlaylist: Record<string, number>): string => {
+  const branches = Object.entries(lostEntriesByPlaylist)
+    .filter(([, lost]) => lost !== 0)
+    .map(([playlistId, lost]) => ` WHEN ${sqlString(playlistId)} THEN ${sqlCount(lost, `the lost entries of ${playlistId}`)}`);
   return branches.length === 0 ? '0' : `CASE p.playlist_id${branches.join('')} ELSE 0 END`;
 };
 
 /**
  * The one validation query of a date: every check of {@link checkNames}, same text for DuckDB and Athena.
- * @example validationSql('2026-11-20', { tables: {...}, rejectsByPlaylist: {} }) // 'WITH day_playlists AS (…) SELECT check_name, offending_key, failures FROM …'
+ * @example validationSql('2026-11-20', { tables: {...}, lostEntriesByPlaylist: {} }) // 'WITH day_playlists AS (…) SELECT check_name, offending_key, failures FROM …'
  */
 export const validationSql = (date: IsoDate, expected: CheckExpectations): string => {
   if (!isIsoDate(date)) throw new InvalidStepInputError(`The validation date must be YYYY-MM-DD, got ${JSON.stringify(date)}.`);
@@ -86,7 +86,7 @@ export const validationSql = (date: IsoDate, expected: CheckExpectations): strin
         'items_match_total',
         'p.playlist_id',
         `FROM ${dayOf('playlists')} p LEFT JOIN (SELECT playlist_id, COUNT(*) AS items FROM ${dayOf('playlist_items')} GROUP BY playlist_id) i ` +
-          `ON i.playlist_id = p.playlist_id WHERE COALESCE(i.items, 0) + ${rejectsOf(expected.rejectsByPlaylist)} <> p.total_items`,
+          `ON i.playlist_id = p.playlist_id WHERE COALESCE(i.items, 0) + ${lostEntriesOf(expected.lostEntriesByPlaylist)} <> p.total_items`,
       ),
     ],
     positions_dense: [

@@ -37,6 +37,11 @@ export type Reject = t.TypeOf<typeof Reject>;
 export interface Normalised {
   readonly tables: TableRows;
   readonly rejects: Reject[];
+  /**
+   * Entries per playlist that rejects cost: one per rejected entry, plus the positions a dropped
+   * page left unread. A reject that cost no entry (pages disagreeing on the total) adds nothing.
+   */
+  readonly lostEntries: Record<string, number>;
 }
 
 /** Normalises snapshots one at a time, so memory holds the output rows and never all the raw JSON at once. */
@@ -140,6 +145,7 @@ export const createNormaliser = (): Normaliser => {
     album_artists: [],
   };
   const rejects: Reject[] = [];
+  const lostEntries: Record<string, number> = {};
   const seen = { playlists: new Set<string>(), songs: new Set<string>(), albums: new Set<string>(), artists: new Set<string>() };
 
   const addArtist = (artist: SimplifiedArtist): void => {
@@ -254,14 +260,21 @@ export const createNormaliser = (): Normaliser => {
     tables.playlist_items.push(row);
   };
 
-  /** The decodable pages in offset order; a page that does not decode or repeats positions is a reject. */
-  const sourcePagesOf = (snapshot: RawPlaylistSnapshot, metadata: PlaylistMetadata | undefined): SourcePage[] => {
+  /**
+   * The decodable pages in offset order; a page that does not decode or repeats positions is a
+   * reject, and `dropped` says whether there was one.
+   */
+  const sourcePagesOf = (snapshot: RawPlaylistSnapshot, metadata: PlaylistMetadata | undefined): { pages: SourcePage[]; dropped: boolean } => {
+    let dropped = false;
     const reject = (reason: string) => rejects.push({ playlistId: snapshot.playlistId, position: null, reason });
     const pages: SourcePage[] = [];
     for (const [index, raw] of snapshot.pages.entries()) {
       const offset: unknown = typeof raw === 'object' && raw !== null ? (raw as { offset?: unknown }).offset : undefined;
       const label = typeof offset === 'number' ? `page at offset ${offset}` : `page ${index + 1} of ${snapshot.pages.length}`;
-      const unreadable = (problem: string) => reject(`${label} does not decode, so none of its entries were read: ${problem}`);
+      const unreadable = (problem: string) => {
+        dropped = true;
+        reject(`${label} does not decode, so none of its entries were read: ${problem}`);
+      };
       if (!PlaylistItemsPage.is(raw)) {
         unreadable(problemsOf(PlaylistItemsPage, raw).join('; '));
         continue;
@@ -282,7 +295,7 @@ export const createNormaliser = (): Normaliser => {
     }
     pages.sort((a, b) => a.offset - b.offset);
     let end = 0;
-    return pages.filter((page, index) => {
+    const kept = pages.filter((page, index) => {
       const first = pages[0];
       if (first !== undefined && page.total !== first.total) {
         reject(
@@ -291,12 +304,14 @@ export const createNormaliser = (): Normaliser => {
         );
       }
       if (index > 0 && page.offset < end) {
+        dropped = true;
         reject(`page at offset ${page.offset} repeats positions ${page.offset}–${end - 1} already read; its entries were not read`);
         return false;
       }
       end = page.offset + page.items.length;
       return true;
     });
+    return { pages: kept, dropped };
   };
 
   const add = (snapshot: RawPlaylistSnapshot): void => {
@@ -320,12 +335,19 @@ export const createNormaliser = (): Normaliser => {
       metadata = snapshot.playlist;
     }
 
-    const pages = sourcePagesOf(snapshot, metadata);
+    const { pages, dropped } = sourcePagesOf(snapshot, metadata);
+    const rowsBefore = tables.playlist_items.length;
     let entries = 0;
     for (const page of pages) {
       page.items.forEach((entry, index) => addEntry(playlistId, page.offset + index, entry, page, index));
       entries += page.items.length;
     }
+    const total = pages[0]?.total ?? (metadata === undefined ? undefined : totalOf(metadata)) ?? entries;
+    // A dropped page's entries are the positions the kept pages leave short of the total: exact
+    // even when the dropped page has no items array to count. Without a dropped page, a shortfall
+    // is not a reject's doing and must still fail items_match_total.
+    const unread = dropped ? Math.max(0, total - entries) : 0;
+    lostEntries[playlistId] = entries - (tables.playlist_items.length - rowsBefore) + unread;
     if (metadata === undefined) return;
     tables.playlists.push({
       playlist_id: playlistId,
@@ -337,7 +359,7 @@ export const createNormaliser = (): Normaliser => {
       public: metadata.public ?? null,
       // Spotify omits `collaborative` only on objects where it cannot be true (simplified, old payloads).
       collaborative: metadata.collaborative ?? false,
-      total_items: pages[0]?.total ?? totalOf(metadata) ?? entries,
+      total_items: total,
     });
   };
 
@@ -352,6 +374,7 @@ export const createNormaliser = (): Normaliser => {
       album_artists: [...tables.album_artists],
     },
     rejects: [...rejects],
+    lostEntries: { ...lostEntries },
   });
 
   return { add, result };

@@ -31,13 +31,17 @@ export type RunStatus = t.TypeOf<typeof RunStatus>;
 export const RunMode = t.keyof({ scheduled: null, manual: null, backfill: null });
 export type RunMode = t.TypeOf<typeof RunMode>;
 
-/** One playlist of the date; `snapshotId` and `totalItems` are null when its playlist object did not decode. */
+/**
+ * One playlist of the date; `snapshotId` and `totalItems` are null when its playlist object did not decode.
+ * `rejects` counts its reject records, `lostEntries` the entries they cost (see {@link Normalised}).
+ */
 export const ManifestPlaylist = t.type({
   playlistId: t.string,
   snapshotId: nullable(t.string),
   totalItems: nullable(t.number),
   rows: t.number,
   rejects: t.number,
+  lostEntries: t.number,
 });
 export type ManifestPlaylist = t.TypeOf<typeof ManifestPlaylist>;
 
@@ -90,10 +94,10 @@ export interface ManifestInput {
  *   extractedAt: '2026-11-20T06:00:05.000Z', updatedAt: '2026-11-20T06:01:00.000Z', normalised }).tables.songs // 386
  */
 export const buildManifest = (input: ManifestInput): RunManifest => {
-  const { tables: rows, rejects } = input.normalised;
+  const { tables: rows, rejects, lostEntries } = input.normalised;
   const playlists = new Map<string, ManifestPlaylist>();
   const playlistOf = (playlistId: string): ManifestPlaylist => {
-    const found = playlists.get(playlistId) ?? { playlistId, snapshotId: null, totalItems: null, rows: 0, rejects: 0 };
+    const found = playlists.get(playlistId) ?? { playlistId, snapshotId: null, totalItems: null, rows: 0, rejects: 0, lostEntries: 0 };
     playlists.set(playlistId, found);
     return found;
   };
@@ -102,6 +106,7 @@ export const buildManifest = (input: ManifestInput): RunManifest => {
   }
   for (const row of rows.playlist_items) playlistOf(row.playlist_id).rows += 1;
   for (const reject of rejects) playlistOf(reject.playlistId).rejects += 1;
+  for (const playlist of playlists.values()) playlist.lostEntries = lostEntries[playlist.playlistId] ?? 0;
   return {
     snapshotDate: input.snapshotDate,
     status: input.status,

@@ -22,7 +22,7 @@ export const runStartValidation =
         `There is no run manifest at ${runManifestKey(input.date)} to validate ${input.date} against: Normalise did not finish for that date; rerun it.`,
       );
     }
-    const rejectsByPlaylist = Object.fromEntries(manifest.playlists.map((playlist) => [playlist.playlistId, playlist.rejects]));
-    const queryId = await deps.queries.start(validationSql(input.date, { tables: manifest.tables, rejectsByPlaylist }));
+    const lostEntriesByPlaylist = Object.fromEntries(manifest.playlists.map((playlist) => [playlist.playlistId, playlist.lostEntries]));
+    const queryId = await deps.queries.start(validationSql(input.date, { tables: manifest.tables, lostEntriesByPlaylist }));
     return { date: input.date, queryId, state: 'running', polls: 0 };
   };

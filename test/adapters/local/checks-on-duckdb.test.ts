@@ -23,7 +23,7 @@ const validate = async (
   const date = `2026-10-${String(nextDay++).padStart(2, '0')}`;
   await lake.write(date, rows);
   await lake.crawl();
-  const sql = validationSql(date, { tables: countsOf(rows), rejectsByPlaylist: {}, ...expected });
+  const sql = validationSql(date, { tables: countsOf(rows), lostEntriesByPlaylist: {}, ...expected });
   const results = evaluateChecks(await lake.engine.query(sql));
   return Object.fromEntries(results.map((result) => [result.name, result])) as Record<CheckName, CheckResult>;
 };
@@ -44,13 +44,13 @@ describe('validation checks run on DuckDB over the curated Parquet', () => {
     expect(failed(results)).toEqual([]);
   });
 
-  it('passes items_match_total when the missing entries are the playlist\'s rejects', async () => {
+  it('passes items_match_total when the missing entries are the ones the playlist\'s rejects cost', async () => {
     // Prepare
     const rows = goodDay();
     rows.playlists = rows.playlists.map((p) => (p.playlist_id === 'pl2' ? { ...p, total_items: 5 } : p));
 
     // Act
-    const results = await validate(rows, { rejectsByPlaylist: { pl2: 2, pl1: 0 } });
+    const results = await validate(rows, { lostEntriesByPlaylist: { pl2: 2, pl1: 0 } });
 
     // Assess
     expect(failed(results)).toEqual([]);

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateChecks, validationSql } from '../../../core/checks';
+import { buildManifest } from '../../../core/lake/manifest';
+import { writeManifest } from '../../../core/manifests';
 import { normalise, type Normalised, type RawPlaylistSnapshot } from '../../../core/normalise';
 import { tableNames } from '../../../core/tables';
+import { runStartValidation } from '../../../steps/start-validation/step';
 import { asReturned, countsOf, createTestLake, type TestLake } from './lake-fixture';
 
 // Real Spotify response bodies live next to the repository (`<clone>/../shared`), see its MANIFEST.md.
@@ -82,17 +85,65 @@ describe('real Spotify payloads → normalise() → Parquet → local catalog �
   });
 
   it('passes every validation check on what it wrote', async () => {
-    // Prepare
-    const rejectsByPlaylist: Record<string, number> = {};
-    for (const reject of normalised.rejects) {
-      if (reject.position !== null) rejectsByPlaylist[reject.playlistId] = (rejectsByPlaylist[reject.playlistId] ?? 0) + 1;
-    }
-
     // Act
-    const rows = await lake.engine.query(validationSql(date, { tables: countsOf(normalised.tables), rejectsByPlaylist }));
+    const rows = await lake.engine.query(
+      validationSql(date, { tables: countsOf(normalised.tables), lostEntriesByPlaylist: normalised.lostEntries }),
+    );
 
     // Assess
     expect(evaluateChecks(rows).filter((check) => !check.passed)).toEqual([]);
     expect(normalised.tables.playlists).toHaveLength(snapshots.length);
+  });
+});
+
+describe('items_match_total over what StartValidation reads from the manifest', () => {
+  const top40 = 'zmb3__playlist_5lH9NjOeJvctAO92ZrKQNB_DutchTop40__GET_tracks.json';
+  /** The Dutch Top 40 page (40 entries) cut into two pages at offset 20, each saying `total`. */
+  const halves = (totals: readonly [unknown, unknown]): unknown[] => {
+    const page = payload(top40) as { items: unknown[] };
+    return [
+      { ...page, items: page.items.slice(0, 20), offset: 0, total: totals[0] },
+      { ...page, items: page.items.slice(20), offset: 20, total: totals[1] },
+    ];
+  };
+  let lake: TestLake;
+  beforeAll(async () => {
+    lake = await createTestLake();
+  });
+  afterAll(async () => {
+    await lake.remove();
+  });
+
+  /** Normalises one playlist of `pages` into the lake as Normalise would, runs StartValidation's query, and returns the failed checks. */
+  const failedChecks = async (day: string, pages: unknown[]) => {
+    const normalised = normalise([{ playlistId: 'p', playlist: metadataOnly('p'), pages }]);
+    await lake.write(day, normalised.tables);
+    await writeManifest(
+      lake.store,
+      buildManifest({ snapshotDate: day, status: 'normalised', mode: 'manual', executionName: null, extractedAt: null, updatedAt: day, normalised }),
+    );
+    await lake.crawl();
+    const { queryId } = await runStartValidation({ store: lake.store, queries: lake.engine })({ date: day });
+    await lake.engine.query('SELECT 1'); // the engine runs one query at a time: this one ends after the validation query
+    return evaluateChecks(await lake.engine.results(queryId)).filter((check) => !check.passed);
+  };
+
+  it('passes when pages disagree on the total but every entry was read', async () => {
+    expect(await failedChecks('2026-11-01', halves([40, 41]))).toEqual([]);
+  });
+
+  it('passes when a page of 20 entries does not decode and its 20 entries are the ones missing', async () => {
+    expect(await failedChecks('2026-11-02', halves([40, '40']))).toEqual([]);
+  });
+
+  it('fails when a page is missing without any reject, naming the playlist', async () => {
+    // Prepare
+    const [first] = halves([40, 40]);
+
+    // Act
+    const failed = await failedChecks('2026-11-03', [first]);
+
+    // Assess
+    expect(failed).toEqual([{ name: 'items_match_total', passed: false, count: 1, offending: ['p'] }]);
   });
 });

@@ -4,7 +4,7 @@ import { ErrorName } from '../../../core/errors';
 
 const expected: CheckExpectations = {
   tables: { playlists: 1, playlist_items: 2, songs: 2, albums: 1, artists: 1, song_artists: 2, album_artists: 1 },
-  rejectsByPlaylist: {},
+  lostEntriesByPlaylist: {},
 };
 
 describe('evaluateChecks', () => {
@@ -63,7 +63,7 @@ describe('validationSql', () => {
 
   it('doubles the single quotes of ids it writes into the SQL', () => {
     // Act
-    const sql = validationSql('2026-11-20', { ...expected, rejectsByPlaylist: { "it's'; DROP TABLE songs; --": 1 } });
+    const sql = validationSql('2026-11-20', { ...expected, lostEntriesByPlaylist: { "it's'; DROP TABLE songs; --": 1 } });
 
     // Assess
     expect(sql).toContain("WHEN 'it''s''; DROP TABLE songs; --' THEN 1");
@@ -82,9 +82,9 @@ describe('validationSql', () => {
     );
   });
 
-  it('fails on a reject count that is negative', () => {
-    expect(() => validationSql('2026-11-20', { ...expected, rejectsByPlaylist: { pl1: -1 } })).toThrow(
-      'rejects of pl1 must be a whole number of at least 0, got -1',
+  it('fails on a lost-entry count that is negative', () => {
+    expect(() => validationSql('2026-11-20', { ...expected, lostEntriesByPlaylist: { pl1: -1 } })).toThrow(
+      'the lost entries of pl1 must be a whole number of at least 0, got -1',
     );
   });
 });

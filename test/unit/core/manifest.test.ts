@@ -17,7 +17,7 @@ const run = (normalised: ManifestInput['normalised']): ManifestInput => ({
 });
 
 describe('buildManifest', () => {
-  it('counts rows per table and rows and rejects per playlist, including a playlist whose object did not decode', () => {
+  it('counts rows per table and rows, rejects and the entries they cost per playlist, including a playlist whose object did not decode', () => {
     // Prepare
     const brokenPlaylist = realPayload(gorillaz.playlistFile);
     delete brokenPlaylist.snapshot_id;
@@ -32,9 +32,9 @@ describe('buildManifest', () => {
 
     // Assess
     expect(manifest.playlists).toEqual([
-      { playlistId: dutchTop40.id, snapshotId: 'AAAAAfixture', totalItems: 40, rows: 40, rejects: 0 },
-      { playlistId: fixturePages.undecodableEntry.id, snapshotId: 'AAAAAfixture', totalItems: 3, rows: 2, rejects: 1 },
-      { playlistId: gorillaz.id, snapshotId: null, totalItems: null, rows: 0, rejects: 1 },
+      { playlistId: dutchTop40.id, snapshotId: 'AAAAAfixture', totalItems: 40, rows: 40, rejects: 0, lostEntries: 0 },
+      { playlistId: fixturePages.undecodableEntry.id, snapshotId: 'AAAAAfixture', totalItems: 3, rows: 2, rejects: 1, lostEntries: 1 },
+      { playlistId: gorillaz.id, snapshotId: null, totalItems: null, rows: 0, rejects: 1, lostEntries: 0 },
     ]);
     expect(manifest.tables).toEqual({
       playlists: 2,
@@ -63,7 +63,7 @@ describe('buildManifest', () => {
     expect(manifest.rejectCount).toBe(150);
     expect(manifest.rejects).toHaveLength(maxManifestRejects);
     expect(manifest.rejects[99]).toEqual({ playlistId: 'p', position: 99, reason: 'page at offset 0: $.items[99]: expected object, got string' });
-    expect(manifest.playlists).toEqual([{ playlistId: 'p', snapshotId: 'AAAAAfixture', totalItems: 150, rows: 0, rejects: 150 }]);
+    expect(manifest.playlists).toEqual([{ playlistId: 'p', snapshotId: 'AAAAAfixture', totalItems: 150, rows: 0, rejects: 150, lostEntries: 150 }]);
   });
 
   it('records every table with 0 rows for a skipped date', () => {

@@ -580,6 +580,77 @@ describe('normalise on hand-made edge cases', () => {
   });
 });
 
+describe('normalise counts the entries rejects cost per playlist', () => {
+  const entries = entriesOf(realPayload(dutchTop40.pageFile));
+
+  it('counts one entry per rejected entry', () => {
+    // Act
+    const { lostEntries } = normalise([fixtureSnapshot(fixturePages.undecodableEntry)]);
+
+    // Assess
+    expect(lostEntries).toEqual({ [fixturePages.undecodableEntry.id]: 1 });
+  });
+
+  it('counts no entry for pages that disagree on the total, since their entries were still read', () => {
+    // Prepare
+    const pages = [pageAt('p', 0, entries.slice(0, 20), 40), pageAt('p', 20, entries.slice(20, 40), 41)];
+
+    // Act
+    const { lostEntries, rejects } = normalise([pagesSnapshot('p', pages)]);
+
+    // Assess
+    expect(rejects).toHaveLength(1);
+    expect(lostEntries).toEqual({ p: 0 });
+  });
+
+  it('counts every entry of a page that does not decode, not one for its reject', () => {
+    // Prepare
+    const broken = { ...pageAt('p', 20, entries.slice(20, 40), 40), total: '40' };
+    const pages = [pageAt('p', 0, entries.slice(0, 20), 40), broken];
+
+    // Act
+    const { lostEntries, rejects } = normalise([pagesSnapshot('p', pages)]);
+
+    // Assess
+    expect(rejects).toHaveLength(1);
+    expect(lostEntries).toEqual({ p: 20 });
+  });
+
+  it('counts the positions a page without an items array leaves unread', () => {
+    // Prepare
+    const pages = [pageAt('p', 0, entries.slice(0, 20), 40), { offset: 20, total: 40, items: 'gone' }];
+
+    // Act
+    const { lostEntries } = normalise([pagesSnapshot('p', pages)]);
+
+    // Assess
+    expect(lostEntries).toEqual({ p: 20 });
+  });
+
+  it('counts the positions past the kept pages that a page repeating positions would have given', () => {
+    // Prepare
+    const pages = [pageAt('p', 0, entries.slice(0, 20), 40), pageAt('p', 10, entries.slice(10, 40), 40)];
+
+    // Act
+    const { lostEntries } = normalise([pagesSnapshot('p', pages)]);
+
+    // Assess
+    expect(lostEntries).toEqual({ p: 20 });
+  });
+
+  it('counts no entry for a page that is missing without any reject, so the shortfall still fails validation', () => {
+    // Prepare
+    const pages = [pageAt('p', 0, entries.slice(0, 20), 40)];
+
+    // Act
+    const { lostEntries, tables } = normalise([pagesSnapshot('p', pages)]);
+
+    // Assess
+    expect(lostEntries).toEqual({ p: 0 });
+    expect(tables.playlists[0]?.total_items).toBe(40);
+  });
+});
+
 describe('releaseYearOf', () => {
   it.each([
     ['2019-01-04', 2019],
