@@ -18,6 +18,17 @@ const spotifyIdPattern = /^[0-9A-Za-z]{22}$/;
 export const SpotifyPlaylistId = t.refinement(t.string, (id) => spotifyIdPattern.test(id), 'SpotifyPlaylistId');
 export type SpotifyPlaylistId = t.TypeOf<typeof SpotifyPlaylistId>;
 
+/**
+ * The items of a comma-separated list, trimmed, empty ones dropped: how playlist ids are written
+ * on the command line, in CDK context and in environment variables.
+ * @example splitList(' a, b,,c ') // ['a', 'b', 'c']
+ */
+export const splitList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
 /** The longest backfill one run accepts, in dates (a leap year). */
 export const maxBackfillDays = 366;
 

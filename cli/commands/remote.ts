@@ -16,7 +16,7 @@ import {
 import { InvalidInputError } from '../../core/errors';
 import type { IsoDate } from '../../core/lake/keys';
 import type { Clock } from '../../core/ports';
-import { parseRunRequest } from '../../core/run-input';
+import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
 import { parseOptions, UsageError, type CliIo, type Command } from '../command';
 import {
@@ -66,7 +66,7 @@ const machineOf = (value: string | undefined, io: CliIo): StateMachineArn => {
 /** The run input of DESIGN §1, checked by the rules ValidateInput applies in the machine. */
 const runInput = (run: RemoteRun, playlists: string | undefined, today: IsoDate): Record<string, unknown> => {
   const input: Record<string, unknown> = { ...run };
-  if (playlists !== undefined) input['playlists'] = playlists.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  if (playlists !== undefined) input['playlists'] = splitList(playlists);
   try {
     // The configured playlist list lives in the deployed stack; a stand-in lets the other rules be checked here.
     parseRunRequest(input, today, ['configuredInTheStack00']);
