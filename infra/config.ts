@@ -33,6 +33,8 @@ export interface StackConfig {
   readonly athenaResultsExpirationDays: number;
   /** Days Lambda, state machine and crawler logs are kept (a CloudWatch Logs retention value). @default 90 */
   readonly logRetentionDays: RetentionDays;
+  /** Entries per date that may fail to decode before the date fails validation (DESIGN §4). @default 0 */
+  readonly rejectTolerance: number;
 }
 
 /** The defaults, also written out in cdk.json so the knobs can be found there. */
@@ -49,6 +51,7 @@ export const defaultConfig: StackConfig = {
   athenaBytesScannedCutoff: 1_073_741_824,
   athenaResultsExpirationDays: 7,
   logRetentionDays: RetentionDays.THREE_MONTHS,
+  rejectTolerance: 0,
 };
 
 /** The context key of a setting: `spotify-etl:<name>`. */
@@ -107,5 +110,6 @@ export const readConfig = (node: Node): StackConfig => {
     athenaBytesScannedCutoff: whole('athenaBytesScannedCutoff', get('athenaBytesScannedCutoff'), 10_000_000, Number.MAX_SAFE_INTEGER),
     athenaResultsExpirationDays: whole('athenaResultsExpirationDays', get('athenaResultsExpirationDays'), 1, 3650),
     logRetentionDays: retention as RetentionDays,
+    rejectTolerance: whole('rejectTolerance', get('rejectTolerance'), 0, Number.MAX_SAFE_INTEGER),
   };
 };

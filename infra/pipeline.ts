@@ -24,7 +24,7 @@ export interface PipelineProps {
   readonly spotify: SpotifyBinding;
   readonly failureTopic: sns.ITopic;
   readonly key: kms.IKey;
-  readonly config: Pick<StackConfig, 'namePrefix' | 'playlists' | 'logRetentionDays'>;
+  readonly config: Pick<StackConfig, 'namePrefix' | 'playlists' | 'logRetentionDays' | 'rejectTolerance'>;
 }
 
 /**
@@ -41,7 +41,7 @@ const bindings: Record<AnyStep['stateName'], (fn: StepFunction, props: PipelineP
   PollCrawler: (fn, p) => fn.bindCrawler(p.catalog),
   StartValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'read'),
   PollValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake),
-  EvaluateValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'readWrite'),
+  EvaluateValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'readWrite').bindRejectTolerance(p.config.rejectTolerance),
   RecordRun: (fn, p) => fn.bindLake(p.lake, 'readWrite'),
   NotifyFailure: (fn, p) => fn.bindFailureTopic(p.failureTopic, p.key).bindLake(p.lake, 'readWrite'),
 };

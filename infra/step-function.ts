@@ -183,6 +183,12 @@ export class StepFunction extends NodejsFunction {
     return this;
   }
 
+  /** REJECT_TOLERANCE: entries per date that may fail to decode before validation fails; no AWS access goes with it. */
+  public bindRejectTolerance(tolerance: number): this {
+    this.addEnvironment('REJECT_TOLERANCE', String(tolerance));
+    return this;
+  }
+
   private allow(actions: string[], resources: string[]): void {
     this.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
   }

@@ -21,6 +21,15 @@ const PlaylistIdList = new t.Type<string[], string, unknown>(
   (ids) => ids.join(','),
 );
 
+/** A whole number of at least 0, written in decimal digits, decoded to a number. */
+const WholeNumberString = new t.Type<number, string, unknown>(
+  'whole number of at least 0',
+  (value): value is number => Number.isSafeInteger(value) && (value as number) >= 0,
+  (value, context) =>
+    typeof value === 'string' && /^\d+$/.test(value) && Number.isSafeInteger(Number(value)) ? t.success(Number(value)) : t.failure(value, context),
+  String,
+);
+
 /** The lake bucket. */
 export const LakeEnv = t.type({ LAKE_BUCKET_NAME: NonEmpty });
 /** The configured playlists. */
@@ -37,6 +46,8 @@ export const SpotifyEnv = t.type({
 export const CrawlerEnv = t.type({ GLUE_CRAWLER_NAME: NonEmpty });
 /** The Athena workgroup and Glue database validation queries run in. */
 export const QueriesEnv = t.type({ ATHENA_WORKGROUP: NonEmpty, GLUE_DATABASE_NAME: NonEmpty });
+/** Entries that may fail to decode before a date fails validation (DESIGN §4); absent means 0. */
+export const RejectToleranceEnv = t.partial({ REJECT_TOLERANCE: WholeNumberString });
 /** The SNS topic failures are published to. */
 export const FailureTopicEnv = t.type({ FAILURE_TOPIC_ARN: NonEmpty });
 

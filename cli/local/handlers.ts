@@ -37,6 +37,8 @@ export interface LocalPorts {
   readonly pageSize?: number;
   /** Pages per ExtractItems invocation. @default maxPagesPerInvocation */
   readonly maxPages?: number;
+  /** Entries that may fail to decode before a date fails validation (DESIGN §4). @default 0 */
+  readonly rejectTolerance?: number;
 }
 
 /** A handler for every Task state of the machine, by state name. */
@@ -56,7 +58,7 @@ export const localHandlers = (ports: LocalPorts): Record<string, TaskHandler> =>
     bind(steps.pollCrawler, runPollCrawler({ catalog: ports.catalog })),
     bind(steps.startValidation, runStartValidation({ store, queries: ports.queries })),
     bind(steps.pollValidation, runPollValidation({ queries: ports.queries })),
-    bind(steps.evaluateValidation, runEvaluateValidation({ store, queries: ports.queries, clock })),
+    bind(steps.evaluateValidation, runEvaluateValidation({ store, queries: ports.queries, clock, rejectTolerance: ports.rejectTolerance ?? 0 })),
     bind(steps.recordRun, runRecordRun({ store, clock })),
     bind(steps.notifyFailure, runNotifyFailure({ store, notifier: ports.notifier, clock })),
   ]);

@@ -53,6 +53,8 @@ export interface PipelineOptions {
   readonly signal?: AbortSignal;
   /** Pages per ExtractItems invocation. @default the contract's budget */
   readonly maxPages?: number;
+  /** Entries that may fail to decode before a date fails validation (`run --reject-tolerance N`). @default 0 */
+  readonly rejectTolerance?: number;
 }
 
 /** How a local run ended, and what it told the operators. */
@@ -125,6 +127,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       clock,
       defaultPlaylists: source.kind === 'emulator' ? source.playlistIds : [],
       ...(options.maxPages === undefined ? {} : { maxPages: options.maxPages }),
+      ...(options.rejectTolerance === undefined ? {} : { rejectTolerance: options.rejectTolerance }),
     });
     const executionName = executionNameAt(clock.now());
     const outcome = await runLocally({

@@ -2,11 +2,14 @@
 import * as t from 'io-ts';
 import { systemClock } from '../../core/dates';
 import { awsHandler, athenaQueries, lakeStore } from '../aws-wiring';
-import { LakeEnv, QueriesEnv, loadEnv } from '../env';
+import { LakeEnv, QueriesEnv, RejectToleranceEnv, loadEnv } from '../env';
 import { evaluateValidation } from './contract';
 import { runEvaluateValidation } from './step';
 
-const env = loadEnv(t.intersection([LakeEnv, QueriesEnv]));
+const env = loadEnv(t.intersection([LakeEnv, QueriesEnv, RejectToleranceEnv]));
 
 /** The Lambda entry point. */
-export const handler = awsHandler(evaluateValidation, runEvaluateValidation({ store: lakeStore(env), queries: athenaQueries(env), clock: systemClock }));
+export const handler = awsHandler(
+  evaluateValidation,
+  runEvaluateValidation({ store: lakeStore(env), queries: athenaQueries(env), clock: systemClock, rejectTolerance: env.REJECT_TOLERANCE ?? 0 }),
+);

@@ -27,6 +27,7 @@ describe('readConfig', () => {
       'spotify-etl:athenaBytesScannedCutoff': '20000000',
       'spotify-etl:logRetentionDays': '30',
       'spotify-etl:spotifyGrant': 'client_credentials',
+      'spotify-etl:rejectTolerance': '12',
     });
     // Assess
     expect(config).toMatchObject({
@@ -34,6 +35,7 @@ describe('readConfig', () => {
       athenaBytesScannedCutoff: 20_000_000,
       logRetentionDays: RetentionDays.ONE_MONTH,
       spotifyGrant: 'client_credentials',
+      rejectTolerance: 12,
     });
   });
 
@@ -46,6 +48,7 @@ describe('readConfig', () => {
     ['athenaBytesScannedCutoff', 1000, 'must be a whole number from 10000000'],
     ['logRetentionDays', 42, 'must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30'],
     ['namePrefix', 'Spotify ETL', 'must be 3-32 lower-case letters'],
+    ['rejectTolerance', -1, 'must be a whole number from 0'],
   ] as const)('fails on a bad %s, naming the key, the value and the rule', (name, value, message) => {
     // Act
     const read = () => configOf({ [contextKey(name)]: value });

@@ -24,7 +24,7 @@ const expectedEnvironment: Record<string, string[]> = {
   PollCrawler: ['GLUE_CRAWLER_NAME'],
   StartValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME'],
   PollValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME'],
-  EvaluateValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME'],
+  EvaluateValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME', 'REJECT_TOLERANCE'],
   RecordRun: ['LAKE_BUCKET_NAME'],
   NotifyFailure: ['FAILURE_TOPIC_ARN', 'LAKE_BUCKET_NAME'],
 };
@@ -312,7 +312,7 @@ describe('SpotifyEtlStack', () => {
 });
 
 describe('SpotifyEtlStack configured from context', () => {
-  it('enables the schedule, passes the playlists and subscribes the alert e-mail when they are configured', () => {
+  it('enables the schedule, passes the playlists and the reject tolerance, and subscribes the alert e-mail when they are configured', () => {
     // Prepare
     const { stack } = synthStack(
       {
@@ -320,6 +320,7 @@ describe('SpotifyEtlStack configured from context', () => {
         'spotify-etl:alertEmail': 'data-team@example.com',
         'spotify-etl:schedule': 'cron(30 4 * * ? *)',
         'spotify-etl:scheduleTimezone': 'Europe/Berlin',
+        'spotify-etl:rejectTolerance': '25',
       },
       { bundle: false },
     );
@@ -331,5 +332,8 @@ describe('SpotifyEtlStack configured from context', () => {
       Environment: { Variables: Match.objectLike({ DEFAULT_PLAYLIST_IDS: '3cEYpjA9oz9GiPac4AsH4n,37i9dQZF1DXcBWIGoYBM5M' }) },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'data-team@example.com' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ REJECT_TOLERANCE: '25', ATHENA_WORKGROUP: Match.anyValue() }) },
+    });
   });
 });

@@ -14,6 +14,7 @@ const deployedEnv = {
   GLUE_DATABASE_NAME: 'spotify',
   ATHENA_WORKGROUP: 'spotify',
   FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:failures',
+  REJECT_TOLERANCE: '2',
   AWS_REGION: 'eu-west-1',
   POWERTOOLS_SERVICE_NAME: 'spotify-etl-test',
   POWERTOOLS_METRICS_NAMESPACE: 'spotify-etl-test',
@@ -62,6 +63,14 @@ describe('step handlers', () => {
 
     await expect(import('../../../steps/validate-input/handler')).rejects.toThrow(
       /environment is incomplete: \$\.LAKE_BUCKET_NAME: expected non-empty string, got undefined; \$\.DEFAULT_PLAYLIST_IDS: expected comma-separated Spotify playlist ids, got undefined/,
+    );
+  });
+
+  it('fail at cold start on a reject tolerance that is not a whole number', async () => {
+    process.env['REJECT_TOLERANCE'] = 'some';
+
+    await expect(import('../../../steps/evaluate-validation/handler')).rejects.toThrow(
+      'environment is incomplete: $.REJECT_TOLERANCE: expected whole number of at least 0, got string',
     );
   });
 
