@@ -98,12 +98,15 @@ const ours = async (playlistIds: string[], lakeRoot: string): Promise<{ rows: Re
 const readBack = async (lakeRoot: string): Promise<Record<TableName, number>> => {
   const db = await openDuckDb();
   const counts: Partial<Record<TableName, number>> = {};
-  for (const table of tableNames) {
-    const path = join(lakeRoot, ...curatedPartKey(table, snapshotDate, 0).split('/')).replaceAll("'", "''");
-    const reader = await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path}')`);
-    counts[table] = Number(reader.getRowObjects()[0]?.['n']);
+  try {
+    for (const table of tableNames) {
+      const path = join(lakeRoot, ...curatedPartKey(table, snapshotDate, 0).split('/')).replaceAll("'", "''");
+      const reader = await db.connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path}')`);
+      counts[table] = Number(reader.getRowObjects()[0]?.['n']);
+    }
+  } finally {
+    db.close();
   }
-  db.closeSync();
   return counts as Record<TableName, number>;
 };
 

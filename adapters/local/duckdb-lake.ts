@@ -15,17 +15,36 @@ import { curatedPartitionPrefix } from '../../core/lake/keys';
 import { partitionColumn, type ColumnType, type TableName } from '../../core/tables';
 import { writeFileAtomically, type FsBlobStore } from './fs-blob-store';
 
+/** An open DuckDB: the connection to query through, and close() to release it and the database itself. */
+export interface LocalDuckDb {
+  readonly connection: DuckDBConnection;
+  /** Closes the connection, then the database: a file-backed one keeps its file locked until then. */
+  close(): void;
+}
+
 /**
- * An in-memory (or file-backed) DuckDB connection that never reaches for the network.
+ * An in-memory (or file-backed) DuckDB that never reaches for the network.
  * @default options.path ':memory:'
  */
-export const openDuckDb = async (options: { path?: string } = {}): Promise<DuckDBConnection> => {
+export const openDuckDb = async (options: { path?: string } = {}): Promise<LocalDuckDb> => {
   // parquet and json are built in; httpfs cannot be installed offline, so autoinstall stays off.
   const instance = await DuckDBInstance.create(options.path ?? ':memory:', {
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
   });
-  return instance.connect();
+  try {
+    const connection = await instance.connect();
+    return {
+      connection,
+      close: () => {
+        connection.closeSync();
+        instance.closeSync();
+      },
+    };
+  } catch (error) {
+    instance.closeSync();
+    throw error;
+  }
 };
 
 /** The DuckDB type of each logical column type, as the Parquet files declare it. */

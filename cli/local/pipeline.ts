@@ -121,8 +121,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),
-      catalog: new DuckDbCatalog(lake, db),
-      queries: new DuckDbQueryEngine(lake, db),
+      catalog: new DuckDbCatalog(lake, db.connection),
+      queries: new DuckDbQueryEngine(lake, db.connection),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
       defaultPlaylists: source.kind === 'emulator' ? source.playlistIds : [],
@@ -141,7 +141,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
     });
     return { executionName, outcome, notifications };
   } finally {
-    db.closeSync();
+    db.close();
   }
 };
 

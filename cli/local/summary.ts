@@ -72,9 +72,9 @@ export const topArtistsSql = (date: IsoDate): string =>
 export const queryLake = async (lake: string, sql: string): Promise<Record<string, unknown>[]> => {
   const db = await openDuckDb();
   try {
-    return await new DuckDbQueryEngine(lake, db).query(sql);
+    return await new DuckDbQueryEngine(lake, db.connection).query(sql);
   } finally {
-    db.closeSync();
+    db.close();
   }
 };
 

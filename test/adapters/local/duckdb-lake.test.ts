@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -93,16 +94,32 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
     await lake.write(date, goodDay());
     await lake.crawl();
     const otherDb = await openDuckDb();
-    const otherEngine = new DuckDbQueryEngine(lake.root, otherDb);
+    const otherEngine = new DuckDbQueryEngine(lake.root, otherDb.connection);
 
     // Act
     const counts = await otherEngine.query(
       'SELECT (SELECT COUNT(*) FROM songs) AS songs, (SELECT COUNT(*) FROM playlist_items) AS items',
     );
-    otherDb.closeSync();
+    otherDb.close();
 
     // Assess
     expect(counts).toEqual([{ songs: 3, items: 6 }]);
+  });
+
+  it('releases a file-backed database on close, so another process can open it', async () => {
+    // Prepare: DuckDB locks a database file until its database (not only its connection) is closed.
+    const path = join(lake.root, 'catalog.duckdb');
+    const db = await openDuckDb({ path });
+    await db.connection.run('CREATE TABLE t AS SELECT 1 AS x');
+    const openElsewhere = `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(path)})
+      .then((other) => { other.closeSync(); console.log('opened'); }, (error) => console.log(error.message))`;
+
+    // Act
+    db.close();
+    const other = execFileSync(process.execPath, ['-e', openElsewhere], { encoding: 'utf8' });
+
+    // Assess
+    expect(other.trim()).toBe('opened');
   });
 
   it('answers a query on a fresh lake with no rows, and keeps the typed columns', async () => {

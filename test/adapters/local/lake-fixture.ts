@@ -101,7 +101,8 @@ export interface TestLake {
 export const createTestLake = async (): Promise<TestLake> => {
   const root = await mkdtemp(join(tmpdir(), 'duckdb-lake-'));
   const store = new FsBlobStore(root);
-  const db = await openDuckDb();
+  const duckDb = await openDuckDb();
+  const db = duckDb.connection;
   const catalog = new DuckDbCatalog(root, db);
   const encoder = new HyparquetTableEncoder();
   return {
@@ -120,7 +121,7 @@ export const createTestLake = async (): Promise<TestLake> => {
       return catalog.crawlStatus();
     },
     async remove() {
-      db.closeSync();
+      duckDb.close();
       await rm(root, { recursive: true, force: true });
     },
   };

@@ -36,9 +36,9 @@ describe('HyparquetTableEncoder', () => {
     const db = await openDuckDb();
 
     // Act
-    const described = (await db.runAndReadAll(`DESCRIBE SELECT * FROM '${file}'`)).getRowObjectsJson();
-    const count = (await db.runAndReadAll(`SELECT COUNT(*)::INTEGER AS n FROM '${file}'`)).getRowObjectsJson();
-    db.closeSync();
+    const described = (await db.connection.runAndReadAll(`DESCRIBE SELECT * FROM '${file}'`)).getRowObjectsJson();
+    const count = (await db.connection.runAndReadAll(`SELECT COUNT(*)::INTEGER AS n FROM '${file}'`)).getRowObjectsJson();
+    db.close();
 
     // Assess
     expect(count).toEqual([{ n: 0 }]);
