@@ -3,7 +3,7 @@
  * A page whose `total` differs from what the read started with means the playlist changed
  * under us: its pages belong to two versions and must not be mixed, so the read starts over.
  */
-import { PlaylistChangedError, SpotifyRateLimitedError, UpstreamSchemaChangedError } from './errors';
+import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from './errors';
 import type { Fetched, SpotifyApi } from './ports';
 import { totalOf, type PlaylistItemsPage, type PlaylistMetadata } from './spotify/codecs';
 
@@ -11,7 +11,15 @@ import { totalOf, type PlaylistItemsPage, type PlaylistMetadata } from './spotif
 export interface ItemsCursor {
   readonly offset: number;
   readonly total: number;
+  /** Retry-After waits in a row since a page was last read; absent when the last request read one. */
+  readonly rateLimitWaits?: number | undefined;
 }
+
+/**
+ * Retry-After waits in a row a read may ask for before it stops as throttled: the machine's
+ * MorePages → WaitRetryAfter loop has no bound of its own, and each wait may be 15 minutes.
+ */
+export const maxConsecutiveRateLimitWaits = 5;
 
 /** Options of {@link readItemsPages}. */
 export interface ReadItemsOptions {
@@ -27,7 +35,7 @@ export interface ReadItemsOptions {
 export interface ItemsProgress {
   /** Where to continue; null when every entry has been read. */
   readonly next: ItemsCursor | null;
-  /** Set when Spotify rate-limited the read: wait this long, then continue at `next`. */
+  /** Set when Spotify rate-limited the read: wait this long, then continue at `next` (which counts the wait). */
   readonly waitSeconds?: number;
 }
 
@@ -48,7 +56,9 @@ export const firstCursor = (playlist: PlaylistMetadata): ItemsCursor => {
 /**
  * Reads pages from `cursor` until the playlist is done, `maxPages` pages were read, or Spotify
  * rate-limits the read. The first page is always requested, so an empty playlist is confirmed
- * by Spotify rather than assumed. Throws PlaylistChangedError when a page's `total` differs.
+ * by Spotify rather than assumed. Throws PlaylistChangedError when a page's `total` differs, and
+ * SpotifyThrottledError when the read would wait more than {@link maxConsecutiveRateLimitWaits}
+ * times in a row.
  */
 export const readItemsPages = async (
   spotify: SpotifyApi,
@@ -57,14 +67,24 @@ export const readItemsPages = async (
   options: ReadItemsOptions,
 ): Promise<ItemsProgress> => {
   let offset = cursor.offset;
+  let rateLimitWaits = cursor.rateLimitWaits ?? 0;
   for (let pages = 0; pages < options.maxPages; pages += 1) {
     let page: Fetched<PlaylistItemsPage>;
     try {
       page = await spotify.getItemsPage(playlistId, offset, options.pageSize);
     } catch (error) {
-      if (error instanceof SpotifyRateLimitedError) return { next: { offset, total: cursor.total }, waitSeconds: error.retryAfterSeconds };
-      throw error;
+      if (!(error instanceof SpotifyRateLimitedError)) throw error;
+      rateLimitWaits += 1;
+      if (rateLimitWaits > maxConsecutiveRateLimitWaits) {
+        throw new SpotifyThrottledError(
+          `Spotify rate-limited the items of playlist ${playlistId} at offset ${offset} ${rateLimitWaits} times in a row, each time after its Retry-After was waited out (the last asked for ${error.retryAfterSeconds} s): the run stops as throttled. Run it again later, with fewer playlists or runs at once.`,
+          error.retryAfterSeconds,
+          false,
+        );
+      }
+      return { next: { offset, total: cursor.total, rateLimitWaits }, waitSeconds: error.retryAfterSeconds };
     }
+    rateLimitWaits = 0;
     const { total, items } = page.value;
     if (total !== cursor.total) {
       throw new PlaylistChangedError(

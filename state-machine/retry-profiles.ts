@@ -14,6 +14,9 @@ export interface RetryProfile {
 
 /** The profile of every error whose policy is `retry` (core/errors.ts). */
 export const retryProfiles: Partial<Record<ErrorName, RetryProfile>> = {
+  // Full jitter may retry at once, so no Retry-After is honoured here: the Spotify clients throw
+  // this from GetPlaylist and FetchToken only after sitting out a short Retry-After themselves
+  // (longer ones are throttled), and ExtractItems turns it into the WaitRetryAfter state instead.
   [ErrorName.SpotifyRateLimited]: { intervalSeconds: 5, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 4 },
   [ErrorName.SpotifyUnavailable]: { intervalSeconds: 3, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 4 },
   // A playlist edited while it was paged is read again from its metadata; editors rarely keep at it.

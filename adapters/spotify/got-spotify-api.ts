@@ -39,11 +39,13 @@ export interface GotSpotifyApiOptions extends HttpOptions {
 /** GotSpotifyApi: the two calls extraction makes, with retries, one token refresh and named errors. */
 export class GotSpotifyApi implements SpotifyApi {
   private readonly settings: HttpSettings;
+  private readonly pagingSettings: HttpSettings;
   private readonly baseUrl: string;
   private token: AccessToken | undefined;
 
   public constructor(private readonly options: GotSpotifyApiOptions) {
     this.settings = httpSettings(options);
+    this.pagingSettings = { ...this.settings, waitState: true };
     this.baseUrl = options.apiBaseUrl.replace(/\/+$/, '');
   }
 
@@ -54,6 +56,7 @@ export class GotSpotifyApi implements SpotifyApi {
       PlaylistMetadata,
       playlistId,
       `reading playlist ${playlistId}`,
+      this.settings,
     );
   }
 
@@ -70,6 +73,8 @@ export class GotSpotifyApi implements SpotifyApi {
       PlaylistItemsPage,
       playlistId,
       `reading the items of playlist ${playlistId} at offset ${offset}`,
+      // ExtractItems hands a SpotifyRateLimitedError's wait to the machine's WaitRetryAfter state.
+      this.pagingSettings,
     );
   }
 
@@ -79,11 +84,12 @@ export class GotSpotifyApi implements SpotifyApi {
     codec: C,
     playlistId: string,
     context: string,
+    settings: HttpSettings,
   ): Promise<Fetched<t.TypeOf<C>>> {
     const send = async (token: AccessToken): Promise<JsonResponse> =>
       requestJson(
         { method: 'GET', url: `${this.baseUrl}${path}`, headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' }, searchParams },
-        this.settings,
+        settings,
         context,
       );
     let response = await send(await this.accessToken());

@@ -1,8 +1,9 @@
 /**
  * One Spotify HTTP exchange with the retries both Spotify clients share: transport failures,
  * 5xx and truncated JSON are retried a few times with full-jitter backoff, and a 429 is either
- * waited out in-process (short), or thrown for the state machine to wait (medium), or thrown as
- * throttled (long, or the quota is spent). Everything else is returned for the caller to map.
+ * waited out in-process (short), or thrown for a Wait state to wait (medium, only where one
+ * follows the call), or thrown as throttled (long, or the quota is spent). Everything else is
+ * returned for the caller to map.
  *
  * got's own retry is off (`retry.limit: 0`) on purpose: got never retries POST (the token call),
  * and keeping every retry in this one loop makes delays configurable and the errors ours.
@@ -39,10 +40,16 @@ export interface HttpSettings {
   readonly retry: RetryPolicy;
   /** A 429 asking to wait at most this long is waited out in-process. */
   readonly maxInProcessWaitSeconds: number;
-  /** A 429 asking to wait longer than this (or a quota 429) is {@link SpotifyThrottledError}. */
+  /** Where a Wait state follows: a 429 asking to wait longer than this is {@link SpotifyThrottledError} (a quota 429 always is). */
   readonly maxStateMachineWaitSeconds: number;
   /** How many short 429 waits one request may sit out before leaving it to the state machine. */
   readonly maxRateLimitWaits: number;
+  /**
+   * Whether a Wait state of the Retry-After's length follows this call when it throws
+   * SpotifyRateLimitedError (ExtractItems' paging). Where none does (GetPlaylist, FetchToken) the
+   * error meets only the state machine's retrier, whose full-jitter delay may be 0 s.
+   */
+  readonly waitState: boolean;
   readonly sleep: (ms: number) => Promise<void>;
   readonly logger?: RetryLogger | undefined;
 }
@@ -68,6 +75,7 @@ export const httpSettings = (options: HttpOptions): HttpSettings => ({
   maxInProcessWaitSeconds: options.maxInProcessWaitSeconds ?? 5,
   maxStateMachineWaitSeconds: options.maxStateMachineWaitSeconds ?? 900,
   maxRateLimitWaits: options.maxRateLimitWaits ?? 3,
+  waitState: false,
   sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   logger: options.logger,
 });
@@ -140,6 +148,44 @@ export const webApiErrorOf = (json: unknown): { message?: string | undefined; re
 };
 
 /**
+ * The error for a 429 this request will not wait out in-process any more. With a Wait state
+ * after the call, a wait up to what a run waits is SpotifyRateLimitedError, longer is throttled.
+ * Without one, the retrier's full-jitter delay cannot honour any Retry-After, so the rule is:
+ * a wait beyond the in-process limit is throttled, and a short one (this request sat out its
+ * share already) is sat out once more before SpotifyRateLimitedError, so no retry is early.
+ */
+const rateLimitBeyondInProcess = async (
+  settings: HttpSettings,
+  context: string,
+  seconds: number,
+): Promise<SpotifyRateLimitedError | SpotifyThrottledError> => {
+  const asked = `Spotify rate-limited ${context} and asks to wait ${humanSeconds(seconds)} (Retry-After ${seconds})`;
+  if (settings.waitState) {
+    if (seconds > settings.maxStateMachineWaitSeconds) {
+      return new SpotifyThrottledError(
+        `${asked}, longer than a run waits (${humanSeconds(settings.maxStateMachineWaitSeconds)}): the run stops as throttled. Run it again after that time.`,
+        seconds,
+        false,
+      );
+    }
+    return new SpotifyRateLimitedError(`${asked}: the workflow waits that long and resumes from where it stopped.`, seconds);
+  }
+  if (seconds > settings.maxInProcessWaitSeconds) {
+    return new SpotifyThrottledError(
+      `${asked}, longer than this step waits (${humanSeconds(settings.maxInProcessWaitSeconds)}): the run stops as throttled. Run it again after that time.`,
+      seconds,
+      false,
+    );
+  }
+  settings.logger?.warn('Spotify rate limit: waiting before leaving the request to the workflow', { context, retryAfterSeconds: seconds });
+  await settings.sleep(seconds * 1000);
+  return new SpotifyRateLimitedError(
+    `Spotify kept rate-limiting ${context} (${settings.maxRateLimitWaits + 1} answers of 429 in a row, the last with Retry-After ${seconds} s, already waited out): the workflow retries the step.`,
+    seconds,
+  );
+};
+
+/**
  * Sends `request` until it has a final answer. `context` says what was being done, for messages:
  * "reading the items of playlist X at offset 50".
  */
@@ -164,18 +210,8 @@ export const requestJson = async (request: HttpRequest, settings: HttpSettings, 
             true,
           );
         }
-        if (seconds > settings.maxStateMachineWaitSeconds) {
-          throw new SpotifyThrottledError(
-            `Spotify rate-limited ${context} and asks to wait ${humanSeconds(seconds)} (Retry-After ${seconds}), longer than a run waits (${humanSeconds(settings.maxStateMachineWaitSeconds)}): the run stops as throttled. Run it again after that time.`,
-            seconds,
-            false,
-          );
-        }
         if (seconds > settings.maxInProcessWaitSeconds || rateLimitWaits >= settings.maxRateLimitWaits) {
-          throw new SpotifyRateLimitedError(
-            `Spotify rate-limited ${context} (429, Retry-After ${seconds} s): the workflow waits that long and resumes from where it stopped.`,
-            seconds,
-          );
+          throw await rateLimitBeyondInProcess(settings, context, seconds);
         }
         rateLimitWaits += 1;
         settings.logger?.warn('Spotify rate limit: waiting before the next try', { context, retryAfterSeconds: seconds });

@@ -5,8 +5,11 @@ import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
-/** Where the next page of a playlist's items starts, and how many entries the playlist holds. */
-export const ItemsCursor = t.type({ offset: t.number, total: t.number });
+/**
+ * Where the next page of a playlist's items starts, how many entries the playlist holds, and how
+ * many Retry-After waits in a row the read has asked for (absent after a page was read).
+ */
+export const ItemsCursor = t.intersection([t.type({ offset: t.number, total: t.number }), t.partial({ rateLimitWaits: t.number })]);
 export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
 
 /** The playlist to read and the snapshot date it is landed under. */

