@@ -1,18 +1,10 @@
 /** The Spotify app's credentials in a Secrets Manager secret: the CredentialsStore port. */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as t from 'io-ts';
 import { tryDecode } from '../../core/decode';
 import { SpotifyAuthError } from '../../core/errors';
 import type { CredentialsStore, SpotifyCredentials } from '../../core/ports';
+import { StoredCredentials } from '../../core/secrets';
 import { JsonSecret } from './secrets-manager-secret';
-
-/** The secret's JSON: `{"clientId": "...", "clientSecret": "...", "refreshToken": "..."}`. */
-export const CredentialsSecret = t.intersection([
-  t.type({ clientId: t.string, clientSecret: t.string }),
-  t.partial({ refreshToken: t.string }),
-]);
-/** The secret's JSON. */
-export type CredentialsSecret = t.TypeOf<typeof CredentialsSecret>;
 
 const howToStore = (secretId: string): string =>
   `store it with: aws secretsmanager put-secret-value --secret-id ${secretId} ` +
@@ -39,12 +31,12 @@ export class SecretsManagerCredentialsStore implements CredentialsStore {
     await this.secret.write({ ...stored, refreshToken });
   }
 
-  private async readSecret(): Promise<CredentialsSecret> {
+  private async readSecret(): Promise<StoredCredentials> {
     const id = this.secret.secretId;
     const read = await this.secret.read();
     if (read.kind === 'missing') throw new SpotifyAuthError(`the Spotify credentials secret ${id} has no value; ${howToStore(id)}`);
     if (read.kind === 'notJson') throw new SpotifyAuthError(`the Spotify credentials secret ${id} is not JSON; ${howToStore(id)}`);
-    const decoded = tryDecode(CredentialsSecret, read.value);
+    const decoded = tryDecode(StoredCredentials, read.value);
     // The problem lines name paths and JSON types only, never values.
     if (!decoded.ok) {
       throw new SpotifyAuthError(

@@ -1,14 +1,8 @@
 /** The current Spotify access token in a Secrets Manager secret: the TokenCache port. */
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as t from 'io-ts';
-import { tryDecode } from '../../core/decode';
 import type { AccessToken, TokenCache } from '../../core/ports';
+import { storedToken, tokenFromStored } from '../../core/secrets';
 import { JsonSecret } from './secrets-manager-secret';
-
-/** The secret's JSON: `{"accessToken": "...", "expiresAt": "2026-11-20T06:00:00.000Z"}`. */
-export const TokenCacheSecret = t.type({ accessToken: t.string, expiresAt: t.string });
-/** The secret's JSON. */
-export type TokenCacheSecret = t.TypeOf<typeof TokenCacheSecret>;
 
 /** FetchToken writes the token here and the extraction steps read it: it never enters a state payload. */
 export class SecretsManagerTokenCache implements TokenCache {
@@ -25,16 +19,11 @@ export class SecretsManagerTokenCache implements TokenCache {
    */
   public async read(): Promise<AccessToken | undefined> {
     const read = await this.secret.read();
-    if (read.kind !== 'json') return undefined;
-    const decoded = tryDecode(TokenCacheSecret, read.value);
-    if (!decoded.ok) return undefined;
-    const expiresAt = new Date(decoded.value.expiresAt);
-    if (Number.isNaN(expiresAt.getTime())) return undefined;
-    return { value: decoded.value.accessToken, expiresAt };
+    return read.kind === 'json' ? tokenFromStored(read.value) : undefined;
   }
 
   /** Replaces the cached token. */
   public async write(token: AccessToken): Promise<void> {
-    await this.secret.write({ accessToken: token.value, expiresAt: token.expiresAt.toISOString() } satisfies TokenCacheSecret);
+    await this.secret.write(storedToken(token));
   }
 }

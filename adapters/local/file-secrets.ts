@@ -7,10 +7,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import * as t from 'io-ts';
 import { tryDecode } from '../../core/decode';
 import { SpotifyAuthError } from '../../core/errors';
 import type { AccessToken, CredentialsStore, SpotifyCredentials, TokenCache } from '../../core/ports';
+import { StoredCredentials, storedToken, tokenFromStored } from '../../core/secrets';
 
 /** The folder below the lake that holds local secrets and state. */
 export const stateDir = (lakeRoot: string): string => join(lakeRoot, '.state');
@@ -20,13 +20,6 @@ export const credentialsPath = (lakeRoot: string): string => join(stateDir(lakeR
 
 /** Where FetchToken leaves the access token locally: `<lake>/.state/token-cache.json`. */
 export const tokenCachePath = (lakeRoot: string): string => join(stateDir(lakeRoot), 'token-cache.json');
-
-const CredentialsFile = t.intersection([
-  t.type({ clientId: t.string, clientSecret: t.string }),
-  t.partial({ refreshToken: t.string }),
-]);
-
-const TokenCacheFile = t.type({ accessToken: t.string, expiresAt: t.string });
 
 const isMissing = (error: unknown): boolean => (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 
@@ -75,7 +68,7 @@ export class FileCredentialsStore implements CredentialsStore {
     } catch {
       throw new SpotifyAuthError(`The Spotify credentials file ${this.path} is not valid JSON: run \`spotify-etl auth login\` to write it again.`);
     }
-    const decoded = tryDecode(CredentialsFile, json);
+    const decoded = tryDecode(StoredCredentials, json);
     if (!decoded.ok) {
       throw new SpotifyAuthError(
         `The Spotify credentials file ${this.path} is not in the expected shape (${decoded.problems.join('; ')}): run \`spotify-etl auth login\` to write it again.`,
@@ -115,22 +108,14 @@ export class FileTokenCache implements TokenCache {
       if (isMissing(error)) return undefined;
       throw error;
     }
-    let json: unknown;
     try {
-      json = JSON.parse(text);
+      return tokenFromStored(JSON.parse(text));
     } catch {
       return undefined;
     }
-    const decoded = tryDecode(TokenCacheFile, json);
-    if (!decoded.ok) return undefined;
-    const expiresAt = new Date(decoded.value.expiresAt);
-    return Number.isNaN(expiresAt.getTime()) ? undefined : { value: decoded.value.accessToken, expiresAt };
   }
 
   public async write(token: AccessToken): Promise<void> {
-    await writeSecretFile(
-      this.path,
-      `${JSON.stringify({ accessToken: token.value, expiresAt: token.expiresAt.toISOString() })}\n`,
-    );
+    await writeSecretFile(this.path, `${JSON.stringify(storedToken(token))}\n`);
   }
 }
