@@ -5,6 +5,12 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 
+/**
+ * A codec that also accepts null.
+ * @example nullable(t.string).is(null) // true
+ */
+export const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+
 /** The JSON type of a value as a person would name it: null, array, object, string, … */
 export const jsonTypeOf = (value: unknown): string =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;

@@ -5,11 +5,10 @@
  */
 import * as t from 'io-ts';
 import { IsoDateString } from '../dates';
+import { nullable } from '../decode';
 import { Reject, type Normalised } from '../normalise';
 import { tableNames, type TableName } from '../tables';
 import type { IsoDate } from './keys';
-
-const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
 
 /** How many rejects the manifest lists; `rejectCount` still counts all of them. */
 export const maxManifestRejects = 100;

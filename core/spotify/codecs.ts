@@ -5,8 +5,7 @@
  * are both accepted and read with `??`.
  */
 import * as t from 'io-ts';
-
-const nullable = <C extends t.Mixed>(codec: C) => t.union([codec, t.null]);
+import { nullable } from '../decode';
 
 /** `POST /api/token` success body. */
 export const TokenResponse = t.intersection([
