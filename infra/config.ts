@@ -5,7 +5,7 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { SpotifyPlaylistId } from '../core/run-input';
+import { SpotifyPlaylistId, splitList } from '../core/run-input';
 
 /** What the stack is built from. */
 export interface StackConfig {
@@ -78,7 +78,7 @@ const whole = (name: keyof StackConfig, value: unknown, min: number, max: number
 };
 
 const playlistsOf = (value: unknown): string[] => {
-  const ids = typeof value === 'string' ? value.split(',').map((id) => id.trim()).filter((id) => id !== '') : value;
+  const ids = typeof value === 'string' ? splitList(value) : value;
   if (!Array.isArray(ids)) return bad('playlists', value, 'must be a list of playlist ids, or one string of ids separated by commas');
   for (const id of ids as unknown[]) {
     if (!SpotifyPlaylistId.is(id)) bad('playlists', id, 'is not a Spotify playlist id (the 22 letters and digits after open.spotify.com/playlist/)');

@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts';
 import { decodeOrThrow } from '../core/decode';
-import { SpotifyPlaylistId } from '../core/run-input';
+import { SpotifyPlaylistId, splitList } from '../core/run-input';
 
 const NonEmpty = t.refinement(t.string, (value) => value.length > 0, 'non-empty string');
 
@@ -15,7 +15,7 @@ const PlaylistIdList = new t.Type<string[], string, unknown>(
   (value): value is string[] => Array.isArray(value) && value.every(SpotifyPlaylistId.is),
   (value, context) => {
     if (typeof value !== 'string') return t.failure(value, context);
-    const ids = value.split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+    const ids = splitList(value);
     return ids.every(SpotifyPlaylistId.is) ? t.success(ids) : t.failure(value, context);
   },
   (ids) => ids.join(','),
