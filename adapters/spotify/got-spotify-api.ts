@@ -26,6 +26,9 @@ export const maxPageSize = 50;
 /** A token this close to its expiry is treated as expired, so it cannot lapse mid-request. */
 const expiryMarginMs = 60_000;
 
+/** Tokens from the cache one request tries after a 401, besides the one it renews itself. */
+const maxTokenReplacements = 3;
+
 /** Options of {@link GotSpotifyApi}. */
 export interface GotSpotifyApiOptions extends HttpOptions {
   /** `https://api.spotify.com/v1`, or the emulator's. */
@@ -42,6 +45,7 @@ export class GotSpotifyApi implements SpotifyApi {
   private readonly pagingSettings: HttpSettings;
   private readonly baseUrl: string;
   private token: AccessToken | undefined;
+  private renewal: Promise<AccessToken> | undefined;
 
   public constructor(private readonly options: GotSpotifyApiOptions) {
     this.settings = httpSettings(options);
@@ -92,14 +96,20 @@ export class GotSpotifyApi implements SpotifyApi {
         settings,
         context,
       );
-    let response = await send(await this.accessToken());
-    if (response.status === 401) {
-      response = await send(await this.renewAccessToken());
-      if (response.status === 401) {
+    let token = await this.accessToken();
+    let response = await send(token);
+    const refused = new Set<string>();
+    let renewed = false;
+    while (response.status === 401) {
+      refused.add(token.value);
+      const replacement = await this.replaceRefusedToken(refused, renewed);
+      if (replacement === undefined) {
         throw new SpotifyAuthError(
           `Spotify refused a freshly issued access token while ${context} (401${this.said(response)}): check the app's client id and secret, or run \`spotify-etl auth login\` again.`,
         );
       }
+      ({ token, renewed } = replacement);
+      response = await send(token);
     }
     if (response.status === 200) {
       return {
@@ -131,24 +141,55 @@ export class GotSpotifyApi implements SpotifyApi {
     return message ? `: "${message}"` : '';
   }
 
+  private usable(token: AccessToken | undefined): token is AccessToken {
+    const now = (this.options.clock?.now() ?? new Date()).getTime();
+    return token !== undefined && token.expiresAt.getTime() - expiryMarginMs > now;
+  }
+
   /** The cached token while it is valid; otherwise a new one, written back to the cache. */
   private async accessToken(): Promise<AccessToken> {
-    const now = (this.options.clock?.now() ?? new Date()).getTime();
-    const usable = (token: AccessToken | undefined): token is AccessToken =>
-      token !== undefined && token.expiresAt.getTime() - expiryMarginMs > now;
-    if (usable(this.token)) return this.token;
+    if (this.usable(this.token)) return this.token;
     const cached = await this.options.tokens.read();
-    if (usable(cached)) {
+    if (this.usable(cached)) {
       this.token = cached;
       return cached;
     }
     return this.renewAccessToken();
   }
 
-  private async renewAccessToken(): Promise<AccessToken> {
-    const token = await this.options.auth.fetchAccessToken();
-    await this.options.tokens.write(token);
-    this.token = token;
-    return token;
+  /**
+   * The token to try after Spotify refused those in `refused`, or undefined when there is none.
+   * Another Lambda (or another request of this one) may have renewed the token already: the cache
+   * is read again, and a new token is fetched, once per request, only when the cache holds none
+   * not yet refused. Renewals in this process share one token request. What remains racy: two
+   * Lambdas that both read the refused token before either wrote a new one both renew (each then
+   * uses its own token, both valid; SpotifyTokenClient copes with a refresh token rotated
+   * meanwhile, see there).
+   */
+  private async replaceRefusedToken(
+    refused: ReadonlySet<string>,
+    renewed: boolean,
+  ): Promise<{ token: AccessToken; renewed: boolean } | undefined> {
+    const cached = await this.options.tokens.read();
+    // Bounded: the cache holds a token not tried yet only when a renewal happened meanwhile.
+    if (cached !== undefined && !refused.has(cached.value) && this.usable(cached) && refused.size <= maxTokenReplacements) {
+      this.token = cached;
+      return { token: cached, renewed };
+    }
+    return renewed ? undefined : { token: await this.renewAccessToken(), renewed: true };
+  }
+
+  private renewAccessToken(): Promise<AccessToken> {
+    this.renewal ??= (async () => {
+      try {
+        const token = await this.options.auth.fetchAccessToken();
+        await this.options.tokens.write(token);
+        this.token = token;
+        return token;
+      } finally {
+        this.renewal = undefined;
+      }
+    })();
+    return this.renewal;
   }
 }

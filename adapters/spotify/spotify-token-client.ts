@@ -3,9 +3,10 @@
  * (`refresh_token` grant by default, `client_credentials` for Extended-Quota apps), and the
  * one-time authorisation code for a refresh token (`auth login`). See shared/spotify/README.md §1–2.
  */
+import { systemClock } from '../../core/dates';
 import { decodeOrThrow, tryDecode } from '../../core/decode';
 import { SpotifyAuthError, SpotifyReauthRequiredError, UpstreamSchemaChangedError } from '../../core/errors';
-import type { AccessToken, Clock, CredentialsStore, SpotifyAuth } from '../../core/ports';
+import type { AccessToken, Clock, CredentialsStore, SpotifyAuth, SpotifyCredentials } from '../../core/ports';
 import { OAuthError, TokenResponse } from '../../core/spotify/codecs';
 import { httpSettings, requestJson, type HttpOptions, type HttpSettings } from './http';
 
@@ -14,8 +15,6 @@ export type SpotifyGrant = 'refresh_token' | 'client_credentials';
 
 /** The scopes the playlist owner consents to once. */
 export const consentScopes = ['playlist-read-private', 'playlist-read-collaborative'] as const;
-
-const systemClock: Clock = { now: () => new Date() };
 
 /** Removes every occurrence of the secrets from `text`: defence in depth for server-provided text. */
 const redact = (text: string, secrets: readonly (string | undefined)[]): string =>
@@ -99,6 +98,22 @@ export class SpotifyTokenClient implements SpotifyAuth {
 
   public async fetchAccessToken(): Promise<AccessToken> {
     const credentials = await this.options.credentials.read();
+    try {
+      return await this.exchangeStored(credentials);
+    } catch (error) {
+      // Another Lambda may have rotated the refresh token between our read and our request, and
+      // Spotify then refuses the old one: the stored token is read again and tried once. Still
+      // racy when that Lambda has not saved the new token yet; rotation is rare, and a refused
+      // token asks for `auth login` anyway.
+      if (!(error instanceof SpotifyReauthRequiredError) || this.options.grant !== 'refresh_token' || !credentials.refreshToken) throw error;
+      const reread = await this.options.credentials.read();
+      if (!reread.refreshToken || reread.refreshToken === credentials.refreshToken) throw error;
+      return this.exchangeStored(reread);
+    }
+  }
+
+  /** One token request with `credentials`; keeps a refresh token Spotify rotated. */
+  private async exchangeStored(credentials: SpotifyCredentials): Promise<AccessToken> {
     let form: Record<string, string>;
     if (this.options.grant === 'client_credentials') {
       form = { grant_type: 'client_credentials' };

@@ -13,7 +13,8 @@ import {
 } from '../../../core/errors';
 import { readPlaylistWhole } from '../../../core/extract';
 import { emulatorWith } from '../../support/emulator';
-import { clientFor, MemoryTokenCache, playlistNamed } from './support';
+import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
+import { clientFor, MemoryCredentialsStore, MemoryTokenCache, playlistNamed } from './support';
 
 const entriesOf = (whole: Awaited<ReturnType<typeof readPlaylistWhole>>): number =>
   whole.pages.reduce((sum, page) => sum + page.value.items.length, 0);
@@ -215,6 +216,33 @@ describe('GotSpotifyApi over the emulator', () => {
     // Assess
     expect(emulator.stats()).toMatchObject({ tokenRequests: 1, apiRequests: 1 });
     expect(tokens.written).toHaveLength(0);
+  });
+
+  it('on a 401 takes the token another Lambda renewed meanwhile from the cache instead of renewing it again', async () => {
+    // Prepare: the cache held a token Spotify no longer accepts; another Lambda renewed it after this one read it
+    const emulator = await emulatorWith();
+    const renewed = await new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: new MemoryCredentialsStore(emulator.credentials), grant: 'refresh_token' }).fetchAccessToken();
+    const refused = { value: 'revoked-access-token', expiresAt: new Date(Date.now() + 3_600_000) };
+    const cached = [refused, renewed];
+    const tokens = { read: async () => cached.shift() ?? renewed, write: async () => expect.unreachable('no token is written') };
+    const { api } = clientFor(emulator, { tokens });
+    // Act
+    const playlist = await api.getPlaylist(playlistNamed(emulator, 'Just one'));
+    // Assess
+    expect(playlist.value.items).toEqual({ total: 1 });
+    expect(emulator.stats()).toMatchObject({ tokenRequests: 1, apiRequests: 2 });
+  });
+
+  it('renews once for requests that Spotify refused together', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const tokens = new MemoryTokenCache({ value: 'revoked-access-token', expiresAt: new Date(Date.now() + 3_600_000) });
+    const { api } = clientFor(emulator, { tokens });
+    // Act
+    await Promise.all(['Just one', 'Fifty-one', 'Empty for now'].map(async (name) => api.getPlaylist(playlistNamed(emulator, name))));
+    // Assess
+    expect(emulator.stats()).toMatchObject({ tokenRequests: 1, apiRequests: 6 });
+    expect(tokens.written).toHaveLength(1);
   });
 
   it('fails with SpotifyAuthError when Spotify refuses a freshly issued token too', async () => {

@@ -69,6 +69,25 @@ describe('SpotifyTokenClient', () => {
     expect(staleError).toBeInstanceOf(SpotifyReauthRequiredError);
   });
 
+  it('uses the refresh token another Lambda rotated in after this one read the old one', async () => {
+    // Prepare: B read the credentials secret, then A refreshed and Spotify rotated the token
+    const emulator = await emulatorWith({ rotateRefreshTokens: true });
+    const shared = new MemoryCredentialsStore(emulator.credentials);
+    const snapshot = await shared.read();
+    let reads = 0;
+    const seenByB = { read: async () => (++reads === 1 ? snapshot : shared.read()), saveRefreshToken: async (token: string) => shared.saveRefreshToken(token) };
+    const a = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: shared, grant: 'refresh_token' });
+    const b = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: seenByB, grant: 'refresh_token' });
+    await a.fetchAccessToken();
+    // Act
+    const token = await b.fetchAccessToken();
+    // Assess
+    expect(token.value).not.toBe('');
+    expect(reads).toBe(2);
+    expect(shared.saved).toHaveLength(2);
+    expect(emulator.stats().tokenRequests).toBe(3);
+  });
+
   it('fails with SpotifyReauthRequiredError saying to consent again when the refresh token is refused', async () => {
     // Prepare
     const emulator = await emulatorWith();
