@@ -120,7 +120,7 @@ export class SpotifyThrottledError extends namedError(ErrorName.SpotifyThrottled
 /** 5xx, connection reset or timeout after the client's own short retries. */
 export class SpotifyUnavailableError extends namedError(ErrorName.SpotifyUnavailable) {}
 
-/** The playlist kept changing (`snapshot_id` or `total`) while it was being paged. */
+/** A page reported another entry count (`total`) than the playlist's metadata: it was edited while being paged. */
 export class PlaylistChangedError extends namedError(ErrorName.PlaylistChanged) {}
 
 /** The blob store did not answer (a transient S3 or file-system failure). */

@@ -1,7 +1,9 @@
 /**
  * Paging a playlist's items over the SpotifyApi port, without knowing how Spotify is reached.
  * A page whose `total` differs from what the read started with means the playlist changed
- * under us: its pages belong to two versions and must not be mixed, so the read starts over.
+ * under us: its pages belong to two versions and must not be mixed, so the read starts over
+ * from GetPlaylist. Item pages carry no snapshot_id, so an edit that keeps the entry count is
+ * not seen while paging; checking it would cost a second metadata request per playlist.
  */
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from './errors';
 import type { Fetched, SpotifyApi } from './ports';
@@ -106,53 +108,4 @@ export const readItemsPages = async (
     if (offset >= total) return { next: null };
   }
   return { next: { offset, total: cursor.total } };
-};
-
-/** A playlist read whole: its metadata and every page of one version, in offset order. */
-export interface WholePlaylist {
-  readonly playlist: Fetched<PlaylistMetadata>;
-  readonly pages: readonly Fetched<PlaylistItemsPage>[];
-}
-
-/**
- * Reads a playlist and all its pages, and starts over (up to `attempts` reads) when it changed
- * meanwhile: a different `total` on a page, or a different `snapshot_id` once the pages are read.
- * Rate limits are not waited out here: SpotifyRateLimitedError reaches the caller.
- */
-export const readPlaylistWhole = async (
-  spotify: SpotifyApi,
-  playlistId: string,
-  options: { readonly pageSize?: number; readonly attempts?: number } = {},
-): Promise<WholePlaylist> => {
-  const attempts = options.attempts ?? 3;
-  let lastChange = '';
-  for (let attempt = 1; attempt <= attempts; attempt += 1) {
-    const playlist = await spotify.getPlaylist(playlistId);
-    const pages: Fetched<PlaylistItemsPage>[] = [];
-    try {
-      const progress = await readItemsPages(spotify, playlistId, firstCursor(playlist.value), {
-        pageSize: options.pageSize ?? 50,
-        maxPages: Number.POSITIVE_INFINITY,
-        onPage: async (_offset, page) => {
-          pages.push(page);
-        },
-      });
-      if (progress.waitSeconds !== undefined) {
-        throw new SpotifyRateLimitedError(
-          `Spotify rate-limited the read of playlist ${playlistId}: retry after ${progress.waitSeconds} s.`,
-          progress.waitSeconds,
-        );
-      }
-    } catch (error) {
-      if (!(error instanceof PlaylistChangedError)) throw error;
-      lastChange = error.message;
-      continue;
-    }
-    const after = await spotify.getPlaylist(playlistId);
-    if (after.value.snapshot_id === playlist.value.snapshot_id) return { playlist, pages };
-    lastChange = `its snapshot_id went from ${playlist.value.snapshot_id} to ${after.value.snapshot_id}`;
-  }
-  throw new PlaylistChangedError(
-    `Playlist ${playlistId} kept changing while it was being read (${attempts} tries; last: ${lastChange}). Run again when it is not being edited.`,
-  );
 };

@@ -4,10 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseFaults } from '../../../adapters/spotify/emulator/faults';
 import { startEmulator, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
 import { InvalidInputError } from '../../../core/errors';
-import { readPlaylistWhole } from '../../../core/extract';
 import { emulatorWith } from '../../support/emulator';
 import { tempFolder } from '../../support/temp-folders';
-import { clientFor, playlistNamed } from './support';
+import { clientFor, playlistNamed, readWhole } from './support';
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +30,7 @@ const everyEntry = async (emulator: RunningEmulator): Promise<{ playlist: string
   const { api } = clientFor(emulator);
   const all: { playlist: string; entry: Json }[] = [];
   for (const id of emulator.playlistIds) {
-    const whole = await readPlaylistWhole(api, id);
+    const whole = await readWhole(api, id);
     for (const page of whole.pages) for (const entry of page.value.items) all.push({ playlist: whole.playlist.value.name, entry: entry as Json });
   }
   return all;
@@ -312,7 +311,7 @@ describe('the emulator on recorded fixtures', () => {
     // Act
     const totals: Record<string, number> = {};
     for (const id of emulator.playlistIds) {
-      const whole = await readPlaylistWhole(api, id);
+      const whole = await readWhole(api, id);
       totals[id] = whole.pages.reduce((sum, page) => sum + page.value.items.length, 0);
       expect(whole.pages.every((page) => page.value.total === totals[id])).toBe(true);
     }
@@ -357,7 +356,7 @@ describe('the emulator on recorded fixtures', () => {
     const emulator = await emulatorWith({ fixturesDir: dir });
     const { api } = clientFor(emulator);
     // Act
-    const whole = await readPlaylistWhole(api, 'pl1', { pageSize: 3 });
+    const whole = await readWhole(api, 'pl1', 3);
     // Assess
     expect(emulator.playlistIds).toEqual(['pl1']);
     expect(whole.pages.flatMap((page) => page.value.items.map((item) => ((item as Json).track as Json).id))).toEqual(['t0', 't1', 't2', 't3']);

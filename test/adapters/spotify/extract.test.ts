@@ -1,43 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from '../../../core/errors';
-import { firstCursor, maxConsecutiveRateLimitWaits, readItemsPages, readPlaylistWhole, type ItemsCursor } from '../../../core/extract';
+import { firstCursor, maxConsecutiveRateLimitWaits, readItemsPages, type ItemsCursor } from '../../../core/extract';
 import type { Fetched, SpotifyApi } from '../../../core/ports';
 import type { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
 import { emulatorWith } from '../../support/emulator';
 import { clientFor, playlistNamed } from './support';
-
-/**
- * A playlist that someone edits while it is read: each listed version is served for the given
- * number of calls (metadata and pages alike), then the next one. Entries are tagged with their version.
- */
-class EditedPlaylist implements SpotifyApi {
-  public calls = 0;
-  public constructor(private readonly versions: readonly { size: number; calls: number }[]) {}
-
-  private version(): number {
-    this.calls += 1;
-    let budget = this.calls;
-    for (const [index, version] of this.versions.entries()) {
-      if (budget <= version.calls) return index;
-      budget -= version.calls;
-    }
-    return this.versions.length - 1;
-  }
-
-  public async getPlaylist(playlistId: string): Promise<Fetched<PlaylistMetadata>> {
-    const v = this.version();
-    const value = { id: playlistId, name: 'Edited', snapshot_id: `snapshot-${v}`, owner: { id: 'me' }, items: { total: this.versions[v]?.size ?? 0 } };
-    return { body: JSON.stringify(value), value };
-  }
-
-  public async getItemsPage(_playlistId: string, offset: number, limit: number): Promise<Fetched<PlaylistItemsPage>> {
-    const v = this.version();
-    const total = this.versions[v]?.size ?? 0;
-    const items = Array.from({ length: Math.max(0, Math.min(limit, total - offset)) }, (_, i) => ({ version: v, position: offset + i }));
-    const value = { items, offset, total, limit };
-    return { body: JSON.stringify(value), value };
-  }
-}
 
 /** A playlist of 120 entries whose page at `offset` is answered 429 the first `times` times it is asked for. */
 class RateLimitedAt implements SpotifyApi {
@@ -158,47 +125,6 @@ describe('readItemsPages', () => {
     expect(error).toBeInstanceOf(PlaylistChangedError);
     expect((error as Error).message).toContain(`Playlist ${id} changed`);
     expect((error as Error).message).toContain('had 50 entries, the page at offset 0 says 51');
-  });
-});
-
-describe('readPlaylistWhole', () => {
-  it('starts over when the playlist changed while it was paged, and never mixes two versions', async () => {
-    // Prepare: 120 entries for the metadata and two pages, then 121 from the third page on
-    const spotify = new EditedPlaylist([
-      { size: 120, calls: 3 },
-      { size: 121, calls: 100 },
-    ]);
-    // Act
-    const whole = await readPlaylistWhole(spotify, 'p1');
-    // Assess
-    const entries = whole.pages.flatMap((page) => page.value.items as { version: number; position: number }[]);
-    expect(entries).toHaveLength(121);
-    expect(new Set(entries.map((entry) => entry.version))).toEqual(new Set([1]));
-    expect(entries.map((entry) => entry.position)).toEqual(Array.from({ length: 121 }, (_, i) => i));
-    expect(whole.playlist.value.snapshot_id).toBe('snapshot-1');
-  });
-
-  it('starts over when the snapshot changed although the total stayed the same', async () => {
-    // Prepare: a reorder keeps 60 entries but changes the snapshot after the first read's pages
-    const spotify = new EditedPlaylist([
-      { size: 60, calls: 3 },
-      { size: 60, calls: 100 },
-    ]);
-    // Act
-    const whole = await readPlaylistWhole(spotify, 'p1');
-    // Assess
-    expect(whole.playlist.value.snapshot_id).toBe('snapshot-1');
-    expect(whole.pages.flatMap((page) => page.value.items as { version: number }[]).every((entry) => entry.version === 1)).toBe(true);
-  });
-
-  it('fails with PlaylistChangedError after three reads when the playlist keeps changing', async () => {
-    // Prepare: a new version every two calls
-    const spotify = new EditedPlaylist(Array.from({ length: 20 }, (_, i) => ({ size: 100 + i, calls: 2 })));
-    // Act
-    const error = await readPlaylistWhole(spotify, 'p1').catch((caught: unknown) => caught);
-    // Assess
-    expect(error).toBeInstanceOf(PlaylistChangedError);
-    expect((error as Error).message).toContain('kept changing while it was being read (3 tries');
   });
 });
 

@@ -11,12 +11,11 @@ import {
   SpotifyUnavailableError,
   UpstreamSchemaChangedError,
 } from '../../../core/errors';
-import { readPlaylistWhole } from '../../../core/extract';
 import { emulatorWith } from '../../support/emulator';
 import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
-import { clientFor, MemoryCredentialsStore, MemoryTokenCache, playlistNamed } from './support';
+import { clientFor, MemoryCredentialsStore, MemoryTokenCache, playlistNamed, readWhole } from './support';
 
-const entriesOf = (whole: Awaited<ReturnType<typeof readPlaylistWhole>>): number =>
+const entriesOf = (whole: Awaited<ReturnType<typeof readWhole>>): number =>
   whole.pages.reduce((sum, page) => sum + page.value.items.length, 0);
 
 describe('GotSpotifyApi over the emulator', () => {
@@ -31,7 +30,7 @@ describe('GotSpotifyApi over the emulator', () => {
     const emulator = await emulatorWith();
     const { api } = clientFor(emulator);
     // Act
-    const whole = await readPlaylistWhole(api, playlistNamed(emulator, name));
+    const whole = await readWhole(api, playlistNamed(emulator, name));
     // Assess
     expect(entriesOf(whole)).toBe(total);
     expect(whole.pages.map((page) => page.value.offset)).toEqual(offsets);
@@ -58,7 +57,7 @@ describe('GotSpotifyApi over the emulator', () => {
     const emulator = await emulatorWith();
     const { api, tokens } = clientFor(emulator);
     // Act
-    await readPlaylistWhole(api, playlistNamed(emulator, 'Road trip, 2026 — ça va "loud"'));
+    await readWhole(api, playlistNamed(emulator, 'Road trip, 2026 — ça va "loud"'));
     // Assess
     expect(emulator.stats().tokenRequests).toBe(1);
     expect(tokens.written).toHaveLength(1);
@@ -69,7 +68,7 @@ describe('GotSpotifyApi over the emulator', () => {
     const emulator = await emulatorWith({ faults: '429=0.3,retry-after=2', seed: 7 });
     const { api, waits } = clientFor(emulator);
     // Act
-    const whole = await readPlaylistWhole(api, playlistNamed(emulator, 'Everything, ever'));
+    const whole = await readWhole(api, playlistNamed(emulator, 'Everything, ever'));
     // Assess
     expect(entriesOf(whole)).toBe(1000);
     expect(emulator.stats().faultsInjected).toBeGreaterThan(0);
@@ -136,7 +135,7 @@ describe('GotSpotifyApi over the emulator', () => {
     const { api, waits } = clientFor(emulator);
     const id = playlistNamed(emulator, 'Everything, ever');
     // Act
-    const error = await readPlaylistWhole(api, id).catch((caught: unknown) => caught);
+    const error = await readWhole(api, id).catch((caught: unknown) => caught);
     // Assess
     expect(error).toBeInstanceOf(SpotifyThrottledError);
     expect(error).toMatchObject({ retryAfterSeconds: 86_400, quotaExceeded: true });
@@ -149,7 +148,7 @@ describe('GotSpotifyApi over the emulator', () => {
     const emulator = await emulatorWith({ faults: '500=0.1,503=0.1,reset=0.1,timeout=0.05', seed: 9 });
     const { api, logger } = clientFor(emulator, { retry: { attempts: 8, baseDelayMs: 1, maxDelayMs: 5, requestTimeoutMs: 600 } });
     // Act
-    const whole = await readPlaylistWhole(api, playlistNamed(emulator, 'Everything, ever'));
+    const whole = await readWhole(api, playlistNamed(emulator, 'Everything, ever'));
     // Assess
     expect(entriesOf(whole)).toBe(1000);
     const failures = logger.lines.map((line) => (JSON.parse(line) as { failure: string }).failure);
@@ -177,7 +176,7 @@ describe('GotSpotifyApi over the emulator', () => {
     const emulator = await emulatorWith({ faults: 'truncate=0.25', seed: 5 });
     const { api } = clientFor(emulator, { retry: { attempts: 6, baseDelayMs: 1 } });
     // Act
-    const whole = await readPlaylistWhole(api, playlistNamed(emulator, 'Road trip, 2026 — ça va "loud"'));
+    const whole = await readWhole(api, playlistNamed(emulator, 'Road trip, 2026 — ça va "loud"'));
     // Assess
     expect(entriesOf(whole)).toBe(250);
     expect(emulator.stats().faultsInjected).toBeGreaterThan(0);
@@ -199,7 +198,7 @@ describe('GotSpotifyApi over the emulator', () => {
     const emulator = await emulatorWith({ faults: 'expire-token=0.15', seed: 11 });
     const { api, tokens } = clientFor(emulator);
     // Act
-    const whole = await readPlaylistWhole(api, playlistNamed(emulator, 'Everything, ever'));
+    const whole = await readWhole(api, playlistNamed(emulator, 'Everything, ever'));
     // Assess
     expect(entriesOf(whole)).toBe(1000);
     expect(emulator.stats().faultsInjected).toBeGreaterThan(0);

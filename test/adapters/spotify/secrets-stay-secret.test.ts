@@ -5,8 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { GotSpotifyApi } from '../../../adapters/spotify/got-spotify-api';
 import { startEmulator } from '../../../adapters/spotify/emulator/server';
 import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
-import { readPlaylistWhole } from '../../../core/extract';
-import { clientFor, MemoryCredentialsStore, MemoryTokenCache, RecordingLogger } from './support';
+import { clientFor, MemoryCredentialsStore, MemoryTokenCache, readWhole, RecordingLogger } from './support';
 
 /** Everything a person or a log could see of an error: message, stack, inspection (with causes) and JSON. */
 const visible = (error: unknown): string =>
@@ -51,7 +50,7 @@ describe('secrets in a faulty run', () => {
     const truncatedLogger = new RecordingLogger();
     try {
       // Act
-      for (const id of emulator.playlistIds) await attempt(() => readPlaylistWhole(api, id));
+      for (const id of emulator.playlistIds) await attempt(() => readWhole(api, id));
       for (const playlist of emulator.playlists.filter((p) => !p.readable)) await attempt(() => api.getItemsPage(playlist.id, 0, 50));
       await attempt(() => api.getPlaylist('deleted-playlist'));
       await attempt(() => auth(emulator.accountsBaseUrl, { clientSecret: wrongSecret }).fetchAccessToken());

@@ -3,7 +3,9 @@ import { GotSpotifyApi, type GotSpotifyApiOptions } from '../../../adapters/spot
 import type { RetryLogger } from '../../../adapters/spotify/http';
 import type { RunningEmulator } from '../../../adapters/spotify/emulator/server';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../../adapters/spotify/spotify-token-client';
-import type { AccessToken, CredentialsStore, SpotifyCredentials, TokenCache } from '../../../core/ports';
+import { firstCursor, readItemsPages } from '../../../core/extract';
+import type { AccessToken, CredentialsStore, Fetched, SpotifyApi, SpotifyCredentials, TokenCache } from '../../../core/ports';
+import type { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
 
 /** A token cache in memory that remembers every token written to it. */
 export class MemoryTokenCache implements TokenCache {
@@ -72,4 +74,21 @@ export const playlistNamed = (emulator: RunningEmulator, name: string): string =
   const found = emulator.playlists.find((playlist) => playlist.name === name);
   if (!found) throw new Error(`the emulator serves no playlist named ${name}`);
   return found.id;
+};
+
+/** A playlist's metadata and all its pages, read as GetPlaylist and ExtractItems do; a wait for a Wait state fails. */
+export const readWhole = async (
+  api: SpotifyApi,
+  playlistId: string,
+  pageSize = 50,
+): Promise<{ playlist: Fetched<PlaylistMetadata>; pages: Fetched<PlaylistItemsPage>[] }> => {
+  const playlist = await api.getPlaylist(playlistId);
+  const pages: Fetched<PlaylistItemsPage>[] = [];
+  const progress = await readItemsPages(api, playlistId, firstCursor(playlist.value), {
+    pageSize,
+    maxPages: Number.POSITIVE_INFINITY,
+    onPage: async (_offset, page) => void pages.push(page),
+  });
+  if (progress.next !== null) throw new Error(`reading playlist ${playlistId} stopped to wait ${progress.waitSeconds ?? 0} s`);
+  return { playlist, pages };
 };
