@@ -3,7 +3,8 @@
  * `kind=probability`, kinds `429`, `500`, `503`, `reset`, `timeout`, `truncate`, `expire-token`,
  * plus `retry-after=SECONDS`. Whether a request faults is a pure function of the seed, the
  * request (method and path with query) and how many times that request was made before, so a
- * run is reproducible for a seed however its requests interleave.
+ * run is reproducible for a seed however its requests interleave. Token requests draw too (all
+ * as `POST /api/token`), the kinds that replace an answer only: 429, 500, 503, reset, timeout.
  */
 import { InvalidInputError } from '../../../core/errors';
 import { randomFor } from './random';

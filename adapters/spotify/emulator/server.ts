@@ -23,6 +23,12 @@ export interface EmulatorOptions {
   fixturesDir?: string;
   /** `kind=probability,…` as `--faults` (DESIGN §6). @default none */
   faults?: string;
+  /**
+   * Whether `faults` also hit the token endpoint, with the kinds an accounts service can show
+   * (429, 500, 503, reset, timeout; a token body is never truncated and has no token to expire).
+   * @default true
+   */
+  tokenFaults?: boolean;
   /** Seeds the built-in catalog and the faults. @default 1 */
   seed?: number;
   /** Field names of the built-in catalog; fixtures keep their recorded shape. @default 'new' */
@@ -151,6 +157,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
 
   const token = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     counters.tokenRequests += 1;
+    if (options.tokenFaults ?? true) {
+      const fault = faults.draw(`${req.method} /api/token`);
+      if (fault !== undefined && fault !== 'truncate' && fault !== 'expire-token') return inject(req, res, fault);
+    }
     const form = new URLSearchParams(await readBody(req));
     const client = clientOf(req, form);
     if (!client || client.id !== credentials.clientId || client.secret !== credentials.clientSecret) {
@@ -237,6 +247,12 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     if (fault === undefined || fault === 'truncate' || fault === 'expire-token') {
       return { truncate: fault === 'truncate', expire: fault === 'expire-token' };
     }
+    inject(req, res, fault);
+    return undefined;
+  };
+
+  /** Answers with a fault that replaces the whole answer. */
+  const inject = (req: IncomingMessage, res: ServerResponse, fault: Exclude<FaultKind, 'truncate' | 'expire-token'>): void => {
     counters.faultsInjected += 1;
     switch (fault) {
       case '429':
@@ -257,7 +273,6 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
         res.on('close', () => held.delete(res));
         break;
     }
-    return undefined;
   };
 
   const api = (req: IncomingMessage, res: ServerResponse, url: URL): void => {

@@ -77,7 +77,7 @@ describe('GotSpotifyApi over the emulator', () => {
 
   it('fails with SpotifyRateLimitedError carrying the wait when Retry-After is too long to wait in-process', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=60' });
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=60', tokenFaults: false });
     const { api, waits } = clientFor(emulator, { maxInProcessWaitSeconds: 5 });
     const id = playlistNamed(emulator, 'Fifty-one');
     // Act
@@ -91,7 +91,7 @@ describe('GotSpotifyApi over the emulator', () => {
 
   it('fails with SpotifyThrottledError when Retry-After is longer than a run waits', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=7200' });
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=7200', tokenFaults: false });
     const { api } = clientFor(emulator, { maxStateMachineWaitSeconds: 900 });
     // Act
     const error = await api.getItemsPage(playlistNamed(emulator, 'Just one'), 0, 50).catch((caught: unknown) => caught);
@@ -103,7 +103,7 @@ describe('GotSpotifyApi over the emulator', () => {
 
   it('fails reading playlist metadata with SpotifyThrottledError when Retry-After is beyond the in-process wait, as no Wait state follows GetPlaylist', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=60' });
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=60', tokenFaults: false });
     const { api, waits } = clientFor(emulator, { maxInProcessWaitSeconds: 5, maxStateMachineWaitSeconds: 900 });
     const id = playlistNamed(emulator, 'Just one');
     // Act
@@ -118,7 +118,7 @@ describe('GotSpotifyApi over the emulator', () => {
 
   it('fails reading playlist metadata with SpotifyRateLimitedError only after sitting out every short Retry-After, so the retry is never early', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=2' });
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=2', tokenFaults: false });
     const { api, waits } = clientFor(emulator, { maxInProcessWaitSeconds: 5, maxRateLimitWaits: 3 });
     // Act
     const error = await api.getPlaylist(playlistNamed(emulator, 'Just one')).catch((caught: unknown) => caught);
@@ -145,7 +145,7 @@ describe('GotSpotifyApi over the emulator', () => {
 
   it('retries 500, 503, connection resets and timeouts, and still reads the playlist whole', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '500=0.1,503=0.1,reset=0.1,timeout=0.05', seed: 9 });
+    const emulator = await emulatorWith({ faults: '500=0.1,503=0.1,reset=0.1,timeout=0.05', seed: 9, tokenFaults: false });
     const { api, logger } = clientFor(emulator, { retry: { attempts: 8, baseDelayMs: 1, maxDelayMs: 5, requestTimeoutMs: 600 } });
     // Act
     const whole = await readWhole(api, playlistNamed(emulator, 'Everything, ever'));
@@ -159,7 +159,7 @@ describe('GotSpotifyApi over the emulator', () => {
 
   it('fails with SpotifyUnavailableError after its tries when Spotify keeps answering 503', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '503=1' });
+    const emulator = await emulatorWith({ faults: '503=1', tokenFaults: false });
     const { api } = clientFor(emulator, { retry: { attempts: 3, baseDelayMs: 1 } });
     const id = playlistNamed(emulator, 'Just one');
     // Act
@@ -184,7 +184,7 @@ describe('GotSpotifyApi over the emulator', () => {
 
   it('fails with SpotifyUnavailableError, not a crash, when every body arrives truncated', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: 'truncate=1' });
+    const emulator = await emulatorWith({ faults: 'truncate=1', tokenFaults: false });
     const { api } = clientFor(emulator, { retry: { attempts: 3, baseDelayMs: 1 } });
     // Act
     const error = await api.getPlaylist(playlistNamed(emulator, 'Just one')).catch((caught: unknown) => caught);

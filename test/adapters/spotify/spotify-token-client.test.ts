@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
 import { SpotifyAuthError, SpotifyReauthRequiredError, UpstreamSchemaChangedError } from '../../../core/errors';
 import { emulatorWith } from '../../support/emulator';
-import { MemoryCredentialsStore, recordingSleep } from './support';
+import { runFetchToken } from '../../../steps/fetch-token/step';
+import { MemoryCredentialsStore, MemoryTokenCache, RecordingLogger, recordingSleep } from './support';
 
 const now = new Date('2026-11-20T06:00:00Z');
 const clock = { now: () => now };
@@ -67,6 +68,33 @@ describe('SpotifyTokenClient', () => {
     expect(credentials.saved).toHaveLength(2);
     expect(new Set([emulator.credentials.refreshToken, ...credentials.saved]).size).toBe(3);
     expect(staleError).toBeInstanceOf(SpotifyReauthRequiredError);
+  });
+
+  it("absorbs the emulator's 429, 500, 503, resets and timeouts at the token endpoint in FetchToken's retries", async () => {
+    // Prepare
+    const emulator = await emulatorWith({ faults: '429=0.15,500=0.15,503=0.15,reset=0.15,timeout=0.1,retry-after=1', seed: 3 });
+    const logger = new RecordingLogger();
+    const { waits, sleep } = recordingSleep();
+    const auth = new SpotifyTokenClient({
+      accountsBaseUrl: emulator.accountsBaseUrl,
+      credentials: new MemoryCredentialsStore(emulator.credentials),
+      grant: 'refresh_token',
+      retry: { attempts: 10, baseDelayMs: 1, maxDelayMs: 5, requestTimeoutMs: 500 },
+      maxRateLimitWaits: 10,
+      sleep,
+      logger,
+    });
+    const tokens = new MemoryTokenCache();
+    // Act
+    const fetched = [];
+    for (let run = 0; run < 12; run += 1) fetched.push(await runFetchToken({ auth, tokens })({}));
+    // Assess
+    expect(fetched).toHaveLength(12);
+    expect(tokens.written).toHaveLength(12);
+    const failures = logger.lines.map((line) => (JSON.parse(line) as { failure?: string }).failure).filter((failure) => failure !== undefined);
+    expect(failures).toEqual(expect.arrayContaining(['HTTP 500', 'HTTP 503', 'connection failed (ECONNRESET)', 'no answer within 500 ms']));
+    expect(waits.filter((ms) => ms === 1000).length).toBeGreaterThan(0);
+    expect(emulator.stats().tokenRequests).toBeGreaterThan(12);
   });
 
   it('uses the refresh token another Lambda rotated in after this one read the old one', async () => {
