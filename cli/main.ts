@@ -6,7 +6,8 @@ import { UsageError, type CliIo, type Command } from './command';
 
 const usage = `usage:
   spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
-                  [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N] [--json]
+                  [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N]
+                  [--reject-tolerance N] [--json]
   spotify-etl query "<SQL>" [--lake DIR] [--json]
   spotify-etl emulator [--port N] [--fixtures DIR] [--faults SPEC] [--seed N]
   spotify-etl auth login [--port N]

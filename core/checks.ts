@@ -89,12 +89,16 @@ export const validationSql = (date: IsoDate, expected: CheckExpectations): strin
           `ON i.playlist_id = p.playlist_id WHERE COALESCE(i.items, 0) + ${lostEntriesOf(expected.lostEntriesByPlaylist)} <> p.total_items`,
       ),
     ],
+    // Positions are unique and within 0..total_items-1; with items_match_total (rows + lost
+    // entries = total_items) that makes them exactly 0..n-1 but for the positions of rejected
+    // entries, so a date a reject tolerance lets through is not failed here instead.
     positions_dense: [
       offenders(
         'positions_dense',
-        'playlist_id',
-        `FROM ${dayOf('playlist_items')} GROUP BY playlist_id ` +
-          'HAVING COUNT(DISTINCT "position") <> COUNT(*) OR MIN("position") <> 0 OR MAX("position") <> COUNT(*) - 1',
+        'i.playlist_id',
+        `FROM ${dayOf('playlist_items')} i LEFT JOIN ${dayOf('playlists')} p ON p.playlist_id = i.playlist_id ` +
+          'GROUP BY i.playlist_id, p.total_items ' +
+          'HAVING COUNT(DISTINCT i."position") <> COUNT(*) OR MIN(i."position") < 0 OR MAX(i."position") >= COALESCE(p.total_items, COUNT(*))',
       ),
     ],
     songs_resolvable: [

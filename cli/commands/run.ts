@@ -1,6 +1,7 @@
 /**
  * `spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
- * [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N] [--json]` (DESIGN §6):
+ * [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N] [--reject-tolerance N] [--json]`
+ * (DESIGN §6; `--reject-tolerance` is how many undecodable entries a date may have and still pass):
  * the whole pipeline on this machine, the rendered state machine with every step's own code.
  * Without dates it is the daily run for today (UTC); `npm start` is this with the defaults.
  */
@@ -11,11 +12,12 @@ import type { SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
 import { ErrorName, InvalidInputError } from '../../core/errors';
 import type { Clock, CredentialsStore } from '../../core/ports';
+import { splitList } from '../../core/run-input';
 import { parseOptions, UsageError, type CliIo, type Command } from '../command';
 import { runPipeline, storedSpotifyCredentials, type SpotifySource } from '../local/pipeline';
 import { progressTo } from '../local/progress';
 import { formatSummary, summarise } from '../local/summary';
-import { emulatorOptionsFrom } from './emulator';
+import { emulatorOptionsFrom, integerOption } from './emulator';
 
 /** What `run` depends on besides its arguments: tests move "today" with the clock. */
 export interface RunDeps {
@@ -35,6 +37,7 @@ const options = {
   faults: { type: 'string' },
   seed: { type: 'string' },
   json: { type: 'boolean' },
+  'reject-tolerance': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseOptions<typeof options>>['values'];
@@ -47,7 +50,7 @@ export const requestOf = (values: Values, clock: Clock): Record<string, unknown>
   if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
     throw new UsageError('--date runs one date and --from/--to a range; give one or the other');
   }
-  const playlists = values.playlists === undefined ? {} : { playlists: values.playlists.split(',').map((id) => id.trim()).filter((id) => id !== '') };
+  const playlists = values.playlists === undefined ? {} : { playlists: splitList(values.playlists) };
   if (values.date !== undefined) return { mode: 'manual', date: values.date, ...playlists };
   if (values.from !== undefined || values.to !== undefined) return { mode: 'backfill', from: values.from, to: values.to, ...playlists };
   return { mode: 'scheduled', scheduledTime: clock.now().toISOString(), ...playlists };
@@ -120,6 +123,9 @@ export const createRun =
         onEvent: progress.onEvent,
         signal: abort.signal,
         ...(deps.maxPages === undefined ? {} : { maxPages: deps.maxPages }),
+        ...(values['reject-tolerance'] === undefined
+          ? {}
+          : { rejectTolerance: integerOption('--reject-tolerance', values['reject-tolerance'], 0, Number.MAX_SAFE_INTEGER) }),
       });
       progress.done();
       const summary = await summarise(lake, run);

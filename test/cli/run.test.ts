@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,6 +89,37 @@ describe('spotify-etl run --source spotify', () => {
     const credentials = await spotifyCredentials(env, lake(), 'client_credentials').read();
     // Assess
     expect(credentials).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: undefined });
+  });
+});
+
+describe('spotify-etl run --reject-tolerance', () => {
+  const work = tempFolderForSuite('spotify-etl-tolerance-');
+  const fixtures = () => join(work(), 'fixtures');
+  const page = new URL('../fixtures/spotify/undecodable-entry.page.json', import.meta.url);
+
+  it('fails validation on a date with an undecodable entry by default, and passes when the tolerance allows it', async () => {
+    // Prepare: one recorded playlist with one entry that does not decode
+    await mkdir(fixtures(), { recursive: true });
+    await copyFile(page, join(fixtures(), 'page.json'));
+    const runWith = async (lake: string, extra: string[]) => {
+      const io = captureIo(work());
+      const code = await createRun({ clock })(['--fixtures', fixtures(), '--date', '2026-11-20', '--lake', join(work(), lake), '--json', ...extra], io);
+      return { code, summary: JSON.parse(io.stdout()) as { status: string; error?: { name: string } } };
+    };
+    // Act
+    const strict = await runWith('strict', []);
+    const tolerant = await runWith('tolerant', ['--reject-tolerance', '1']);
+    // Assess
+    expect(strict.code).toBe(1);
+    expect(strict.summary.error?.name).toBe('ValidationFailedError');
+    expect(tolerant.code).toBe(0);
+    expect(tolerant.summary.status).toBe('succeeded');
+  });
+
+  it('fails as a usage error on a tolerance that is not a whole number', async () => {
+    await expect(createRun({ clock })(['--reject-tolerance', 'some', '--lake', join(work(), 'never')], captureIo(work()))).rejects.toThrow(
+      '--reject-tolerance must be a whole number',
+    );
   });
 });
 

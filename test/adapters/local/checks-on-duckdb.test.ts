@@ -56,6 +56,19 @@ describe('validation checks run on DuckDB over the curated Parquet', () => {
     expect(failed(results)).toEqual([]);
   });
 
+  it('passes positions_dense when the one missing position is that of a rejected entry', async () => {
+    // Prepare: pl1 had three entries; the one at position 1 did not decode
+    const rows = goodDay();
+    rows.playlist_items = rows.playlist_items.filter((i) => !(i.playlist_id === 'pl1' && i.position === 1));
+    const expected = { tables: countsOf(rows), lostEntriesByPlaylist: { pl1: 1 } };
+
+    // Act
+    const results = await validate(rows, expected);
+
+    // Assess
+    expect(failed(results)).toEqual([]);
+  });
+
   it('fails items_match_total, naming the playlist whose items do not add up to total_items', async () => {
     // Prepare
     const rows = goodDay();
