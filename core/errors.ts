@@ -17,6 +17,7 @@ export const ErrorName = {
   SpotifyUnavailable: 'SpotifyUnavailableError',
   PlaylistChanged: 'PlaylistChangedError',
   StorageUnavailable: 'StorageUnavailableError',
+  AwsUnavailable: 'AwsUnavailableError',
   CrawlerBusy: 'CrawlerBusyError',
   CrawlerFailed: 'CrawlerFailedError',
   CrawlerTimeout: 'CrawlerTimeoutError',
@@ -56,6 +57,7 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   SpotifyUnavailableError: 'retry',
   PlaylistChangedError: 'retry',
   StorageUnavailableError: 'retry',
+  AwsUnavailableError: 'retry',
   CrawlerBusyError: 'retry',
   CrawlerFailedError: 'catch',
   CrawlerTimeoutError: 'catch',
@@ -125,6 +127,9 @@ export class PlaylistChangedError extends namedError(ErrorName.PlaylistChanged) 
 
 /** The blob store did not answer (a transient S3 or file-system failure). */
 export class StorageUnavailableError extends namedError(ErrorName.StorageUnavailable) {}
+
+/** Secrets Manager, Glue, Athena or SNS throttled or did not answer, after the SDK's own retries. */
+export class AwsUnavailableError extends namedError(ErrorName.AwsUnavailable) {}
 
 /** The crawler is already running; start it again later. */
 export class CrawlerBusyError extends namedError(ErrorName.CrawlerBusy) {}

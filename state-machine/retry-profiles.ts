@@ -22,6 +22,7 @@ export const retryProfiles: Partial<Record<ErrorName, RetryProfile>> = {
   // A playlist edited while it was paged is read again from its metadata; editors rarely keep at it.
   [ErrorName.PlaylistChanged]: { intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 300, maxAttempts: 3 },
   [ErrorName.StorageUnavailable]: { intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 },
+  [ErrorName.AwsUnavailable]: { intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 },
   // Someone else's crawl of the same crawler usually ends within minutes.
   [ErrorName.CrawlerBusy]: { intervalSeconds: 60, backoffRate: 1.5, maxDelaySeconds: 300, maxAttempts: 8 },
 };

@@ -7,9 +7,9 @@ import {
   type ColumnInfo,
   type Datum,
 } from '@aws-sdk/client-athena';
-import { QueryFailedError } from '../../core/errors';
+import { AwsUnavailableError, QueryFailedError } from '../../core/errors';
 import type { JobState, QueryEngine } from '../../core/ports';
-import { awsErrorMessage, awsErrorName } from './aws-errors';
+import { awsErrorMessage, awsErrorName, isTransientAwsError } from './aws-errors';
 
 /** Where queries run. */
 export interface AthenaQueryEngineOptions {
@@ -126,6 +126,7 @@ export class AthenaQueryEngine implements QueryEngine {
       const where = `Athena ${operation} in workgroup ${this.options.workGroup} failed: ${awsErrorName(error)}: ${awsErrorMessage(error)}`;
       // InvalidRequestException is Athena's answer to bad SQL or a query that did not succeed.
       if (awsErrorName(error) === 'InvalidRequestException') throw new QueryFailedError(where, { cause: error });
+      if (isTransientAwsError(error)) throw new AwsUnavailableError(where, { cause: error });
       throw new Error(where, { cause: error });
     }
   }

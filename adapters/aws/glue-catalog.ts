@@ -1,8 +1,8 @@
 /** The Glue crawler over `curated/`: the Catalog port over the Glue SDK v3 client. */
 import { GetCrawlerCommand, StartCrawlerCommand, type GlueClient } from '@aws-sdk/client-glue';
-import { CrawlerBusyError, CrawlerFailedError } from '../../core/errors';
+import { AwsUnavailableError, CrawlerBusyError, CrawlerFailedError } from '../../core/errors';
 import type { Catalog, JobState } from '../../core/ports';
-import { awsErrorMessage, awsErrorName } from './aws-errors';
+import { awsErrorMessage, awsErrorName, isTransientAwsError } from './aws-errors';
 
 /** Starts the stack's crawler and reports on its crawls. */
 export class GlueCatalog implements Catalog {
@@ -58,6 +58,7 @@ export class GlueCatalog implements Catalog {
         cause: error,
       });
     }
+    if (isTransientAwsError(error)) return new AwsUnavailableError(where, { cause: error });
     return new Error(where, { cause: error });
   }
 }

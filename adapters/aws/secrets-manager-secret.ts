@@ -8,7 +8,8 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { awsErrorName } from './aws-errors';
+import { AwsUnavailableError } from '../../core/errors';
+import { awsErrorName, isTransientAwsError } from './aws-errors';
 
 /** The secret's parsed JSON; `missing` when it has no value yet; `notJson` when its text is not JSON. */
 export type SecretJson = { kind: 'json'; value: unknown } | { kind: 'missing' } | { kind: 'notJson' };
@@ -50,6 +51,7 @@ export class JsonSecret {
   /** The SDK's messages name the secret and the denied action, never the secret's value. */
   private failure(operation: string, error: unknown): Error {
     const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return new Error(`Secrets Manager ${operation} on secret ${this.secretId} failed: ${detail}`, { cause: error });
+    const message = `Secrets Manager ${operation} on secret ${this.secretId} failed: ${detail}`;
+    return isTransientAwsError(error) ? new AwsUnavailableError(message, { cause: error }) : new Error(message, { cause: error });
   }
 }

@@ -1,7 +1,8 @@
 /** Failure alerts to an SNS topic: the Notifier port over the SNS SDK v3 client. */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { AwsUnavailableError } from '../../core/errors';
 import type { Notifier } from '../../core/ports';
-import { awsErrorMessage, awsErrorName } from './aws-errors';
+import { awsErrorMessage, awsErrorName, isTransientAwsError } from './aws-errors';
 
 // SNS limits: an email subject is at most 100 printable ASCII characters on one line, a
 // message at most 256 KiB. https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
@@ -43,7 +44,8 @@ export class SnsNotifier implements Notifier {
     try {
       await this.sns.send(new PublishCommand({ TopicArn: this.topicArn, Subject: snsSubject(subject), Message: snsMessage(message) }));
     } catch (error) {
-      throw new Error(`SNS Publish to ${this.topicArn} failed: ${awsErrorName(error)}: ${awsErrorMessage(error)}`, { cause: error });
+      const message = `SNS Publish to ${this.topicArn} failed: ${awsErrorName(error)}: ${awsErrorMessage(error)}`;
+      throw isTransientAwsError(error) ? new AwsUnavailableError(message, { cause: error }) : new Error(message, { cause: error });
     }
   }
 }

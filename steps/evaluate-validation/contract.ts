@@ -18,6 +18,6 @@ export const evaluateValidation = defineStep({
   dir: 'evaluate-validation',
   input: EvaluateValidationInput,
   output: EvaluateValidationOutput,
-  errors: [ErrorName.ValidationFailed, ErrorName.QueryFailed, ErrorName.StorageUnavailable],
+  errors: [ErrorName.ValidationFailed, ErrorName.QueryFailed, ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
 });

@@ -40,6 +40,7 @@ export const extractItems = defineStep({
     ErrorName.PlaylistChanged,
     ErrorName.UpstreamSchemaChanged,
     ErrorName.StorageUnavailable,
+    ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 300,
 });

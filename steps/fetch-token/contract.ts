@@ -23,6 +23,7 @@ export const fetchToken = defineStep({
     ErrorName.SpotifyRateLimited,
     ErrorName.SpotifyThrottled,
     ErrorName.SpotifyUnavailable,
+    ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 60,
 });

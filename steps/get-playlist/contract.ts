@@ -35,6 +35,7 @@ export const getPlaylist = defineStep({
     ...spotifyCallErrors,
     ErrorName.UpstreamSchemaChanged,
     ErrorName.StorageUnavailable,
+    ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 60,
 });

@@ -29,6 +29,6 @@ export const notifyFailure = defineStep({
   dir: 'notify-failure',
   input: NotifyFailureInput,
   output: NotifyFailureOutput,
-  errors: [ErrorName.StorageUnavailable],
+  errors: [ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
 });

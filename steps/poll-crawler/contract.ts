@@ -21,6 +21,6 @@ export const pollCrawler = defineStep({
   dir: 'poll-crawler',
   input: PollCrawlerInput,
   output: PollCrawlerOutput,
-  errors: [ErrorName.CrawlerFailed, ErrorName.CrawlerTimeout],
+  errors: [ErrorName.CrawlerFailed, ErrorName.CrawlerTimeout, ErrorName.AwsUnavailable],
   timeoutSeconds: 30,
 });

@@ -21,6 +21,6 @@ export const pollValidation = defineStep({
   dir: 'poll-validation',
   input: PollValidationInput,
   output: PollValidationOutput,
-  errors: [ErrorName.QueryFailed],
+  errors: [ErrorName.QueryFailed, ErrorName.AwsUnavailable],
   timeoutSeconds: 30,
 });

@@ -21,6 +21,6 @@ export const startCrawler = defineStep({
   dir: 'start-crawler',
   input: StartCrawlerInput,
   output: StartCrawlerOutput,
-  errors: [ErrorName.CrawlerBusy],
+  errors: [ErrorName.CrawlerBusy, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
 });

@@ -27,6 +27,6 @@ export const startValidation = defineStep({
   dir: 'start-validation',
   input: StartValidationInput,
   output: StartValidationOutput,
-  errors: [ErrorName.QueryFailed, ErrorName.StorageUnavailable],
+  errors: [ErrorName.QueryFailed, ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
 });

@@ -10,7 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AthenaQueryEngine, typedValue } from '../../../adapters/aws/athena-query-engine';
-import { QueryFailedError } from '../../../core/errors';
+import { AwsUnavailableError, QueryFailedError } from '../../../core/errors';
 
 const athena = mockClient(AthenaClient);
 const engine = new AthenaQueryEngine(new AthenaClient({ region: 'eu-west-1' }), {
@@ -28,6 +28,13 @@ const columns: ColumnInfo[] = [
 describe('AthenaQueryEngine', () => {
   beforeEach(() => {
     athena.reset();
+  });
+
+  it('fails with AwsUnavailableError, which the machine retries, when Athena throttles', async () => {
+    // Prepare
+    athena.on(StartQueryExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    // Act / Assess
+    await expect(engine.start('SELECT 1')).rejects.toBeInstanceOf(AwsUnavailableError);
   });
 
   it('starts the query in the workgroup against the Glue database and returns its id', async () => {

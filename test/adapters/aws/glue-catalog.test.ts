@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GlueCatalog } from '../../../adapters/aws/glue-catalog';
-import { CrawlerBusyError, CrawlerFailedError } from '../../../core/errors';
+import { AwsUnavailableError, CrawlerBusyError, CrawlerFailedError } from '../../../core/errors';
 
 const glue = mockClient(GlueClient);
 const catalog = new GlueCatalog(new GlueClient({ region: 'eu-west-1' }), 'spotify-etl-curated');
@@ -20,6 +20,16 @@ const crawlerIs = (crawler: Crawler): void => {
 describe('GlueCatalog', () => {
   beforeEach(() => {
     glue.reset();
+  });
+
+  it('fails with AwsUnavailableError, which the machine retries, when Glue throttles', async () => {
+    // Prepare
+    glue.on(GetCrawlerCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    // Act
+    const failure = await catalog.crawlStatus().catch((error: unknown) => error);
+    // Assess
+    expect(failure).toBeInstanceOf(AwsUnavailableError);
+    expect((failure as Error).message).toContain('Glue GetCrawler for crawler spotify-etl-curated failed: ThrottlingException');
   });
 
   it('starts the configured crawler by name', async () => {

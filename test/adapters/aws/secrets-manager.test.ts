@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SecretsManagerCredentialsStore } from '../../../adapters/aws/secrets-manager-credentials-store';
 import { SecretsManagerTokenCache } from '../../../adapters/aws/secrets-manager-token-cache';
-import { SpotifyAuthError } from '../../../core/errors';
+import { AwsUnavailableError, SpotifyAuthError } from '../../../core/errors';
 
 const sm = mockClient(SecretsManagerClient);
 const client = new SecretsManagerClient({ region: 'eu-west-1' });
@@ -97,6 +97,13 @@ describe('SecretsManagerTokenCache', () => {
   const cache = new SecretsManagerTokenCache(client, 'spotify-etl/token-cache');
   beforeEach(() => {
     sm.reset();
+  });
+
+  it('fails with AwsUnavailableError, which the machine retries, when Secrets Manager throttles', async () => {
+    // Prepare
+    sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    // Act / Assess
+    await expect(cache.read()).rejects.toBeInstanceOf(AwsUnavailableError);
   });
 
   it('reads the cached access token and its expiry', async () => {

@@ -2,6 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SnsNotifier, snsMessage, snsSubject } from '../../../adapters/aws/sns-notifier';
+import { AwsUnavailableError } from '../../../core/errors';
 
 const sns = mockClient(SNSClient);
 const topicArn = 'arn:aws:sns:eu-west-1:123456789012:spotify-etl-failures';
@@ -37,6 +38,13 @@ describe('SnsNotifier', () => {
     // Assess
     expect(Buffer.byteLength(message)).toBeLessThanOrEqual(256 * 1024);
     expect(message).toMatch(/^é+\n\[message truncated: see the run manifest/);
+  });
+
+  it('fails with AwsUnavailableError, which the machine retries, when SNS throttles', async () => {
+    // Prepare
+    sns.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $fault: 'client', $metadata: { httpStatusCode: 400 } }));
+    // Act / Assess
+    await expect(notifier.notify('s', 'm')).rejects.toBeInstanceOf(AwsUnavailableError);
   });
 
   it('fails naming the topic when SNS refuses the message', async () => {
