@@ -12,7 +12,7 @@ import { ErrorName, errorsWithPolicy } from '../core/errors';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition } from '../core/step';
 import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
-import type { GetPlaylistInput } from '../steps/get-playlist/contract';
+import type { GetPlaylistInput, PlaylistRateLimited } from '../steps/get-playlist/contract';
 import type { NormaliseInput } from '../steps/normalise/contract';
 import type { PollCrawlerInput } from '../steps/poll-crawler/contract';
 import { crawlerPolling } from '../steps/poll-crawler/contract';
@@ -32,6 +32,8 @@ export const stateNames = {
   extractOrRebuild: 'ExtractOrRebuild',
   forEachPlaylist: 'ForEachPlaylist',
   extractPlaylist: 'ExtractPlaylist',
+  metadataReady: 'MetadataReady',
+  waitForMetadata: 'WaitForMetadata',
   morePages: 'MorePages',
   waitRetryAfter: 'WaitRetryAfter',
   playlistExtracted: 'PlaylistExtracted',
@@ -141,18 +143,27 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   const waitRetryAfter = sfn.Wait.jsonPath(scope, stateNames.waitRetryAfter, {
     time: sfn.WaitTime.secondsPath(path<ExtractItemsOutput>('waitSeconds')),
   });
+  // Spotify may ask GetPlaylist to wait too: the machine waits the Retry-After and asks again.
+  const waitForMetadata = sfn.Wait.jsonPath(scope, stateNames.waitForMetadata, {
+    time: sfn.WaitTime.secondsPath(path<PlaylistRateLimited>('waitSeconds')),
+  });
+  const metadataReady = sfn.Choice.jsonPath(scope, stateNames.metadataReady)
+    .when(sfn.Condition.isPresent(path<PlaylistRateLimited>('waitSeconds')), waitForMetadata.next(getPlaylist))
+    .otherwise(extractItems);
   const morePages = sfn.Choice.jsonPath(scope, stateNames.morePages)
     .when(sfn.Condition.booleanEquals(path<ExtractItemsOutput>('done'), true), new sfn.Succeed(scope, stateNames.playlistExtracted))
     .when(sfn.Condition.numberGreaterThan(path<ExtractItemsOutput>('waitSeconds'), 0), waitRetryAfter.next(extractItems))
     .otherwise(extractItems);
+  extractItems.next(morePages);
   const extractPlaylist = sfn.Parallel.jsonPath(scope, stateNames.extractPlaylist, { resultPath: sfn.JsonPath.DISCARD }).branch(
-    getPlaylist.next(extractItems).next(morePages),
+    getPlaylist.next(metadataReady),
   );
   retryEach(extractPlaylist, [ErrorName.PlaylistChanged]);
 
   const forEachPlaylist = sfn.Map.jsonPath(scope, stateNames.forEachPlaylist, {
     itemsPath: path<NormaliseInput>('playlistIds'),
-    itemSelector: inputOf<GetPlaylistInput>({ date: path<NormaliseInput>('date'), playlistId: mapItemValue }),
+    // A playlist's first GetPlaylist has made no Retry-After wait yet, so no rateLimitWaits.
+    itemSelector: inputOf<Omit<GetPlaylistInput, 'rateLimitWaits'>>({ date: path<NormaliseInput>('date'), playlistId: mapItemValue }),
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,
   }).itemProcessor(extractPlaylist);

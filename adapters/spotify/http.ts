@@ -46,7 +46,7 @@ export interface HttpSettings {
   readonly maxRateLimitWaits: number;
   /**
    * Whether a Wait state of the Retry-After's length follows this call when it throws
-   * SpotifyRateLimitedError (ExtractItems' paging). Where none does (GetPlaylist, FetchToken) the
+   * SpotifyRateLimitedError (GetPlaylist and ExtractItems). Where none does (FetchToken) the
    * error meets only the state machine's retrier, whose full-jitter delay may be 0 s.
    */
   readonly waitState: boolean;

@@ -71,6 +71,7 @@ const spotifyFacing = [
   steps.getPlaylist.stateName,
   steps.extractItems.stateName,
   stateNames.extractPlaylist,
+  stateNames.waitForMetadata,
   stateNames.waitRetryAfter,
 ];
 

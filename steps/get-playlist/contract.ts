@@ -12,17 +12,32 @@ import { defineStep } from '../../core/step';
 export const ItemsCursor = t.intersection([t.type({ offset: t.number, total: t.number }), t.partial({ rateLimitWaits: t.number })]);
 export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
 
-/** The playlist to read and the snapshot date it is landed under. */
-export const GetPlaylistInput = t.exact(t.type({ date: IsoDateString, playlistId: SpotifyPlaylistId }));
+/** The playlist to read, the snapshot date it is landed under, and the Retry-After waits in a row so far. */
+export const GetPlaylistInput = t.exact(
+  t.intersection([t.type({ date: IsoDateString, playlistId: SpotifyPlaylistId }), t.partial({ rateLimitWaits: t.number })]),
+);
 export type GetPlaylistInput = t.TypeOf<typeof GetPlaylistInput>;
 
 /** The playlist's version and the cursor at its first entry. */
-export const GetPlaylistOutput = t.type({
+export const PlaylistOpened = t.type({
   date: IsoDateString,
   playlistId: SpotifyPlaylistId,
   snapshotId: t.string,
   cursor: ItemsCursor,
 });
+export type PlaylistOpened = t.TypeOf<typeof PlaylistOpened>;
+
+/** Spotify asked to wait before the metadata is read: the machine waits `waitSeconds`, then asks again. */
+export const PlaylistRateLimited = t.type({
+  date: IsoDateString,
+  playlistId: SpotifyPlaylistId,
+  waitSeconds: t.number,
+  rateLimitWaits: t.number,
+});
+export type PlaylistRateLimited = t.TypeOf<typeof PlaylistRateLimited>;
+
+/** The playlist opened, or the wait Spotify asked for before it can be. */
+export const GetPlaylistOutput = t.union([PlaylistOpened, PlaylistRateLimited]);
 export type GetPlaylistOutput = t.TypeOf<typeof GetPlaylistOutput>;
 
 /** The GetPlaylist step. */

@@ -3,7 +3,6 @@
  * returns a fixture, so a scenario tests the rendered ASL's wiring, not the step logic.
  */
 import type * as t from 'io-ts';
-import { SpotifyRateLimitedError } from '../../core/errors';
 import { decodeStepInput, type StepDefinition, type StepInput, type StepOutput } from '../../core/step';
 import type { TaskHandler } from '../../state-machine/local-executor';
 import { steps, type AnyStep } from '../../steps/registry';
@@ -68,6 +67,3 @@ export const handlersOf = (fakes: Fakes): { handlers: Record<string, TaskHandler
   return { handlers, calls };
 };
 
-/** A 429 the way the Spotify client reports a short Retry-After. */
-export const rateLimited = (seconds: number): SpotifyRateLimitedError =>
-  new SpotifyRateLimitedError(`Spotify answered 429 with Retry-After ${seconds}`, seconds);

@@ -7,7 +7,7 @@ import { CrawlerBusyError, InvalidInputError, PlaylistChangedError, UpstreamSche
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome } from '../../state-machine/local-executor';
 import { renderAsl, type Asl } from '../../state-machine/render';
 import { steps } from '../../steps/registry';
-import { fakeTotal, happyFakes, handlersOf, playlistA, rateLimited } from './fake-steps';
+import { fakeTotal, happyFakes, handlersOf, playlistA } from './fake-steps';
 
 type Fakes = ReturnType<typeof happyFakes>;
 
@@ -59,22 +59,25 @@ describe('workflow scenarios', () => {
     expect(entered(outcome.events, 'NotifyFailure')).toHaveLength(0);
   });
 
-  it('RateLimitedThenOk: a short Retry-After becomes a Wait of that length, and a 429 on metadata is retried', async () => {
+  it('RateLimitedThenOk: a Retry-After on the metadata or on a page becomes a Wait of that length, then the read goes on', async () => {
     // Prepare
     const fakes = happyFakes();
     const happyExtract = fakes.extractItems;
     fakes.extractItems = (input, call) => (call === 1 ? { ...input, done: false, waitSeconds: 7, pagesStored: 0 } : happyExtract(input, call));
+    const metadataInputs: unknown[] = [];
     fakes.getPlaylist = (input, call) => {
-      if (call === 1) throw rateLimited(3);
-      return happyFakes().getPlaylist(input, call);
+      metadataInputs.push(input);
+      return call === 1 ? { date: input.date, playlistId: input.playlistId, waitSeconds: 4, rateLimitWaits: 1 } : happyFakes().getPlaylist(input, call);
     };
     // Act
     const { outcome } = await execute(fakes);
     // Assess
     expect(outcome.status).toBe('succeeded');
-    const waits = entered(outcome.events, 'WaitRetryAfter').map((event) => (event as { state: { input: { waitSeconds: number } } }).state.input.waitSeconds);
-    expect(waits).toEqual([7]);
-    expect(ofType(outcome.events, 'StateRetried', steps.getPlaylist.stateName)).toHaveLength(1);
+    const waited = (state: string) => entered(outcome.events, state).map((event) => (event as { state: { input: { waitSeconds: number } } }).state.input.waitSeconds);
+    expect(waited('WaitForMetadata')).toEqual([4]);
+    expect(waited('WaitRetryAfter')).toEqual([7]);
+    // The retried GetPlaylist carries the count of waits in a row, so the step can bound them.
+    expect(metadataInputs).toContainEqual(expect.objectContaining({ rateLimitWaits: 1 }));
   });
 
   it('BadInputCaught: an invalid request ends in NotifyFailure and fails the run with InvalidInputError', async () => {

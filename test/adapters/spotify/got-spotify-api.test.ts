@@ -101,7 +101,7 @@ describe('GotSpotifyApi over the emulator', () => {
     expect((error as Error).message).toContain('2 h 0 min');
   });
 
-  it('fails reading playlist metadata with SpotifyThrottledError when Retry-After is beyond the in-process wait, as no Wait state follows GetPlaylist', async () => {
+  it('hands a metadata Retry-After beyond the in-process wait to the machine as SpotifyRateLimitedError, which MetadataReady waits out', async () => {
     // Prepare
     const emulator = await emulatorWith({ faults: '429=1,retry-after=60', tokenFaults: false });
     const { api, waits } = clientFor(emulator, { maxInProcessWaitSeconds: 5, maxStateMachineWaitSeconds: 900 });
@@ -109,24 +109,10 @@ describe('GotSpotifyApi over the emulator', () => {
     // Act
     const error = await api.getPlaylist(id).catch((caught: unknown) => caught);
     // Assess
-    expect(error).toBeInstanceOf(SpotifyThrottledError);
-    expect(error).toMatchObject({ retryAfterSeconds: 60, quotaExceeded: false });
-    expect((error as Error).message).toContain(`reading playlist ${id} and asks to wait 60 s`);
-    expect((error as Error).message).not.toContain('the workflow waits');
-    expect(waits).toEqual([]);
-  });
-
-  it('fails reading playlist metadata with SpotifyRateLimitedError only after sitting out every short Retry-After, so the retry is never early', async () => {
-    // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=2', tokenFaults: false });
-    const { api, waits } = clientFor(emulator, { maxInProcessWaitSeconds: 5, maxRateLimitWaits: 3 });
-    // Act
-    const error = await api.getPlaylist(playlistNamed(emulator, 'Just one')).catch((caught: unknown) => caught);
-    // Assess
     expect(error).toBeInstanceOf(SpotifyRateLimitedError);
-    expect((error as SpotifyRateLimitedError).retryAfterSeconds).toBe(2);
-    expect(emulator.stats().faultsInjected).toBe(4);
-    expect(waits).toEqual([2000, 2000, 2000, 2000]);
+    expect((error as SpotifyRateLimitedError).retryAfterSeconds).toBe(60);
+    expect((error as Error).message).toContain(`reading playlist ${id} and asks to wait 60 s`);
+    expect(waits).toEqual([]);
   });
 
   it('fails with SpotifyThrottledError marked as quota when Spotify answers QUOTA_EXCEEDED', async () => {

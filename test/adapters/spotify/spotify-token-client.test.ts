@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
-import { SpotifyAuthError, SpotifyReauthRequiredError, UpstreamSchemaChangedError } from '../../../core/errors';
+import { SpotifyAuthError, SpotifyRateLimitedError, SpotifyReauthRequiredError, SpotifyThrottledError, UpstreamSchemaChangedError } from '../../../core/errors';
 import { emulatorWith } from '../../support/emulator';
 import { runFetchToken } from '../../../steps/fetch-token/step';
 import { MemoryCredentialsStore, MemoryTokenCache, RecordingLogger, recordingSleep } from './support';
@@ -95,6 +95,45 @@ describe('SpotifyTokenClient', () => {
     expect(failures).toEqual(expect.arrayContaining(['HTTP 500', 'HTTP 503', 'connection failed (ECONNRESET)', 'no answer within 500 ms']));
     expect(waits.filter((ms) => ms === 1000).length).toBeGreaterThan(0);
     expect(emulator.stats().tokenRequests).toBeGreaterThan(12);
+  });
+
+  it('fails the token request with SpotifyRateLimitedError only after sitting out every short Retry-After, since no Wait state follows FetchToken and the retrier may retry at once', async () => {
+    // Prepare
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=2' });
+    const { waits, sleep } = recordingSleep();
+    const auth = new SpotifyTokenClient({
+      accountsBaseUrl: emulator.accountsBaseUrl,
+      credentials: new MemoryCredentialsStore(emulator.credentials),
+      grant: 'refresh_token',
+      maxInProcessWaitSeconds: 5,
+      maxRateLimitWaits: 3,
+      sleep,
+    });
+    // Act
+    const error = await auth.fetchAccessToken().catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyRateLimitedError);
+    expect((error as SpotifyRateLimitedError).retryAfterSeconds).toBe(2);
+    expect(waits).toEqual([2000, 2000, 2000, 2000]);
+  });
+
+  it('fails the token request with SpotifyThrottledError when Retry-After is beyond the in-process wait', async () => {
+    // Prepare
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=60' });
+    const { waits, sleep } = recordingSleep();
+    const auth = new SpotifyTokenClient({
+      accountsBaseUrl: emulator.accountsBaseUrl,
+      credentials: new MemoryCredentialsStore(emulator.credentials),
+      grant: 'refresh_token',
+      maxInProcessWaitSeconds: 5,
+      sleep,
+    });
+    // Act
+    const error = await auth.fetchAccessToken().catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyThrottledError);
+    expect(error).toMatchObject({ retryAfterSeconds: 60, quotaExceeded: false });
+    expect(waits).toEqual([]);
   });
 
   it('uses the refresh token another Lambda rotated in after this one read the old one', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PlaylistChangedError } from '../../../core/errors';
+import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError } from '../../../core/errors';
 import { rawItemsPageKey, rawPlaylistKey } from '../../../core/lake/keys';
 import type { AccessToken } from '../../../core/ports';
 import { runExtractItems } from '../../../steps/extract-items/step';
@@ -37,6 +37,37 @@ describe('GetPlaylist', () => {
     expect(output).toEqual({ date, playlistId: id, snapshotId: 'snap-1', cursor: { offset: 0, total: 120 } });
     expect(store.text(rawPlaylistKey(date, id))).toBe((await spotify.getPlaylist(id)).body);
     expect(await store.list(`raw/playlist_items/snapshot_date=${date}/`)).toEqual([]);
+  });
+});
+
+describe('GetPlaylist rate limited', () => {
+  /** Spotify answering every metadata request with a 429 asking to wait `seconds`. */
+  const limitedSpotify = (seconds: number) => {
+    const spotify = new FakeSpotify({ [id]: 120 });
+    spotify.getPlaylist = async () => {
+      throw new SpotifyRateLimitedError(`429 with Retry-After ${seconds}`, seconds);
+    };
+    return spotify;
+  };
+
+  it('hands the Retry-After to the machine as waitSeconds, counting the waits in a row, and lands nothing', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    // Act
+    const output = await runGetPlaylist({ spotify: limitedSpotify(7.2), store })({ date, playlistId: id, rateLimitWaits: 2 });
+    // Assess
+    expect(output).toEqual({ date, playlistId: id, waitSeconds: 8, rateLimitWaits: 3 });
+    expect(await store.list('raw/')).toEqual([]);
+  });
+
+  it('fails as throttled once the waits in a row pass the bound', async () => {
+    // Act
+    const failure = await runGetPlaylist({ spotify: limitedSpotify(3), store: new MemoryBlobStore() })({ date, playlistId: id, rateLimitWaits: 5 }).catch(
+      (error: unknown) => error,
+    );
+    // Assess
+    expect(failure).toBeInstanceOf(SpotifyThrottledError);
+    expect((failure as Error).message).toContain(`rate-limited the metadata of playlist ${id} 6 times in a row`);
   });
 });
 

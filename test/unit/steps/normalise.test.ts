@@ -18,8 +18,9 @@ const landed = async (): Promise<MemoryBlobStore> => {
   const store = new MemoryBlobStore();
   const spotify = new FakeSpotify({ [first]: 70, [second]: 3 });
   for (const playlistId of [first, second]) {
-    const { cursor } = await runGetPlaylist({ spotify, store })({ date, playlistId });
-    await runExtractItems({ spotify, store, pageSize: 50, maxPages: 40 })({ date, playlistId, cursor });
+    const opened = await runGetPlaylist({ spotify, store })({ date, playlistId });
+    if (!('cursor' in opened)) throw new Error(`the fake Spotify rate-limited ${playlistId}`);
+    await runExtractItems({ spotify, store, pageSize: 50, maxPages: 40 })({ date, playlistId, cursor: opened.cursor });
   }
   return store;
 };
