@@ -30,6 +30,21 @@ const scriptedTokenServer = async (answers: { status: number; body: unknown }[])
   };
 };
 
+/** A token client (5 s sat out in-process, 3 waits per request) against an emulator that answers every token request 429 with `retryAfter`. */
+const tokenClientAnswered429 = async (retryAfter: number) => {
+  const emulator = await emulatorWith({ faults: `429=1,retry-after=${retryAfter}` });
+  const { waits, sleep } = recordingSleep();
+  const auth = new SpotifyTokenClient({
+    accountsBaseUrl: emulator.accountsBaseUrl,
+    credentials: new MemoryCredentialsStore(emulator.credentials),
+    grant: 'refresh_token',
+    maxInProcessWaitSeconds: 5,
+    maxRateLimitWaits: 3,
+    sleep,
+  });
+  return { auth, waits };
+};
+
 describe('SpotifyTokenClient', () => {
   it('trades the refresh token for an access token that expires when Spotify says', async () => {
     // Prepare
@@ -99,16 +114,7 @@ describe('SpotifyTokenClient', () => {
 
   it('fails the token request with SpotifyRateLimitedError only after sitting out every short Retry-After, since no Wait state follows FetchToken and the retrier may retry at once', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=2' });
-    const { waits, sleep } = recordingSleep();
-    const auth = new SpotifyTokenClient({
-      accountsBaseUrl: emulator.accountsBaseUrl,
-      credentials: new MemoryCredentialsStore(emulator.credentials),
-      grant: 'refresh_token',
-      maxInProcessWaitSeconds: 5,
-      maxRateLimitWaits: 3,
-      sleep,
-    });
+    const { auth, waits } = await tokenClientAnswered429(2);
     // Act
     const error = await auth.fetchAccessToken().catch((caught: unknown) => caught);
     // Assess
@@ -119,15 +125,7 @@ describe('SpotifyTokenClient', () => {
 
   it('fails the token request with SpotifyThrottledError when Retry-After is beyond the in-process wait', async () => {
     // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=60' });
-    const { waits, sleep } = recordingSleep();
-    const auth = new SpotifyTokenClient({
-      accountsBaseUrl: emulator.accountsBaseUrl,
-      credentials: new MemoryCredentialsStore(emulator.credentials),
-      grant: 'refresh_token',
-      maxInProcessWaitSeconds: 5,
-      sleep,
-    });
+    const { auth, waits } = await tokenClientAnswered429(60);
     // Act
     const error = await auth.fetchAccessToken().catch((caught: unknown) => caught);
     // Assess
