@@ -41,7 +41,7 @@ export interface GotSpotifyApiOptions extends HttpOptions {
 
 /** GotSpotifyApi: the two calls extraction makes, with retries, one token refresh and named errors. */
 export class GotSpotifyApi implements SpotifyApi {
-  private readonly waitStateSettings: HttpSettings;
+  private readonly settings: HttpSettings;
   private readonly baseUrl: string;
   private token: AccessToken | undefined;
   private renewal: Promise<AccessToken> | undefined;
@@ -49,7 +49,7 @@ export class GotSpotifyApi implements SpotifyApi {
   public constructor(private readonly options: GotSpotifyApiOptions) {
     // Both calls have a Wait state after them (MetadataReady, MorePages): a Retry-After the
     // client does not sit out goes to the machine as SpotifyRateLimitedError with its wait.
-    this.waitStateSettings = { ...httpSettings(options), waitState: true };
+    this.settings = { ...httpSettings(options), waitState: true };
     this.baseUrl = options.apiBaseUrl.replace(/\/+$/, '');
   }
 
@@ -60,7 +60,7 @@ export class GotSpotifyApi implements SpotifyApi {
       PlaylistMetadata,
       playlistId,
       `reading playlist ${playlistId}`,
-      this.waitStateSettings,
+      this.settings,
     );
   }
 
@@ -78,7 +78,7 @@ export class GotSpotifyApi implements SpotifyApi {
       playlistId,
       `reading the items of playlist ${playlistId} at offset ${offset}`,
       // ExtractItems hands a SpotifyRateLimitedError's wait to the machine's WaitRetryAfter state.
-      this.waitStateSettings,
+      this.settings,
     );
   }
 
