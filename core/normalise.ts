@@ -1,6 +1,6 @@
 /**
  * The normaliser: raw Spotify playlist snapshots of one date → the seven curated tables
- * (DESIGN §4, shared/spotify/README.md §4). Pure and total: bad Spotify data becomes a
+ * (DESIGN §4, docs/spotify-api.md §4). Pure and total: bad Spotify data becomes a
  * {@link Reject} with its JSON path, never an exception and never a silently missing row.
  */
 import * as t from 'io-ts';

@@ -2,7 +2,7 @@
  * The Spotify Web API behind the SpotifyApi port, over got. Reads the access token from the
  * token cache (FetchToken put it there), gets a new one once on a 401, decodes every body with
  * the core codecs and turns every failure into a named error that says which playlist and what
- * to do (shared/spotify/README.md §2–3).
+ * to do (docs/spotify-api.md §2–3).
  */
 import type * as t from 'io-ts';
 import { decodeOrThrow } from '../../core/decode';

@@ -1,5 +1,5 @@
 /**
- * The one-time Authorization Code consent (shared/spotify/README.md §1): a loopback listener on
+ * The one-time Authorization Code consent (docs/spotify-api.md §1): a loopback listener on
  * `http://127.0.0.1:PORT/callback` (Spotify refuses `localhost` since 2025-11-27) receives the
  * browser's redirect, checks `state` against the one sent, and trades the code for a refresh token.
  */

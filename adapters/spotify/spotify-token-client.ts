@@ -1,7 +1,7 @@
 /**
  * Spotify's accounts service: trades the stored credentials for an access token
  * (`refresh_token` grant by default, `client_credentials` for Extended-Quota apps), and the
- * one-time authorisation code for a refresh token (`auth login`). See shared/spotify/README.md §1–2.
+ * one-time authorisation code for a refresh token (`auth login`). See docs/spotify-api.md §1–2.
  */
 import { systemClock } from '../../core/dates';
 import { decodeOrThrow, tryDecode } from '../../core/decode';

@@ -1,5 +1,5 @@
 /**
- * io-ts codecs for the Spotify Web API as it is in November 2026 (shared/spotify/README.md).
+ * io-ts codecs for the Spotify Web API as it is in November 2026 (docs/spotify-api.md).
  * Every field Spotify has removed or deprecated is optional; unknown keys are ignored (io-ts
  * `type` does not reject extra keys); old (`tracks`/`track`) and new (`items`/`item`) names
  * are both accepted and read with `??`.

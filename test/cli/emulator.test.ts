@@ -10,7 +10,7 @@ describe('spotify-etl emulator', () => {
     // Prepare
     const io = captureIo(join(import.meta.dirname, '../..'));
     // Act
-    const exit = main(['emulator', '--port', '0', '--fixtures', '../shared/spotify/real-payloads', '--seed', '3'], io);
+    const exit = main(['emulator', '--port', '0', '--fixtures', 'test/fixtures/spotify/real', '--seed', '3'], io);
     await io.printed(/Press Ctrl-C/);
     const apiBaseUrl = /API base URL: +(\S+)/.exec(io.stdout())?.[1] ?? '';
     const unauthenticated = await fetch(`${apiBaseUrl}/playlists/5lH9NjOeJvctAO92ZrKQNB/items`);

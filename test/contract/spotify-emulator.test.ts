@@ -50,7 +50,7 @@ describe("the emulator against Spotify's OpenAPI definition", () => {
 
   it('serves the recorded fixtures, re-paged, as pages that match it', async () => {
     // Prepare
-    const emulator = await emulatorWith({ fixturesDir: new URL('../../../shared/spotify/real-payloads', import.meta.url).pathname });
+    const emulator = await emulatorWith({ fixturesDir: new URL('../fixtures/spotify/real', import.meta.url).pathname });
     // Act
     const { playlists, pages } = await everyResponse(emulator);
     // Assess

@@ -1,8 +1,8 @@
 /**
  * Validators for Spotify response bodies from Spotify's own OpenAPI definition
- * (`shared/spotify/openapi/fixed-spotify-open-api.yml`), so the emulator cannot drift from it.
+ * (`test/fixtures/spotify/openapi/fixed-spotify-open-api.yml`), so the emulator cannot drift from it.
  * The definition is taken as published, with only the deviations listed in {@link deviations}:
- * each is something real responses do (shared/spotify/README.md §4, real-payloads/), and the
+ * each is something real responses do (docs/spotify-api.md §4, test/fixtures/spotify/real/), and the
  * real payloads are validated against the same schemas to prove it. Beyond the definition,
  * objects may not carry keys it does not name (`unevaluatedProperties: false`), except the
  * undocumented extras real responses carry.
@@ -14,7 +14,7 @@ import { parse } from 'yaml';
 
 type Schema = Record<string, unknown>;
 
-const spec = parse(readFileSync(new URL('../../../shared/spotify/openapi/fixed-spotify-open-api.yml', import.meta.url), 'utf8')) as {
+const spec = parse(readFileSync(new URL('../fixtures/spotify/openapi/fixed-spotify-open-api.yml', import.meta.url), 'utf8')) as {
   components: { schemas: Record<string, Schema>; responses: Record<string, { content: Record<string, { schema: Schema }> }> };
 };
 

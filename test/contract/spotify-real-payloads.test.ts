@@ -8,7 +8,7 @@ import { problemsOf, schemas } from './spotify-openapi';
 
 type Json = Record<string, unknown>;
 
-const dir = new URL('../../../shared/spotify/real-payloads/', import.meta.url);
+const dir = new URL('../fixtures/spotify/real/', import.meta.url);
 const files = readdirSync(dir)
   .filter((name) => name.endsWith('.json'))
   .map((name) => ({ name, text: readFileSync(new URL(name, dir), 'utf8') }))

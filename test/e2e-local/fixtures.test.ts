@@ -11,8 +11,8 @@ import { queryLake, type RunSummary } from '../../cli/local/summary';
 import { captureIo } from '../support/cli-io';
 import { tempFolderForSuite } from '../support/temp-folders';
 
-/** The real payloads of `<clone>/../shared` (shared/spotify/real-payloads/MANIFEST.md). */
-const realPayloads = fileURLToPath(new URL('../../../shared/spotify/real-payloads/', import.meta.url));
+/** The real payloads vendored in test/fixtures/spotify/real/ (its MANIFEST.md). */
+const realPayloads = fileURLToPath(new URL('../fixtures/spotify/real/', import.meta.url));
 
 type Json = { type?: string; id?: string; href?: string; offset?: number; items?: unknown; tracks?: unknown };
 

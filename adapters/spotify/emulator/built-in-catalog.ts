@@ -1,7 +1,7 @@
 /**
  * The emulator's built-in catalog: a dozen playlists generated from a seed, sized at the paging
  * boundaries (0, 1, 49, 50, 51, 250, 1000 entries) and carrying every edge case of
- * shared/spotify/README.md §4, plus one playlist the user may not read. On request it is instead
+ * docs/spotify-api.md §4, plus one playlist the user may not read. On request it is instead
  * a large synthetic catalog for benchmarks. Entries are computed per position from the seed, so
  * a catalog of any size costs the memory of its album and artist pools only.
  */

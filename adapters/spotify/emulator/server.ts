@@ -1,6 +1,6 @@
 /**
  * The Spotify emulator: a real HTTP server on 127.0.0.1 that behaves like the Web API and the
- * accounts service as of 2026 (shared/spotify/README.md): OAuth token grants with Basic auth and
+ * accounts service as of 2026 (docs/spotify-api.md): OAuth token grants with Basic auth and
  * OAuth-shaped errors, the consent redirect, playlists with a `fields` filter, paged items with
  * `limit` 1–50, 401/403/404 with Web API error bodies, a rolling-window rate limit and optional
  * quota, and deterministic fault injection. Local runs and tests talk to it over real HTTP.

@@ -8,8 +8,8 @@ import { tableNames } from '../../../core/tables';
 import { runStartValidation } from '../../../steps/start-validation/step';
 import { asReturned, countsOf, createTestLake, type TestLake } from './lake-fixture';
 
-// Real Spotify response bodies live next to the repository (`<clone>/../shared`), see its MANIFEST.md.
-const realPayloads = new URL('../../../../shared/spotify/real-payloads/', import.meta.url);
+// Real Spotify response bodies, vendored with their sources in test/fixtures/spotify/real/MANIFEST.md.
+const realPayloads = new URL('../../fixtures/spotify/real/', import.meta.url);
 const payload = (file: string): unknown => JSON.parse(readFileSync(new URL(file, realPayloads), 'utf8'));
 
 /** Metadata as `GET /playlists/{id}?fields=…` gives it, for the two playlists recorded only as pages. */

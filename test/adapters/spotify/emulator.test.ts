@@ -302,7 +302,7 @@ describe('the emulator', () => {
 });
 
 describe('the emulator on recorded fixtures', () => {
-  const realPayloads = join(import.meta.dirname, '../../../../shared/spotify/real-payloads');
+  const realPayloads = join(import.meta.dirname, '../../fixtures/spotify/real');
 
   it('serves every playlist of the real payloads, re-paged at limit=50, with total equal to the entries held', async () => {
     // Prepare

@@ -1,11 +1,11 @@
 /**
- * The Spotify payloads the core tests run on: real response bodies from `shared/` (a sibling of
- * the repository, `<clone>/../shared`) and the hand-made fixtures of test/fixtures/spotify/.
+ * The Spotify payloads the core tests run on: real response bodies vendored in
+ * test/fixtures/spotify/real/ (see its MANIFEST.md) and the hand-made fixtures of test/fixtures/spotify/.
  */
 import { readFileSync } from 'node:fs';
 import type { RawPlaylistSnapshot } from '../../../core/normalise';
 
-const realPayloadsDir = new URL('../../../../shared/spotify/real-payloads/', import.meta.url);
+const realPayloadsDir = new URL('../../fixtures/spotify/real/', import.meta.url);
 const fixturesDir = new URL('../../fixtures/spotify/', import.meta.url);
 
 /** A JSON value whose shape the test knows; reads of it are checked by the assertions. */
