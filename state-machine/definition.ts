@@ -173,6 +173,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       date: path<NormaliseInput>('date'),
       extract: path<NormaliseInput>('extract'),
       playlistIds: path<NormaliseInput>('playlistIds'),
+      allLanded: path<NormaliseInput>('allLanded'),
       run: path<NormaliseInput>('run'),
     }),
   });
@@ -186,6 +187,8 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       date: mapItem<PlannedDate>('date'),
       extract: mapItem<PlannedDate>('extract'),
       playlistIds: path<RunState>('plan', 'playlistIds'),
+      // Extracted dates hold exactly the run's playlists; only a rebuild may read every one landed.
+      allLanded: path<RunState>('plan', 'rebuildLanded'),
       run: path<RunState>('plan', 'run'),
     }),
     maxConcurrency,
@@ -205,7 +208,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   catchInto(pollCrawler, caughtErrorsOf(steps.pollCrawler), notifyFailure);
 
   const startValidation = task(steps.startValidation, {
-    payload: inputOf<StartValidationInput>({ date: path<StartValidationInput>('date') }),
+    payload: inputOf<StartValidationInput>({ date: path<StartValidationInput>('date'), executionName: path<StartValidationInput>('executionName') }),
   });
   const waitForQuery = sfn.Wait.jsonPath(scope, stateNames.waitForQuery, {
     time: sfn.WaitTime.duration(Duration.seconds(queryPolling.waitSeconds)),
@@ -217,7 +220,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     .otherwise(waitForQuery);
   const validateEachDate = sfn.Map.jsonPath(scope, stateNames.validateEachDate, {
     itemsPath: path<RunState>('plan', 'dates'),
-    itemSelector: inputOf<StartValidationInput>({ date: mapItem<PlannedDate>('date') }),
+    itemSelector: inputOf<StartValidationInput>({ date: mapItem<PlannedDate>('date'), executionName: path<RunState>('plan', 'run', 'executionName') }),
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,
   }).itemProcessor(startValidation.next(waitForQuery).next(pollValidation).next(queryFinished));

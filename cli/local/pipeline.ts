@@ -123,7 +123,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       tokens,
       encoder: new HyparquetTableEncoder(),
       catalog: new DuckDbCatalog(lake, db.connection),
-      queries: new DuckDbQueryEngine(lake, db.connection),
+      queries: new DuckDbQueryEngine(lake, db.connection, { staged: true }),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
       defaultPlaylists: source.kind === 'emulator' ? source.playlistIds : [],
