@@ -155,15 +155,20 @@ export class DuckDbQueryEngine implements QueryEngine {
     }
   }
 
-  /** (Re)creates the published view of each table and, for validation, the staged ones. */
+  /**
+   * (Re)creates the published view of each table and, for validation, the staged ones. As in
+   * Athena, where the views join the crawled tables with the manifests, a published run shows
+   * once the crawl has registered its partition.
+   */
   private async registerViews(): Promise<void> {
     const published = await this.publishedPartitions();
-    const record = this.options.staged === true ? await readCatalogRecord(this.root) : undefined;
+    const record = await readCatalogRecord(this.root);
     for (const table of tableNames) {
-      const files = await this.filesOf(table, published);
+      const registered = new Set(registeredPartitions(record, table));
+      const files = await this.filesOf(table, published.filter((partition) => registered.has(partition)));
       await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${viewBody(table, files, false)}`);
       if (this.options.staged !== true) continue;
-      const staged = await this.filesOf(table, registeredPartitions(record, table));
+      const staged = await this.filesOf(table, [...registered]);
       await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(stagedTableName(table))} AS ${viewBody(table, staged, true)}`);
     }
   }

@@ -63,8 +63,9 @@ export const runNormalise =
     const withMetadata = new Set(playlistKeys.filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey));
     const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
     const landed = new Set([...withMetadata, ...pageKeysOf.keys()].filter((id) => id !== undefined));
-    const wanted = input.allLanded && !input.extract ? [...landed].sort() : input.playlistIds;
-    const present = wanted.filter((id) => landed.has(id));
+    const wanted = input.allLanded && !input.extract ? [...landed] : input.playlistIds;
+    // In id order, whatever order the run listed them in: the same raw data gives the same bytes.
+    const present = wanted.filter((id) => landed.has(id)).sort();
     const load = async (playlistId: string) => {
       const playlistKey = rawPlaylistKey(input.date, playlistId);
       const pageKeys = pageKeysOf.get(playlistId) ?? [];

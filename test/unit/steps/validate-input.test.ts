@@ -38,9 +38,9 @@ describe('ValidateInput', () => {
     expect(result.playlistIds).toEqual(['1Cp6VQCKf2VL4sP09jN9oX']);
   });
 
-  it('rebuilds backfill dates that have raw snapshots, extracts today and skips dates without raw data', async () => {
+  it('rebuilds every backfill date with raw snapshots of any playlist when the input names none, extracts today and skips dates without raw data', async () => {
     // Prepare
-    const landed: [string, string][] = [['2026-11-17', configured[0] as string], ['2026-11-19', configured[1] as string], ['2026-11-18', 'someOtherPlaylist0000A']];
+    const landed: [string, string][] = [['2026-11-17', configured[0] as string], ['2026-11-19', 'someOtherPlaylist0000A']];
     // Act
     const result = await plan({ mode: 'backfill', from: '2026-11-17', to: '2026-11-20' }, { landed });
     // Assess
@@ -50,6 +50,18 @@ describe('ValidateInput', () => {
       { date: '2026-11-20', extract: true },
     ]);
     expect(result.skipped).toEqual(['2026-11-18']);
+    expect(result.rebuildLanded).toBe(true);
+  });
+
+  it('rebuilds only the dates where a named playlist landed when the backfill names playlists', async () => {
+    // Prepare
+    const landed: [string, string][] = [['2026-11-17', configured[0] as string], ['2026-11-18', 'someOtherPlaylist0000A']];
+    // Act
+    const result = await plan({ mode: 'backfill', from: '2026-11-17', to: '2026-11-18', playlists: [configured[0]] }, { landed });
+    // Assess
+    expect(result.dates).toEqual([{ date: '2026-11-17', extract: false }]);
+    expect(result.skipped).toEqual(['2026-11-18']);
+    expect(result.rebuildLanded).toBe(false);
   });
 
   it.each([
