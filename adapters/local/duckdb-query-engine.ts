@@ -27,6 +27,7 @@ import {
   type CatalogRecord,
 } from './duckdb-lake';
 import { FsBlobStore } from './fs-blob-store';
+import { confineTo, runReadOnly } from './read-only-sql';
 
 const safeNumber = (value: bigint): number | string =>
   value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : String(value);
@@ -70,6 +71,16 @@ type Job =
   | { state: 'succeeded'; rows: Record<string, unknown>[] }
   | { state: 'failed'; reason: string };
 
+/**
+ * `readOnly` (the command line's `query`): every query must be a read, and after the first one
+ * registers the views, DuckDB may read only the files they read (adapters/local/read-only-sql.ts).
+ * That locks the DuckDB instance's configuration, so give such an engine its own instance; it
+ * then answers from the lake as it was at its first query.
+ */
+export interface DuckDbQueryEngineOptions {
+  readonly readOnly?: boolean;
+}
+
 /** The QueryEngine port on DuckDB over a local lake, plus query() for the command line. */
 export class DuckDbQueryEngine implements QueryEngine {
   private readonly root: string;
@@ -78,10 +89,12 @@ export class DuckDbQueryEngine implements QueryEngine {
   // Views are replaced before every query; one query at a time keeps a refresh from changing
   // a view under a running query.
   private queue: Promise<unknown> = Promise.resolve();
+  private confined = false;
 
   public constructor(
     lakeRoot: string,
     private readonly db: DuckDBConnection,
+    private readonly options: DuckDbQueryEngineOptions = {},
   ) {
     this.root = resolve(lakeRoot);
     this.lake = new FsBlobStore(this.root);
@@ -129,31 +142,42 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   private async refreshAndRun(sql: string): Promise<Record<string, unknown>[]> {
     try {
-      await this.registerViews();
+      if (!this.confined) {
+        const files = await this.registerViews();
+        if (this.options.readOnly === true) {
+          await confineTo(this.db, files);
+          this.confined = true;
+        }
+      }
     } catch (error) {
       throw new QueryFailedError(`Could not register the curated tables of ${this.root}: ${messageOf(error)}`, {
         cause: error,
       });
     }
     try {
-      const reader = await this.db.runAndReadAll(sql);
+      const reader = this.options.readOnly === true ? await runReadOnly(this.db, sql) : await this.db.runAndReadAll(sql);
       return reader.convertRowObjects(toJson);
     } catch (error) {
+      if (error instanceof QueryFailedError) throw error;
       throw new QueryFailedError(`DuckDB could not run the query: ${messageOf(error)}`, { cause: error });
     }
   }
 
-  /** (Re)creates one view per curated table over the files of its registered partitions. */
-  private async registerViews(): Promise<void> {
+  /** (Re)creates one view per curated table over the files of its registered partitions; the files they read. */
+  private async registerViews(): Promise<string[]> {
     const record = await readCatalogRecord(this.root);
+    const read: string[] = [];
     for (const table of tableNames) {
-      await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${await this.viewBody(table, record)}`);
+      await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${await this.viewBody(table, record, read)}`);
     }
+    return read;
   }
 
-  private async viewBody(table: TableName, record: CatalogRecord | undefined): Promise<string> {
+  /** The SQL of one table's view; adds the files it reads to `read`. */
+  private async viewBody(table: TableName, record: CatalogRecord | undefined, read: string[]): Promise<string> {
     const dates = registeredPartitions(record, table);
     const files = (await Promise.all(dates.map((date) => partitionFiles(this.lake, this.root, table, date)))).flat();
+    read.push(...files);
     const columns = tables[table];
     if (files.length === 0) {
       const typed = columns.map((column) => `CAST(NULL AS ${duckDbTypes[column.type]}) AS ${sqlIdentifier(column.name)}`);

@@ -68,11 +68,14 @@ export const topArtistsSql = (date: IsoDate): string =>
     'LIMIT 5',
   ].join('\n');
 
-/** Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` would. */
+/**
+ * Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` does: read
+ * statements only, and no file but the ones the table views read (the instance is locked, hence fresh).
+ */
 export const queryLake = async (lake: string, sql: string): Promise<Record<string, unknown>[]> => {
   const db = await openDuckDb();
   try {
-    return await new DuckDbQueryEngine(lake, db.connection).query(sql);
+    return await new DuckDbQueryEngine(lake, db.connection, { readOnly: true }).query(sql);
   } finally {
     db.close();
   }
