@@ -1,6 +1,7 @@
 /**
  * `spotify-etl query "<SQL>" [--lake DIR] [--json]`: SQL over the lake's curated tables with
- * DuckDB, through the catalog the last run's crawl recorded (the local Athena).
+ * DuckDB, through the catalog the last run's crawl recorded (the local Athena). Read statements
+ * only, and no file but the tables' Parquet (adapters/local/read-only-sql.ts).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
