@@ -30,6 +30,7 @@ import {
   sqlIdentifier,
 } from './duckdb-lake';
 import { FsBlobStore } from './fs-blob-store';
+import { confineTo, runReadOnly } from './read-only-sql';
 
 const safeNumber = (value: bigint): number | string =>
   value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : String(value);
@@ -79,6 +80,13 @@ export interface QueryEngineOptions {
   readonly staged?: boolean;
   /** Told about each date whose manifest cannot be read, and so shows no published data. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * The command line's `query`: every query must be a read, and after the first one registers the
+   * views, DuckDB may read only the published files they read (adapters/local/read-only-sql.ts).
+   * That locks the DuckDB instance's configuration, so give such an engine its own instance; it
+   * then answers from the lake as it was at its first query. @default false
+   */
+  readonly readOnly?: boolean;
 }
 
 /** The QueryEngine port on DuckDB over a local lake, plus query() for the command line. */
@@ -89,6 +97,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   // Views are replaced before every query; one query at a time keeps a refresh from changing
   // a view under a running query.
   private queue: Promise<unknown> = Promise.resolve();
+  private confined = false;
 
   public constructor(
     lakeRoot: string,
@@ -141,36 +150,48 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   private async refreshAndRun(sql: string): Promise<Record<string, unknown>[]> {
     try {
-      await this.registerViews();
+      if (!this.confined) {
+        const files = await this.registerViews();
+        if (this.options.readOnly === true) {
+          await confineTo(this.db, files);
+          this.confined = true;
+        }
+      }
     } catch (error) {
       throw new QueryFailedError(`Could not register the curated tables of ${this.root}: ${messageOf(error)}`, {
         cause: error,
       });
     }
     try {
-      const reader = await this.db.runAndReadAll(sql);
+      const reader = this.options.readOnly === true ? await runReadOnly(this.db, sql) : await this.db.runAndReadAll(sql);
       return reader.convertRowObjects(toJson);
     } catch (error) {
+      if (error instanceof QueryFailedError) throw error;
       throw new QueryFailedError(`DuckDB could not run the query: ${messageOf(error)}`, { cause: error });
     }
   }
 
   /**
-   * (Re)creates the published view of each table and, for validation, the staged ones. As in
-   * Athena, where the views join the crawled tables with the manifests, a published run shows
-   * once the crawl has registered its partition.
+   * (Re)creates the published view of each table and, for validation, the staged ones; returns
+   * the files the published views read (all a read-only engine may read). As in Athena, where the
+   * views join the crawled tables with the manifests, a published run shows once the crawl has
+   * registered its partition.
    */
-  private async registerViews(): Promise<void> {
+  private async registerViews(): Promise<string[]> {
     const published = await this.publishedPartitions();
     const record = await readCatalogRecord(this.root);
+    const read: string[] = [];
     for (const table of tableNames) {
       const registered = new Set(registeredPartitions(record, table));
       const files = await this.filesOf(table, published.filter((partition) => registered.has(partition)));
+      read.push(...files);
       await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${viewBody(table, files, false)}`);
+      // Candidates are never readable through a read-only engine: their files are not in `read`.
       if (this.options.staged !== true) continue;
       const staged = await this.filesOf(table, [...registered]);
       await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(stagedTableName(table))} AS ${viewBody(table, staged, true)}`);
     }
+    return read;
   }
 
   /** The partition (`snapshot_date=D/run_id=R`) each date's manifest publishes; dates with none have none. */

@@ -1,6 +1,7 @@
 /**
  * `spotify-etl query "<SQL>" [--lake DIR] [--json]`: SQL over the lake's curated tables with
- * DuckDB, through the catalog the last run's crawl recorded (the local Athena).
+ * DuckDB, through the catalog the last run's crawl recorded (the local Athena). Read statements
+ * only, and no file but the tables' Parquet (adapters/local/read-only-sql.ts).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,7 +21,7 @@ export const query: Command = async (args, io) => {
     return 1;
   }
   try {
-    const rows = await queryLake(lake, positionals[0] ?? '');
+    const rows = await queryLake(lake, positionals[0] ?? '', (warning) => io.err.write(`spotify-etl query: ${warning}\n`));
     io.out.write(values.json ? `${JSON.stringify(rows)}\n` : formatRows(rows));
     return 0;
   } catch (error) {

@@ -73,11 +73,14 @@ export const topArtistsSql = (date: IsoDate): string =>
     'LIMIT 5',
   ].join('\n');
 
-/** Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` would. */
-export const queryLake = async (lake: string, sql: string): Promise<Record<string, unknown>[]> => {
+/**
+ * Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` does: read
+ * statements only, and no file but the ones the table views read (the instance is locked, hence fresh).
+ */
+export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
   const db = await openDuckDb();
   try {
-    return await new DuckDbQueryEngine(lake, db.connection).query(sql);
+    return await new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) }).query(sql);
   } finally {
     db.close();
   }
