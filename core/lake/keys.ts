@@ -58,3 +58,12 @@ export const curatedPartKey = (table: TableName, date: IsoDate, part: number): s
 
 /** The run manifest of a date: counts, rejects, checks and status. */
 export const runManifestKey = (date: IsoDate): string => `runs/snapshot_date=${date}/manifest.json`;
+
+/** `leases/` — the lease of each date a run is writing (core/leases.ts); never crawled or queried. */
+export const leasesPrefix = 'leases/';
+
+/**
+ * The lease of a date in the bucket: who is writing it and until when.
+ * @example leaseKey('2026-11-20') // 'leases/snapshot_date=2026-11-20.json'
+ */
+export const leaseKey = (date: IsoDate): string => `${leasesPrefix}snapshot_date=${date}.json`;

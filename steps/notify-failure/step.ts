@@ -3,15 +3,16 @@ import type { IsoDate } from '../../core/lake/keys';
 import { buildManifest } from '../../core/lake/manifest';
 import { readManifest, writeManifest } from '../../core/manifests';
 import { createNormaliser } from '../../core/normalise';
-import type { BlobStore, Clock, Notifier } from '../../core/ports';
+import type { BlobStore, Clock, DateLeases, Notifier } from '../../core/ports';
 import { causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
 
-/** What NotifyFailure needs: the manifests, the notifier and the time. */
+/** What NotifyFailure needs: the manifests, the notifier, the time and the date leases it gives back. */
 export interface NotifyFailureDeps {
   readonly store: BlobStore;
   readonly notifier: Notifier;
   readonly clock: Clock;
+  readonly leases: DateLeases;
 }
 
 /**
@@ -46,6 +47,9 @@ export const runNotifyFailure =
       );
       failedDates.push(date);
     }
+
+    // One writer per date: give back the leases this execution holds (none when it was refused), before a notification that may fail.
+    if (plan) await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     const run = plan ? `${plan.run.mode} run ${plan.run.executionName}` : 'A run';
     const dates = plan && plan.dates.length > 0 ? ` for ${plan.dates.map(({ date }) => date).join(', ')}` : '';
     await deps.notifier.notify(

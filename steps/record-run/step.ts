@@ -3,13 +3,14 @@ import { runManifestKey } from '../../core/lake/keys';
 import { buildManifest } from '../../core/lake/manifest';
 import { readManifest, writeManifest } from '../../core/manifests';
 import { createNormaliser } from '../../core/normalise';
-import type { BlobStore, Clock } from '../../core/ports';
+import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import type { RecordRunInput, RecordRunOutput } from './contract';
 
-/** What RecordRun needs: the manifests and the time. */
+/** What RecordRun needs: the manifests, the time and the date leases it gives back. */
 export interface RecordRunDeps {
   readonly store: BlobStore;
   readonly clock: Clock;
+  readonly leases: DateLeases;
 }
 
 /**
@@ -40,5 +41,8 @@ export const runRecordRun =
         }),
       );
     }
+
+    // One writer per date: the run is recorded, so its dates are free for the next run.
+    await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     return { succeeded: plan.dates.map(({ date }) => date), skipped: plan.skipped };
   };

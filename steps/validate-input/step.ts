@@ -1,16 +1,18 @@
 /** ValidateInput's logic: the request's rules, then which dates are extracted, rebuilt or skipped. */
 import { utcDateOf } from '../../core/dates';
 import { playlistIdOfKey, rawPlaylistsPrefix, type IsoDate } from '../../core/lake/keys';
-import type { BlobStore, Clock } from '../../core/ports';
+import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { parseRunRequest, type PlannedDate } from '../../core/run-input';
 import type { ValidateInputInput, ValidateInputOutput } from './contract';
 
-/** What ValidateInput needs: today's date, the raw snapshots already landed, the configured playlists. */
+/** What ValidateInput needs: today's date, the raw snapshots already landed, the configured playlists, the date leases. */
 export interface ValidateInputDeps {
   readonly clock: Clock;
   readonly store: BlobStore;
   /** The playlists a run reads when its input names none. */
   readonly defaultPlaylists: readonly string[];
+  /** One writer per date: the run leases every date it will write. */
+  readonly leases: DateLeases;
 }
 
 /** Whether any of `playlistIds` has a raw snapshot landed for `date`. */
@@ -22,7 +24,9 @@ const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: read
 /**
  * Plans the run. Scheduled and manual dates are extracted from Spotify as it is now; a backfill
  * rebuilds each date from its raw snapshots (Spotify serves only the current state), extracts
- * today fresh, and skips dates with nothing landed rather than inventing them.
+ * today fresh, and skips dates with nothing landed rather than inventing them. Then it leases
+ * the planned dates to this execution (RecordRun or NotifyFailure gives them back), so a
+ * second run for a date in use is refused here with DateInUseError before it writes anything.
  */
 export const runValidateInput =
   (deps: ValidateInputDeps) =>
@@ -37,6 +41,7 @@ export const runValidateInput =
       else if (await hasRawSnapshot(deps.store, date, request.playlistIds)) dates.push({ date, extract: false });
       else skipped.push(date);
     }
+    await deps.leases.acquire(dates.map(({ date }) => date), input.executionName);
     return {
       run: { mode: request.mode, executionName: input.executionName, startedAt: now.toISOString() },
       playlistIds: request.playlistIds,

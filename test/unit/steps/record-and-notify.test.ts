@@ -6,7 +6,7 @@ import { createNormaliser } from '../../../core/normalise';
 import type { RunPlan } from '../../../core/run-input';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
 import { runRecordRun } from '../../../steps/record-run/step';
-import { fixedClock, MemoryBlobStore, RecordingNotifier } from './fakes';
+import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier } from './fakes';
 
 const clock = fixedClock('2026-11-20T09:20:00Z');
 const plan: RunPlan = {
@@ -28,7 +28,7 @@ describe('RecordRun', () => {
     const store = new MemoryBlobStore();
     for (const { date } of plan.dates) await writeManifest(store, manifestOf(date, 'exec-2'));
     // Act
-    const output = await runRecordRun({ store, clock })({ plan });
+    const output = await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
     // Assess
     expect(output).toEqual({ succeeded: ['2026-11-18', '2026-11-19'], skipped: ['2026-11-17'] });
     expect((store.json(runManifestKey('2026-11-18')) as RunManifest).status).toBe('succeeded');
@@ -45,7 +45,7 @@ describe('NotifyFailure', () => {
     const notifier = new RecordingNotifier();
     const cause = JSON.stringify({ errorType: 'CrawlerFailedError', errorMessage: 'The crawler failed: access denied.', trace: [] });
     // Act
-    const output = await runNotifyFailure({ store, notifier, clock })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
     // Assess
     expect(output).toEqual({ error: 'CrawlerFailedError', message: 'The crawler failed: access denied.', failedDates: ['2026-11-18'] });
     expect((store.json(runManifestKey('2026-11-18')) as RunManifest).error).toEqual({ name: 'CrawlerFailedError', message: 'The crawler failed: access denied.' });
@@ -62,7 +62,7 @@ describe('NotifyFailure', () => {
     const store = new MemoryBlobStore();
     const notifier = new RecordingNotifier();
 
-    const output = await runNotifyFailure({ store, notifier, clock })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
 
     expect(output.failedDates).toEqual([]);
     expect(store.puts).toEqual([]);
