@@ -58,7 +58,17 @@ export const RunRequest = t.type({
 });
 export type RunRequest = t.TypeOf<typeof RunRequest>;
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+/** The most characters of a value a message quotes, so that a 1 MB field still makes a readable line. */
+export const maxQuotedLength = 80;
+
+/**
+ * `text` cut to {@link maxQuotedLength} characters, ending in an ellipsis when it was cut.
+ * @example cut('x'.repeat(100)) // 'xxx…' (80 characters)
+ */
+export const cut = (text: string): string => (text.length <= maxQuotedLength ? text : `${text.slice(0, maxQuotedLength - 1)}…`);
+
+/** A value of the input as a message quotes it: JSON, cut to a readable length. */
+const show = (value: unknown): string => (value === undefined ? 'nothing' : cut(JSON.stringify(value) ?? String(value)));
 
 const fail = (message: string): never => {
   throw new InvalidInputError(message);
@@ -141,7 +151,7 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
   const allowed = ['mode', 'playlists', ...fieldsOf[runMode]];
   const unknown = Object.keys(request).filter((field) => !allowed.includes(field));
   if (unknown.length > 0) {
-    fail(`${unknown.join(', ')}: not a field of a ${runMode} run; it accepts ${allowed.join(', ')}`);
+    fail(`${cut(unknown.join(', '))}: not a field of a ${runMode} run; it accepts ${allowed.join(', ')}`);
   }
   const dates =
     runMode === 'scheduled'

@@ -117,8 +117,10 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   catchInto(notifyFailure, caughtErrorsOf(steps.notifyFailure), runFailed, path<RunState>('notifyError'));
   notifyFailure.next(runFailed);
 
+  // The request is read from the context object, not from `$`: an input of `null` has no `$`
+  // to point to, and must still reach ValidateInput to be refused like any other bad input.
   const startRun = sfn.Pass.jsonPath(scope, stateNames.startRun, {
-    parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.entirePayload), executionName: sfn.JsonPath.executionName },
+    parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.executionInput), executionName: sfn.JsonPath.executionName },
   });
   const validateInput = task(steps.validateInput, {
     payload: inputOf<ValidateInputInput>({ request: path<RunState>('request'), executionName: path<RunState>('executionName') }),

@@ -135,7 +135,13 @@ export const createRun =
         return 0;
       }
       const error = summary.error ?? { name: 'Error', message: 'the run failed' };
-      if (!values.json && error.name !== ErrorName.InvalidInput) io.out.write(formatSummary(summary));
+      // A refused run wrote nothing: one line says why, without a summary of nothing.
+      const refused = error.name === ErrorName.InvalidInput || error.name === ErrorName.DateInUse;
+      if (!values.json && !refused) io.out.write(formatSummary(summary));
+      if (error.name === ErrorName.DateInUse) {
+        io.err.write(`spotify-etl run: ${error.message}\n`);
+        return 1;
+      }
       if (error.name === ErrorName.InvalidInput) {
         io.err.write(`spotify-etl run: ${error.message}\n`);
         return 2;

@@ -79,3 +79,12 @@ export const runManifestKey = (date: IsoDate): string => `runs/snapshot_date=${d
 
 /** The date of a manifest key, or undefined when the key is not one. */
 export const dateOfManifestKey = (key: string): IsoDate | undefined => /^runs\/snapshot_date=([^/]+)\/manifest\.json$/.exec(key)?.[1];
+
+/** `leases/` — the lease of each date a run is writing (core/leases.ts); never crawled or queried. */
+export const leasesPrefix = 'leases/';
+
+/**
+ * The lease of a date in the bucket: who is writing it and until when.
+ * @example leaseKey('2026-11-20') // 'leases/snapshot_date=2026-11-20.json'
+ */
+export const leaseKey = (date: IsoDate): string => `${leasesPrefix}snapshot_date=${date}.json`;

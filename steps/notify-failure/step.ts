@@ -2,22 +2,24 @@
 import type { IsoDate } from '../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
-import type { BlobStore, Clock, Notifier } from '../../core/ports';
+import type { BlobStore, Clock, DateLeases, Notifier } from '../../core/ports';
 import { causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
 
-/** What NotifyFailure needs: the manifests, the notifier and the time. */
+/** What NotifyFailure needs: the manifests, the notifier, the time and the date leases it gives back. */
 export interface NotifyFailureDeps {
   readonly store: BlobStore;
   readonly notifier: Notifier;
   readonly clock: Clock;
+  readonly leases: DateLeases;
 }
 
 /**
  * Records the failure as the last attempt of each date of the run, keeping the published run as
  * it was: a failed run changes nothing any reader sees. A date this run already published stays
- * published; a damaged manifest is left for a rebuild of the date to replace. Then sends one
- * notification naming the error, its message and the dates.
+ * published; a damaged manifest is left for a rebuild of the date to replace (a run refused its
+ * dates has no plan, so it writes none). Then gives back its leases and sends one notification
+ * naming the error, its message and the dates.
  */
 export const runNotifyFailure =
   (deps: NotifyFailureDeps) =>
@@ -39,6 +41,9 @@ export const runNotifyFailure =
       await writeManifest(deps.store, withAttempt(date, manifest, attempt));
       failedDates.push(date);
     }
+
+    // One writer per date: give back the leases this execution holds (none when it was refused), before a notification that may fail.
+    if (plan) await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     const run = plan ? `${plan.run.mode} run ${plan.run.executionName}` : 'A run';
     const dates = plan && plan.dates.length > 0 ? ` for ${plan.dates.map(({ date }) => date).join(', ')}` : '';
     await deps.notifier.notify(

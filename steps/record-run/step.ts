@@ -7,14 +7,15 @@ import { ValidationFailedError } from '../../core/errors';
 import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey, type IsoDate } from '../../core/lake/keys';
 import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
-import type { BlobStore, Clock } from '../../core/ports';
+import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { tableNames } from '../../core/tables';
 import type { RecordRunInput, RecordRunOutput } from './contract';
 
-/** What RecordRun needs: the lake and the time. */
+/** What RecordRun needs: the lake, the time and the date leases it gives back. */
 export interface RecordRunDeps {
   readonly store: BlobStore;
   readonly clock: Clock;
+  readonly leases: DateLeases;
 }
 
 /** Deletes every file of the date's partitions that is not in the published run's folder. */
@@ -55,5 +56,8 @@ export const runRecordRun =
       const skipped = buildAttempt({ executionName, status: 'skipped', mode: plan.run.mode, extractedAt: null, updatedAt: deps.clock.now().toISOString() });
       await writeManifest(deps.store, withAttempt(date, found.state === 'present' ? found.manifest : undefined, skipped));
     }
+
+    // One writer per date: the run is recorded, so its dates are free for the next run.
+    await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     return { published: plan.dates.map(({ date }) => date), skipped: plan.skipped };
   };

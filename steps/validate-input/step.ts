@@ -1,16 +1,18 @@
 /** ValidateInput's logic: the request's rules, then which dates are extracted, rebuilt or skipped. */
 import { utcDateOf } from '../../core/dates';
 import { playlistIdOfKey, rawItemsDatePrefix, rawPlaylistsPrefix, type IsoDate } from '../../core/lake/keys';
-import type { BlobStore, Clock } from '../../core/ports';
+import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { parseRunRequest, type PlannedDate } from '../../core/run-input';
 import type { ValidateInputInput, ValidateInputOutput } from './contract';
 
-/** What ValidateInput needs: today's date, the raw snapshots already landed, the configured playlists. */
+/** What ValidateInput needs: today's date, the raw snapshots already landed, the configured playlists, the date leases. */
 export interface ValidateInputDeps {
   readonly clock: Clock;
   readonly store: BlobStore;
   /** The playlists a run reads when its input names none. */
   readonly defaultPlaylists: readonly string[];
+  /** One writer per date: the run leases every date it will write. */
+  readonly leases: DateLeases;
 }
 
 /** Whether a raw snapshot landed for `date`: of any playlist, or of one of `playlistIds` when given. */
@@ -25,6 +27,8 @@ const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: read
  * rebuilds each date from its raw snapshots (Spotify serves only the current state), every
  * playlist landed on it unless the input named playlists, extracts today fresh, and skips dates
  * with nothing landed rather than inventing them.
+ * Then it leases the planned dates to this execution (RecordRun or NotifyFailure gives them
+ * back), so a second run for a date in use is refused here with DateInUseError before it writes anything.
  */
 export const runValidateInput =
   (deps: ValidateInputDeps) =>
@@ -40,6 +44,7 @@ export const runValidateInput =
       else if (await hasRawSnapshot(deps.store, date, rebuildLanded ? undefined : request.playlistIds)) dates.push({ date, extract: false });
       else skipped.push(date);
     }
+    await deps.leases.acquire(dates.map(({ date }) => date), input.executionName);
     return {
       run: { mode: request.mode, executionName: input.executionName, startedAt: now.toISOString() },
       playlistIds: request.playlistIds,

@@ -6,7 +6,7 @@ import type { RunPlan } from '../../../core/run-input';
 import { tableNames } from '../../../core/tables';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
 import { runRecordRun } from '../../../steps/record-run/step';
-import { fixedClock, MemoryBlobStore, RecordingNotifier } from './fakes';
+import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier } from './fakes';
 
 const clock = fixedClock('2026-11-20T09:20:00Z');
 const plan: RunPlan = {
@@ -42,7 +42,7 @@ describe('RecordRun', () => {
     }
     await store.put('curated/songs/snapshot_date=2026-11-18/stray.parquet', 'foreign');
     // Act
-    const output = await runRecordRun({ store, clock })({ plan });
+    const output = await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
     // Assess
     expect(output).toEqual({ published: ['2026-11-18', '2026-11-19'], skipped: ['2026-11-17'] });
     expect(read(store, '2026-11-18')).toMatchObject({
@@ -58,7 +58,7 @@ describe('RecordRun', () => {
     const store = new MemoryBlobStore();
     await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
     // Act
-    const recording = runRecordRun({ store, clock })({ plan });
+    const recording = runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
     // Assess
     await expect(recording).rejects.toThrow(/2026-11-18 cannot be published: this run's attempt is normalised, not validated/);
     expect(read(store, '2026-11-18').published?.executionName).toBe('exec-1');
@@ -74,7 +74,7 @@ describe('NotifyFailure', () => {
     const notifier = new RecordingNotifier();
     const cause = JSON.stringify({ errorType: 'CrawlerFailedError', errorMessage: 'The crawler failed: access denied.', trace: [] });
     // Act
-    const output = await runNotifyFailure({ store, notifier, clock })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
     // Assess
     expect(output).toEqual({ error: 'CrawlerFailedError', message: 'The crawler failed: access denied.', failedDates: ['2026-11-18', '2026-11-19'] });
     const error = { name: 'CrawlerFailedError', message: 'The crawler failed: access denied.' };
@@ -94,7 +94,7 @@ describe('NotifyFailure', () => {
     await writeManifest(store, withAttempt('2026-11-18', undefined, attemptOf('exec-2', 'succeeded')));
     await store.put(runManifestKey('2026-11-19'), '{ not json');
     // Act
-    const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock })({ error: { Error: 'QueryFailedError', Cause: 'x' }, plan });
+    const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases() })({ error: { Error: 'QueryFailedError', Cause: 'x' }, plan });
     // Assess
     expect(output.failedDates).toEqual([]);
     expect(read(store, '2026-11-18').lastAttempt.status).toBe('succeeded');
@@ -105,7 +105,7 @@ describe('NotifyFailure', () => {
     const store = new MemoryBlobStore();
     const notifier = new RecordingNotifier();
 
-    const output = await runNotifyFailure({ store, notifier, clock })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
 
     expect(output.failedDates).toEqual([]);
     expect(store.puts).toEqual([]);
