@@ -96,13 +96,16 @@ export const partitionColumn = 'snapshot_date';
 /** The second partition column: the run whose candidate a file is (`run_id=` in its key). */
 export const runColumn = 'run_id';
 
+/** What the crawler puts before each curated folder's name (Glue's TablePrefix). */
+export const stagedTablePrefix = 'staged_';
+
 /**
  * Every run's files of a table, candidates and published alike, as the crawler registers them
  * (`staged_playlists`, ...): validation reads a candidate here. Readers use the table's own name,
  * which shows each date's published run only.
  * @example stagedTableName('songs') // 'staged_songs'
  */
-export const stagedTableName = (table: TableName): string => `staged_${table}`;
+export const stagedTableName = (table: TableName): string => `${stagedTablePrefix}${table}`;
 
 type ValueOf<T extends ColumnType> = T extends 'string'
   ? string

@@ -1,7 +1,8 @@
 /**
- * The catalog side of the lake (DESIGN §5): a Glue database, one crawler over `curated/` that
- * makes one table per curated table folder, and the Athena workgroup the validation queries
- * run in.
+ * The catalog side of the lake: a Glue database; one crawler over `curated/` that makes one
+ * `staged_<table>` per curated table folder (every run's files, partitioned by snapshot_date and
+ * run_id); the `run_manifests` table over `runs/`; one view per curated table that shows only
+ * each date's published run (core/publication.ts); and the Athena workgroup.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
@@ -9,8 +10,9 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { curatedTablePrefix } from '../core/lake/keys';
-import { tableNames } from '../core/tables';
+import { curatedTablePrefix, runManifestsPrefix } from '../core/lake/keys';
+import { manifestColumns, manifestsTableName, publishedViewColumns, publishedViewSql } from '../core/publication';
+import { stagedTablePrefix, tableNames } from '../core/tables';
 import type { StackConfig } from './config';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
@@ -140,6 +142,8 @@ export class Catalog extends Construct implements CrawlerBinding, QueryBinding {
       // Glue requires LOG for both when only new folders are crawled.
       schemaChangePolicy: { updateBehavior: 'LOG', deleteBehavior: 'LOG' },
       crawlerSecurityConfiguration: securityConfiguration.name,
+      // The crawled tables hold candidates too; analysts query the published views, which take the bare names.
+      tablePrefix: stagedTablePrefix,
       configuration: JSON.stringify({
         Version: 1.0,
         Grouping: { TableGroupingPolicy: 'CombineCompatibleSchemas' },
@@ -151,6 +155,7 @@ export class Catalog extends Construct implements CrawlerBinding, QueryBinding {
     });
     // The crawler names both by string, so CloudFormation needs telling to create them first.
     crawler.node.addDependency(database, securityConfiguration);
+    this.declarePublication(database, lake);
 
     new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.workGroupName,
@@ -170,5 +175,56 @@ export class Catalog extends Construct implements CrawlerBinding, QueryBinding {
         },
       },
     });
+  }
+
+  /**
+   * The manifests table and the published views. The manifests table is declared, not crawled:
+   * unpartitioned over `runs/`, so a date's new manifest is read at once, and JSON (one line per
+   * manifest). Each view is a Glue VIRTUAL_VIEW holding its Trino SQL, as Athena's CREATE VIEW
+   * stores it, so the stack creates them with the database and no query runs to make them.
+   */
+  private declarePublication(database: glue.CfnDatabase, lake: Lake): void {
+    const stack = Stack.of(this);
+    const manifests = new glue.CfnTable(this, 'RunManifests', {
+      catalogId: stack.account,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: manifestsTableName,
+        description: "Each date's run manifest (runs/snapshot_date=D/manifest.json): which run is published",
+        tableType: 'EXTERNAL_TABLE',
+        parameters: { classification: 'json' },
+        storageDescriptor: {
+          location: `s3://${lake.bucket.bucketName}/${runManifestsPrefix}`,
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          columns: manifestColumns.map((column) => ({ name: column.name, type: column.hiveType })),
+        },
+      },
+    });
+    manifests.addDependency(database);
+    for (const table of tableNames) {
+      const columns = publishedViewColumns(table);
+      const presto = {
+        originalSql: publishedViewSql(table, this.databaseName),
+        catalog: 'awsdatacatalog',
+        schema: this.databaseName,
+        columns: columns.map((column) => ({ name: column.name, type: column.trino })),
+      };
+      const view = new glue.CfnTable(this, `View${table}`, {
+        catalogId: stack.account,
+        databaseName: this.databaseName,
+        tableInput: {
+          name: table,
+          description: `The published ${table}: for each date, the rows of the run its manifest names`,
+          tableType: 'VIRTUAL_VIEW',
+          parameters: { presto_view: 'true', comment: 'Presto View' },
+          viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(presto)).toString('base64')} */`,
+          viewExpandedText: '/* Presto View */',
+          storageDescriptor: { columns: columns.map((column) => ({ name: column.name, type: column.hive })) },
+        },
+      });
+      view.addDependency(manifests);
+    }
   }
 }

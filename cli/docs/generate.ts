@@ -74,7 +74,7 @@ export const dataModelBlocks = (): Blocks => ({
         '| Column | Type | Nullable | Meaning |',
         '|---|---|---|---|',
         ...tables[table].map((column) => `| ${code(column.name)} | ${column.type} | ${column.nullable ? 'yes' : 'no'} | ${column.doc} |`),
-        `| ${code(partitionColumn)} | date | no | the run's logical date: the Hive partition, in the key (${code(`curated/${table}/${partitionColumn}=YYYY-MM-DD/`)}), not in the file |`,
+        `| ${code(partitionColumn)} | date | no | the run's logical date: the Hive partition, in the key (${code(`curated/${table}/${partitionColumn}=YYYY-MM-DD/run_id=<run>/`)}), not in the file |`,
       ].join('\n'),
     )
     .join('\n\n'),

@@ -5,7 +5,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tableNames } from '../../core/tables';
+import { manifestsTableName, publishedViewSql } from '../../core/publication';
+import { tableNames, tables, type TableName } from '../../core/tables';
 import { placeholderFunctionArn, renderAsl } from '../../state-machine/render';
 import { allSteps } from '../../steps/registry';
 import type { SpotifyEtlStack } from '../../infra/stack';
@@ -250,6 +251,7 @@ describe('SpotifyEtlStack', () => {
       RecrawlPolicy: { RecrawlBehavior: 'CRAWL_NEW_FOLDERS_ONLY' },
       SchemaChangePolicy: { UpdateBehavior: 'LOG', DeleteBehavior: 'LOG' },
       CrawlerSecurityConfiguration: 'spotify-etl-crawler',
+      TablePrefix: 'staged_',
     });
     expect(properties['Schedule']).toBeUndefined();
     expect(JSON.parse(properties['Configuration'] as string)).toMatchObject({
@@ -259,6 +261,29 @@ describe('SpotifyEtlStack', () => {
     template.hasResourceProperties('AWS::Glue::SecurityConfiguration', {
       EncryptionConfiguration: { CloudWatchEncryption: { CloudWatchEncryptionMode: 'SSE-KMS' } },
     });
+  });
+
+  it('shows analysts only published data: one view per curated table joining its staged files with the run manifests', () => {
+    // Prepare
+    const tablesOf = Object.values(template.findResources('AWS::Glue::Table')).map(
+      (table) => (table.Properties as { TableInput: Record<string, unknown> }).TableInput,
+    );
+    const views = tablesOf.filter((input) => input['TableType'] === 'VIRTUAL_VIEW');
+    const manifests = tablesOf.find((input) => input['Name'] === manifestsTableName);
+    // Assess
+    expect(manifests).toMatchObject({
+      TableType: 'EXTERNAL_TABLE',
+      StorageDescriptor: { SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' } },
+    });
+    expect(JSON.stringify(manifests)).toContain('/runs/');
+    expect(views.map((view) => view['Name'])).toEqual(tableNames);
+    for (const view of views) {
+      const table = view['Name'] as TableName;
+      const text = /^\/\* Presto View: (.+) \*\/$/.exec(view['ViewOriginalText'] as string)?.[1] ?? '';
+      const presto = JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as { originalSql: string; schema: string; columns: { name: string }[] };
+      expect(presto).toMatchObject({ originalSql: publishedViewSql(table, 'spotify_etl'), schema: 'spotify_etl' });
+      expect(presto.columns.map((column) => column.name)).toEqual([...tables[table].map((column) => column.name), 'snapshot_date']);
+    }
   });
 
   it('enforces the Athena workgroup settings: encrypted results in the lake and a bytes-scanned limit', () => {
