@@ -13,9 +13,12 @@ import {
   type DescribeExecutionOutput,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
 import { InvalidInputError } from '../../core/errors';
+import { findManifest } from '../../core/manifests';
 import type { IsoDate } from '../../core/lake/keys';
-import type { Clock } from '../../core/ports';
+import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
 import { parseOptions, UsageError, type CliIo, type Command } from '../command';
@@ -28,9 +31,13 @@ import {
   type StateMachineArn,
 } from '../remote/execution-names';
 
-/** What `remote` needs from outside: a Step Functions client for a region, and the time (for "today"). */
+/**
+ * What `remote` needs from outside: a Step Functions client for a region, the lake bucket of a
+ * region (for what each date published), and the time (for "today").
+ */
 export interface RemoteDependencies {
   readonly sfn: (region: string) => SFNClient;
+  readonly lake: (region: string, bucket: string) => BlobStore;
   readonly clock: Clock;
 }
 
@@ -38,7 +45,7 @@ const usage = `usage:
   spotify-etl remote start --date D [--playlists a,b] [--suffix S]
   spotify-etl remote backfill --from D --to D [--playlists a,b] [--suffix S]
   spotify-etl remote redrive <execution name or ARN>
-  spotify-etl remote status [<execution name or ARN>]
+  spotify-etl remote status [<execution name or ARN>] [--bucket NAME]
   spotify-etl remote list [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED|PENDING_REDRIVE] [--max N]
 every sub-command takes [--state-machine-arn ARN] (default: $SPOTIFY_ETL_STATE_MACHINE_ARN) and [--json]`;
 
@@ -207,8 +214,37 @@ const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Pro
   }
 };
 
+/** What one date shows readers, and the last attempt at it, as its manifest in the lake records. */
+const dateStatusOf = async (lake: BlobStore, date: IsoDate) => {
+  const found = await findManifest(lake, date);
+  if (found.state !== 'present') return { date, manifest: found.state === 'absent' ? 'none' : `damaged: ${found.problem}`, published: null, lastAttempt: null };
+  const { published, lastAttempt } = found.manifest;
+  return {
+    date,
+    manifest: 'present',
+    published: published && { executionName: published.executionName, publishedAt: published.publishedAt },
+    lastAttempt: { executionName: lastAttempt.executionName, status: lastAttempt.status, error: lastAttempt.error?.name ?? null },
+  };
+};
+
+const describeDate = (d: Awaited<ReturnType<typeof dateStatusOf>>): string => {
+  if (d.lastAttempt === null) return `${d.date}: no manifest (${d.manifest})`;
+  const published = d.published === null ? 'nothing published' : `published ${d.published.executionName} at ${d.published.publishedAt ?? '?'}`;
+  const error = d.lastAttempt.error === null ? '' : ` (${d.lastAttempt.error})`;
+  return `${d.date}: ${published}; last attempt ${d.lastAttempt.executionName} ${d.lastAttempt.status}${error}`;
+};
+
+/** The dates an execution's input covers, by the rules ValidateInput applies; none when the input breaks them. */
+const datesOfInput = (input: unknown, today: IsoDate): IsoDate[] => {
+  try {
+    return parseRunRequest(input, today, ['configuredInTheStack00']).dates;
+  } catch {
+    return [];
+  }
+};
+
 const status = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
-  const { values, positionals } = parseOptions(args, common, true);
+  const { values, positionals } = parseOptions(args, { ...common, bucket: { type: 'string' } }, true);
   const machine = machineOf(values['state-machine-arn'], io);
   if (positionals.length > 1) throw new UsageError('remote status takes at most one execution name or ARN');
   const sfn = deps.sfn(machine.region);
@@ -220,7 +256,14 @@ const status = async (args: string[], io: CliIo, deps: RemoteDependencies): Prom
   }
   const execution = summaryOf(await sfn.send(new DescribeExecutionCommand({ executionArn })));
   const redriven = execution.redriveCount ? ` (redriven ${execution.redriveCount}×)` : '';
-  print(io, values.json, execution, [
+  const bucket = values.bucket ?? io.env['SPOTIFY_ETL_LAKE_BUCKET'];
+  const dates = datesOfInput(execution.input, utcDateOf(deps.clock.now()));
+  const lake = bucket === undefined || bucket === '' ? undefined : deps.lake(machine.region, bucket);
+  const published = lake === undefined ? undefined : await Promise.all(dates.map((date) => dateStatusOf(lake, date)));
+  const datesLines = published?.map(describeDate) ?? [
+    dates.length === 0 ? '' : `pass --bucket <LakeBucketName output> (or set SPOTIFY_ETL_LAKE_BUCKET) to see what ${dates.join(', ')} published`,
+  ];
+  print(io, values.json, { ...execution, ...(published ? { dates: published } : {}) }, [
     ...aligned([
       ['execution', execution.name],
       ['status', `${execution.status ?? 'UNKNOWN'}${redriven}`],
@@ -231,6 +274,7 @@ const status = async (args: string[], io: CliIo, deps: RemoteDependencies): Prom
       ['cause', execution.cause],
       ['arn', execution.executionArn],
       ['console', consoleUrlOf(machine, executionArn)],
+      ...datesLines.map((line, i) => [i === 0 ? 'dates' : '', line] as const),
     ]),
   ]);
   return execution.status === 'FAILED' || execution.status === 'TIMED_OUT' || execution.status === 'ABORTED' ? 1 : 0;
@@ -327,4 +371,8 @@ export const createRemote =
   };
 
 /** `spotify-etl remote …` against the deployed state machine, with the default AWS credential chain. */
-export const remote: Command = createRemote({ sfn: (region) => new SFNClient({ region }), clock: { now: () => new Date() } });
+export const remote: Command = createRemote({
+  sfn: (region) => new SFNClient({ region }),
+  lake: (region, bucket) => new S3BlobStore(new S3Client({ region }), bucket),
+  clock: { now: () => new Date() },
+});

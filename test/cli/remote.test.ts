@@ -10,7 +10,11 @@ import {
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
+import { buildAttempt, withAttempt, type RunStatus } from '../../core/lake/manifest';
+import { writeManifest } from '../../core/manifests';
+import { startS3rver, type RunningS3rver } from '../adapters/aws/s3rver';
 import { UsageError } from '../../cli/command';
 import { createRemote } from '../../cli/commands/remote';
 import { main } from '../../cli/main';
@@ -22,10 +26,16 @@ const playlist = '3cEYpjA9oz9GiPac4AsH4n';
 
 const sfn = mockClient(SFNClient);
 const regions: string[] = [];
+/** The lake bucket `remote status --bucket` reads: s3rver, started by the test that needs it. */
+let s3rver: RunningS3rver | undefined;
 const remote = createRemote({
   sfn: (region) => {
     regions.push(region);
     return new SFNClient({ region });
+  },
+  lake: (_region, bucket) => {
+    if (s3rver === undefined) throw new Error('this test did not start s3rver');
+    return new S3BlobStore(s3rver.client(), bucket);
   },
   clock: { now: () => new Date('2026-11-21T09:30:00Z') },
 });
@@ -281,6 +291,43 @@ describe('spotify-etl remote', () => {
       expect(io.stdout()).toContain('error      SpotifyThrottledError');
       expect(io.stdout()).toContain('cause      Spotify asked to wait 3600 s');
       expect(io.stdout()).toContain('https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
+    });
+
+    it("shows what each date of the execution published and its last attempt, from the manifests in the lake bucket", async () => {
+      // Prepare
+      s3rver = await startS3rver('spotify-etl-lake');
+      onTestFinished(async () => {
+        await s3rver?.close();
+        s3rver = undefined;
+      });
+      const lake = new S3BlobStore(s3rver.client(), s3rver.bucket);
+      const attempt = (executionName: string, status: RunStatus) =>
+        buildAttempt({ executionName, status, mode: 'manual', extractedAt: null, updatedAt: '2026-11-21T09:31:00.000Z' });
+      const published = { ...attempt('scheduled-2026-11-20', 'succeeded'), publishedAt: '2026-11-20T06:05:00.000Z' };
+      await writeManifest(lake, withAttempt('2026-11-20', withAttempt('2026-11-20', undefined, published), { ...attempt('manual-2026-11-20', 'failed'), error: { name: 'ValidationFailedError', message: 'x' } }));
+      sfn.on(DescribeExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20'), name: 'manual-2026-11-20', status: 'FAILED', input: '{"mode":"manual","date":"2026-11-20"}' });
+      const io = cli();
+      // Act
+      const status = await remote(['status', 'manual-2026-11-20', '--bucket', s3rver.bucket], io);
+      const json = cli();
+      await remote(['status', 'manual-2026-11-20', '--bucket', s3rver.bucket, '--json'], json);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stdout()).toContain(
+        'dates      2026-11-20: published scheduled-2026-11-20 at 2026-11-20T06:05:00.000Z; last attempt manual-2026-11-20 failed (ValidationFailedError)',
+      );
+      expect(JSON.parse(json.stdout())).toMatchObject({
+        dates: [{ date: '2026-11-20', published: { executionName: 'scheduled-2026-11-20' }, lastAttempt: { executionName: 'manual-2026-11-20', status: 'failed' } }],
+      });
+    });
+
+    it('says how to see what the dates published when no bucket is given', async () => {
+      sfn.on(DescribeExecutionCommand).resolves({ executionArn: executionArn('m'), name: 'm', status: 'SUCCEEDED', input: '{"mode":"manual","date":"2026-11-20"}' });
+      const io = cli();
+
+      await remote(['status', 'm'], io);
+
+      expect(io.stdout()).toContain('dates      pass --bucket <LakeBucketName output> (or set SPOTIFY_ETL_LAKE_BUCKET) to see what 2026-11-20 published');
     });
 
     it('shows the latest execution when none is named, as JSON when asked', async () => {
