@@ -9,8 +9,22 @@ import { resolve } from 'node:path';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { consentOnLoopback } from '../../adapters/spotify/loopback-consent';
 import { ErrorName } from '../../core/errors';
-import { parseOptions, UsageError, type Command } from '../command';
-import { integerOption } from './emulator';
+import { integerOption, parseOptions, UsageError, type Command } from '../command';
+
+/** `spotify-etl auth login --help`. */
+export const authLoginHelp = `usage: spotify-etl auth login [--port N] [--lake DIR] [--credentials FILE]
+
+The one-time consent of the Spotify account that owns (or collaborates on) the playlists, for
+\`spotify-etl run --source spotify\` and the deployed pipeline. Needs SPOTIFY_CLIENT_ID and
+SPOTIFY_CLIENT_SECRET of your app (developer.spotify.com) in the environment; prints a URL to open
+in a browser and stores the app credentials with the refresh token in a 0600 file.
+
+  --port N            the port of the app's Redirect URI http://127.0.0.1:N/callback (default 8888)
+  --lake DIR          store under DIR/.state/credentials.json (default ./lake)
+  --credentials FILE  store in FILE instead
+  --help              this help
+
+Step by step: docs/deploy.md.`;
 
 /** The port of the Redirect URI `http://127.0.0.1:8888/callback` registered in the app by default. */
 const defaultPort = 8888;

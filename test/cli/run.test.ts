@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { createRun, requestOf, spotifyCredentials } from '../../cli/commands/run';
 import { main } from '../../cli/main';
-import { progressTo } from '../../cli/local/progress';
+import { describeEvent, progressTo } from '../../cli/local/progress';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { capturedStream, captureIo } from '../support/cli-io';
 import { emulatorWith } from '../support/emulator';
@@ -22,10 +22,11 @@ describe('spotify-etl run options', () => {
 
   it.each([
     [['--source', 'soundcloud'], '--source must be emulator or spotify, got "soundcloud"'],
-    [['--source', 'spotify', '--fixtures', 'x'], '--fixtures, --faults and --seed configure the emulator'],
+    [['--source', 'spotify', '--fixtures', 'x'], '--fixtures, --faults, --seed and --catalog-seed configure the emulator'],
     [['--seed', 'seven'], '--seed must be a whole number'],
-    [['--faults', '429=2'], 'the probability of 429 must be between 0 and 1'],
-    [['--dates', '2026-11-01'], "Unknown option '--dates'"],
+    [['--catalog-seed', '-2'], '--catalog-seed must be a whole number from 0 to 2147483647, got "-2"'],
+    [['--faults', '429=2'], 'the probability of 429 must be a decimal from 0 to 1, got "2"'],
+    [['--dates', '2026-11-01'], 'unknown option --dates'],
   ])('fails on %j as a usage error', async (args, message) => {
     const lake = join(tmpdir(), 'spotify-etl-never-created');
 
@@ -165,6 +166,17 @@ describe('run progress', () => {
     progress.done();
 
     expect(text()).toBe('  ✓ Spotify token cached\n  ↻ GetPlaylist failed with SpotifyUnavailableError; retrying\n');
+  });
+
+  it('counts one entry and one playlist in the singular', () => {
+    const lastError = new Map<string, string>();
+    const landed = event('StateExited', 'ExtractItems', {
+      output: { date: '2026-11-20', playlistId: '6rgIU2tnh1sO2e9PNkBt1O', done: true, cursor: { offset: 1, total: 1 }, waitSeconds: 0, pagesStored: 1 },
+    });
+
+    const line = describeEvent(landed, lastError);
+
+    expect(line).toBe('  ✓ 2026-11-20 6rgIU2tnh1sO2e9PNkBt1O: 1 entry landed');
   });
 
   it('redraws a live status line of the running states on a terminal', () => {
