@@ -6,6 +6,7 @@ import { UsageError } from '../../cli/command';
 import { createRun, requestOf, spotifyCredentials } from '../../cli/commands/run';
 import { main } from '../../cli/main';
 import { describeEvent, progressTo } from '../../cli/local/progress';
+import type { RunSummary } from '../../cli/local/summary';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { capturedStream, captureIo } from '../support/cli-io';
 import { emulatorWith } from '../support/emulator';
@@ -186,5 +187,44 @@ describe('run progress', () => {
     progress.onEvent(events[0] as ExecutionEvent);
 
     expect(text()).toBe('\r\x1b[2K  ⋯ FetchToken');
+  });
+});
+
+describe('spotify-etl run with faults', () => {
+  const work = tempFolderForSuite('spotify-etl-run-faults-');
+
+  const runWith = async (lake: string, extra: string[]) => {
+    const io = captureIo(work());
+    const code = await createRun({ clock })(['--date', '2026-11-20', '--lake', join(work(), lake), ...extra], io);
+    return { code, io };
+  };
+
+  it('counts the faults it injected by kind, and writes the same playlists and rows as a run without faults', async () => {
+    // Prepare
+    const plain = await runWith('plain', ['--json']);
+    // Act: another seed draws other faults, never another catalog
+    const faulty = await runWith('faulty', ['--faults', '500=0.08,503=0.05,reset=0.05', '--seed', '7', '--json']);
+    // Assess
+    const [before, after] = [plain, faulty].map(({ io }) => JSON.parse(io.stdout()) as RunSummary);
+    expect(faulty.code).toBe(0);
+    expect(after?.faults?.injected).toBeGreaterThan(0);
+    expect(Object.values(after?.faults?.byKind ?? {}).reduce((sum, n) => sum + n, 0)).toBe(after?.faults?.injected);
+    expect(Object.keys(after?.faults?.byKind ?? {}).every((kind) => ['500', '503', 'reset'].includes(kind))).toBe(true);
+    expect(after?.playlists).toEqual(before?.playlists);
+    expect(after?.dates[0]?.tables).toEqual(before?.dates[0]?.tables);
+    expect(before?.faults).toBeNull();
+  });
+
+  it('says a failed run\'s error once, and the faults line names the error that ended it', async () => {
+    // Act
+    const { code, io } = await runWith('failing', ['--faults', '500=1']);
+    // Assess
+    const said = `${io.stdout()}${io.stderr()}`;
+    const message = /^spotify-etl run: (\w+): (.+)$/m.exec(io.stderr());
+    expect(code).toBe(1);
+    expect(message).not.toBeNull();
+    expect(said.split(message?.[2] ?? '').length - 1).toBe(1);
+    expect(io.stdout()).toMatch(new RegExp(`^ {2}faults {5}\\d+ faults injected \\(500 ×\\d+\\); the run ended on ${message?.[1] ?? ''}$`, 'm'));
+    expect(await readdir(join(work(), 'failing'))).not.toContain('curated');
   });
 });
