@@ -10,6 +10,7 @@ import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file
 import { consentOnLoopback } from '../../adapters/spotify/loopback-consent';
 import { ErrorName } from '../../core/errors';
 import { integerOption, parseOptions, UsageError, type Command } from '../command';
+import { LakeFolderError, prepareLake } from '../local/lake-folder';
 
 /** `spotify-etl auth login --help`. */
 export const authLoginHelp = `usage: spotify-etl auth login [--port N] [--lake DIR] [--credentials FILE]
@@ -42,9 +43,18 @@ export const authLogin: Command = async (args, io) => {
     throw new UsageError(`auth login needs ${missing} in the environment: copy them from your app on developer.spotify.com (Dashboard → app → Settings)`);
   }
   const accountsBaseUrl = io.env.SPOTIFY_ACCOUNTS_BASE_URL?.trim() || 'https://accounts.spotify.com';
-  const store = new FileCredentialsStore(
-    values.credentials === undefined ? credentialsPath(resolve(io.cwd, values.lake ?? 'lake')) : resolve(io.cwd, values.credentials),
-  );
+  const lake = resolve(io.cwd, values.lake ?? 'lake');
+  const store = new FileCredentialsStore(values.credentials === undefined ? credentialsPath(lake) : resolve(io.cwd, values.credentials));
+  if (values.credentials === undefined) {
+    // Before the consent, not after: a lake that cannot hold the token would waste the owner's click.
+    try {
+      await prepareLake(lake);
+    } catch (error) {
+      if (!(error instanceof LakeFolderError)) throw error;
+      io.err.write(`spotify-etl auth login: ${error.message}\n`);
+      return 1;
+    }
+  }
   try {
     const outcome = await consentOnLoopback({
       accountsBaseUrl,

@@ -159,6 +159,17 @@ describe('a --lake that cannot hold a lake', () => {
     ]);
   });
 
+  it('is one line from auth login too, before the consent is asked for', async () => {
+    // Prepare
+    await writeFile(join(work(), 'third-file'), 'not a folder');
+    const io = captureIo(work(), { SPOTIFY_CLIENT_ID: 'id', SPOTIFY_CLIENT_SECRET: 'secret', SPOTIFY_ACCOUNTS_BASE_URL: 'http://127.0.0.1:9' });
+    // Act
+    const code = await main(['auth', 'login', '--port', '0', '--lake', 'third-file'], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stderr()).toBe(`spotify-etl auth login: --lake ${join(work(), 'third-file')} is a file, not a folder; point --lake at a folder (it is created if missing)\n`);
+  });
+
   // root writes through any mode bits: there the read-only case is proved by the error mapping below.
   it.skipIf(process.getuid?.() === 0)('is one line when --lake is in a read-only folder, and leaves nothing there', async () => {
     // Prepare
