@@ -71,7 +71,7 @@ const machineOf = (value: string | undefined, io: CliIo): StateMachineArn => {
   return parseStateMachineArn(arn);
 };
 
-/** The run input of DESIGN §1, checked by the rules ValidateInput applies in the machine. */
+/** The run input (core/run-input.ts), checked by the rules ValidateInput applies in the machine. */
 const runInput = (run: RemoteRun, playlists: string | undefined, today: IsoDate): Record<string, unknown> => {
   const input: Record<string, unknown> = { ...run };
   if (playlists !== undefined) input['playlists'] = splitList(playlists);

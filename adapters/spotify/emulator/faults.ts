@@ -1,5 +1,5 @@
 /**
- * Fault injection for the emulator (`--faults SPEC`, DESIGN §6): comma-separated
+ * Fault injection for the emulator (`--faults SPEC`): comma-separated
  * `kind=probability`, kinds `429`, `500`, `503`, `reset`, `timeout`, `truncate`, `expire-token`,
  * plus `retry-after=SECONDS`. Whether a request faults is a pure function of the seed, the
  * request (method and path with query) and how many times that request was made before, so a

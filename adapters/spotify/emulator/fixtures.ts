@@ -1,5 +1,5 @@
 /**
- * A catalog of recorded Spotify responses (`--fixtures DIR`, DESIGN §6): every `*.json` below
+ * A catalog of recorded Spotify responses (`--fixtures DIR`): every `*.json` below
  * DIR that is a playlist object (with an embedded `items`/`tracks` page) or a playlist-items
  * page (its `href` names the playlist). Entries of one playlist are merged by offset and served
  * as recorded; `total` is the number of entries held. Anything else is skipped with a warning.

@@ -19,9 +19,9 @@ import { fixturesCatalog } from './fixtures';
 export interface EmulatorOptions {
   /** @default 0, an ephemeral port */
   port?: number;
-  /** Serve the recorded responses in this folder instead of the built-in catalog (DESIGN §6). */
+  /** Serve the recorded responses in this folder instead of the built-in catalog. */
   fixturesDir?: string;
-  /** `kind=probability,…` as `--faults` (DESIGN §6). @default none */
+  /** `kind=probability,…` as `--faults`. @default none */
   faults?: string;
   /**
    * Whether `faults` also hit the token endpoint, with the kinds an accounts service can show
