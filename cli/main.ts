@@ -61,8 +61,11 @@ const usageMistake = (io: CliIo, words: string, message: string): number => {
   return 2;
 };
 
-/** Runs the command line on `argv` (without node and script) and returns the exit status. */
-export const main = async (argv: string[], io: CliIo): Promise<number> => {
+/**
+ * Runs the command line on `argv` (without node and script) and returns the exit status.
+ * `replaced` swaps a command for one built with other dependencies (tests move "today").
+ */
+export const main = async (argv: string[], io: CliIo, replaced: Readonly<Record<string, Command>> = {}): Promise<number> => {
   if (argv.length > 0 && asksForHelp(argv.slice(0, 1))) {
     io.out.write(`${overview}\n`);
     return 0;
@@ -77,7 +80,8 @@ export const main = async (argv: string[], io: CliIo): Promise<number> => {
     io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, emulator, auth login and remote\nRun \`spotify-etl --help\` for what each does.\n`);
     return 2;
   }
-  const loaded = await (commands[chosen.words] as () => Promise<Loaded>)();
+  const module = await (commands[chosen.words] as () => Promise<Loaded>)();
+  const loaded = { ...module, command: replaced[chosen.words] ?? module.command };
   if (asksForHelp(chosen.args)) {
     io.out.write(`${loaded.help(chosen.args)}\n`);
     return 0;
