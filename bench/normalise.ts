@@ -118,6 +118,7 @@ const ours = async (playlistIds: string[], lakeRoot: string): Promise<{ rows: Re
     date: snapshotDate,
     extract: false,
     playlistIds,
+    allLanded: false,
     run: { mode: 'manual', executionName: 'bench', startedAt: new Date(0).toISOString() },
   });
   return { rows: output.tables, rejects: output.rejectCount };
@@ -129,7 +130,7 @@ const readBack = async (lakeRoot: string): Promise<Record<TableName, number>> =>
   const counts: Partial<Record<TableName, number>> = {};
   try {
     for (const table of tableNames) {
-      const path = join(lakeRoot, ...curatedPartKey(table, snapshotDate, 0).split('/')).replaceAll("'", "''");
+      const path = join(lakeRoot, ...curatedPartKey(table, snapshotDate, 'bench', 0).split('/')).replaceAll("'", "''");
       const reader = await db.connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet('${path}')`);
       counts[table] = Number(reader.getRowObjects()[0]?.['n']);
     }

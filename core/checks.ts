@@ -10,7 +10,7 @@ import { decodeOrThrow } from './decode';
 import { InvalidStepInputError, QueryFailedError } from './errors';
 import type { CheckResult } from './lake/manifest';
 import type { IsoDate } from './lake/keys';
-import { tableNames, type TableName } from './tables';
+import { partitionColumn, runColumn, stagedTableName, tableNames, type TableName } from './tables';
 
 /** The stable names of the checks, in the order they are reported. */
 export const checkNames = [
@@ -72,13 +72,16 @@ const lostEntriesOf = (lostEntriesByPlaylist: Record<string, number>): string =>
 };
 
 /**
- * The one validation query of a date: every check of {@link checkNames}, same text for DuckDB and Athena.
- * @example validationSql('2026-11-20', { tables: {...}, lostEntriesByPlaylist: {} }) // 'WITH day_playlists AS (…) SELECT check_name, offending_key, failures FROM …'
+ * The one validation query of a run's candidate for a date: every check of {@link checkNames}, same text for DuckDB and Athena.
+ * @example validationSql('2026-11-20', 'local-1', { tables: {...}, lostEntriesByPlaylist: {} }) // 'WITH day_playlists AS (…) SELECT check_name, offending_key, failures FROM …'
  */
-export const validationSql = (date: IsoDate, expected: CheckExpectations): string => {
+export const validationSql = (date: IsoDate, runId: string, expected: CheckExpectations): string => {
   if (!isIsoDate(date)) throw new InvalidStepInputError(`The validation date must be YYYY-MM-DD, got ${JSON.stringify(date)}.`);
+  // The candidate of this run, which no reader sees yet: its date and run folder among every run's files.
   const days = tableNames.map(
-    (table) => `${dayOf(table)} AS (SELECT * FROM ${table} WHERE CAST(snapshot_date AS VARCHAR) = ${sqlString(date)})`,
+    (table) =>
+      `${dayOf(table)} AS (SELECT * FROM ${stagedTableName(table)} WHERE CAST(${partitionColumn} AS VARCHAR) = ${sqlString(date)} ` +
+      `AND ${runColumn} = ${sqlString(runId)})`,
   );
   const checks: Record<CheckName, string[]> = {
     items_match_total: [

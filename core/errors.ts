@@ -23,6 +23,7 @@ export const ErrorName = {
   CrawlerTimeout: 'CrawlerTimeoutError',
   QueryFailed: 'QueryFailedError',
   ValidationFailed: 'ValidationFailedError',
+  DateInUse: 'DateInUseError',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
@@ -63,6 +64,7 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   CrawlerTimeoutError: 'catch',
   QueryFailedError: 'catch',
   ValidationFailedError: 'catch',
+  DateInUseError: 'catch',
 };
 
 /** The names of `names` whose policy is `policy`, in table order. */
@@ -145,3 +147,9 @@ export class QueryFailedError extends namedError(ErrorName.QueryFailed) {}
 
 /** At least one validation check failed; the message names each failed check. */
 export class ValidationFailedError extends namedError(ErrorName.ValidationFailed) {}
+
+/**
+ * Another run holds the lease of a date this run would write: the run is refused at once, never
+ * queued. The message names the date, the holder, when its lease expires and what to do.
+ */
+export class DateInUseError extends namedError(ErrorName.DateInUse) {}

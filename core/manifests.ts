@@ -1,22 +1,64 @@
-/** Reading and writing run manifests in the lake, decoded at the boundary like any stored JSON. */
-import { decodeOrThrow } from './decode';
+/**
+ * Reading and writing run manifests in the lake, decoded at the boundary like any stored JSON.
+ * A manifest is derived data: one that is not JSON or not in the expected shape is reported as
+ * damaged, never thrown as a SyntaxError, so a rerun can rebuild the date from raw.
+ */
+import { tryDecode } from './decode';
+import { ValidationFailedError } from './errors';
 import { runManifestKey, type IsoDate } from './lake/keys';
 import { RunManifest } from './lake/manifest';
 import type { BlobStore } from './ports';
 
-/** The manifest of `date`, or undefined when no run has written one. */
-export const readManifest = async (store: BlobStore, date: IsoDate): Promise<RunManifest | undefined> => {
+/** A date's manifest as found in the lake. */
+export type ManifestFound =
+  | { readonly state: 'absent' }
+  | { readonly state: 'present'; readonly manifest: RunManifest }
+  | { readonly state: 'damaged'; readonly key: string; readonly problem: string };
+
+/** The manifest of `date`: absent, present, or damaged with what is wrong with it. */
+export const findManifest = async (store: BlobStore, date: IsoDate): Promise<ManifestFound> => {
   const key = runManifestKey(date);
   const body = await store.get(key);
-  if (body === undefined) return undefined;
-  return decodeOrThrow(
-    RunManifest,
-    JSON.parse(new TextDecoder().decode(body)),
-    (problems) => new Error(`The run manifest ${key} is not in the expected shape (${problems.join('; ')}); rerun the date to rewrite it.`),
-  );
+  if (body === undefined) return { state: 'absent' };
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(body));
+  } catch {
+    return { state: 'damaged', key, problem: 'it is not JSON' };
+  }
+  const decoded = tryDecode(RunManifest, json);
+  return decoded.ok
+    ? { state: 'present', manifest: decoded.value }
+    : { state: 'damaged', key, problem: `it is not a version-2 manifest (${decoded.problems.slice(0, 3).join('; ')})` };
 };
 
-/** Writes a manifest at its date's key, whole (the store's put is atomic). */
+/** The manifest of `date`, or undefined when there is none or it is damaged. */
+export const readManifest = async (store: BlobStore, date: IsoDate): Promise<RunManifest | undefined> => {
+  const found = await findManifest(store, date);
+  return found.state === 'present' ? found.manifest : undefined;
+};
+
+/**
+ * The manifest this run started for `date`, for the steps after Normalise. Another run's manifest
+ * or none at all means the date was taken from under this run (the lease prevents it): the
+ * step fails, not retried, so that nothing is published from files this run cannot vouch for.
+ */
+export const readOwnManifest = async (store: BlobStore, date: IsoDate, executionName: string): Promise<RunManifest> => {
+  const found = await findManifest(store, date);
+  if (found.state === 'present' && found.manifest.lastAttempt.executionName === executionName) return found.manifest;
+  const what =
+    found.state === 'absent'
+      ? 'is missing'
+      : found.state === 'damaged'
+        ? `is damaged: ${found.problem}`
+        : `now records execution ${found.manifest.lastAttempt.executionName}`;
+  throw new ValidationFailedError(`The run manifest ${runManifestKey(date)} ${what}, not this run's (${executionName}); rerun ${date}.`);
+};
+
+/**
+ * Writes a manifest at its date's key, whole (the store's put is atomic). One line of JSON, so
+ * Athena's JSON SerDe reads it as one row (the published run of the date).
+ */
 export const writeManifest = async (store: BlobStore, manifest: RunManifest): Promise<void> => {
-  await store.put(runManifestKey(manifest.snapshotDate), `${JSON.stringify(RunManifest.encode(manifest), null, 2)}\n`);
+  await store.put(runManifestKey(manifest.snapshotDate), `${JSON.stringify(RunManifest.encode(manifest))}\n`);
 };

@@ -27,6 +27,17 @@ export interface RawPlaylistSnapshot {
   readonly pages: readonly unknown[];
 }
 
+/**
+ * A raw file that could not be read as JSON (or is missing beside its pages): the normaliser
+ * turns it into a reject that names the file, as it does for JSON that does not decode.
+ */
+export class UnreadableJson {
+  public constructor(
+    public readonly key: string,
+    public readonly problem: string,
+  ) {}
+}
+
 /** Something Spotify returned that did not become rows: which playlist, which entry (null for a whole page or object), and why. */
 export const Reject = t.readonly(
   t.type({ playlistId: t.string, position: t.union([t.number, t.null]), reason: t.string }),
@@ -275,6 +286,11 @@ export const createNormaliser = (): Normaliser => {
         dropped = true;
         reject(`${label} does not decode, so none of its entries were read: ${problem}`);
       };
+      if (raw instanceof UnreadableJson) {
+        dropped = true;
+        reject(`${raw.key} cannot be read, so none of its entries were read: ${raw.problem}`);
+        continue;
+      }
       if (!PlaylistItemsPage.is(raw)) {
         unreadable(problemsOf(PlaylistItemsPage, raw).join('; '));
         continue;
@@ -324,7 +340,10 @@ export const createNormaliser = (): Normaliser => {
     seen.playlists.add(playlistId);
 
     let metadata: PlaylistMetadata | undefined;
-    if (!PlaylistMetadata.is(snapshot.playlist)) {
+    if (snapshot.playlist instanceof UnreadableJson) {
+      const unread = snapshot.pages.length === 0 ? ' and its embedded entries were not read' : '';
+      reject(`${snapshot.playlist.key} cannot be read, so there is no playlists row${unread}: ${snapshot.playlist.problem}`);
+    } else if (!PlaylistMetadata.is(snapshot.playlist)) {
       // Its pages still give rows (they are independent responses), but an embedded page is not trusted.
       const problems = problemsOf(PlaylistMetadata, snapshot.playlist).join('; ');
       const unread = snapshot.pages.length === 0 ? ' and its embedded entries were not read' : '';

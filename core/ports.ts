@@ -3,6 +3,7 @@
  * adapters/ implement them (S3 or a folder, Glue or DuckDB, Athena or DuckDB, Spotify or the
  * emulator); only handlers and cli/ construct adapters.
  */
+import type { IsoDate } from './lake/keys';
 import type { PlaylistItemsPage, PlaylistMetadata } from './spotify/codecs';
 import type { TableName, TableRows } from './tables';
 
@@ -95,4 +96,21 @@ export interface QueryEngine {
 /** Tells operators a run failed: SNS in AWS, the run summary and exit status locally. */
 export interface Notifier {
   notify(subject: string, message: string): Promise<void>;
+}
+
+/**
+ * One writer per date: a run leases each date it writes from ValidateInput until RecordRun or
+ * NotifyFailure gives it back, so a second run for a date in use is refused at once. A lease
+ * expires (core/leases.ts), so a holder that died without giving it back blocks no one forever.
+ * An S3 object written only if absent in AWS; an exclusive lock file in the lake locally.
+ */
+export interface DateLeases {
+  /**
+   * Leases every date to `holder` (the execution name), all or none. A date `holder` already
+   * holds is leased again with a new expiry (a redrive). Throws DateInUseError naming the
+   * holder of the first date that another, live holder has.
+   */
+  acquire(dates: readonly IsoDate[], holder: string): Promise<void>;
+  /** Gives back the leases `holder` holds among `dates`; a date leased to another holder, or to none, is left alone. */
+  release(dates: readonly IsoDate[], holder: string): Promise<void>;
 }

@@ -46,15 +46,29 @@ const fieldsOf: Record<RunMode, readonly string[]> = {
   backfill: ['from', 'to'],
 };
 
-/** A validated run request: the mode, the dates it covers (ascending) and the playlists it reads. */
+/**
+ * A validated run request: the mode, the dates it covers (ascending), the playlists it reads, and
+ * whether the input named them (a backfill that names none rebuilds every playlist landed).
+ */
 export const RunRequest = t.type({
   mode: RunMode,
   dates: t.array(IsoDateString),
   playlistIds: t.array(SpotifyPlaylistId),
+  playlistsNamed: t.boolean,
 });
 export type RunRequest = t.TypeOf<typeof RunRequest>;
 
-const show = (value: unknown): string => (value === undefined ? 'nothing' : JSON.stringify(value));
+/** The most characters of a value a message quotes, so that a 1 MB field still makes a readable line. */
+export const maxQuotedLength = 80;
+
+/**
+ * `text` cut to {@link maxQuotedLength} characters, ending in an ellipsis when it was cut.
+ * @example cut('x'.repeat(100)) // 'xxx…' (80 characters)
+ */
+export const cut = (text: string): string => (text.length <= maxQuotedLength ? text : `${text.slice(0, maxQuotedLength - 1)}…`);
+
+/** A value of the input as a message quotes it: JSON, cut to a readable length. */
+const show = (value: unknown): string => (value === undefined ? 'nothing' : cut(JSON.stringify(value) ?? String(value)));
 
 const fail = (message: string): never => {
   throw new InvalidInputError(message);
@@ -92,8 +106,8 @@ const backfillDates = (request: Record<string, unknown>, today: IsoDate): IsoDat
   return dateRange(from, to);
 };
 
-const playlistsOf = (request: Record<string, unknown>, defaults: readonly string[]): string[] => {
-  const playlists = givenPlaylistsOf(request, defaults);
+const playlistsOf = (request: Record<string, unknown>, defaults: readonly string[], needed: boolean): string[] => {
+  const playlists = givenPlaylistsOf(request, defaults, needed);
   if (playlists.length > maxPlaylistsPerRun) {
     fail(
       `playlists: ${playlists.length} playlists are more than one execution reads (at most ${maxPlaylistsPerRun}: ` +
@@ -103,9 +117,9 @@ const playlistsOf = (request: Record<string, unknown>, defaults: readonly string
   return playlists;
 };
 
-const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly string[]): string[] => {
+const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly string[], needed: boolean): string[] => {
   if (!('playlists' in request)) {
-    if (defaults.length === 0) return fail('playlists: none given and none configured; pass "playlists": ["<playlist id>", ...]');
+    if (defaults.length === 0 && needed) return fail('playlists: none given and none configured; pass "playlists": ["<playlist id>", ...]');
     return [...defaults];
   }
   const value = request['playlists'];
@@ -123,7 +137,7 @@ const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly s
  * Checks a run's input against the rules of its mode and resolves its dates and playlists.
  * Throws {@link InvalidInputError} naming the field, the value and the rule.
  * @example parseRunRequest({ mode: 'backfill', from: '2026-11-01', to: '2026-11-02' }, '2026-11-20', ['37i9dQZF1DZ06evO25rXbO'])
- * // { mode: 'backfill', dates: ['2026-11-01', '2026-11-02'], playlistIds: ['37i9dQZF1DZ06evO25rXbO'] }
+ * // { mode: 'backfill', dates: ['2026-11-01', '2026-11-02'], playlistIds: ['37i9dQZF1DZ06evO25rXbO'], playlistsNamed: false }
  */
 export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylists: readonly string[]): RunRequest => {
   if (!isRecord(request)) {
@@ -137,7 +151,7 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
   const allowed = ['mode', 'playlists', ...fieldsOf[runMode]];
   const unknown = Object.keys(request).filter((field) => !allowed.includes(field));
   if (unknown.length > 0) {
-    fail(`${unknown.join(', ')}: not a field of a ${runMode} run; it accepts ${allowed.join(', ')}`);
+    fail(`${cut(unknown.join(', '))}: not a field of a ${runMode} run; it accepts ${allowed.join(', ')}`);
   }
   const dates =
     runMode === 'scheduled'
@@ -145,7 +159,14 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
       : runMode === 'manual'
         ? [dateField(request, 'date', today)]
         : backfillDates(request, today);
-  return { mode: runMode, dates, playlistIds: playlistsOf(request, defaultPlaylists) };
+  // Only extraction needs a list: a backfill of past dates rebuilds whatever landed on them.
+  const extractsToday = runMode !== 'backfill' || dates.includes(today);
+  return {
+    mode: runMode,
+    dates,
+    playlistIds: playlistsOf(request, defaultPlaylists, extractsToday),
+    playlistsNamed: 'playlists' in request,
+  };
 };
 
 /** Who started the run and when: carried to every step that writes a manifest. */
@@ -162,10 +183,14 @@ export type RunContext = t.TypeOf<typeof RunContext>;
 export const PlannedDate = t.type({ date: IsoDateString, extract: t.boolean });
 export type PlannedDate = t.TypeOf<typeof PlannedDate>;
 
-/** The validated plan of a run: the dates to process, the dates skipped for want of raw data, the playlists. */
+/**
+ * The validated plan of a run: the dates to process, the dates skipped for want of raw data, the
+ * playlists, and whether a rebuilt date reads every playlist landed on it (a backfill that named none).
+ */
 export const RunPlan = t.type({
   run: RunContext,
   playlistIds: t.array(SpotifyPlaylistId),
+  rebuildLanded: t.boolean,
   dates: t.array(PlannedDate),
   skipped: t.array(IsoDateString),
 });

@@ -93,6 +93,17 @@ export const tableNames = Object.keys(tables) as TableName[];
 /** The partition column every curated table carries in its keys. */
 export const partitionColumn = 'snapshot_date';
 
+/** The second partition column: the run whose candidate a file is (`run_id=` in its key). */
+export const runColumn = 'run_id';
+
+/**
+ * Every run's files of a table, candidates and published alike, as the crawler registers them
+ * (`staged_playlists`, ...): validation reads a candidate here. Readers use the table's own name,
+ * which shows each date's published run only.
+ * @example stagedTableName('songs') // 'staged_songs'
+ */
+export const stagedTableName = (table: TableName): string => `staged_${table}`;
+
 type ValueOf<T extends ColumnType> = T extends 'string'
   ? string
   : T extends 'int32'

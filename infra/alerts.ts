@@ -14,11 +14,12 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { StackConfig } from './config';
+import { freshnessWindowHours } from './freshness';
 
 /** Properties of {@link Alerts}. */
 export interface AlertsProps {
   readonly key: kms.IKey;
-  readonly config: Pick<StackConfig, 'namePrefix' | 'alertEmail'>;
+  readonly config: Pick<StackConfig, 'namePrefix' | 'alertEmail' | 'schedule' | 'freshnessMarginHours'>;
 }
 
 /** The failure topic and the alarms that publish to it. */
@@ -26,10 +27,12 @@ export class Alerts extends Construct {
   /** FAILURE_TOPIC_ARN: KMS-encrypted, TLS only. */
   public readonly topic: sns.Topic;
   private readonly action: actions.SnsAction;
+  private readonly config: AlertsProps['config'];
 
   /** Creates the topic and, when configured, its e-mail subscription. */
   public constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
+    this.config = props.config;
     this.topic = new sns.Topic(this, 'FailureTopic', {
       topicName: `${props.config.namePrefix}-failures`,
       displayName: 'spotify-etl failures',
@@ -55,6 +58,29 @@ export class Alerts extends Construct {
     this.alarm('ExecutionsFailed', stateMachine.metricFailed(period), 'An execution of the pipeline failed; see `spotify-etl remote status`.');
     this.alarm('ExecutionsTimedOut', stateMachine.metricTimedOut(period), 'An execution of the pipeline timed out.');
     this.alarm('ExecutionsThrottled', stateMachine.metricThrottled(period), 'Step Functions throttled the pipeline.');
+  }
+
+  /**
+   * The freshness alarm: fires when no execution has succeeded for the schedule's period plus
+   * the margin, so an archive that quietly stops (schedule disabled, every run failing or refused,
+   * the account's quota spent) is noticed. It counts succeeded executions per hour and alarms
+   * when every hour of the window has none; hours with no data at all count as none, so it also
+   * fires on a new stack until the first run succeeds.
+   */
+  public watchFreshness(stateMachine: sfn.StateMachine): void {
+    const hours = freshnessWindowHours(this.config);
+    if (hours === undefined) throw new Error(`the schedule ${this.config.schedule} has no period; readConfig refuses it`);
+    new cloudwatch.Alarm(this, 'NoRecentSuccess', {
+      metric: stateMachine.metricSucceeded({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: hours,
+      datapointsToAlarm: hours,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription:
+        `No execution of the pipeline has succeeded for ${hours} hours (the schedule ${this.config.schedule} plus ` +
+        `${this.config.freshnessMarginHours} h): the archive has stopped. See \`spotify-etl remote list\` and docs/operations.md.`,
+    }).addAlarmAction(this.action);
   }
 
   /** Alarms when the schedule could not start an execution and parked the event in its dead-letter queue. */

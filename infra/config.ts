@@ -6,6 +6,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { SpotifyPlaylistId, splitList } from '../core/run-input';
+import { freshnessWindowHours, maxFreshnessWindowHours } from './freshness';
 
 /** What the stack is built from. */
 export interface StackConfig {
@@ -35,6 +36,11 @@ export interface StackConfig {
   readonly logRetentionDays: RetentionDays;
   /** Entries per date that may fail to decode before the date fails validation (DESIGN §4). @default 0 */
   readonly rejectTolerance: number;
+  /**
+   * Hours past the schedule's period without a succeeded execution before the freshness alarm
+   * fires (Scheduler retries a start for up to 6 h, and the run itself takes time). @default 6
+   */
+  readonly freshnessMarginHours: number;
 }
 
 /** The defaults, also written out in cdk.json so the knobs can be found there. */
@@ -52,6 +58,7 @@ export const defaultConfig: StackConfig = {
   athenaResultsExpirationDays: 7,
   logRetentionDays: RetentionDays.THREE_MONTHS,
   rejectTolerance: 0,
+  freshnessMarginHours: 6,
 };
 
 /** The context key of a setting: `spotify-etl:<name>`. */
@@ -96,7 +103,7 @@ export const readConfig = (node: Node): StackConfig => {
     bad('logRetentionDays', retention, `must be a CloudWatch Logs retention: ${[...retentionValues].filter((d) => d < 9999).sort((a, b) => a - b).join(', ')}`);
   }
   const grant = get('spotifyGrant');
-  return {
+  const config: StackConfig = {
     stackName: text('stackName', get('stackName'), /^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'must start with a letter and hold only letters, digits and -'),
     namePrefix: text('namePrefix', get('namePrefix'), /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/, 'must be 3-32 lower-case letters, digits and -, starting with a letter'),
     playlists: playlistsOf(get('playlists')),
@@ -111,5 +118,16 @@ export const readConfig = (node: Node): StackConfig => {
     athenaResultsExpirationDays: whole('athenaResultsExpirationDays', get('athenaResultsExpirationDays'), 1, 3650),
     logRetentionDays: retention as RetentionDays,
     rejectTolerance: whole('rejectTolerance', get('rejectTolerance'), 0, Number.MAX_SAFE_INTEGER),
+    freshnessMarginHours: whole('freshnessMarginHours', get('freshnessMarginHours'), 1, maxFreshnessWindowHours - 1),
   };
+  const window = freshnessWindowHours(config);
+  if (window === undefined) bad('schedule', config.schedule, 'must run at least weekly (every day, or on named weekdays), or the freshness alarm cannot watch it');
+  else if (window > maxFreshnessWindowHours) {
+    bad(
+      'freshnessMarginHours',
+      config.freshnessMarginHours,
+      `with the schedule's ${window - config.freshnessMarginHours} h between runs, the freshness window is ${window} h; CloudWatch evaluates an alarm over at most ${maxFreshnessWindowHours} h, so lower the margin or schedule more often`,
+    );
+  }
+  return config;
 };

@@ -32,7 +32,7 @@ export interface PipelineProps {
  * entry here fails to compile instead of deploying without access.
  */
 const bindings: Record<AnyStep['stateName'], (fn: StepFunction, props: PipelineProps) => void> = {
-  ValidateInput: (fn, p) => fn.bindDefaultPlaylists(p.config.playlists).bindLake(p.lake, 'read'),
+  ValidateInput: (fn, p) => fn.bindDefaultPlaylists(p.config.playlists).bindLake(p.lake, 'read').bindLeases(p.lake, 'take'),
   FetchToken: (fn, p) => fn.bindSpotify(p.spotify),
   GetPlaylist: (fn, p) => fn.bindSpotify(p.spotify).bindLake(p.lake, 'readWrite'),
   ExtractItems: (fn, p) => fn.bindSpotify(p.spotify).bindLake(p.lake, 'readWrite'),
@@ -42,8 +42,8 @@ const bindings: Record<AnyStep['stateName'], (fn: StepFunction, props: PipelineP
   StartValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'read'),
   PollValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake),
   EvaluateValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'readWrite').bindRejectTolerance(p.config.rejectTolerance),
-  RecordRun: (fn, p) => fn.bindLake(p.lake, 'readWrite'),
-  NotifyFailure: (fn, p) => fn.bindFailureTopic(p.failureTopic, p.key).bindLake(p.lake, 'readWrite'),
+  RecordRun: (fn, p) => fn.bindLake(p.lake, 'readWrite').bindLeases(p.lake, 'release'),
+  NotifyFailure: (fn, p) => fn.bindFailureTopic(p.failureTopic, p.key).bindLake(p.lake, 'readWrite').bindLeases(p.lake, 'release'),
 };
 
 /** The Lambdas and the state machine. */

@@ -51,6 +51,8 @@ export class SpotifyEtlStack extends Stack {
     });
     this.schedule = new DailySchedule(this, 'Daily', { stateMachine: this.pipeline.stateMachine, config });
     this.alerts.watchStateMachine(this.pipeline.stateMachine);
+    // A disabled schedule (no playlists) starts nothing, so there is no freshness to watch.
+    if (config.playlists.length > 0) this.alerts.watchFreshness(this.pipeline.stateMachine);
     this.alerts.watchDeadLetterQueue(this.schedule.deadLetterQueue);
 
     const output = (id: string, value: string, description: string): void => {

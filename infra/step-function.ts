@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { leasesPrefix } from '../core/lake/keys';
 import type { AnyStep } from '../steps/registry';
 import type { StackConfig } from './config';
 import { Lake } from './lake';
@@ -124,6 +125,17 @@ export class StepFunction extends NodejsFunction {
       prefixes.map((prefix) => lake.objectsArn(prefix)),
     );
     this.acknowledgeObjectWildcards(lake, prefixes);
+    return this;
+  }
+
+  /**
+   * The date leases below `leases/` (one writer per date): ValidateInput takes them (read,
+   * conditional put, delete of an expired one); RecordRun and NotifyFailure give them back.
+   */
+  public bindLeases(lake: Lake, access: 'take' | 'release'): this {
+    this.addEnvironment('LAKE_BUCKET_NAME', lake.bucket.bucketName);
+    this.allow(access === 'take' ? ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'] : ['s3:GetObject', 's3:DeleteObject'], [lake.objectsArn(leasesPrefix)]);
+    this.acknowledgeObjectWildcards(lake, [leasesPrefix]);
     return this;
   }
 

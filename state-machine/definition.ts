@@ -117,8 +117,10 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   catchInto(notifyFailure, caughtErrorsOf(steps.notifyFailure), runFailed, path<RunState>('notifyError'));
   notifyFailure.next(runFailed);
 
+  // The request is read from the context object, not from `$`: an input of `null` has no `$`
+  // to point to, and must still reach ValidateInput to be refused like any other bad input.
   const startRun = sfn.Pass.jsonPath(scope, stateNames.startRun, {
-    parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.entirePayload), executionName: sfn.JsonPath.executionName },
+    parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.executionInput), executionName: sfn.JsonPath.executionName },
   });
   const validateInput = task(steps.validateInput, {
     payload: inputOf<ValidateInputInput>({ request: path<RunState>('request'), executionName: path<RunState>('executionName') }),
@@ -173,6 +175,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       date: path<NormaliseInput>('date'),
       extract: path<NormaliseInput>('extract'),
       playlistIds: path<NormaliseInput>('playlistIds'),
+      allLanded: path<NormaliseInput>('allLanded'),
       run: path<NormaliseInput>('run'),
     }),
   });
@@ -186,6 +189,8 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       date: mapItem<PlannedDate>('date'),
       extract: mapItem<PlannedDate>('extract'),
       playlistIds: path<RunState>('plan', 'playlistIds'),
+      // Extracted dates hold exactly the run's playlists; only a rebuild may read every one landed.
+      allLanded: path<RunState>('plan', 'rebuildLanded'),
       run: path<RunState>('plan', 'run'),
     }),
     maxConcurrency,
@@ -205,7 +210,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   catchInto(pollCrawler, caughtErrorsOf(steps.pollCrawler), notifyFailure);
 
   const startValidation = task(steps.startValidation, {
-    payload: inputOf<StartValidationInput>({ date: path<StartValidationInput>('date') }),
+    payload: inputOf<StartValidationInput>({ date: path<StartValidationInput>('date'), executionName: path<StartValidationInput>('executionName') }),
   });
   const waitForQuery = sfn.Wait.jsonPath(scope, stateNames.waitForQuery, {
     time: sfn.WaitTime.duration(Duration.seconds(queryPolling.waitSeconds)),
@@ -217,7 +222,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     .otherwise(waitForQuery);
   const validateEachDate = sfn.Map.jsonPath(scope, stateNames.validateEachDate, {
     itemsPath: path<RunState>('plan', 'dates'),
-    itemSelector: inputOf<StartValidationInput>({ date: mapItem<PlannedDate>('date') }),
+    itemSelector: inputOf<StartValidationInput>({ date: mapItem<PlannedDate>('date'), executionName: path<RunState>('plan', 'run', 'executionName') }),
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,
   }).itemProcessor(startValidation.next(waitForQuery).next(pollValidation).next(queryFinished));

@@ -15,17 +15,22 @@ import type * as t from 'io-ts';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { GlueCatalog } from '../adapters/aws/glue-catalog';
 import { S3BlobStore } from '../adapters/aws/s3-blob-store';
+import { S3DateLeases } from '../adapters/aws/s3-date-leases';
 import { SecretsManagerCredentialsStore } from '../adapters/aws/secrets-manager-credentials-store';
 import { SecretsManagerTokenCache } from '../adapters/aws/secrets-manager-token-cache';
 import { SnsNotifier } from '../adapters/aws/sns-notifier';
 import { GotSpotifyApi } from '../adapters/spotify/got-spotify-api';
 import { SpotifyTokenClient } from '../adapters/spotify/spotify-token-client';
-import type { BlobStore, Catalog, Notifier, QueryEngine, SpotifyApi, SpotifyAuth } from '../core/ports';
+import { systemClock } from '../core/dates';
+import type { BlobStore, Catalog, DateLeases, Notifier, QueryEngine, SpotifyApi, SpotifyAuth } from '../core/ports';
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../core/step';
 import type { CrawlerEnv, FailureTopicEnv, LakeEnv, QueriesEnv, SpotifyEnv } from './env';
 
 /** The lake bucket as a BlobStore. */
 export const lakeStore = (env: t.TypeOf<typeof LakeEnv>): BlobStore => new S3BlobStore(new S3Client({}), env.LAKE_BUCKET_NAME);
+
+/** The date leases below `leases/` in the lake bucket (one writer per date). */
+export const dateLeases = (env: t.TypeOf<typeof LakeEnv>): DateLeases => new S3DateLeases(new S3Client({}), env.LAKE_BUCKET_NAME, systemClock);
 
 /** The token endpoint, with the credentials secret. */
 export const spotifyAuth = (env: t.TypeOf<typeof SpotifyEnv>, secrets = new SecretsManagerClient({})): SpotifyAuth =>

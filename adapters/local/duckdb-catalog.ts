@@ -15,6 +15,7 @@ import { tableNames, tables, type TableName } from '../../core/tables';
 import {
   duckDbTypes,
   partitionFiles,
+  partitionPath,
   readCatalogRecord,
   writeCatalogRecord,
   type CatalogRecord,
@@ -29,7 +30,8 @@ export { DuckDbQueryEngine } from './duckdb-query-engine';
 // One crawler per lake, as in Glue: two catalog objects over the same folder share it.
 const crawlers = new Map<string, { running?: Promise<void>; last?: CrawlOutcome }>();
 
-const partitionOf = /^snapshot_date=([^/]+)\/[^/]+\.parquet$/;
+// A run's candidate: `snapshot_date=D/run_id=R/part-n.parquet`; a file elsewhere is not a partition's.
+const partitionOf = /^snapshot_date=([^/]+)\/run_id=([^/]+)\/[^/]+\.parquet$/;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -95,14 +97,14 @@ export class DuckDbCatalog implements Catalog {
       for (const table of tableNames) partitions[table] = await this.crawlTable(table);
       const found = Object.values(partitions).reduce((sum, dates) => sum + dates.length, 0);
       record = {
-        version: 1,
+        version: 2,
         lastCrawl: { state: 'succeeded', message: `registered ${String(tableNames.length)} tables, ${String(found)} partitions` },
         partitions,
       };
     } catch (error) {
       const previous = await readCatalogRecord(this.root).catch(() => undefined);
       record = {
-        version: 1,
+        version: 2,
         lastCrawl: { state: 'failed', message: `The crawl of ${this.root}/curated failed: ${messageOf(error)}` },
         partitions: previous?.partitions ?? {},
       };
@@ -115,16 +117,16 @@ export class DuckDbCatalog implements Catalog {
     }
   }
 
-  /** The snapshot dates of a table's partitions, after checking that their files have its schema. */
+  /** The partitions of a table (`snapshot_date=D/run_id=R`), after checking that their files have its schema. */
   private async crawlTable(table: TableName): Promise<string[]> {
     const prefix = curatedTablePrefix(table);
-    const dates = new Set<string>();
+    const partitions = new Set<string>();
     for (const key of await this.lake.list(prefix)) {
-      const date = partitionOf.exec(key.slice(prefix.length))?.[1];
-      if (isIsoDate(date)) dates.add(date);
+      const [, date, runId] = partitionOf.exec(key.slice(prefix.length)) ?? [];
+      if (isIsoDate(date) && runId !== undefined) partitions.add(partitionPath(date, runId));
     }
-    const sorted = [...dates].sort();
-    const files = (await Promise.all(sorted.map((date) => partitionFiles(this.lake, this.root, table, date)))).flat();
+    const sorted = [...partitions].sort();
+    const files = (await Promise.all(sorted.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
     if (files.length > 0) await this.checkSchema(table, files);
     return sorted;
   }

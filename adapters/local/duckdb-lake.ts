@@ -8,10 +8,9 @@ import * as t from 'io-ts';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sqlString } from '../../core/checks';
-import { IsoDateString } from '../../core/dates';
 import { tryDecode } from '../../core/decode';
 import type { JobState } from '../../core/ports';
-import { curatedPartitionPrefix } from '../../core/lake/keys';
+import { curatedTablePrefix } from '../../core/lake/keys';
 import { partitionColumn, type ColumnType, type TableName } from '../../core/tables';
 import { writeFileAtomically, type FsBlobStore } from './fs-blob-store';
 
@@ -71,20 +70,26 @@ export type CrawlOutcome = t.TypeOf<typeof CrawlOutcome>;
 /** What crawlStatus() reports: the last outcome, or running. */
 export type CrawlStatus = { state: JobState; message?: string | undefined };
 
-/** What the last crawl found: the snapshot dates of each curated table, and how it ended. */
+/**
+ * What the last crawl found: the partitions of each curated table, as Hive paths
+ * `snapshot_date=D/run_id=R` (one per run's candidate, as Glue registers them), and how it ended.
+ */
 export const CatalogRecord = t.type({
-  version: t.literal(1),
+  version: t.literal(2),
   lastCrawl: CrawlOutcome,
-  partitions: t.record(t.string, t.array(IsoDateString)),
+  partitions: t.record(t.string, t.array(t.string)),
 });
 export type CatalogRecord = t.TypeOf<typeof CatalogRecord>;
 
 /** Where the catalog record of a lake lives. */
 export const catalogRecordPath = (lakeRoot: string): string => join(lakeRoot, '.catalog', 'catalog.json');
 
-/** The snapshot dates the catalog registered for a table (none before the first crawl). */
+/** The partition paths the catalog registered for a table (none before the first crawl). */
 export const registeredPartitions = (record: CatalogRecord | undefined, table: TableName): readonly string[] =>
   record?.partitions[table] ?? [];
+
+/** A partition path below a table's folder: `snapshot_date=D/run_id=R`. */
+export const partitionPath = (date: string, runId: string): string => `snapshot_date=${date}/run_id=${runId}`;
 
 /** The lake's catalog record, or undefined when no crawl has finished; a damaged record is reported, not ignored. */
 export const readCatalogRecord = async (lakeRoot: string): Promise<CatalogRecord | undefined> => {
@@ -115,13 +120,13 @@ export const readCatalogRecord = async (lakeRoot: string): Promise<CatalogRecord
 export const writeCatalogRecord = (lakeRoot: string, record: CatalogRecord): Promise<void> =>
   writeFileAtomically(catalogRecordPath(lakeRoot), `${JSON.stringify(record, null, 2)}\n`);
 
-/** The `read_parquet` call over some curated files of one table, `snapshot_date` read from the folder names as a DATE. */
+/** The `read_parquet` call over some curated files of one table, `snapshot_date` (a DATE) and `run_id` read from the folder names. */
 export const readParquetSql = (files: readonly string[]): string =>
   `read_parquet([${files.map(sqlString).join(', ')}], hive_partitioning = true, ` +
   `hive_types = {${sqlString(partitionColumn)}: 'DATE'}, union_by_name = true)`;
 
-/** The Parquet files of one registered partition, as absolute paths (none when the folder has gone). */
-export const partitionFiles = async (lake: FsBlobStore, lakeRoot: string, table: TableName, date: string): Promise<string[]> =>
-  (await lake.list(curatedPartitionPrefix(table, date)))
+/** The Parquet files of one partition (`snapshot_date=D/run_id=R`), as absolute paths (none when the folder has gone). */
+export const partitionFiles = async (lake: FsBlobStore, lakeRoot: string, table: TableName, partition: string): Promise<string[]> =>
+  (await lake.list(`${curatedTablePrefix(table)}${partition}/`))
     .filter((key) => key.endsWith('.parquet'))
     .map((key) => resolve(lakeRoot, ...key.split('/')));

@@ -1,8 +1,9 @@
 /**
- * The local stand-in for Athena: DuckDB over the lake's Parquet files, one view per curated table
- * over the partitions the last crawl registered (as Athena sees only what the Glue crawler
- * added), and an empty view with the table's columns before anything was crawled, so a query on a
- * fresh lake answers instead of failing.
+ * The local stand-in for Athena: DuckDB over the lake's Parquet files. Each curated table is a view
+ * over the published run of every date (the run each date's manifest names), as the Athena views
+ * are; a table with nothing published is an empty view with its columns, so a query on a fresh
+ * lake answers instead of failing. For validation, `staged_<table>` views read every run's files
+ * the last crawl registered (as Athena sees only what the Glue crawler added).
  */
 import {
   DuckDBTypeId,
@@ -16,17 +17,20 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { QueryFailedError } from '../../core/errors';
 import type { JobState, QueryEngine } from '../../core/ports';
-import { partitionColumn, tableNames, tables, type TableName } from '../../core/tables';
+import { dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
+import { findManifest } from '../../core/manifests';
+import { partitionColumn, runColumn, stagedTableName, tableNames, tables, type TableName } from '../../core/tables';
 import {
   duckDbTypes,
   partitionFiles,
+  partitionPath,
   readCatalogRecord,
   readParquetSql,
   registeredPartitions,
   sqlIdentifier,
-  type CatalogRecord,
 } from './duckdb-lake';
 import { FsBlobStore } from './fs-blob-store';
+import { confineTo, runReadOnly } from './read-only-sql';
 
 const safeNumber = (value: bigint): number | string =>
   value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : String(value);
@@ -70,6 +74,21 @@ type Job =
   | { state: 'succeeded'; rows: Record<string, unknown>[] }
   | { state: 'failed'; reason: string };
 
+/** How a query engine sees the lake. */
+export interface QueryEngineOptions {
+  /** Also register `staged_<table>` views over every run's files (the pipeline's validation). @default false */
+  readonly staged?: boolean;
+  /** Told about each date whose manifest cannot be read, and so shows no published data. */
+  readonly onWarning?: (message: string) => void;
+  /**
+   * The command line's `query`: every query must be a read, and after the first one registers the
+   * views, DuckDB may read only the published files they read (adapters/local/read-only-sql.ts).
+   * That locks the DuckDB instance's configuration, so give such an engine its own instance; it
+   * then answers from the lake as it was at its first query. @default false
+   */
+  readonly readOnly?: boolean;
+}
+
 /** The QueryEngine port on DuckDB over a local lake, plus query() for the command line. */
 export class DuckDbQueryEngine implements QueryEngine {
   private readonly root: string;
@@ -78,10 +97,12 @@ export class DuckDbQueryEngine implements QueryEngine {
   // Views are replaced before every query; one query at a time keeps a refresh from changing
   // a view under a running query.
   private queue: Promise<unknown> = Promise.resolve();
+  private confined = false;
 
   public constructor(
     lakeRoot: string,
     private readonly db: DuckDBConnection,
+    private readonly options: QueryEngineOptions = {},
   ) {
     this.root = resolve(lakeRoot);
     this.lake = new FsBlobStore(this.root);
@@ -129,37 +150,77 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   private async refreshAndRun(sql: string): Promise<Record<string, unknown>[]> {
     try {
-      await this.registerViews();
+      if (!this.confined) {
+        const files = await this.registerViews();
+        if (this.options.readOnly === true) {
+          await confineTo(this.db, files);
+          this.confined = true;
+        }
+      }
     } catch (error) {
       throw new QueryFailedError(`Could not register the curated tables of ${this.root}: ${messageOf(error)}`, {
         cause: error,
       });
     }
     try {
-      const reader = await this.db.runAndReadAll(sql);
+      const reader = this.options.readOnly === true ? await runReadOnly(this.db, sql) : await this.db.runAndReadAll(sql);
       return reader.convertRowObjects(toJson);
     } catch (error) {
+      if (error instanceof QueryFailedError) throw error;
       throw new QueryFailedError(`DuckDB could not run the query: ${messageOf(error)}`, { cause: error });
     }
   }
 
-  /** (Re)creates one view per curated table over the files of its registered partitions. */
-  private async registerViews(): Promise<void> {
+  /**
+   * (Re)creates the published view of each table and, for validation, the staged ones; returns
+   * the files the published views read (all a read-only engine may read). As in Athena, where the
+   * views join the crawled tables with the manifests, a published run shows once the crawl has
+   * registered its partition.
+   */
+  private async registerViews(): Promise<string[]> {
+    const published = await this.publishedPartitions();
     const record = await readCatalogRecord(this.root);
+    const read: string[] = [];
     for (const table of tableNames) {
-      await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${await this.viewBody(table, record)}`);
+      const registered = new Set(registeredPartitions(record, table));
+      const files = await this.filesOf(table, published.filter((partition) => registered.has(partition)));
+      read.push(...files);
+      await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${viewBody(table, files, false)}`);
+      // Candidates are never readable through a read-only engine: their files are not in `read`.
+      if (this.options.staged !== true) continue;
+      const staged = await this.filesOf(table, [...registered]);
+      await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(stagedTableName(table))} AS ${viewBody(table, staged, true)}`);
     }
+    return read;
   }
 
-  private async viewBody(table: TableName, record: CatalogRecord | undefined): Promise<string> {
-    const dates = registeredPartitions(record, table);
-    const files = (await Promise.all(dates.map((date) => partitionFiles(this.lake, this.root, table, date)))).flat();
-    const columns = tables[table];
-    if (files.length === 0) {
-      const typed = columns.map((column) => `CAST(NULL AS ${duckDbTypes[column.type]}) AS ${sqlIdentifier(column.name)}`);
-      return `SELECT ${[...typed, `CAST(NULL AS DATE) AS ${sqlIdentifier(partitionColumn)}`].join(', ')} WHERE false`;
+  /** The partition (`snapshot_date=D/run_id=R`) each date's manifest publishes; dates with none have none. */
+  private async publishedPartitions(): Promise<string[]> {
+    const partitions: string[] = [];
+    for (const key of await this.lake.list(runManifestsPrefix)) {
+      const date = dateOfManifestKey(key);
+      if (date === undefined) continue;
+      const found = await findManifest(this.lake, date);
+      if (found.state === 'damaged') {
+        this.options.onWarning?.(`${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.`);
+      } else if (found.state === 'present' && found.manifest.published !== null) {
+        partitions.push(partitionPath(date, found.manifest.published.runId));
+      }
     }
-    const names = [...columns.map((column) => column.name), partitionColumn].map(sqlIdentifier);
-    return `SELECT ${names.join(', ')} FROM ${readParquetSql(files)}`;
+    return partitions;
+  }
+
+  private async filesOf(table: TableName, partitions: readonly string[]): Promise<string[]> {
+    return (await Promise.all(partitions.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
   }
 }
+
+/** A table's view over some of its files: its columns and `snapshot_date`, plus `run_id` for the staged view. */
+const viewBody = (table: TableName, files: readonly string[], withRun: boolean): string => {
+  const columns = tables[table].map((column) => ({ name: column.name, type: duckDbTypes[column.type] }));
+  const all = [...columns, { name: partitionColumn, type: 'DATE' }, ...(withRun ? [{ name: runColumn, type: 'VARCHAR' }] : [])];
+  if (files.length === 0) {
+    return `SELECT ${all.map((column) => `CAST(NULL AS ${column.type}) AS ${sqlIdentifier(column.name)}`).join(', ')} WHERE false`;
+  }
+  return `SELECT ${all.map((column) => sqlIdentifier(column.name)).join(', ')} FROM ${readParquetSql(files)}`;
+};

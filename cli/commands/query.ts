@@ -1,6 +1,7 @@
 /**
  * `spotify-etl query "<SQL>" [--lake DIR] [--json]`: SQL over the lake's curated tables with
- * DuckDB, through the catalog the last run's crawl recorded (the local Athena).
+ * DuckDB, through the catalog the last run's crawl recorded (the local Athena). Read statements
+ * only, and no file but the tables' Parquet (adapters/local/read-only-sql.ts).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,7 +21,7 @@ export const query: Command = async (args, io) => {
     return 1;
   }
   try {
-    const rows = await queryLake(lake, positionals[0] ?? '');
+    const rows = await queryLake(lake, positionals[0] ?? '', (warning) => io.err.write(`spotify-etl query: ${warning}\n`));
     io.out.write(values.json ? `${JSON.stringify(rows)}\n` : formatRows(rows));
     return 0;
   } catch (error) {
@@ -33,8 +34,8 @@ export const query: Command = async (args, io) => {
 /** `spotify-etl query --help`. */
 export const queryHelp = `usage: spotify-etl query "<SQL>" [--lake DIR] [--json]
 
-One SQL statement over the lake's curated tables (playlists, playlist_items, songs, albums,
-artists, song_artists, album_artists), with DuckDB through the catalog the last run recorded.
+One read statement (SELECT, WITH …) over the lake's curated tables (playlists, playlist_items,
+songs, albums, artists, song_artists, album_artists): DuckDB over the published Parquet only.
 
   --lake DIR  the lake (default ./lake)
   --json      print the rows as a JSON array

@@ -198,6 +198,11 @@ const runIn = async (
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.
     if (summary.status === 'failed' && error.name === ErrorName.InvalidInput) throw new UsageError(asOption(error.message));
+    // A run refused for a date in use wrote nothing: one line says why, without a summary of nothing.
+    if (summary.status === 'failed' && error.name === ErrorName.DateInUse) {
+      io.err.write(`spotify-etl run: ${error.message}\n`);
+      return 1;
+    }
     if (!values.json) io.out.write(formatSummary(summary));
     if (summary.status === 'succeeded') return 0;
     if (error.name === 'ExecutionAbortedError') {

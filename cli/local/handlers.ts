@@ -2,7 +2,7 @@
  * The local Lambdas: every step's own code, wrapped in the same lambdaHandler as in AWS and bound
  * to local adapters, keyed by the state name the rendered ASL uses.
  */
-import type { BlobStore, Catalog, Clock, Notifier, QueryEngine, SpotifyApi, SpotifyAuth, TableEncoder, TokenCache } from '../../core/ports';
+import type { BlobStore, Catalog, Clock, DateLeases, Notifier, QueryEngine, SpotifyApi, SpotifyAuth, TableEncoder, TokenCache } from '../../core/ports';
 import { lambdaHandler, type StepRunner } from '../../core/step';
 import type { TaskHandler } from '../../state-machine/local-executor';
 import { runEvaluateValidation } from '../../steps/evaluate-validation/step';
@@ -31,6 +31,8 @@ export interface LocalPorts {
   readonly queries: QueryEngine;
   readonly notifier: Notifier;
   readonly clock: Clock;
+  /** One writer per date: lock files in the lake, held by the `run` process. */
+  readonly leases: DateLeases;
   /** The playlists a run reads when its input names none. */
   readonly defaultPlaylists: readonly string[];
   /** Entries per Spotify request. @default 50 */
@@ -43,10 +45,10 @@ export interface LocalPorts {
 
 /** A handler for every Task state of the machine, by state name. */
 export const localHandlers = (ports: LocalPorts): Record<string, TaskHandler> => {
-  const { store, clock } = ports;
+  const { store, clock, leases } = ports;
   const bind = <S extends AnyStep>(step: S, run: StepRunner<S>): [string, TaskHandler] => [step.stateName, lambdaHandler(step, run)];
   return Object.fromEntries([
-    bind(steps.validateInput, runValidateInput({ clock, store, defaultPlaylists: ports.defaultPlaylists })),
+    bind(steps.validateInput, runValidateInput({ clock, store, defaultPlaylists: ports.defaultPlaylists, leases })),
     bind(steps.fetchToken, runFetchToken({ auth: ports.auth, tokens: ports.tokens })),
     bind(steps.getPlaylist, runGetPlaylist({ spotify: ports.spotify, store })),
     bind(
@@ -59,7 +61,7 @@ export const localHandlers = (ports: LocalPorts): Record<string, TaskHandler> =>
     bind(steps.startValidation, runStartValidation({ store, queries: ports.queries })),
     bind(steps.pollValidation, runPollValidation({ queries: ports.queries })),
     bind(steps.evaluateValidation, runEvaluateValidation({ store, queries: ports.queries, clock, rejectTolerance: ports.rejectTolerance ?? 0 })),
-    bind(steps.recordRun, runRecordRun({ store, clock })),
-    bind(steps.notifyFailure, runNotifyFailure({ store, notifier: ports.notifier, clock })),
+    bind(steps.recordRun, runRecordRun({ store, clock, leases })),
+    bind(steps.notifyFailure, runNotifyFailure({ store, notifier: ports.notifier, clock, leases })),
   ]);
 };

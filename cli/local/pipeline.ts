@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
 import { FileCredentialsStore, FileTokenCache, credentialsPath, stateDir, tokenCachePath } from '../../adapters/local/file-secrets';
+import { FileDateLeases } from '../../adapters/local/file-date-leases';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-encoder';
 import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
@@ -114,6 +115,9 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
     grant: source.kind === 'emulator' ? 'refresh_token' : source.grant,
   });
   const notifications: { subject: string; message: string }[] = [];
+  // Lease times are real times, whatever date the run is told it is.
+  const leases = new FileDateLeases(lake, systemClock);
+  const executionName = executionNameAt(clock.now());
   const db = await openDuckDb();
   try {
     const handlers = localHandlers({
@@ -123,14 +127,14 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       tokens,
       encoder: new HyparquetTableEncoder(),
       catalog: new DuckDbCatalog(lake, db.connection),
-      queries: new DuckDbQueryEngine(lake, db.connection),
+      queries: new DuckDbQueryEngine(lake, db.connection, { staged: true }),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
+      leases,
       defaultPlaylists: source.kind === 'emulator' ? source.playlistIds : [],
       ...(options.maxPages === undefined ? {} : { maxPages: options.maxPages }),
       ...(options.rejectTolerance === undefined ? {} : { rejectTolerance: options.rejectTolerance }),
     });
-    const executionName = executionNameAt(clock.now());
     const outcome = await runLocally({
       asl,
       handlers,
@@ -142,6 +146,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
     });
     return { executionName, outcome, notifications };
   } finally {
+    // A run stopped where no Catch reaches (Ctrl-C) leaves no lock behind while this process lives on.
+    await leases.releaseAll(executionName);
     db.close();
   }
 };

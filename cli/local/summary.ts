@@ -7,7 +7,7 @@ import { DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catal
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { sqlString } from '../../core/checks';
 import { tryDecode } from '../../core/decode';
-import { runManifestKey, type IsoDate } from '../../core/lake/keys';
+import { runIdOf, runManifestKey, type IsoDate } from '../../core/lake/keys';
 import type { RunStatus, TableCounts } from '../../core/lake/manifest';
 import { readManifest } from '../../core/manifests';
 import { RunPlan } from '../../core/run-input';
@@ -18,11 +18,16 @@ import { steps } from '../../steps/registry';
 import type { PipelineRun } from './pipeline';
 import { escapeControl, plural } from './text';
 
-/** One date of the run as its manifest records it. */
+/** One date of the run as its manifest records it: this run's attempt, and the run published for it. */
 export interface DateSummary {
   readonly date: IsoDate;
   readonly action: 'extracted' | 'rebuilt';
+  /** Where this run's attempt at the date stands. */
   readonly status: RunStatus | 'not written';
+  /** Playlists this run normalised for the date. */
+  readonly playlists: number;
+  /** The run readers see for the date after this one (this run when it published it), or null when none. */
+  readonly published: { readonly executionName: string; readonly publishedAt: string | null } | null;
   readonly tables: TableCounts | null;
   readonly rejectCount: number;
   readonly checksPassed: number;
@@ -83,11 +88,14 @@ export const topArtistsSql = (date: IsoDate): string =>
     'LIMIT 5',
   ].join('\n');
 
-/** Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` would. */
-export const queryLake = async (lake: string, sql: string): Promise<Record<string, unknown>[]> => {
+/**
+ * Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` does: read
+ * statements only, and no file but the ones the table views read (the instance is locked, hence fresh).
+ */
+export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
   const db = await openDuckDb();
   try {
-    return await new DuckDbQueryEngine(lake, db.connection).query(sql);
+    return await new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) }).query(sql);
   } finally {
     db.close();
   }
@@ -101,11 +109,14 @@ export const summarise = async (lake: string, run: PipelineRun, faults: FaultCou
   const dates: DateSummary[] = [];
   for (const planned of plan?.dates ?? []) {
     const manifest = await readManifest(store, planned.date);
-    const written = manifest?.executionName === run.executionName ? manifest : undefined;
+    const written = manifest?.lastAttempt.executionName === run.executionName ? manifest.lastAttempt : undefined;
+    const published = manifest?.published ?? null;
     dates.push({
       date: planned.date,
       action: planned.extract ? 'extracted' : 'rebuilt',
       status: written?.status ?? 'not written',
+      playlists: written?.playlists.length ?? 0,
+      published: published && { executionName: published.executionName, publishedAt: published.publishedAt },
       tables: written && written.status !== 'failed' ? written.tables : null,
       rejectCount: written?.rejectCount ?? 0,
       checksPassed: written?.checks.filter((check) => check.passed).length ?? 0,
@@ -144,6 +155,13 @@ export const formatRows = (rows: readonly Record<string, unknown>[]): string => 
   return `${[line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n')}\n`;
 };
 
+/** Which run a date shows after this one: this run, an earlier one kept in place, or none. */
+const publishedText = (d: DateSummary, executionName: string): string => {
+  if (d.published === null) return 'nothing (no run of it has passed validation)';
+  if (d.published.executionName === executionName) return 'this run';
+  return `unchanged: still ${d.published.executionName}${d.published.publishedAt === null ? '' : ` of ${d.published.publishedAt}`}`;
+};
+
 /** What the faults did: absorbed, with the tables as a run without them writes, or which error ended the run. */
 const faultsLine = (faults: FaultCount, summary: RunSummary): string => {
   const kinds = Object.entries(faults.byKind).map(([kind, n]) => `${kind} ×${n}`).join(', ');
@@ -162,7 +180,8 @@ export const formatSummary = (summary: RunSummary): string => {
   const head = summary.status === 'succeeded' ? 'succeeded' : `failed: ${summary.error?.name ?? 'unknown error'}`;
   lines.push(`spotify-etl run ${head} (${summary.mode ?? 'no plan'}, execution ${summary.executionName})`);
   if (summary.dates.length > 0) {
-    lines.push(`  dates      ${summary.dates.map((d) => `${d.date} ${d.action}, ${d.status}`).join('; ')}`);
+    lines.push(`  dates      ${summary.dates.map((d) => `${d.date} ${d.action} (${plural(d.playlists, 'playlist')}), ${d.status}`).join('; ')}`);
+    lines.push(`  published  ${summary.dates.map((d) => `${d.date} ${publishedText(d, summary.executionName)}`).join('; ')}`);
   }
   if (summary.skipped.length > 0) lines.push(`  skipped    ${summary.skipped.join(', ')} (no raw snapshots landed)`);
   if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${summary.playlists.join(', ')}`);
@@ -173,7 +192,7 @@ export const formatSummary = (summary: RunSummary): string => {
     if (checks > 0) lines.push(`  checks     ${d.date}: ${d.checksPassed}/${checks} passed${d.checksFailed.length > 0 ? `; failed: ${d.checksFailed.join(', ')}` : ''}`);
   }
   if (summary.status === 'succeeded' && summary.dates.length > 0) {
-    lines.push(`  data       ${join(summary.lake, 'curated')}/<table>/snapshot_date=<date>/part-00000.parquet`);
+    lines.push(`  data       ${join(summary.lake, 'curated')}/<table>/snapshot_date=<date>/run_id=${runIdOf(summary.executionName)}/part-00000.parquet`);
   }
   if (summary.dates.length > 0) {
     lines.push(`  manifests  ${summary.dates.map((d) => join(summary.lake, runManifestKey(d.date))).join(', ')}`);

@@ -50,11 +50,41 @@ export const curatedPartitionPrefix = (table: TableName, date: IsoDate): string 
   `${curatedTablePrefix(table)}snapshot_date=${date}/`;
 
 /**
- * One Parquet part of a partition.
- * @example curatedPartKey('songs', '2026-11-20', 0) // 'curated/songs/snapshot_date=2026-11-20/part-00000.parquet'
+ * A run's id in lake keys: its execution name, with anything a Hive folder name or an S3 key
+ * should not hold (`=`, `/`, spaces) replaced, so the folder parses as one `run_id=` partition.
+ * @example runIdOf('manual-2026-11-20-rerun1') // 'manual-2026-11-20-rerun1'
  */
-export const curatedPartKey = (table: TableName, date: IsoDate, part: number): string =>
-  `${curatedPartitionPrefix(table, date)}part-${pad(part, 5)}.parquet`;
+export const runIdOf = (executionName: string): string => executionName.replace(/[^A-Za-z0-9_.-]/g, '_');
+
+/**
+ * `curated/T/snapshot_date=D/run_id=R/`: one run's candidate files for one table and date. Runs
+ * never share a folder, so a run writing its candidate cannot touch what readers see; the date's
+ * manifest says which run is published.
+ */
+export const curatedRunPrefix = (table: TableName, date: IsoDate, runId: string): string =>
+  `${curatedPartitionPrefix(table, date)}run_id=${runId}/`;
+
+/**
+ * One Parquet part of a run's partition.
+ * @example curatedPartKey('songs', '2026-11-20', 'local-1', 0) // 'curated/songs/snapshot_date=2026-11-20/run_id=local-1/part-00000.parquet'
+ */
+export const curatedPartKey = (table: TableName, date: IsoDate, runId: string, part: number): string =>
+  `${curatedRunPrefix(table, date, runId)}part-${pad(part, 5)}.parquet`;
+
+/** `runs/`: every date's manifest lies below it. */
+export const runManifestsPrefix = 'runs/';
 
 /** The run manifest of a date: counts, rejects, checks and status. */
 export const runManifestKey = (date: IsoDate): string => `runs/snapshot_date=${date}/manifest.json`;
+
+/** The date of a manifest key, or undefined when the key is not one. */
+export const dateOfManifestKey = (key: string): IsoDate | undefined => /^runs\/snapshot_date=([^/]+)\/manifest\.json$/.exec(key)?.[1];
+
+/** `leases/` — the lease of each date a run is writing (core/leases.ts); never crawled or queried. */
+export const leasesPrefix = 'leases/';
+
+/**
+ * The lease of a date in the bucket: who is writing it and until when.
+ * @example leaseKey('2026-11-20') // 'leases/snapshot_date=2026-11-20.json'
+ */
+export const leaseKey = (date: IsoDate): string => `${leasesPrefix}snapshot_date=${date}.json`;

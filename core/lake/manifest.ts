@@ -1,14 +1,15 @@
 /**
- * The run manifest of a date (`runs/snapshot_date=D/manifest.json`, DESIGN §4): what was read,
- * what was written, what could not be normalised, the checks and the run's status. Written by
- * the normalise step, completed by the run's last step, read back by operators and backfills.
+ * The run manifest of a date (`runs/snapshot_date=D/manifest.json`): which run is published for
+ * the date and, apart from it, the last attempt: what it read and wrote, what could not be
+ * normalised, its checks and where it stands. Normalise starts an attempt, EvaluateValidation
+ * records its checks, RecordRun publishes it, NotifyFailure records its failure.
  */
 import * as t from 'io-ts';
 import { IsoDateString } from '../dates';
 import { nullable } from '../decode';
-import { Reject, type Normalised } from '../normalise';
+import { createNormaliser, Reject, type Normalised } from '../normalise';
 import { tableNames, type TableName } from '../tables';
-import type { IsoDate } from './keys';
+import { runIdOf, type IsoDate } from './keys';
 
 /** How many rejects the manifest lists; `rejectCount` still counts all of them. */
 export const maxManifestRejects = 100;
@@ -22,8 +23,11 @@ export const CheckResult = t.type({
 });
 export type CheckResult = t.TypeOf<typeof CheckResult>;
 
-/** Where a date's run stands: rows written (`normalised`), checked and done, failed, or nothing to rebuild (`skipped`). */
-export const RunStatus = t.keyof({ normalised: null, succeeded: null, failed: null, skipped: null });
+/**
+ * Where one attempt at a date stands: candidate written (`normalised`), candidate passed every
+ * check (`validated`), published (`succeeded`), `failed`, or nothing to rebuild (`skipped`).
+ */
+export const RunStatus = t.keyof({ normalised: null, validated: null, succeeded: null, failed: null, skipped: null });
 export type RunStatus = t.TypeOf<typeof RunStatus>;
 
 /** What started the run (DESIGN §1). */
@@ -50,15 +54,18 @@ export const TableCounts = t.type(
 );
 export type TableCounts = t.TypeOf<typeof TableCounts>;
 
-/** The run manifest of one snapshot date. Timestamps are ISO-8601 strings in UTC. */
-export const RunManifest = t.type({
-  snapshotDate: IsoDateString,
-  status: RunStatus,
+/** One run's attempt at a date: what it read and wrote, its checks and where it stands. Timestamps are ISO-8601 UTC. */
+export const RunAttempt = t.type({
+  /** The folder of its candidate files (`run_id=<runId>`), derived from the execution name. */
+  runId: t.string,
+  executionName: t.string,
   mode: RunMode,
-  executionName: nullable(t.string),
+  status: RunStatus,
   /** When Spotify was read for this date; null when the run rebuilt from raw snapshots already landed. */
   extractedAt: nullable(t.string),
   updatedAt: t.string,
+  /** When this attempt became the date's published data; null until then. */
+  publishedAt: nullable(t.string),
   playlists: t.array(ManifestPlaylist),
   tables: TableCounts,
   /** The first {@link maxManifestRejects} rejects, in the order they were found. */
@@ -67,17 +74,31 @@ export const RunManifest = t.type({
   checks: t.array(CheckResult),
   error: nullable(t.type({ name: t.string, message: t.string })),
 });
+export type RunAttempt = t.TypeOf<typeof RunAttempt>;
+
+/**
+ * The manifest of one snapshot date, `runs/snapshot_date=D/manifest.json`: the published run
+ * (what every reader sees for the date, or null when nothing is) and, apart from it, the last
+ * attempt and its outcome. Writing it is the one switch that publishes a date: one object, put
+ * whole, names the run whose files all seven tables read.
+ */
+export const RunManifest = t.type({
+  version: t.literal(2),
+  snapshotDate: IsoDateString,
+  published: nullable(RunAttempt),
+  lastAttempt: RunAttempt,
+});
 export type RunManifest = t.TypeOf<typeof RunManifest>;
 
-/** What {@link buildManifest} needs besides the normalised rows. */
-export interface ManifestInput {
-  readonly snapshotDate: IsoDate;
+/** What {@link buildAttempt} needs besides the normalised rows. */
+export interface AttemptInput {
+  readonly executionName: string;
   readonly status: RunStatus;
   readonly mode: RunMode;
-  readonly executionName: string | null;
   readonly extractedAt: string | null;
   readonly updatedAt: string;
-  readonly normalised: Normalised;
+  /** @default an empty result: an attempt that wrote nothing */
+  readonly normalised?: Normalised;
   /** @default [] */
   readonly checks?: readonly CheckResult[];
   /** @default null */
@@ -85,15 +106,15 @@ export interface ManifestInput {
 }
 
 /**
- * The manifest of a date's normalised rows: counts per playlist and per table, and the rejects
- * (the first {@link maxManifestRejects} listed, all counted). Playlists appear in the order they
- * were normalised; one whose object did not decode still appears, from its items or rejects.
+ * One attempt's record from its normalised rows: counts per playlist and per table, and the
+ * rejects (the first {@link maxManifestRejects} listed, all counted). Playlists appear in the
+ * order they were normalised; one whose object did not decode still appears, from its items or rejects.
  * @example
- * buildManifest({ snapshotDate: '2026-11-20', status: 'normalised', mode: 'scheduled', executionName: null,
+ * buildAttempt({ executionName: 'local-1', status: 'normalised', mode: 'scheduled',
  *   extractedAt: '2026-11-20T06:00:05.000Z', updatedAt: '2026-11-20T06:01:00.000Z', normalised }).tables.songs // 386
  */
-export const buildManifest = (input: ManifestInput): RunManifest => {
-  const { tables: rows, rejects, lostEntries } = input.normalised;
+export const buildAttempt = (input: AttemptInput): RunAttempt => {
+  const { tables: rows, rejects, lostEntries } = input.normalised ?? createNormaliser().result();
   const playlists = new Map<string, ManifestPlaylist>();
   const playlistOf = (playlistId: string): ManifestPlaylist => {
     const found = playlists.get(playlistId) ?? { playlistId, snapshotId: null, totalItems: null, rows: 0, rejects: 0, lostEntries: 0 };
@@ -107,12 +128,13 @@ export const buildManifest = (input: ManifestInput): RunManifest => {
   for (const reject of rejects) playlistOf(reject.playlistId).rejects += 1;
   for (const playlist of playlists.values()) playlist.lostEntries = lostEntries[playlist.playlistId] ?? 0;
   return {
-    snapshotDate: input.snapshotDate,
-    status: input.status,
-    mode: input.mode,
+    runId: runIdOf(input.executionName),
     executionName: input.executionName,
+    mode: input.mode,
+    status: input.status,
     extractedAt: input.extractedAt,
     updatedAt: input.updatedAt,
+    publishedAt: null,
     playlists: [...playlists.values()],
     tables: Object.fromEntries(tableNames.map((name) => [name, rows[name].length])) as TableCounts,
     rejects: rejects.slice(0, maxManifestRejects),
@@ -121,3 +143,14 @@ export const buildManifest = (input: ManifestInput): RunManifest => {
     error: input.error ? { name: input.error.name, message: input.error.message } : null,
   };
 };
+
+/**
+ * The manifest after `attempt`: the published run stays as it was unless the attempt is the
+ * one being published. A first attempt at a date has nothing published before it.
+ */
+export const withAttempt = (date: IsoDate, previous: RunManifest | undefined, attempt: RunAttempt): RunManifest => ({
+  version: 2,
+  snapshotDate: date,
+  published: attempt.status === 'succeeded' ? attempt : (previous?.published ?? null),
+  lastAttempt: attempt,
+});

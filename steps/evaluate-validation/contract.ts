@@ -4,8 +4,8 @@ import { IsoDateString } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
 import { defineStep } from '../../core/step';
 
-/** The date and its finished validation query. */
-export const EvaluateValidationInput = t.exact(t.type({ date: IsoDateString, queryId: t.string }));
+/** The date, the run whose candidate was checked, and its finished validation query. */
+export const EvaluateValidationInput = t.exact(t.type({ date: IsoDateString, executionName: t.string, queryId: t.string }));
 export type EvaluateValidationInput = t.TypeOf<typeof EvaluateValidationInput>;
 
 /** How many checks ran; the date passed all of them (otherwise the step throws). */

@@ -1,9 +1,9 @@
-/** EvaluateValidation's logic: check results into the manifest; any failed check fails the run. */
+/** EvaluateValidation's logic: check results into the attempt; a candidate that passes every check is validated. */
 import { evaluateChecks } from '../../core/checks';
 import { ValidationFailedError } from '../../core/errors';
 import { runManifestKey } from '../../core/lake/keys';
-import type { CheckResult, RunManifest } from '../../core/lake/manifest';
-import { readManifest, writeManifest } from '../../core/manifests';
+import type { CheckResult, RunAttempt } from '../../core/lake/manifest';
+import { readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, QueryEngine } from '../../core/ports';
 import type { EvaluateValidationInput, EvaluateValidationOutput } from './contract';
 
@@ -19,32 +19,34 @@ export interface EvaluateValidationDeps {
 /** The name of the check that compares the manifest's reject count with the tolerance. */
 export const rejectsCheckName = 'rejects_within_tolerance';
 
-/** Undecodable entries are not rows, so no SQL sees them: the manifest's count is checked here. */
-const rejectsCheck = (manifest: RunManifest, tolerance: number): CheckResult => ({
+/** Undecodable entries are not rows, so no SQL sees them: the attempt's count is checked here. */
+const rejectsCheck = (attempt: RunAttempt, tolerance: number): CheckResult => ({
   name: rejectsCheckName,
-  passed: manifest.rejectCount <= tolerance,
-  count: manifest.rejectCount,
-  offending: manifest.rejects.slice(0, 5).map((reject) => `${reject.playlistId}@${reject.position ?? 'page'}: ${reject.reason}`),
+  passed: attempt.rejectCount <= tolerance,
+  count: attempt.rejectCount,
+  offending: attempt.rejects.slice(0, 5).map((reject) => `${reject.playlistId}@${reject.position ?? 'page'}: ${reject.reason}`),
 });
 
 const describeFailed = (check: CheckResult): string =>
   `${check.name} (${check.count}${check.offending.length > 0 ? `, e.g. ${check.offending.join(', ')}` : ''})`;
 
-/** Evaluates the finished query, records every check in the date's manifest, and throws when any failed. */
+/**
+ * Evaluates the finished query and records every check in the run's attempt: `validated` when
+ * all passed (RecordRun may publish it), else it throws and the published run stays as it was.
+ */
 export const runEvaluateValidation =
   (deps: EvaluateValidationDeps) =>
   async (input: EvaluateValidationInput): Promise<EvaluateValidationOutput> => {
-    const manifest = await readManifest(deps.store, input.date);
-    if (manifest === undefined) {
-      throw new ValidationFailedError(`The run manifest ${runManifestKey(input.date)} disappeared during validation; rerun ${input.date}.`);
-    }
-    const checks = [...evaluateChecks(await deps.queries.results(input.queryId)), rejectsCheck(manifest, deps.rejectTolerance ?? 0)];
-    await writeManifest(deps.store, { ...manifest, checks, updatedAt: deps.clock.now().toISOString() });
+    const manifest = await readOwnManifest(deps.store, input.date, input.executionName);
+    const attempt = manifest.lastAttempt;
+    const checks = [...evaluateChecks(await deps.queries.results(input.queryId)), rejectsCheck(attempt, deps.rejectTolerance ?? 0)];
     const failed = checks.filter((check) => !check.passed);
+    const status = failed.length === 0 ? 'validated' : attempt.status;
+    await writeManifest(deps.store, { ...manifest, lastAttempt: { ...attempt, status, checks, updatedAt: deps.clock.now().toISOString() } });
     if (failed.length > 0) {
       throw new ValidationFailedError(
         `${input.date}: ${failed.length} of ${checks.length} checks failed: ${failed.map(describeFailed).join('; ')}. ` +
-          `The checks are in ${runManifestKey(input.date)}.`,
+          `Nothing was published; the checks are in ${runManifestKey(input.date)}.`,
       );
     }
     return { date: input.date, checks: checks.length };

@@ -1,4 +1,4 @@
-/** Normalise: turns one date's raw playlists into the curated Parquet tables and the run manifest. */
+/** Normalise: turns one date's raw playlists into this run's candidate Parquet tables and starts its attempt in the manifest. */
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
@@ -6,9 +6,12 @@ import { TableCounts } from '../../core/lake/manifest';
 import { RunContext, SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
-/** The date, whether it was extracted fresh, the run's playlists and who started the run. */
+/**
+ * The date, whether it was extracted fresh, the run's playlists, whether a rebuild reads every
+ * playlist landed on the date instead (a backfill that named none), and who started the run.
+ */
 export const NormaliseInput = t.exact(
-  t.type({ date: IsoDateString, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), run: RunContext }),
+  t.type({ date: IsoDateString, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), allLanded: t.boolean, run: RunContext }),
 );
 export type NormaliseInput = t.TypeOf<typeof NormaliseInput>;
 

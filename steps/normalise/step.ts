@@ -1,16 +1,12 @@
-/** Normalise's logic: one date's raw playlists → one Parquet part per curated table, then the manifest. */
-import { readManifest, writeManifest } from '../../core/manifests';
-import { buildManifest } from '../../core/lake/manifest';
-import {
-  curatedPartitionPrefix,
-  curatedPartKey,
-  offsetOfPageKey,
-  playlistIdOfKey,
-  rawItemsDatePrefix,
-  rawPlaylistKey,
-  rawPlaylistsPrefix,
-} from '../../core/lake/keys';
-import { createNormaliser } from '../../core/normalise';
+/**
+ * Normalise's logic: one date's raw playlists → one run's candidate Parquet part per curated
+ * table, then the date's manifest with this attempt. Nothing a reader sees changes here: the
+ * candidate lies in this run's own folder until RecordRun publishes it.
+ */
+import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
+import { buildAttempt, withAttempt } from '../../core/lake/manifest';
+import { findManifest, writeManifest } from '../../core/manifests';
+import { createNormaliser, UnreadableJson } from '../../core/normalise';
 import { readAhead } from '../../core/read-ahead';
 import { StorageUnavailableError } from '../../core/errors';
 import type { BlobStore, Clock, TableEncoder } from '../../core/ports';
@@ -34,7 +30,15 @@ const readBytes = async (store: BlobStore, key: string): Promise<Uint8Array> => 
   return body;
 };
 
-const parse = (bytes: Uint8Array): unknown => JSON.parse(decoder.decode(bytes)) as unknown;
+/** Raw JSON, or what made it unreadable: a damaged raw file is a named reject, never a SyntaxError. */
+const parse = (key: string, bytes: Uint8Array | undefined): unknown => {
+  if (bytes === undefined) return new UnreadableJson(key, 'it is missing');
+  try {
+    return JSON.parse(decoder.decode(bytes)) as unknown;
+  } catch (error) {
+    return new UnreadableJson(key, `it is not JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+};
 
 /** Playlists whose raw bytes are read ahead of the one being normalised (a few MiB at most). */
 const readAheadDepth = 8;
@@ -43,58 +47,71 @@ const readAheadDepth = 8;
 const encodeTable = <T extends TableName>(encoder: TableEncoder, table: T, rows: TableRows): Uint8Array => encoder.encode(table, rows[table]);
 
 /**
- * Normalises the run's playlists of the date one at a time (memory holds the output rows, never
- * all the raw JSON), writes each table's partition as a single object, removes parts a former
- * run may have left, and records the manifest. A rerun writes the same rows to the same keys.
+ * Normalises the date's playlists one at a time (memory holds the output rows, never all the raw
+ * JSON), writes each table's candidate as a single object in this run's folder (clearing anything
+ * else a killed attempt of the same run left there), and records the attempt in the manifest,
+ * keeping the published run as it was. A rebuild reads every playlist landed on the date unless
+ * the run named its playlists; a playlist with pages but no playlist.json is a reject, not a drop.
  */
 export const runNormalise =
   (deps: NormaliseDeps) =>
   async (input: NormaliseInput): Promise<NormaliseOutput> => {
     const { store } = deps;
+    const runId = runIdOf(input.run.executionName);
     // Two listings for the whole date, not one per playlist: on S3 each listing is a request.
     const [playlistKeys, itemKeys] = await Promise.all([store.list(rawPlaylistsPrefix(input.date)), store.list(rawItemsDatePrefix(input.date))]);
-    const landed = new Set(playlistKeys.map(playlistIdOfKey));
+    const withMetadata = new Set(playlistKeys.filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey));
     const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
-    const present = input.playlistIds.filter((id) => landed.has(id));
+    const landed = new Set([...withMetadata, ...pageKeysOf.keys()].filter((id) => id !== undefined));
+    const wanted = input.allLanded && !input.extract ? [...landed] : input.playlistIds;
+    // In id order, whatever order the run listed them in: the same raw data gives the same bytes.
+    const present = wanted.filter((id) => landed.has(id)).sort();
     const load = async (playlistId: string) => {
-      const [playlist, ...pages] = await Promise.all(
-        [rawPlaylistKey(input.date, playlistId), ...(pageKeysOf.get(playlistId) ?? [])].map((key) => readBytes(store, key)),
-      );
-      return { playlistId, playlist: playlist as Uint8Array, pages };
+      const playlistKey = rawPlaylistKey(input.date, playlistId);
+      const pageKeys = pageKeysOf.get(playlistId) ?? [];
+      const [playlist, ...pages] = await Promise.all([
+        withMetadata.has(playlistId) ? readBytes(store, playlistKey) : undefined,
+        ...pageKeys.map((key) => readBytes(store, key)),
+      ]);
+      return { playlistId, playlistKey, playlist, pageKeys, pages };
     };
     const normaliser = createNormaliser();
     // Bytes are read ahead and parsed only in their turn: the reads overlap the CPU work, and
     // memory holds one parsed playlist, never the whole date's raw JSON.
     for await (const raw of readAhead(present, readAheadDepth, load)) {
-      normaliser.add({ playlistId: raw.playlistId, playlist: parse(raw.playlist), pages: raw.pages.map(parse) });
+      normaliser.add({
+        playlistId: raw.playlistId,
+        playlist: parse(raw.playlistKey, raw.playlist),
+        pages: raw.pages.map((bytes, index) => parse(raw.pageKeys[index] ?? '', bytes)),
+      });
     }
     const normalised = normaliser.result();
-    // One object per partition, put atomically: a query sees a table's old rows or its new rows,
-    // never part of them (docs/workflow.md, "Writing curated partitions").
     await Promise.all(
       tableNames.map(async (table) => {
-        const part = curatedPartKey(table, input.date, 0);
+        const part = curatedPartKey(table, input.date, runId, 0);
         await store.put(part, encodeTable(deps.encoder, table, normalised.tables));
-        await store.delete((await store.list(curatedPartitionPrefix(table, input.date))).filter((key) => key !== part));
+        await store.delete((await store.list(curatedRunPrefix(table, input.date, runId))).filter((key) => key !== part));
       }),
     );
-    const previous = await readManifest(store, input.date);
-    const manifest = buildManifest({
-      snapshotDate: input.date,
+    const previous = await findManifest(store, input.date);
+    const before = previous.state === 'present' ? previous.manifest : undefined;
+    const attempt = buildAttempt({
+      executionName: input.run.executionName,
       status: 'normalised',
       mode: input.run.mode,
-      executionName: input.run.executionName,
       // A rebuild did not read Spotify: it keeps the time the raw snapshots were extracted.
-      extractedAt: input.extract ? input.run.startedAt : (previous?.extractedAt ?? null),
+      extractedAt: input.extract ? input.run.startedAt : (before?.published?.extractedAt ?? before?.lastAttempt.extractedAt ?? null),
       updatedAt: deps.clock.now().toISOString(),
       normalised,
     });
-    await writeManifest(store, manifest);
+    // A damaged manifest no longer says what was published: the date is rebuilt from raw, and
+    // until this attempt is published nothing is.
+    await writeManifest(store, withAttempt(input.date, before, attempt));
     return {
       date: input.date,
       playlists: present.length,
-      missing: input.playlistIds.filter((id) => !landed.has(id)),
-      tables: manifest.tables,
-      rejectCount: manifest.rejectCount,
+      missing: input.allLanded && !input.extract ? [] : input.playlistIds.filter((id) => !landed.has(id)),
+      tables: attempt.tables,
+      rejectCount: attempt.rejectCount,
     };
   };

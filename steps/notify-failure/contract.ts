@@ -1,4 +1,4 @@
-/** NotifyFailure: records the error in the manifests this execution wrote and tells the operators. */
+/** NotifyFailure: records the error as the last attempt of the run's dates (the published run stays) and tells the operators. */
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
@@ -19,7 +19,7 @@ export const NotifyFailureInput = t.intersection([
 ]);
 export type NotifyFailureInput = t.TypeOf<typeof NotifyFailureInput>;
 
-/** The error as recorded and the dates whose manifests now say failed. */
+/** The error as recorded and the dates whose last attempt now says failed. */
 export const NotifyFailureOutput = t.type({ error: t.string, message: t.string, failedDates: t.array(IsoDateString) });
 export type NotifyFailureOutput = t.TypeOf<typeof NotifyFailureOutput>;
 

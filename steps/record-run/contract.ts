@@ -1,4 +1,4 @@
-/** RecordRun: marks every processed date's manifest succeeded. */
+/** RecordRun: publishes every validated date of the run (one manifest write per date) and records the skipped ones. */
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
@@ -9,8 +9,8 @@ import { defineStep } from '../../core/step';
 export const RecordRunInput = t.exact(t.type({ plan: RunPlan }));
 export type RecordRunInput = t.TypeOf<typeof RecordRunInput>;
 
-/** The dates recorded as succeeded and those skipped for want of raw data. */
-export const RecordRunOutput = t.type({ succeeded: t.array(IsoDateString), skipped: t.array(IsoDateString) });
+/** The dates published and those skipped for want of raw data. */
+export const RecordRunOutput = t.type({ published: t.array(IsoDateString), skipped: t.array(IsoDateString) });
 export type RecordRunOutput = t.TypeOf<typeof RecordRunOutput>;
 
 /** The RecordRun step. */
@@ -19,6 +19,6 @@ export const recordRun = defineStep({
   dir: 'record-run',
   input: RecordRunInput,
   output: RecordRunOutput,
-  errors: [ErrorName.StorageUnavailable],
+  errors: [ErrorName.ValidationFailed, ErrorName.StorageUnavailable],
   timeoutSeconds: 60,
 });

@@ -1,44 +1,63 @@
-/** RecordRun's logic: the run's dates become succeeded; skipped dates are recorded as such. */
-import { runManifestKey } from '../../core/lake/keys';
-import { buildManifest } from '../../core/lake/manifest';
-import { readManifest, writeManifest } from '../../core/manifests';
-import { createNormaliser } from '../../core/normalise';
-import type { BlobStore, Clock } from '../../core/ports';
+/**
+ * RecordRun's logic: the publishing step. Each validated date is published by one manifest write
+ * that names this run's folder, so every table of the date switches together; then the files of
+ * superseded and abandoned runs of that date are removed. Skipped dates are recorded as such.
+ */
+import { ValidationFailedError } from '../../core/errors';
+import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey, type IsoDate } from '../../core/lake/keys';
+import { buildAttempt, withAttempt } from '../../core/lake/manifest';
+import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
+import type { BlobStore, Clock, DateLeases } from '../../core/ports';
+import { tableNames } from '../../core/tables';
 import type { RecordRunInput, RecordRunOutput } from './contract';
 
-/** What RecordRun needs: the manifests and the time. */
+/** What RecordRun needs: the lake, the time and the date leases it gives back. */
 export interface RecordRunDeps {
   readonly store: BlobStore;
   readonly clock: Clock;
+  readonly leases: DateLeases;
 }
 
+/** Deletes every file of the date's partitions that is not in the published run's folder. */
+const removeSuperseded = async (store: BlobStore, date: IsoDate, runId: string): Promise<void> => {
+  await Promise.all(
+    tableNames.map(async (table) => {
+      const keep = curatedRunPrefix(table, date, runId);
+      await store.delete((await store.list(curatedPartitionPrefix(table, date))).filter((key) => !key.startsWith(keep)));
+    }),
+  );
+};
+
 /**
- * Marks each processed date's manifest succeeded. A skipped date gets a `skipped` manifest only
- * when it has none: a manifest written earlier still describes what its curated data holds.
+ * Publishes each date of the plan whose attempt by this run passed validation, then records the
+ * skipped dates. A date whose attempt is not this run's or not validated fails the step before
+ * anything of it is published.
  */
 export const runRecordRun =
   (deps: RecordRunDeps) =>
   async ({ plan }: RecordRunInput): Promise<RecordRunOutput> => {
-    const updatedAt = deps.clock.now().toISOString();
+    const { executionName } = plan.run;
     for (const { date } of plan.dates) {
-      const manifest = await readManifest(deps.store, date);
-      if (manifest === undefined) throw new Error(`The run manifest ${runManifestKey(date)} disappeared before the run was recorded; rerun ${date}.`);
-      await writeManifest(deps.store, { ...manifest, status: 'succeeded', updatedAt });
+      const manifest = await readOwnManifest(deps.store, date, executionName);
+      if (manifest.lastAttempt.status !== 'validated') {
+        throw new ValidationFailedError(
+          `${date} cannot be published: this run's attempt is ${manifest.lastAttempt.status}, not validated (${runManifestKey(date)}); rerun ${date}.`,
+        );
+      }
+      const now = deps.clock.now().toISOString();
+      const published = { ...manifest.lastAttempt, status: 'succeeded' as const, publishedAt: now, updatedAt: now };
+      await writeManifest(deps.store, withAttempt(date, manifest, published));
+      await removeSuperseded(deps.store, date, published.runId);
     }
     for (const date of plan.skipped) {
-      if ((await readManifest(deps.store, date)) !== undefined) continue;
-      await writeManifest(
-        deps.store,
-        buildManifest({
-          snapshotDate: date,
-          status: 'skipped',
-          mode: plan.run.mode,
-          executionName: plan.run.executionName,
-          extractedAt: null,
-          updatedAt,
-          normalised: createNormaliser().result(),
-        }),
-      );
+      const found = await findManifest(deps.store, date);
+      // A damaged manifest is left for a rebuild of the date to replace; nothing here knows what it said.
+      if (found.state === 'damaged') continue;
+      const skipped = buildAttempt({ executionName, status: 'skipped', mode: plan.run.mode, extractedAt: null, updatedAt: deps.clock.now().toISOString() });
+      await writeManifest(deps.store, withAttempt(date, found.state === 'present' ? found.manifest : undefined, skipped));
     }
-    return { succeeded: plan.dates.map(({ date }) => date), skipped: plan.skipped };
+
+    // One writer per date: the run is recorded, so its dates are free for the next run.
+    await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
+    return { published: plan.dates.map(({ date }) => date), skipped: plan.skipped };
   };

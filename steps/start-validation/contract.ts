@@ -1,20 +1,21 @@
-/** StartValidation: starts the date's validation query with expectations taken from its manifest. */
+/** StartValidation: starts the validation query of the run's candidate for a date, with expectations taken from its manifest. */
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
 import { defineStep } from '../../core/step';
 
-/** A validation query the machine polls. */
+/** A validation query the machine polls: of one run's candidate for one date. */
 export const ValidationQuery = t.type({
   date: IsoDateString,
+  executionName: t.string,
   queryId: t.string,
   state: t.keyof({ running: null, succeeded: null }),
   polls: t.number,
 });
 export type ValidationQuery = t.TypeOf<typeof ValidationQuery>;
 
-/** The date to validate. */
-export const StartValidationInput = t.exact(t.type({ date: IsoDateString }));
+/** The date to validate, and the run whose candidate it is. */
+export const StartValidationInput = t.exact(t.type({ date: IsoDateString, executionName: t.string }));
 export type StartValidationInput = t.TypeOf<typeof StartValidationInput>;
 
 /** The query, running and not yet polled. */
@@ -27,6 +28,6 @@ export const startValidation = defineStep({
   dir: 'start-validation',
   input: StartValidationInput,
   output: StartValidationOutput,
-  errors: [ErrorName.QueryFailed, ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
+  errors: [ErrorName.ValidationFailed, ErrorName.QueryFailed, ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
 });

@@ -1,8 +1,6 @@
-/** StartValidation's logic: the date's validation query, with the counts its manifest recorded. */
+/** StartValidation's logic: the validation query of this run's candidate, with the counts its attempt recorded. */
 import { validationSql } from '../../core/checks';
-import { ValidationFailedError } from '../../core/errors';
-import { runManifestKey } from '../../core/lake/keys';
-import { readManifest } from '../../core/manifests';
+import { readOwnManifest } from '../../core/manifests';
 import type { BlobStore, QueryEngine } from '../../core/ports';
 import type { StartValidationInput, StartValidationOutput } from './contract';
 
@@ -12,17 +10,13 @@ export interface StartValidationDeps {
   readonly queries: QueryEngine;
 }
 
-/** Starts the validation query of the date and returns its id. */
+/** Starts the validation query of the run's candidate for the date and returns its id. */
 export const runStartValidation =
   (deps: StartValidationDeps) =>
   async (input: StartValidationInput): Promise<StartValidationOutput> => {
-    const manifest = await readManifest(deps.store, input.date);
-    if (manifest === undefined) {
-      throw new ValidationFailedError(
-        `There is no run manifest at ${runManifestKey(input.date)} to validate ${input.date} against: Normalise did not finish for that date; rerun it.`,
-      );
-    }
-    const lostEntriesByPlaylist = Object.fromEntries(manifest.playlists.map((playlist) => [playlist.playlistId, playlist.lostEntries]));
-    const queryId = await deps.queries.start(validationSql(input.date, { tables: manifest.tables, lostEntriesByPlaylist }));
-    return { date: input.date, queryId, state: 'running', polls: 0 };
+    const { lastAttempt } = await readOwnManifest(deps.store, input.date, input.executionName);
+    const lostEntriesByPlaylist = Object.fromEntries(lastAttempt.playlists.map((playlist) => [playlist.playlistId, playlist.lostEntries]));
+    const sql = validationSql(input.date, lastAttempt.runId, { tables: lastAttempt.tables, lostEntriesByPlaylist });
+    const queryId = await deps.queries.start(sql);
+    return { date: input.date, executionName: input.executionName, queryId, state: 'running', polls: 0 };
   };

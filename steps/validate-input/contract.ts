@@ -22,6 +22,6 @@ export const validateInput = defineStep({
   dir: 'validate-input',
   input: ValidateInputInput,
   output: ValidateInputOutput,
-  errors: [ErrorName.InvalidInput, ErrorName.StorageUnavailable],
+  errors: [ErrorName.InvalidInput, ErrorName.DateInUse, ErrorName.StorageUnavailable],
   timeoutSeconds: 60,
 });

@@ -1,28 +1,34 @@
 /** ValidateInput's logic: the request's rules, then which dates are extracted, rebuilt or skipped. */
 import { utcDateOf } from '../../core/dates';
-import { playlistIdOfKey, rawPlaylistsPrefix, type IsoDate } from '../../core/lake/keys';
-import type { BlobStore, Clock } from '../../core/ports';
+import { playlistIdOfKey, rawItemsDatePrefix, rawPlaylistsPrefix, type IsoDate } from '../../core/lake/keys';
+import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { parseRunRequest, type PlannedDate } from '../../core/run-input';
 import type { ValidateInputInput, ValidateInputOutput } from './contract';
 
-/** What ValidateInput needs: today's date, the raw snapshots already landed, the configured playlists. */
+/** What ValidateInput needs: today's date, the raw snapshots already landed, the configured playlists, the date leases. */
 export interface ValidateInputDeps {
   readonly clock: Clock;
   readonly store: BlobStore;
   /** The playlists a run reads when its input names none. */
   readonly defaultPlaylists: readonly string[];
+  /** One writer per date: the run leases every date it will write. */
+  readonly leases: DateLeases;
 }
 
-/** Whether any of `playlistIds` has a raw snapshot landed for `date`. */
-const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: readonly string[]): Promise<boolean> => {
-  const landed = new Set((await store.list(rawPlaylistsPrefix(date))).map(playlistIdOfKey));
-  return playlistIds.some((id) => landed.has(id));
+/** Whether a raw snapshot landed for `date`: of any playlist, or of one of `playlistIds` when given. */
+const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: readonly string[] | undefined): Promise<boolean> => {
+  const keys = [...(await store.list(rawPlaylistsPrefix(date))), ...(await store.list(rawItemsDatePrefix(date)))];
+  const landed = new Set(keys.map(playlistIdOfKey));
+  return playlistIds === undefined ? landed.size > 0 : playlistIds.some((id) => landed.has(id));
 };
 
 /**
  * Plans the run. Scheduled and manual dates are extracted from Spotify as it is now; a backfill
- * rebuilds each date from its raw snapshots (Spotify serves only the current state), extracts
- * today fresh, and skips dates with nothing landed rather than inventing them.
+ * rebuilds each date from its raw snapshots (Spotify serves only the current state), every
+ * playlist landed on it unless the input named playlists, extracts today fresh, and skips dates
+ * with nothing landed rather than inventing them.
+ * Then it leases the planned dates to this execution (RecordRun or NotifyFailure gives them
+ * back), so a second run for a date in use is refused here with DateInUseError before it writes anything.
  */
 export const runValidateInput =
   (deps: ValidateInputDeps) =>
@@ -30,16 +36,19 @@ export const runValidateInput =
     const now = deps.clock.now();
     const today = utcDateOf(now);
     const request = parseRunRequest(input.request, today, deps.defaultPlaylists);
+    const rebuildLanded = request.mode === 'backfill' && !request.playlistsNamed;
     const dates: PlannedDate[] = [];
     const skipped: IsoDate[] = [];
     for (const date of request.dates) {
       if (request.mode !== 'backfill' || date === today) dates.push({ date, extract: true });
-      else if (await hasRawSnapshot(deps.store, date, request.playlistIds)) dates.push({ date, extract: false });
+      else if (await hasRawSnapshot(deps.store, date, rebuildLanded ? undefined : request.playlistIds)) dates.push({ date, extract: false });
       else skipped.push(date);
     }
+    await deps.leases.acquire(dates.map(({ date }) => date), input.executionName);
     return {
       run: { mode: request.mode, executionName: input.executionName, startedAt: now.toISOString() },
       playlistIds: request.playlistIds,
+      rebuildLanded,
       dates,
       skipped,
     };

@@ -1,4 +1,7 @@
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { query } from '../../cli/commands/query';
@@ -53,7 +56,131 @@ describe('spotify-etl query', () => {
     await expect(query(['--lake', lake()], captureIo(lake()))).rejects.toThrow(UsageError);
   });
 
+  describe('is read-only and confined to the lake\'s published tables', () => {
+    const allowed = 'only read statements are allowed (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, SUMMARIZE)';
+    const confined = "only the lake's published tables can be read (playlists, playlist_items, songs, albums, artists, song_artists, album_artists), no other file";
+    const secret = 'never-print-this-client-secret';
+    beforeAll(() => {
+      // What `auth login` leaves, besides the emulator's own 0600 files the run wrote.
+      mkdirSync(join(lake(), '.state'), { recursive: true });
+      writeFileSync(join(lake(), '.state', 'credentials.json'), JSON.stringify({ clientId: 'c', clientSecret: secret, refreshToken: 'r' }), { mode: 0o600 });
+    });
+    const publishedFile = (): string => filesUnder(join(lake(), 'curated', 'playlists')).find((file) => file.endsWith('.parquet')) ?? '';
+
+    it.each([
+      ['COPY … TO a file', () => `copy (select * from playlists) to '${lake()}-stolen.csv'`, 'got COPY'],
+      ['COPY … TO a new file in curated/', () => `copy (select 1 as a) to '${join(lake(), 'curated', 'x.parquet')}'`, 'got COPY'],
+      ['COPY … TO a published file', () => `copy (select * from playlists limit 0) to '${publishedFile()}' (use_tmp_file false)`, 'got COPY'],
+      ['EXPLAIN ANALYZE COPY … TO a published file', () => `explain analyze copy (select * from playlists limit 0) to '${publishedFile()}' (use_tmp_file false)`, 'got EXPLAIN of COPY'],
+      ['ATTACH', () => `attach '${join(lake(), 'curated', 'x.duckdb')}' as x`, 'got ATTACH'],
+      ['INSTALL httpfs', () => 'install httpfs', 'got INSTALL or LOAD'],
+      ['SET enable_external_access=true', () => 'set enable_external_access=true', 'got SET, RESET or USE'],
+      ['CREATE TABLE', () => 'create table t as select * from playlists', 'got CREATE'],
+      ['an UPDATE of a table', () => "update playlists set name = 'x'", 'got UPDATE'],
+      ['a write hidden after a SELECT', () => `select 1; copy (select 1 as a) to '${publishedFile()}' (use_tmp_file false)`, 'got COPY (statement 2 of 2)'],
+    ])('refuses %s in one line saying what is allowed, and leaves the lake as it was', async (_name, sql, got) => {
+      const before = snapshot(lake());
+      const io = captureIo(lake());
+
+      const code = await query([sql(), '--lake', lake()], io);
+
+      expect(code).toBe(1);
+      expect(io.stderr()).toBe(`spotify-etl query: ${allowed}; ${got}\n`);
+      expect(io.stdout()).toBe('');
+      expect(snapshot(lake())).toEqual(before);
+      expect(existsSync(`${lake()}-stolen.csv`)).toBe(false);
+    });
+
+    it.each(['read_text', 'read_blob', 'read_csv', 'read_json'])('refuses %s of every file under <lake>/.state/', async (reader) => {
+      const stateFiles = filesUnder(join(lake(), '.state'));
+      expect(stateFiles.length).toBeGreaterThanOrEqual(2);
+      for (const file of stateFiles) {
+        const io = captureIo(lake());
+
+        const code = await query([`select * from ${reader}('${file}')`, '--lake', lake()], io);
+
+        expect(code, file).toBe(1);
+        expect(io.stderr()).toBe(`spotify-etl query: ${confined}: Permission Error: Cannot access file "${file}" - file system operations are disabled by configuration\n`);
+        expect(io.stdout() + io.stderr()).not.toContain(secret);
+      }
+    });
+
+    it.each([
+      ['/etc/passwd', () => "select * from read_text('/etc/passwd')"],
+      ['a raw page', () => `select * from read_json('${filesUnder(join(lake(), 'raw')).find((file) => file.endsWith('.json')) ?? ''}')`],
+      ['the catalog', () => `select * from read_text('${join(lake(), '.catalog', 'catalog.json')}')`],
+      ['a glob over the lake', () => `select * from glob('${lake()}/**')`],
+    ])('refuses to read %s, saying only the published tables can be read', async (_name, sql) => {
+      const io = captureIo(lake());
+
+      const code = await query([sql(), '--lake', lake()], io);
+
+      expect(code).toBe(1);
+      expect(io.stderr()).toMatch(new RegExp(`^spotify-etl query: ${escape(confined)}: Permission Error: Cannot access file "[^\n]*"[^\n]*\n$`));
+    });
+
+    it.each([
+      ['SELECT', "select count(*) as n from playlists where snapshot_date = '2026-11-20'"],
+      ['WITH', 'with p as (select playlist_id from playlists) select count(*) as n from p'],
+      ['DESCRIBE', 'describe playlist_items'],
+      ['SHOW', 'show tables'],
+      ['EXPLAIN', 'explain select * from songs'],
+      ['EXPLAIN ANALYZE', 'explain analyze select count(*) from songs'],
+      ['SUMMARIZE', 'summarize artists'],
+      ['a published file by name', () => `select count(*) as n from read_parquet('${publishedFile()}')`],
+    ])('answers %s', async (_name, sql) => {
+      const io = captureIo(lake());
+
+      const code = await query([typeof sql === 'string' ? sql : sql(), '--json', '--lake', lake()], io);
+
+      expect(io.stderr()).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(io.stdout())).not.toHaveLength(0);
+    });
+  });
+
+  it('answers every query that README.md and docs/ show, on the lake of a real run', async () => {
+    const examples = documentedQueries();
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const { file, sql } of examples) {
+      const io = captureIo(lake());
+
+      const code = await query([sql, '--json', '--lake', lake()], io);
+
+      expect(io.stderr(), `${file}: ${sql}`).toBe('');
+      expect(code).toBe(0);
+      expect(JSON.parse(io.stdout()), `${file}: ${sql}`).not.toHaveLength(0);
+    }
+  });
+
   it('formats no rows as such', () => {
     expect(formatRows([])).toBe('(no rows)\n');
   });
 });
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Every file below `folder`, as absolute paths. */
+const filesUnder = (folder: string): string[] =>
+  readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((name) => join(folder, name))
+    .filter((path) => statSync(path).isFile());
+
+/** Every file below `folder` with a hash of its content, to see that nothing was written. */
+const snapshot = (folder: string): string[] =>
+  filesUnder(folder).map((path) => `${relative(folder, path)} ${createHash('sha256').update(readFileSync(path)).digest('hex')}`).sort();
+
+const repository = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The SQL queries README.md and docs/*.md show: ```sql blocks that read, and `spotify-etl query "…"` lines. */
+const documentedQueries = (): { file: string; sql: string }[] => {
+  const docs = ['README.md', ...readdirSync(join(repository, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+  return docs.flatMap((file) => {
+    const text = readFileSync(join(repository, file), 'utf8');
+    const blocks = [...text.matchAll(/```sql\n([\s\S]*?)```/g)].map((match) => match[1] ?? '');
+    const commands = [...text.matchAll(/spotify-etl query "([^"<]+)"/g)].map((match) => match[1] ?? '');
+    return [...blocks, ...commands]
+      .filter((sql) => /^\s*(select|with|from|describe|show|summarize|explain|values|table)\b/i.test(sql))
+      .map((sql) => ({ file, sql }));
+  });
+};

@@ -4,14 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRun } from '../../cli/commands/run';
 import type { RunSummary } from '../../cli/local/summary';
-import { curatedPartKey, runManifestKey } from '../../core/lake/keys';
-import type { RunManifest } from '../../core/lake/manifest';
 import { tableNames } from '../../core/tables';
 import { captureIo } from '../support/cli-io';
+import { manifestAt, publishedPart } from '../support/published';
 import { tempFolderForSuite } from '../support/temp-folders';
 
 const days = ['2026-11-17', '2026-11-18', '2026-11-19'];
@@ -28,7 +26,7 @@ describe('daily runs and a backfill', () => {
   };
 
   const partHashes = async (date: string): Promise<string[]> =>
-    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(join(lake(), curatedPartKey(table, date, 0)))).digest('hex')));
+    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(publishedPart(lake(), table, date))).digest('hex')));
 
   it('rebuilds the three dates from raw identically and reports the date without raw data as skipped', async () => {
     // Prepare: one scheduled run per day
@@ -48,9 +46,12 @@ describe('daily runs and a backfill', () => {
     expect(backfill.summary.skipped).toEqual(['2026-11-16']);
     expect(backfill.summary.dates.map((d) => [d.date, d.action, d.status])).toEqual(days.map((day) => [day, 'rebuilt', 'succeeded']));
     expect(await Promise.all(days.map(partHashes))).toEqual(before);
-    const skipped = JSON.parse(await readFile(join(lake(), runManifestKey('2026-11-16')), 'utf8')) as RunManifest;
-    expect(skipped.status).toBe('skipped');
-    const rebuilt = JSON.parse(await readFile(join(lake(), runManifestKey('2026-11-18')), 'utf8')) as RunManifest;
-    expect(rebuilt).toMatchObject({ status: 'succeeded', mode: 'backfill', extractedAt: expect.stringMatching(/^2026-11-18T06:00:00/) });
+    expect(manifestAt(lake(), '2026-11-16')).toMatchObject({ published: null, lastAttempt: { status: 'skipped' } });
+    expect(manifestAt(lake(), '2026-11-18').published).toMatchObject({
+      status: 'succeeded',
+      mode: 'backfill',
+      executionName: backfill.summary.executionName,
+      extractedAt: expect.stringMatching(/^2026-11-18T06:00:00/),
+    });
   });
 });

@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator, type EmulatorOptions } from '../../adapters/spotify/emulator/server';
 import { runPipeline, type PipelineRun } from '../../cli/local/pipeline';
-import { curatedPartKey, runManifestKey } from '../../core/lake/keys';
+import { runManifestKey } from '../../core/lake/keys';
 import type { RunManifest } from '../../core/lake/manifest';
 import type { SpotifyCredentials } from '../../core/ports';
 import { tableNames } from '../../core/tables';
 import { stateNames } from '../../state-machine/definition';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { steps } from '../../steps/registry';
+import { publishedPart } from '../support/published';
 import { tempFolderForSuite } from '../support/temp-folders';
 
 const date = '2026-11-20';
@@ -47,7 +48,7 @@ describe('a run against a faulty emulator', () => {
   };
 
   const parts = async (lake: string): Promise<string[]> =>
-    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(join(root(), lake, curatedPartKey(table, date, 0)))).digest('hex')));
+    Promise.all(tableNames.map(async (table) => createHash('sha256').update(await readFile(publishedPart(join(root(), lake), table, date))).digest('hex')));
 
   it('absorbs rate limits, server errors, resets, truncated bodies and expired tokens, and writes what a clean run writes', async () => {
     // Prepare
@@ -90,7 +91,7 @@ describe('a run against a faulty emulator', () => {
     expect(named(run.outcome.events, 'StateEntered', steps.notifyFailure.stateName)).toBe(1);
     expect(named(run.outcome.events, 'StateEntered', steps.getPlaylist.stateName)).toBe(0);
     const manifest = JSON.parse(await readFile(join(root(), 'refused', runManifestKey(date)), 'utf8')) as RunManifest;
-    expect(manifest).toMatchObject({ status: 'failed', error: { name: 'SpotifyAuthError' } });
+    expect(manifest).toMatchObject({ published: null, lastAttempt: { status: 'failed', error: { name: 'SpotifyAuthError' } } });
     expect(JSON.stringify(manifest)).not.toContain('not-the-secret');
     expect(run.notifications).toHaveLength(1);
   });

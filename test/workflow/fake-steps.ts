@@ -24,6 +24,7 @@ export const happyFakes = (): Fakes => ({
   validateInput: (input) => ({
     run: { mode: 'manual', executionName: input.executionName, startedAt: '2026-11-20T06:00:00.000Z' },
     playlistIds: [playlistA, playlistB],
+    rebuildLanded: false,
     dates: [{ date: fakeDate, extract: true }],
     skipped: [],
   }),
@@ -42,10 +43,10 @@ export const happyFakes = (): Fakes => ({
   }),
   startCrawler: () => ({ state: 'running', polls: 0 }),
   pollCrawler: (input) => ({ state: 'succeeded', polls: input.polls + 1 }),
-  startValidation: (input) => ({ date: input.date, queryId: `q-${input.date}`, state: 'running', polls: 0 }),
+  startValidation: (input) => ({ date: input.date, executionName: input.executionName, queryId: `q-${input.date}`, state: 'running', polls: 0 }),
   pollValidation: (input) => ({ ...input, state: 'succeeded', polls: input.polls + 1 }),
   evaluateValidation: (input) => ({ date: input.date, checks: 8 }),
-  recordRun: (input) => ({ succeeded: input.plan.dates.map((d) => d.date), skipped: input.plan.skipped }),
+  recordRun: (input) => ({ published: input.plan.dates.map((d) => d.date), skipped: input.plan.skipped }),
   notifyFailure: (input) => ({ error: input.error.Error, message: input.error.Cause ?? '', failedDates: [] }),
 });
 

@@ -7,6 +7,8 @@ import { CrawlerBusyError, InvalidInputError, PlaylistChangedError, UpstreamSche
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome } from '../../state-machine/local-executor';
 import { renderAsl, type Asl } from '../../state-machine/render';
 import { steps } from '../../steps/registry';
+import { runValidateInput } from '../../steps/validate-input/step';
+import { fixedClock, MemoryBlobStore, MemoryDateLeases } from '../unit/steps/fakes';
 import { fakeTotal, happyFakes, handlersOf, playlistA } from './fake-steps';
 
 type Fakes = ReturnType<typeof happyFakes>;
@@ -95,6 +97,19 @@ describe('workflow scenarios', () => {
     expect(notify.state.input.error.Error).toBe('InvalidInputError');
     expect(notify.state.input.error.Cause).toContain('2026-13-01');
     expect(calls.get(steps.fetchToken.stateName)).toBeUndefined();
+  });
+
+  it.each([null, 'run it', 42, [1, 2]])('NotAnObjectCaught: an execution input of %j reaches the real ValidateInput and ends in NotifyFailure with InvalidInputError', async (input) => {
+    // Prepare
+    const fakes = happyFakes();
+    fakes.validateInput = runValidateInput({ clock: fixedClock('2026-11-20T09:00:00Z'), store: new MemoryBlobStore(), defaultPlaylists: [playlistA], leases: new MemoryDateLeases() });
+    const { handlers } = handlersOf(fakes);
+    // Act
+    const outcome = await runLocally({ asl, handlers, input, executionName: 'scenario', pauses: uniformPauses(asl, 0) });
+    // Assess
+    expect(outcome.status === 'failed' && outcome.error).toBe('InvalidInputError');
+    const notify = entered(outcome.events, steps.notifyFailure.stateName)[0] as { state: { input: { error: { Error: string; Cause: string } } } };
+    expect(notify.state.input.error.Cause).toContain(`the run input ${JSON.stringify(input).replace(/"/g, '\\"')} is not a JSON object`);
   });
 
   it('SchemaChangedCaught: a page that no longer decodes stops the date before Normalise and fails the run', async () => {

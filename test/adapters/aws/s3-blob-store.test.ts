@@ -19,7 +19,7 @@ describe('S3BlobStore against s3rver over HTTP', () => {
 
   it('reads back the bytes and text it put', async () => {
     // Prepare
-    const parquetKey = curatedPartKey('songs', '2026-11-20', 0);
+    const parquetKey = curatedPartKey('songs', '2026-11-20', 'run-1', 0);
     const bytes = Uint8Array.from([0x50, 0x41, 0x52, 0x31, 0, 255, 7]);
     const jsonKey = rawPlaylistKey('2026-11-20', 'pl1');
     // Act
@@ -72,12 +72,12 @@ describe('S3BlobStore against s3rver over HTTP', () => {
 
   it('deletes the given keys, in several batches, and ignores keys that do not exist', async () => {
     // Prepare
-    const keys = Array.from({ length: 1003 }, (_, i) => curatedPartKey('artists', '2026-11-24', i));
-    const kept = curatedPartKey('artists', '2026-11-25', 0);
+    const keys = Array.from({ length: 1003 }, (_, i) => curatedPartKey('artists', '2026-11-24', 'run-1', i));
+    const kept = curatedPartKey('artists', '2026-11-25', 'run-1', 0);
     for (let i = 0; i < keys.length; i += 100) await Promise.all(keys.slice(i, i + 100).map((key) => store.put(key, 'x')));
     await store.put(kept, 'x');
     // Act
-    await store.delete([...keys, curatedPartKey('artists', '2026-11-24', 99_999)]);
+    await store.delete([...keys, curatedPartKey('artists', '2026-11-24', 'run-1', 99_999)]);
     // Assess
     expect(await store.list('curated/artists/')).toEqual([kept]);
   });

@@ -14,7 +14,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 export interface RunningS3rver {
   readonly endpoint: string;
   readonly bucket: string;
-  client(): S3Client;
+  /** A client of this s3rver, or of a proxy in front of it at `via`. */
+  client(via?: string): S3Client;
   close(): Promise<void>;
 }
 
@@ -42,9 +43,9 @@ export const startS3rver = async (bucket = 'lake'): Promise<RunningS3rver> => {
   return {
     endpoint,
     bucket,
-    client: () => {
+    client: (via = endpoint) => {
       const client = new S3Client({
-        endpoint,
+        endpoint: via,
         region: 'us-east-1',
         forcePathStyle: true,
         credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },

@@ -15,15 +15,15 @@ afterAll(async () => {
   await lake.remove();
 });
 
-/** Writes `rows` as a fresh date, crawls, runs the validation query of that date and evaluates it. */
+/** Writes `rows` as run-1's candidate of a fresh date, crawls, runs the validation query of that candidate and evaluates it. */
 const validate = async (
   rows: TableRows,
   expected: Partial<CheckExpectations> = {},
 ): Promise<Record<CheckName, CheckResult>> => {
   const date = `2026-10-${String(nextDay++).padStart(2, '0')}`;
-  await lake.write(date, rows);
+  await lake.write(date, rows, { publish: false });
   await lake.crawl();
-  const sql = validationSql(date, { tables: countsOf(rows), lostEntriesByPlaylist: {}, ...expected });
+  const sql = validationSql(date, 'run-1', { tables: countsOf(rows), lostEntriesByPlaylist: {}, ...expected });
   const results = evaluateChecks(await lake.engine.query(sql));
   return Object.fromEntries(results.map((result) => [result.name, result])) as Record<CheckName, CheckResult>;
 };

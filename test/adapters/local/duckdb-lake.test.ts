@@ -68,7 +68,7 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
   it('writes snappy Parquet with statistics and required/optional columns as core/tables.ts declares', async () => {
     // Prepare
     await lake.write(date, goodDay());
-    const file = join(lake.root, ...curatedPartKey('songs', date, 0).split('/'));
+    const file = join(lake.root, ...curatedPartKey('songs', date, 'run-1', 0).split('/'));
 
     // Act
     const schema = await lake.engine.query(
@@ -202,7 +202,7 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
         { name: 'name', data: [42], type: 'INT32' },
       ],
     });
-    await lake.store.put(curatedPartKey('artists', '2026-11-22', 0), new Uint8Array(drifted));
+    await lake.store.put(curatedPartKey('artists', '2026-11-22', 'run-1', 0), new Uint8Array(drifted));
 
     // Act
     const status = await lake.crawl();
@@ -212,7 +212,7 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
     expect(status).toEqual({
       state: 'failed',
       message: expect.stringMatching(
-        /curated\/artists\/ does not match core\/tables\.ts: .*snapshot_date=2026-11-22\/part-00000\.parquet: column name is INTEGER, expected VARCHAR/,
+        /curated\/artists\/ does not match core\/tables\.ts: .*snapshot_date=2026-11-22\/run_id=run-1\/part-00000\.parquet: column name is INTEGER, expected VARCHAR/,
       ),
     });
     expect(artists).toEqual([{ n: 3 }]);
@@ -220,7 +220,7 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
 
   it('fails the crawl with DuckDB\'s reason when a file is not Parquet', async () => {
     // Prepare
-    await lake.store.put(curatedPartKey('songs', date, 0), 'not parquet at all');
+    await lake.store.put(curatedPartKey('songs', date, 'run-1', 0), 'not parquet at all');
 
     // Act
     const status = await lake.crawl();

@@ -56,7 +56,7 @@ describe('FsBlobStore', () => {
       rawItemsPageKey('2026-11-20', 'a', 0),
       rawItemsPageKey('2026-11-21', 'a', 0),
       rawItemsPageKey('2026-11-20', 'b', 0),
-      curatedPartKey('songs', '2026-11-20', 0),
+      curatedPartKey('songs', '2026-11-20', 'run-1', 0),
     ];
     for (const key of keys) await store.put(key, key);
 
@@ -81,7 +81,7 @@ describe('FsBlobStore', () => {
 
   it('leaves no temporary file behind after puts, and hides one a crash left', async () => {
     // Prepare
-    const key = curatedPartKey('albums', '2026-11-20', 0);
+    const key = curatedPartKey('albums', '2026-11-20', 'run-1', 0);
     await Promise.all([store.put(key, 'one'), store.put(key, 'two'), store.put(key, 'three')]);
     const folder = join(root, 'lake', 'curated', 'albums', 'snapshot_date=2026-11-20');
     await writeFile(join(folder, '.crashed.partial'), 'half');
@@ -126,7 +126,7 @@ describe('FsBlobStore', () => {
 
   it('removes every folder up to the root when the last key goes', async () => {
     // Prepare
-    const key = curatedPartKey('artists', '2026-11-20', 0);
+    const key = curatedPartKey('artists', '2026-11-20', 'run-1', 0);
     await store.put(key, 'x');
 
     // Act

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-catalog';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
 import { HyparquetTableEncoder } from '../../../adapters/parquet/hyparquet-table-encoder';
+import { buildAttempt, withAttempt } from '../../../core/lake/manifest';
+import { writeManifest } from '../../../core/manifests';
 import { curatedPartKey, type IsoDate } from '../../../core/lake/keys';
 import { tableNames, type TableName, type TableRows } from '../../../core/tables';
 
@@ -90,8 +92,12 @@ export interface TestLake {
   readonly db: DuckDBConnection;
   readonly catalog: DuckDbCatalog;
   readonly engine: DuckDbQueryEngine;
-  /** Encodes every table of `rows` into the partition of `date` (one part each). */
-  write(date: IsoDate, rows: TableRows): Promise<void>;
+  /**
+   * Encodes every table of `rows` into run `runId`'s folder of `date` (one part each) and, unless
+   * told not to, publishes that run in the date's manifest.
+   * @default options { runId: 'run-1', publish: true }
+   */
+  write(date: IsoDate, rows: TableRows, options?: { runId?: string; publish?: boolean }): Promise<void>;
   /** Runs a crawl to its end and returns its status. */
   crawl(): ReturnType<DuckDbCatalog['crawlStatus']>;
   remove(): Promise<void>;
@@ -110,10 +116,14 @@ export const createTestLake = async (): Promise<TestLake> => {
     store,
     db,
     catalog,
-    engine: new DuckDbQueryEngine(root, db),
-    async write(date, rows) {
+    engine: new DuckDbQueryEngine(root, db, { staged: true }),
+    async write(date, rows, options = {}) {
+      const runId = options.runId ?? 'run-1';
       const encode = <T extends TableName>(table: T): Uint8Array => encoder.encode(table, rows[table]);
-      for (const table of tableNames) await store.put(curatedPartKey(table, date, 0), encode(table));
+      for (const table of tableNames) await store.put(curatedPartKey(table, date, runId, 0), encode(table));
+      if (options.publish === false) return;
+      const attempt = buildAttempt({ executionName: runId, status: 'succeeded', mode: 'manual', extractedAt: null, updatedAt: '2026-11-20T00:00:00.000Z' });
+      await writeManifest(store, withAttempt(date, undefined, attempt));
     },
     async crawl() {
       await catalog.startCrawl();

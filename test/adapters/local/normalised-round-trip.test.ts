@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateChecks, validationSql } from '../../../core/checks';
-import { buildManifest } from '../../../core/lake/manifest';
+import { buildAttempt, withAttempt } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
 import { normalise, type Normalised, type RawPlaylistSnapshot } from '../../../core/normalise';
 import { tableNames } from '../../../core/tables';
@@ -87,7 +87,7 @@ describe('real Spotify payloads → normalise() → Parquet → local catalog �
   it('passes every validation check on what it wrote', async () => {
     // Act
     const rows = await lake.engine.query(
-      validationSql(date, { tables: countsOf(normalised.tables), lostEntriesByPlaylist: normalised.lostEntries }),
+      validationSql(date, 'run-1', { tables: countsOf(normalised.tables), lostEntriesByPlaylist: normalised.lostEntries }),
     );
 
     // Assess
@@ -117,13 +117,13 @@ describe('items_match_total over what StartValidation reads from the manifest', 
   /** Normalises one playlist of `pages` into the lake as Normalise would, runs StartValidation's query, and returns the failed checks. */
   const failedChecks = async (day: string, pages: unknown[]) => {
     const normalised = normalise([{ playlistId: 'p', playlist: metadataOnly('p'), pages }]);
-    await lake.write(day, normalised.tables);
+    await lake.write(day, normalised.tables, { publish: false });
     await writeManifest(
       lake.store,
-      buildManifest({ snapshotDate: day, status: 'normalised', mode: 'manual', executionName: null, extractedAt: null, updatedAt: day, normalised }),
+      withAttempt(day, undefined, buildAttempt({ status: 'normalised', mode: 'manual', executionName: 'run-1', extractedAt: null, updatedAt: day, normalised })),
     );
     await lake.crawl();
-    const { queryId } = await runStartValidation({ store: lake.store, queries: lake.engine })({ date: day });
+    const { queryId } = await runStartValidation({ store: lake.store, queries: lake.engine })({ date: day, executionName: 'run-1' });
     await lake.engine.query('SELECT 1'); // the engine runs one query at a time: this one ends after the validation query
     return evaluateChecks(await lake.engine.results(queryId)).filter((check) => !check.passed);
   };

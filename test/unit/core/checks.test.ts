@@ -52,18 +52,18 @@ describe('evaluateChecks', () => {
 });
 
 describe('validationSql', () => {
-  it('filters every table on the date as text, so a DATE (DuckDB) and a string partition (Glue) both match', () => {
+  it("reads the run's candidate of every table: the staged files of that date (as text, so a DATE and a string partition both match) and that run", () => {
     // Act
-    const sql = validationSql('2026-11-20', expected);
+    const sql = validationSql('2026-11-20', 'run-1', expected);
 
     // Assess
-    expect(sql.match(/CAST\(snapshot_date AS VARCHAR\) = '2026-11-20'/g)).toHaveLength(7);
+    expect(sql.match(/FROM staged_\w+ WHERE CAST\(snapshot_date AS VARCHAR\) = '2026-11-20' AND run_id = 'run-1'/g)).toHaveLength(7);
     for (const name of checkNames) expect(sql).toContain(`'${name}'`);
   });
 
   it('doubles the single quotes of ids it writes into the SQL', () => {
     // Act
-    const sql = validationSql('2026-11-20', { ...expected, lostEntriesByPlaylist: { "it's'; DROP TABLE songs; --": 1 } });
+    const sql = validationSql('2026-11-20', 'run-1', { ...expected, lostEntriesByPlaylist: { "it's'; DROP TABLE songs; --": 1 } });
 
     // Assess
     expect(sql).toContain("WHEN 'it''s''; DROP TABLE songs; --' THEN 1");
@@ -71,19 +71,19 @@ describe('validationSql', () => {
   });
 
   it('fails on a date that is not YYYY-MM-DD', () => {
-    expect(() => validationSql("2026-11-20' OR 1=1 --", expected)).toThrow(
+    expect(() => validationSql("2026-11-20' OR 1=1 --", 'run-1', expected)).toThrow(
       expect.objectContaining({ name: ErrorName.InvalidStepInput, message: expect.stringContaining('must be YYYY-MM-DD') }),
     );
   });
 
   it('fails on an expected count that is not a whole number', () => {
-    expect(() => validationSql('2026-11-20', { ...expected, tables: { ...expected.tables, songs: 1.5 } })).toThrow(
+    expect(() => validationSql('2026-11-20', 'run-1', { ...expected, tables: { ...expected.tables, songs: 1.5 } })).toThrow(
       'the expected row count of songs must be a whole number of at least 0, got 1.5',
     );
   });
 
   it('fails on a lost-entry count that is negative', () => {
-    expect(() => validationSql('2026-11-20', { ...expected, lostEntriesByPlaylist: { pl1: -1 } })).toThrow(
+    expect(() => validationSql('2026-11-20', 'run-1', { ...expected, lostEntriesByPlaylist: { pl1: -1 } })).toThrow(
       'the lost entries of pl1 must be a whole number of at least 0, got -1',
     );
   });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { tryDecode } from '../../../core/decode';
-import { buildManifest, maxManifestRejects, RunManifest, type ManifestInput } from '../../../core/lake/manifest';
+import { buildAttempt, maxManifestRejects, RunManifest, withAttempt, type AttemptInput } from '../../../core/lake/manifest';
 import { normalise } from '../../../core/normalise';
 import { fixture, fixturePages, pagesSnapshot, realPayload, realPlaylists } from './spotify-payloads';
 
 const { gorillaz, dutchTop40 } = realPlaylists;
 
-const run = (normalised: ManifestInput['normalised']): ManifestInput => ({
-  snapshotDate: '2026-11-20',
+const run = (normalised: AttemptInput['normalised']): AttemptInput => ({
   status: 'normalised',
   mode: 'scheduled',
   executionName: 'scheduled-2026-11-20',
@@ -16,7 +15,7 @@ const run = (normalised: ManifestInput['normalised']): ManifestInput => ({
   normalised,
 });
 
-describe('buildManifest', () => {
+describe('buildAttempt', () => {
   it('counts rows per table and rows, rejects and the entries they cost per playlist, including a playlist whose object did not decode', () => {
     // Prepare
     const brokenPlaylist = realPayload(gorillaz.playlistFile);
@@ -28,7 +27,7 @@ describe('buildManifest', () => {
     ]);
 
     // Act
-    const manifest = buildManifest(run(normalised));
+    const manifest = buildAttempt(run(normalised));
 
     // Assess
     expect(manifest.playlists).toEqual([
@@ -48,7 +47,7 @@ describe('buildManifest', () => {
     expect(manifest.tables.songs).toBe(40); // the fixture's tracks are Dutch Top 40 tracks, held once
     expect(manifest.rejects).toEqual(normalised.rejects);
     expect(manifest.rejectCount).toBe(2);
-    expect(manifest).toMatchObject({ status: 'normalised', checks: [], error: null, snapshotDate: '2026-11-20' });
+    expect(manifest).toMatchObject({ status: 'normalised', checks: [], error: null, runId: 'scheduled-2026-11-20', publishedAt: null });
   });
 
   it(`lists the first ${maxManifestRejects} rejects and counts all of them`, () => {
@@ -57,7 +56,7 @@ describe('buildManifest', () => {
     const normalised = normalise([pagesSnapshot('p', [page])]);
 
     // Act
-    const manifest = buildManifest(run(normalised));
+    const manifest = buildAttempt(run(normalised));
 
     // Assess
     expect(manifest.rejectCount).toBe(150);
@@ -71,7 +70,7 @@ describe('buildManifest', () => {
     const input = { ...run(normalise([])), status: 'skipped' as const, extractedAt: null };
 
     // Act
-    const manifest = buildManifest(input);
+    const manifest = buildAttempt(input);
 
     // Assess
     expect(Object.values(manifest.tables)).toEqual([0, 0, 0, 0, 0, 0, 0]);
@@ -84,17 +83,48 @@ describe('buildManifest', () => {
     const error = { name: 'ValidationFailedError', message: 'items_match_total failed for 1 playlist' };
 
     // Act
-    const manifest = buildManifest({ ...run(normalise([])), status: 'failed', checks, error });
+    const manifest = buildAttempt({ ...run(normalise([])), status: 'failed', checks, error });
 
     // Assess
     expect(manifest).toMatchObject({ status: 'failed', checks, error });
   });
 });
 
+describe('withAttempt', () => {
+  const date = '2026-11-20';
+  const attempt = (executionName: string, status: AttemptInput['status']) => buildAttempt({ ...run(normalise([])), executionName, status });
+
+  it('keeps the published run when an attempt is not published, whatever its outcome', () => {
+    // Prepare
+    const published = withAttempt(date, undefined, attempt('first', 'succeeded'));
+
+    // Act
+    const failed = withAttempt(date, published, attempt('second', 'failed'));
+    const validated = withAttempt(date, failed, attempt('third', 'validated'));
+
+    // Assess
+    expect(published.published?.executionName).toBe('first');
+    expect(failed).toMatchObject({ published: { executionName: 'first' }, lastAttempt: { executionName: 'second', status: 'failed' } });
+    expect(validated).toMatchObject({ published: { executionName: 'first' }, lastAttempt: { executionName: 'third', status: 'validated' } });
+  });
+
+  it('publishes nothing for a first attempt until it succeeds, then that attempt', () => {
+    // Act
+    const first = withAttempt(date, undefined, attempt('a', 'normalised'));
+    const done = withAttempt(date, first, attempt('a', 'succeeded'));
+
+    // Assess
+    expect(first.published).toBeNull();
+    expect(done.published).toEqual(done.lastAttempt);
+  });
+});
+
 describe('RunManifest', () => {
+  const manifestOf = (normalised: AttemptInput['normalised']) => withAttempt('2026-11-20', undefined, buildAttempt(run(normalised)));
+
   it('decodes a manifest read back from JSON to the manifest that was written', () => {
     // Prepare
-    const written = buildManifest(run(normalise([pagesSnapshot('p', [fixture(fixturePages.undecodableEntry.file)])])));
+    const written = manifestOf(normalise([pagesSnapshot('p', [fixture(fixturePages.undecodableEntry.file)])]));
 
     // Act
     const read = tryDecode(RunManifest, JSON.parse(JSON.stringify(written)));
@@ -105,9 +135,9 @@ describe('RunManifest', () => {
 
   it('fails a manifest with an impossible date, an unknown status or a missing table count, naming the paths', () => {
     // Prepare
-    const written = JSON.parse(JSON.stringify(buildManifest(run(normalise([])))));
-    delete written.tables.songs;
-    written.status = 'done';
+    const written = JSON.parse(JSON.stringify(manifestOf(normalise([]))));
+    delete written.lastAttempt.tables.songs;
+    written.lastAttempt.status = 'done';
     written.snapshotDate = '2026-02-30';
 
     // Act
@@ -118,8 +148,8 @@ describe('RunManifest', () => {
       ok: false,
       problems: [
         '$.snapshotDate: expected IsoDate, got string',
-        '$.status: expected "normalised" | "succeeded" | "failed" | "skipped", got string',
-        '$.tables.songs: expected number, got undefined',
+        '$.lastAttempt.status: expected "normalised" | "validated" | "succeeded" | "failed" | "skipped", got string',
+        '$.lastAttempt.tables.songs: expected number, got undefined',
       ],
     });
   });

@@ -2,9 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { checkNames } from '../../../core/checks';
 import { CrawlerBusyError, CrawlerFailedError, CrawlerTimeoutError, QueryFailedError, ValidationFailedError } from '../../../core/errors';
 import { runManifestKey } from '../../../core/lake/keys';
-import { buildManifest, type RunManifest } from '../../../core/lake/manifest';
+import { buildAttempt, withAttempt, type RunAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
-import { createNormaliser } from '../../../core/normalise';
 import { runEvaluateValidation, rejectsCheckName } from '../../../steps/evaluate-validation/step';
 import { runPollCrawler } from '../../../steps/poll-crawler/step';
 import { runPollValidation } from '../../../steps/poll-validation/step';
@@ -15,18 +14,13 @@ import { fixedClock, MemoryBlobStore, ScriptedCatalog, ScriptedQueries } from '.
 const date = '2026-11-20';
 const clock = fixedClock('2026-11-20T09:10:00Z');
 
-const withManifest = async (overrides: Partial<RunManifest> = {}): Promise<MemoryBlobStore> => {
+const executionName = 'exec-1';
+
+/** A lake whose date has exec-1's attempt, normalised and not yet checked. */
+const withManifest = async (overrides: Partial<RunAttempt> = {}): Promise<MemoryBlobStore> => {
   const store = new MemoryBlobStore();
-  const manifest = buildManifest({
-    snapshotDate: date,
-    status: 'normalised',
-    mode: 'manual',
-    executionName: 'exec-1',
-    extractedAt: null,
-    updatedAt: '2026-11-20T09:00:00.000Z',
-    normalised: createNormaliser().result(),
-  });
-  await writeManifest(store, { ...manifest, ...overrides });
+  const attempt = buildAttempt({ status: 'normalised', mode: 'manual', executionName, extractedAt: null, updatedAt: '2026-11-20T09:00:00.000Z' });
+  await writeManifest(store, withAttempt(date, undefined, { ...attempt, ...overrides }));
   return store;
 };
 
@@ -63,32 +57,37 @@ describe('StartValidation, PollValidation and EvaluateValidation', () => {
     const store = await withManifest({ tables: { playlists: 2, playlist_items: 73, songs: 70, albums: 3, artists: 2, song_artists: 105, album_artists: 3 } });
     const queries = new ScriptedQueries();
 
-    const output = await runStartValidation({ store, queries })({ date });
+    const output = await runStartValidation({ store, queries })({ date, executionName });
 
-    expect(output).toEqual({ date, queryId: 'query-1', state: 'running', polls: 0 });
-    expect(queries.started[0]).toContain("'2026-11-20'");
+    expect(output).toEqual({ date, executionName, queryId: 'query-1', state: 'running', polls: 0 });
+    expect(queries.started[0]).toContain("'2026-11-20' AND run_id = 'exec-1'");
     expect(queries.started[0]).toContain('<> 73');
   });
 
-  it('fails with ValidationFailedError when the date has no manifest', async () => {
-    await expect(runStartValidation({ store: new MemoryBlobStore(), queries: new ScriptedQueries() })({ date })).rejects.toBeInstanceOf(ValidationFailedError);
+  it('fails with ValidationFailedError when the date has no manifest, or one another execution wrote', async () => {
+    await expect(runStartValidation({ store: new MemoryBlobStore(), queries: new ScriptedQueries() })({ date, executionName })).rejects.toBeInstanceOf(ValidationFailedError);
+    await expect(runStartValidation({ store: await withManifest(), queries: new ScriptedQueries() })({ date, executionName: 'exec-2' })).rejects.toThrow(
+      /now records execution exec-1, not this run's \(exec-2\)/,
+    );
   });
 
   it('fails with QueryFailedError when the query failed or outlived its polls', async () => {
-    const input = { date, queryId: 'q', state: 'running' as const, polls: 0 };
+    const input = { date, executionName, queryId: 'q', state: 'running' as const, polls: 0 };
 
     await expect(runPollValidation({ queries: new ScriptedQueries([], [{ state: 'failed', reason: 'TABLE_NOT_FOUND' }]) })(input)).rejects.toThrow(/TABLE_NOT_FOUND/);
     await expect(runPollValidation({ queries: new ScriptedQueries([], [{ state: 'running' }]), maxPolls: 1 })(input)).rejects.toBeInstanceOf(QueryFailedError);
   });
 
-  it('records passing checks in the manifest', async () => {
+  it('records passing checks in the attempt and marks it validated, publishing nothing', async () => {
     const store = await withManifest();
 
-    const output = await runEvaluateValidation({ store, queries: new ScriptedQueries([]), clock })({ date, queryId: 'q' });
+    const output = await runEvaluateValidation({ store, queries: new ScriptedQueries([]), clock })({ date, executionName, queryId: 'q' });
 
     const manifest = store.json(runManifestKey(date)) as RunManifest;
     expect(output).toEqual({ date, checks: checkNames.length + 1 });
-    expect(manifest.checks.map((check) => [check.name, check.passed])).toEqual([...checkNames, rejectsCheckName].map((name) => [name, true]));
+    expect(manifest.lastAttempt.checks.map((check) => [check.name, check.passed])).toEqual([...checkNames, rejectsCheckName].map((name) => [name, true]));
+    expect(manifest.lastAttempt.status).toBe('validated');
+    expect(manifest.published).toBeNull();
   });
 
   it('fails with ValidationFailedError naming each failed check, after recording the checks', async () => {
@@ -96,16 +95,17 @@ describe('StartValidation, PollValidation and EvaluateValidation', () => {
     const store = await withManifest({ rejectCount: 1, rejects: [{ playlistId: 'p', position: 4, reason: '$.track: expected object' }] });
     const rows = [{ check_name: 'songs_resolvable', offending_key: 'song9', failures: 1 }];
     // Act
-    const evaluation = runEvaluateValidation({ store, queries: new ScriptedQueries(rows), clock })({ date, queryId: 'q' });
+    const evaluation = runEvaluateValidation({ store, queries: new ScriptedQueries(rows), clock })({ date, executionName, queryId: 'q' });
     // Assess
     await expect(evaluation).rejects.toThrow(/2 of 8 checks failed: songs_resolvable \(1, e\.g\. song9\); rejects_within_tolerance \(1, e\.g\. p@4/);
     const manifest = store.json(runManifestKey(date)) as RunManifest;
-    expect(manifest.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['songs_resolvable', rejectsCheckName]);
+    expect(manifest.lastAttempt.checks.filter((check) => !check.passed).map((check) => check.name)).toEqual(['songs_resolvable', rejectsCheckName]);
+    expect(manifest.lastAttempt.status).toBe('normalised');
   });
 
   it('lets rejects within the configured tolerance pass', async () => {
     const store = await withManifest({ rejectCount: 1 });
 
-    await expect(runEvaluateValidation({ store, queries: new ScriptedQueries([]), clock, rejectTolerance: 1 })({ date, queryId: 'q' })).resolves.toMatchObject({ date });
+    await expect(runEvaluateValidation({ store, queries: new ScriptedQueries([]), clock, rejectTolerance: 1 })({ date, executionName, queryId: 'q' })).resolves.toMatchObject({ date });
   });
 });

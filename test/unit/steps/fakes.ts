@@ -4,7 +4,8 @@
  */
 import { decodeOrThrow } from '../../../core/decode';
 import { CrawlerBusyError, SpotifyRateLimitedError } from '../../../core/errors';
-import type { BlobStore, Catalog, Clock, Fetched, JobState, Notifier, QueryEngine, SpotifyApi, TableEncoder } from '../../../core/ports';
+import { acquireAll, dateInUse, newLease } from '../../../core/leases';
+import type { BlobStore, Catalog, Clock, DateLeases, Fetched, JobState, Notifier, QueryEngine, SpotifyApi, TableEncoder } from '../../../core/ports';
 import { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
 import type { TableName, TableRows } from '../../../core/tables';
 
@@ -41,6 +42,27 @@ export class MemoryBlobStore implements BlobStore {
     const text = this.text(key);
     if (text === undefined) throw new Error(`no object at ${key}`);
     return JSON.parse(text);
+  }
+}
+
+/** Date leases in a Map of date to holder, refusing a date another holder has, as the adapters do. */
+export class MemoryDateLeases implements DateLeases {
+  public readonly holders = new Map<string, string>();
+
+  public async acquire(dates: readonly string[], holder: string): Promise<void> {
+    await acquireAll(
+      dates,
+      async (date) => {
+        const current = this.holders.get(date);
+        if (current !== undefined && current !== holder) throw dateInUse(date, newLease(current, new Date('2026-11-20T09:00:00Z')), 'wait for it');
+        this.holders.set(date, holder);
+      },
+      async (date) => this.release([date], holder),
+    );
+  }
+
+  public async release(dates: readonly string[], holder: string): Promise<void> {
+    for (const date of dates) if (this.holders.get(date) === holder) this.holders.delete(date);
   }
 }
 

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { allSteps } from '../../../steps/registry';
+import { startS3rver, type RunningS3rver } from '../../adapters/aws/s3rver';
 
 /** What infra's bind helpers set on the functions (infra/step-function.ts). */
 const deployedEnv = {
@@ -31,16 +32,33 @@ type EmfLine = {
 
 describe('step handlers', () => {
   const saved = { ...process.env };
+  // ValidateInput leases the run's dates in the lake bucket: the SDK reaches s3rver through the
+  // standard endpoint variable (an IP endpoint, so path-style requests).
+  let s3rver: RunningS3rver;
+  beforeAll(async () => {
+    s3rver = await startS3rver('lake-bucket');
+  });
+  afterAll(async () => {
+    await s3rver.close();
+  });
   let stdout: MockInstance<typeof process.stdout.write>;
   beforeEach(() => {
     vi.resetModules();
-    Object.assign(process.env, deployedEnv);
+    Object.assign(process.env, deployedEnv, {
+      AWS_ENDPOINT_URL_S3: s3rver.endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    });
     // Keeps what the handlers print (the EMF metrics lines) off the test output and readable by the tests.
     stdout = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
   });
   afterEach(() => {
     stdout.mockRestore();
-    for (const key of Object.keys(deployedEnv)) delete process.env[key];
+    for (const key of [...Object.keys(deployedEnv), 'AWS_ENDPOINT_URL_S3', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION']) {
+      delete process.env[key];
+    }
     Object.assign(process.env, saved);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { curatedPartKey, runManifestKey } from '../../../core/lake/keys';
-import type { RunManifest } from '../../../core/lake/manifest';
+import { curatedPartKey, rawItemsPageKey, rawPlaylistKey, runManifestKey } from '../../../core/lake/keys';
+import { buildAttempt, withAttempt, type RunManifest } from '../../../core/lake/manifest';
+import { writeManifest } from '../../../core/manifests';
 import { tableNames } from '../../../core/tables';
 import { runExtractItems } from '../../../steps/extract-items/step';
 import { runGetPlaylist } from '../../../steps/get-playlist/step';
@@ -12,6 +13,7 @@ const first = '1Cp6VQCKf2VL4sP09jN9oX';
 const second = '3toMXYM91T55pKzuysH5Ph';
 const absent = '5lH9NjOeJvctAO92ZrKQNB';
 const run = { mode: 'manual' as const, executionName: 'exec-1', startedAt: '2026-11-20T09:00:00.000Z' };
+const clock = fixedClock('2026-11-20T09:05:00Z');
 
 /** Lands both playlists as raw through the real extraction steps. */
 const landed = async (): Promise<MemoryBlobStore> => {
@@ -25,50 +27,101 @@ const landed = async (): Promise<MemoryBlobStore> => {
   return store;
 };
 
+const normaliseIn = (store: MemoryBlobStore) => runNormalise({ store, encoder: new JsonTableEncoder(), clock });
+
 describe('Normalise', () => {
-  it('writes one part per table, removes stale parts, and records the manifest', async () => {
+  it("writes one part per table into this run's folder, clears what a killed attempt of it left there, and records the attempt", async () => {
     // Prepare
     const store = await landed();
-    await store.put(curatedPartKey('songs', date, 1), 'left by an older run');
-    const normalise = runNormalise({ store, encoder: new JsonTableEncoder(), clock: fixedClock('2026-11-20T09:05:00Z') });
+    await store.put(curatedPartKey('songs', date, 'exec-1', 1), 'left by a killed attempt of this run');
     // Act
-    const output = await normalise({ date, extract: true, playlistIds: [first, second, absent], run });
+    const output = await normaliseIn(store)({ date, extract: true, playlistIds: [first, second, absent], allLanded: false, run });
     // Assess
     expect(output).toMatchObject({ date, playlists: 2, missing: [absent], rejectCount: 0 });
     expect(output.tables.playlist_items).toBe(73);
     expect(output.tables.playlists).toBe(2);
-    for (const table of tableNames) expect(await store.list(`curated/${table}/`)).toEqual([curatedPartKey(table, date, 0)]);
-    expect((store.json(curatedPartKey('playlist_items', date, 0)) as unknown[]).length).toBe(73);
+    for (const table of tableNames) expect(await store.list(`curated/${table}/`)).toEqual([curatedPartKey(table, date, 'exec-1', 0)]);
+    expect((store.json(curatedPartKey('playlist_items', date, 'exec-1', 0)) as unknown[]).length).toBe(73);
     const manifest = store.json(runManifestKey(date)) as RunManifest;
-    expect(manifest).toMatchObject({ snapshotDate: date, status: 'normalised', mode: 'manual', executionName: 'exec-1', extractedAt: run.startedAt });
-    expect(manifest.tables).toEqual(output.tables);
-    expect(manifest.playlists.map((p) => [p.playlistId, p.rows, p.totalItems])).toEqual([[first, 70, 70], [second, 3, 3]]);
+    expect(manifest).toMatchObject({
+      snapshotDate: date,
+      published: null,
+      lastAttempt: { status: 'normalised', mode: 'manual', executionName: 'exec-1', runId: 'exec-1', extractedAt: run.startedAt },
+    });
+    expect(manifest.lastAttempt.tables).toEqual(output.tables);
+    expect(manifest.lastAttempt.playlists.map((p) => [p.playlistId, p.rows, p.totalItems])).toEqual([[first, 70, 70], [second, 3, 3]]);
+  });
+
+  it("leaves the published run's files and its place in the manifest as they were", async () => {
+    // Prepare
+    const store = await landed();
+    const published = buildAttempt({ executionName: 'exec-0', status: 'succeeded', mode: 'scheduled', extractedAt: '2026-11-20T06:00:00.000Z', updatedAt: 'x' });
+    await writeManifest(store, withAttempt(date, undefined, published));
+    await store.put(curatedPartKey('songs', date, 'exec-0', 0), 'published');
+    // Act
+    await normaliseIn(store)({ date, extract: false, playlistIds: [first, second], allLanded: false, run: { ...run, mode: 'backfill' } });
+    // Assess
+    expect(store.text(curatedPartKey('songs', date, 'exec-0', 0))).toBe('published');
+    const manifest = store.json(runManifestKey(date)) as RunManifest;
+    expect(manifest.published).toEqual(published);
+    expect(manifest.lastAttempt).toMatchObject({ executionName: 'exec-1', status: 'normalised', extractedAt: '2026-11-20T06:00:00.000Z' });
   });
 
   it('writes the same rows again on a rerun, never duplicates, and a rebuild keeps the extraction time', async () => {
     // Prepare
     const store = await landed();
-    const normalise = runNormalise({ store, encoder: new JsonTableEncoder(), clock: fixedClock('2026-11-20T09:05:00Z') });
-    await normalise({ date, extract: true, playlistIds: [first, second], run });
-    const before = tableNames.map((table) => store.text(curatedPartKey(table, date, 0)));
+    await normaliseIn(store)({ date, extract: true, playlistIds: [first, second], allLanded: false, run });
+    const before = tableNames.map((table) => store.text(curatedPartKey(table, date, 'exec-1', 0)));
     // Act
-    await normalise({ date, extract: false, playlistIds: [first, second], run: { ...run, mode: 'backfill', startedAt: '2026-12-01T00:00:00.000Z' } });
+    await normaliseIn(store)({ date, extract: false, playlistIds: [first, second], allLanded: false, run: { ...run, mode: 'backfill', startedAt: '2026-12-01T00:00:00.000Z' } });
     // Assess
-    expect(tableNames.map((table) => store.text(curatedPartKey(table, date, 0)))).toEqual(before);
-    expect((store.json(runManifestKey(date)) as RunManifest).extractedAt).toBe(run.startedAt);
+    expect(tableNames.map((table) => store.text(curatedPartKey(table, date, 'exec-1', 0)))).toEqual(before);
+    expect((store.json(runManifestKey(date)) as RunManifest).lastAttempt.extractedAt).toBe(run.startedAt);
   });
 
-  it('normalises only the run\'s playlists of the date', async () => {
+  it("normalises only the run's playlists of the date", async () => {
     const store = await landed();
 
-    const output = await runNormalise({ store, encoder: new JsonTableEncoder(), clock: fixedClock('2026-11-20T09:05:00Z') })({
-      date,
-      extract: true,
-      playlistIds: [second],
-      run,
-    });
+    const output = await normaliseIn(store)({ date, extract: true, playlistIds: [second], allLanded: false, run });
 
     expect(output.tables.playlist_items).toBe(3);
     expect(output.tables.playlists).toBe(1);
+  });
+
+  it('rebuilds every playlist landed on the date when the backfill named none', async () => {
+    const store = await landed();
+
+    const output = await normaliseIn(store)({ date, extract: false, playlistIds: [], allLanded: true, run: { ...run, mode: 'backfill' } });
+
+    expect(output).toMatchObject({ playlists: 2, missing: [] });
+    expect(output.tables.playlist_items).toBe(73);
+  });
+
+  it('names a raw page that is not JSON and a playlist.json that is missing as rejects, never a SyntaxError or a silent drop', async () => {
+    // Prepare
+    const store = await landed();
+    await store.put(rawItemsPageKey(date, first, 50), '{"href": "cut short');
+    await store.delete([rawPlaylistKey(date, second)]);
+    // Act
+    const output = await normaliseIn(store)({ date, extract: false, playlistIds: [first, second], allLanded: false, run });
+    // Assess
+    const manifest = store.json(runManifestKey(date)) as RunManifest;
+    expect(output.rejectCount).toBe(2);
+    expect(manifest.lastAttempt.rejects.map((reject) => reject.reason)).toEqual([
+      expect.stringMatching(/page-000050\.json cannot be read, so none of its entries were read: it is not JSON/),
+      expect.stringMatching(/playlist_id=3toMXYM91T55pKzuysH5Ph\/playlist\.json cannot be read, so there is no playlists row: it is missing/),
+    ]);
+    expect(manifest.lastAttempt.playlists.find((p) => p.playlistId === first)).toMatchObject({ rows: 50, lostEntries: 20 });
+    expect(manifest.lastAttempt.playlists.find((p) => p.playlistId === second)).toMatchObject({ rows: 3, rejects: 1 });
+  });
+
+  it('starts a fresh manifest over one that is not JSON, so the date can be rebuilt', async () => {
+    // Prepare
+    const store = await landed();
+    await store.put(runManifestKey(date), 'not json {');
+    // Act
+    await normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
+    // Assess
+    expect(store.json(runManifestKey(date))).toMatchObject({ version: 2, published: null, lastAttempt: { status: 'normalised' } });
   });
 });

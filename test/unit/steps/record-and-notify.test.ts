@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { runManifestKey } from '../../../core/lake/keys';
-import { buildManifest, type RunManifest } from '../../../core/lake/manifest';
+import { curatedPartKey, runManifestKey } from '../../../core/lake/keys';
+import { buildAttempt, withAttempt, type RunManifest, type RunStatus } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
-import { createNormaliser } from '../../../core/normalise';
 import type { RunPlan } from '../../../core/run-input';
+import { tableNames } from '../../../core/tables';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
 import { runRecordRun } from '../../../steps/record-run/step';
-import { fixedClock, MemoryBlobStore, RecordingNotifier } from './fakes';
+import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier } from './fakes';
 
 const clock = fixedClock('2026-11-20T09:20:00Z');
 const plan: RunPlan = {
   run: { mode: 'backfill', executionName: 'exec-2', startedAt: '2026-11-20T09:00:00.000Z' },
   playlistIds: ['1Cp6VQCKf2VL4sP09jN9oX'],
+  rebuildLanded: false,
   dates: [
     { date: '2026-11-18', extract: false },
     { date: '2026-11-19', extract: false },
@@ -19,37 +20,66 @@ const plan: RunPlan = {
   skipped: ['2026-11-17'],
 };
 
-const manifestOf = (date: string, executionName: string): RunManifest =>
-  buildManifest({ snapshotDate: date, status: 'normalised', mode: 'backfill', executionName, extractedAt: null, updatedAt: '2026-11-20T09:00:00.000Z', normalised: createNormaliser().result() });
+const attemptOf = (executionName: string, status: RunStatus) =>
+  buildAttempt({ status, mode: 'backfill', executionName, extractedAt: null, updatedAt: '2026-11-20T09:00:00.000Z' });
+
+/** A date that exec-1 published, then `executionName`'s attempt at `status`. */
+const manifestOf = (date: string, executionName: string, status: RunStatus): RunManifest =>
+  withAttempt(date, withAttempt(date, undefined, attemptOf('exec-1', 'succeeded')), attemptOf(executionName, status));
+
+const read = (store: MemoryBlobStore, date: string) => store.json(runManifestKey(date)) as RunManifest;
 
 describe('RecordRun', () => {
-  it('marks the run\'s dates succeeded and records skipped dates that have no manifest', async () => {
+  it("publishes each validated date in one manifest write, removes the files of other runs, and records skipped dates", async () => {
     // Prepare
     const store = new MemoryBlobStore();
-    for (const { date } of plan.dates) await writeManifest(store, manifestOf(date, 'exec-2'));
+    for (const { date } of plan.dates) {
+      await writeManifest(store, manifestOf(date, 'exec-2', 'validated'));
+      for (const table of tableNames) {
+        await store.put(curatedPartKey(table, date, 'exec-1', 0), 'old');
+        await store.put(curatedPartKey(table, date, 'exec-2', 0), 'new');
+      }
+    }
+    await store.put('curated/songs/snapshot_date=2026-11-18/stray.parquet', 'foreign');
     // Act
-    const output = await runRecordRun({ store, clock })({ plan });
+    const output = await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
     // Assess
-    expect(output).toEqual({ succeeded: ['2026-11-18', '2026-11-19'], skipped: ['2026-11-17'] });
-    expect((store.json(runManifestKey('2026-11-18')) as RunManifest).status).toBe('succeeded');
-    expect((store.json(runManifestKey('2026-11-17')) as RunManifest).status).toBe('skipped');
+    expect(output).toEqual({ published: ['2026-11-18', '2026-11-19'], skipped: ['2026-11-17'] });
+    expect(read(store, '2026-11-18')).toMatchObject({
+      published: { executionName: 'exec-2', status: 'succeeded', publishedAt: '2026-11-20T09:20:00.000Z' },
+      lastAttempt: { executionName: 'exec-2', status: 'succeeded' },
+    });
+    expect(await store.list('curated/songs/snapshot_date=2026-11-18/')).toEqual([curatedPartKey('songs', '2026-11-18', 'exec-2', 0)]);
+    expect(read(store, '2026-11-17')).toMatchObject({ published: null, lastAttempt: { status: 'skipped' } });
+  });
+
+  it('publishes nothing of a date whose attempt did not pass validation', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
+    // Act
+    const recording = runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
+    // Assess
+    await expect(recording).rejects.toThrow(/2026-11-18 cannot be published: this run's attempt is normalised, not validated/);
+    expect(read(store, '2026-11-18').published?.executionName).toBe('exec-1');
   });
 });
 
 describe('NotifyFailure', () => {
-  it('records the error in this execution\'s manifests, leaves other executions\' manifests alone, and notifies', async () => {
+  it("records the failed attempt on every date of the run, keeps each date's published run, and notifies", async () => {
     // Prepare
     const store = new MemoryBlobStore();
-    await writeManifest(store, manifestOf('2026-11-18', 'exec-2'));
-    await writeManifest(store, { ...manifestOf('2026-11-19', 'exec-1'), status: 'succeeded' });
+    await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
+    await writeManifest(store, manifestOf('2026-11-19', 'exec-1', 'succeeded'));
     const notifier = new RecordingNotifier();
     const cause = JSON.stringify({ errorType: 'CrawlerFailedError', errorMessage: 'The crawler failed: access denied.', trace: [] });
     // Act
-    const output = await runNotifyFailure({ store, notifier, clock })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
     // Assess
-    expect(output).toEqual({ error: 'CrawlerFailedError', message: 'The crawler failed: access denied.', failedDates: ['2026-11-18'] });
-    expect((store.json(runManifestKey('2026-11-18')) as RunManifest).error).toEqual({ name: 'CrawlerFailedError', message: 'The crawler failed: access denied.' });
-    expect((store.json(runManifestKey('2026-11-19')) as RunManifest).status).toBe('succeeded');
+    expect(output).toEqual({ error: 'CrawlerFailedError', message: 'The crawler failed: access denied.', failedDates: ['2026-11-18', '2026-11-19'] });
+    const error = { name: 'CrawlerFailedError', message: 'The crawler failed: access denied.' };
+    expect(read(store, '2026-11-18')).toMatchObject({ published: { executionName: 'exec-1' }, lastAttempt: { executionName: 'exec-2', status: 'failed', error } });
+    expect(read(store, '2026-11-19')).toMatchObject({ published: { executionName: 'exec-1' }, lastAttempt: { executionName: 'exec-2', status: 'failed', error } });
     expect(notifier.sent).toEqual([
       {
         subject: 'spotify-etl: CrawlerFailedError',
@@ -58,11 +88,24 @@ describe('NotifyFailure', () => {
     ]);
   });
 
+  it('leaves a date this run already published as published, and a damaged manifest for a rebuild to replace', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    await writeManifest(store, withAttempt('2026-11-18', undefined, attemptOf('exec-2', 'succeeded')));
+    await store.put(runManifestKey('2026-11-19'), '{ not json');
+    // Act
+    const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases() })({ error: { Error: 'QueryFailedError', Cause: 'x' }, plan });
+    // Assess
+    expect(output.failedDates).toEqual([]);
+    expect(read(store, '2026-11-18').lastAttempt.status).toBe('succeeded');
+    expect(new TextDecoder().decode(await store.get(runManifestKey('2026-11-19')))).toBe('{ not json');
+  });
+
   it('notifies without touching any manifest when the run failed before it had a plan', async () => {
     const store = new MemoryBlobStore();
     const notifier = new RecordingNotifier();
 
-    const output = await runNotifyFailure({ store, notifier, clock })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
 
     expect(output.failedDates).toEqual([]);
     expect(store.puts).toEqual([]);

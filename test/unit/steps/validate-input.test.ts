@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../core/errors';
 import { rawPlaylistKey } from '../../../core/lake/keys';
 import { runValidateInput } from '../../../steps/validate-input/step';
-import { fixedClock, MemoryBlobStore } from './fakes';
+import { fixedClock, MemoryBlobStore, MemoryDateLeases } from './fakes';
 
 const configured = ['37i9dQZF1DZ06evO25rXbO', '5lH9NjOeJvctAO92ZrKQNB'];
 
@@ -10,7 +10,7 @@ const plan = async (request: unknown, options: { today?: string; landed?: [strin
   const store = new MemoryBlobStore();
   for (const [date, id] of options.landed ?? []) await store.put(rawPlaylistKey(date, id), '{}');
   const clock = fixedClock(`${options.today ?? '2026-11-20'}T09:30:00Z`);
-  return runValidateInput({ clock, store, defaultPlaylists: configured })({ request, executionName: 'exec-1' });
+  return runValidateInput({ clock, store, defaultPlaylists: configured, leases: new MemoryDateLeases() })({ request, executionName: 'exec-1' });
 };
 
 const failureOf = async (request: unknown): Promise<Error> => {
@@ -38,9 +38,9 @@ describe('ValidateInput', () => {
     expect(result.playlistIds).toEqual(['1Cp6VQCKf2VL4sP09jN9oX']);
   });
 
-  it('rebuilds backfill dates that have raw snapshots, extracts today and skips dates without raw data', async () => {
+  it('rebuilds every backfill date with raw snapshots of any playlist when the input names none, extracts today and skips dates without raw data', async () => {
     // Prepare
-    const landed: [string, string][] = [['2026-11-17', configured[0] as string], ['2026-11-19', configured[1] as string], ['2026-11-18', 'someOtherPlaylist0000A']];
+    const landed: [string, string][] = [['2026-11-17', configured[0] as string], ['2026-11-19', 'someOtherPlaylist0000A']];
     // Act
     const result = await plan({ mode: 'backfill', from: '2026-11-17', to: '2026-11-20' }, { landed });
     // Assess
@@ -50,6 +50,18 @@ describe('ValidateInput', () => {
       { date: '2026-11-20', extract: true },
     ]);
     expect(result.skipped).toEqual(['2026-11-18']);
+    expect(result.rebuildLanded).toBe(true);
+  });
+
+  it('rebuilds only the dates where a named playlist landed when the backfill names playlists', async () => {
+    // Prepare
+    const landed: [string, string][] = [['2026-11-17', configured[0] as string], ['2026-11-18', 'someOtherPlaylist0000A']];
+    // Act
+    const result = await plan({ mode: 'backfill', from: '2026-11-17', to: '2026-11-18', playlists: [configured[0]] }, { landed });
+    // Assess
+    expect(result.dates).toEqual([{ date: '2026-11-17', extract: false }]);
+    expect(result.skipped).toEqual(['2026-11-18']);
+    expect(result.rebuildLanded).toBe(false);
   });
 
   it.each([
@@ -76,5 +88,25 @@ describe('ValidateInput', () => {
     expect(error).toBeInstanceOf(InvalidInputError);
     expect(error.name).toBe('InvalidInputError');
     expect(error.message).toContain(message);
+  });
+
+  it.each([
+    ['a 1 MB mode', { mode: 'x'.repeat(1_000_000) }, 'mode: "xxx'],
+    ['a 1 MB unknown field name', { mode: 'manual', date: '2026-11-20', ['y'.repeat(1_000_000)]: 1 }, 'yyy'],
+    ['a 1 MB input string', 'z'.repeat(1_000_000), 'the run input "zzz'],
+  ])('quotes %s cut to a readable length, ending in an ellipsis', async (_case, request, start) => {
+    const error = await failureOf(request);
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toContain(start);
+    expect(error.message).toContain('…');
+    expect(error.message.length).toBeLessThan(250);
+  });
+
+  it.each([null, 42, [1, 2], true])('refuses the input %j as not a JSON object', async (request) => {
+    const error = await failureOf(request);
+
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(error.message).toContain(`the run input ${JSON.stringify(request)} is not a JSON object`);
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * One writer per date, as a user meets it: two `spotify-etl run` processes for the same date and
+ * lake, started half a second apart, never both write; the published state is one run's output.
+ * A failed run gives its lease back, so the rerun is not refused.
+ */
+import { execFile } from 'node:child_process';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { leasesDir } from '../../adapters/local/file-date-leases';
+import { tableNames } from '../../core/tables';
+import { tempFolder } from '../support/temp-folders';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+const execFileAsync = promisify(execFile);
+const date = '2026-11-20';
+
+interface Exit {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `spotify-etl <args>` in its own process, with its exit code instead of a rejection. */
+const cli = async (args: string[]): Promise<Exit> => {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [join(repo, 'bin/spotify-etl.js'), ...args], { cwd: repo, timeout: 240_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+};
+
+/** Every table's row count and the date's manifest status, as `query` shows them. */
+const publishedState = async (lake: string): Promise<unknown> => {
+  const counts = tableNames.map((table) => `(select count(*) from ${table}) as ${table}`).join(', ');
+  const answer = await cli(['query', `select ${counts}`, '--json', '--lake', lake]);
+  expect(answer.code, answer.stderr).toBe(0);
+  return JSON.parse(answer.stdout);
+};
+
+const locksIn = async (lake: string): Promise<string[]> => readdir(leasesDir(lake)).catch(() => []);
+
+describe('one writer per date', () => {
+  it('of two runs for one date started half a second apart, one is refused in one line naming the holder, and the lake holds one run\'s output', async () => {
+    // Prepare
+    const lake = await tempFolder('spotify-etl-two-runs-');
+    const clean = await tempFolder('spotify-etl-one-run-');
+    // Act
+    const first = cli(['run', '--lake', lake, '--date', date, '--json']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const second = cli(['run', '--lake', lake, '--date', date, '--json']);
+    const exits = await Promise.all([first, second]);
+    const single = await cli(['run', '--lake', clean, '--date', date, '--json']);
+    // Assess
+    expect(single.code, single.stderr).toBe(0);
+    const succeeded = exits.filter((exit) => exit.code === 0);
+    const refused = exits.filter((exit) => exit.code !== 0);
+    // Each run renders the ASL and runs for seconds, so the second always meets the first's lease.
+    expect(succeeded).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    for (const exit of refused) {
+      const line = exit.stderr.split('\n').filter((text) => text.startsWith('spotify-etl run:'));
+      expect(line).toHaveLength(1);
+      expect(line[0]).toMatch(new RegExp(`^spotify-etl run: ${date} is being written by local-\\S+ \\(since .*pid \\d+ on .*; its lease expires `));
+      expect(exit.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await publishedState(lake)).toEqual(await publishedState(clean));
+    expect(await locksIn(lake)).toEqual([]);
+  }, 480_000);
+
+  it('gives the lease back when a run fails, so the rerun is not refused', async () => {
+    // Prepare
+    const lake = await tempFolder('spotify-etl-failed-run-');
+    // Act
+    const failed = await cli(['run', '--lake', lake, '--date', date, '--faults', '500=1', '--json']);
+    const locksAfterFailure = await locksIn(lake);
+    const rerun = await cli(['run', '--lake', lake, '--date', date, '--json']);
+    // Assess
+    expect(failed.code).toBe(1);
+    expect(locksAfterFailure).toEqual([]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+  }, 480_000);
+});
