@@ -1,7 +1,8 @@
 /**
  * Normalise + write, side by side with the seeds' transform and the floor, on the same pages:
- * 100 synthetic playlist-items pages of 100 entries from the peers' generator, in the legacy and
- * the February 2026 shape.
+ * 100 synthetic playlist-items pages of 100 entries, in the legacy and the February 2026 shape,
+ * from the peers' generator when `../shared/peers/` is beside the repository, else from the
+ * emulator's synthetic catalog (and then without the seeds' transform, which is the peers' too).
  *
  * - seeds: `seed_transform.py` (pandas, one CSV triple per page), timed by itself;
  * - floor: read every file and `JSON.parse` it, nothing else: no pipeline can do less;
@@ -12,11 +13,14 @@
  * writes the seven Parquet files the Normalise step writes for a date of 100 playlists.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FsBlobStore } from '../adapters/local/fs-blob-store';
+import { builtInCatalog } from '../adapters/spotify/emulator/built-in-catalog';
+import { itemsPage } from '../adapters/spotify/emulator/catalog';
 import { openDuckDb } from '../adapters/local/duckdb-catalog';
 import { HyparquetTableEncoder } from '../adapters/parquet/hyparquet-table-encoder';
 import { systemClock } from '../core/dates';
@@ -35,11 +39,36 @@ const pages = 100;
 const entriesPerPage = 100;
 const snapshotDate = '2026-01-01';
 
-/** The two shapes the generator writes, by our name and its `--shape` value. */
+/** The two shapes, by our name, the peers' generator's `--shape` value and the emulator's shape. */
 const shapes = [
-  { name: 'legacy', flag: 'classic' },
-  { name: 'feb2026', flag: 'feb2026' },
+  { name: 'legacy', flag: 'classic', emulatorShape: 'legacy' },
+  { name: 'feb2026', flag: 'feb2026', emulatorShape: 'new' },
 ] as const;
+
+/** Why the peers' scripts (their generator and the seeds' transform) cannot be used, or undefined. */
+const peersProblem = (): string | undefined =>
+  ['gen_synthetic.py', 'seed_transform.py'].every((script) => existsSync(join(peersDir, script)))
+    ? undefined
+    : `the peers' scripts are not at ${peersDir} (they are beside the repository only in the team's workspace)`;
+
+/**
+ * Writes the pages: with the peers' generator when it is there, so the seeds' transform reads the
+ * very data it was written for; else one page per playlist of the emulator's synthetic catalog.
+ */
+const generatePages = async (rawDir: string, shape: (typeof shapes)[number], peers: string | undefined): Promise<void> => {
+  if (peers === undefined) {
+    await run(python, [join(peersDir, 'gen_synthetic.py'), '--out', rawDir, '--files', String(pages), '--items', String(entriesPerPage), '--shape', shape.flag]);
+    return;
+  }
+  await mkdir(rawDir, { recursive: true });
+  const catalog = builtInCatalog({ seed: 1, shape: shape.emulatorShape, synthetic: { playlists: pages, entriesPerPlaylist: entriesPerPage } });
+  let index = 0;
+  for (const playlist of catalog.playlists.values()) {
+    const page = itemsPage('https://api.spotify.com/v1', playlist, 0, entriesPerPage, shape.emulatorShape === 'legacy' ? 'tracks' : 'items');
+    await writeFile(join(rawDir, `page-${String(index).padStart(4, '0')}.json`), JSON.stringify(page));
+    index += 1;
+  }
+};
 
 /** Targets of issue 6: at least 4× the seeds' speed, at most 1.5× the floor's time. */
 export const normaliseTargets = { seedOverOurs: 4, oursOverFloor: 1.5 } as const;
@@ -123,12 +152,12 @@ const seeds = async (rawDir: string, outDir: string): Promise<{ seconds: number;
  * (interleaved, so load from other processes falls on all three alike, and the ratios are taken
  * within a round); then check what ours wrote.
  */
-const measureShape = async (context: BenchContext, shape: (typeof shapes)[number], pandas: string | undefined) => {
+const measureShape = async (context: BenchContext, shape: (typeof shapes)[number], peers: string | undefined, pandas: string | undefined) => {
   const dir = join(context.workDir, `normalise-${shape.name}`);
   const rawDir = join(dir, 'raw');
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  await run(python, [join(peersDir, 'gen_synthetic.py'), '--out', rawDir, '--files', String(pages), '--items', String(entriesPerPage), '--shape', shape.flag]);
+  await generatePages(rawDir, shape, peers);
   const files = (await readdir(rawDir)).filter((name) => name.endsWith('.json')).sort().map((name) => join(rawDir, name));
   const bytes = (await Promise.all(files.map((file) => stat(file)))).reduce((sum, info) => sum + info.size, 0);
   const lakeRoot = join(dir, 'lake');
@@ -184,10 +213,12 @@ const measureShape = async (context: BenchContext, shape: (typeof shapes)[number
 
 /** Runs the workload for both shapes. */
 export const normaliseWorkload = async (context: BenchContext): Promise<WorkloadResult> => {
-  const pandas = await pandasProblem(context.log);
-  if (pandas !== undefined) context.log(`seeds' transform not measured: ${pandas}`);
+  const peers = peersProblem();
+  if (peers !== undefined) context.log(`skipped: the seeds' transform and the peers' generator (${peers}); ours and the floor are measured on the emulator's synthetic pages instead`);
+  const pandas = peers ?? (await pandasProblem(context.log));
+  if (pandas !== undefined && peers === undefined) context.log(`seeds' transform not measured: ${pandas}`);
   const results = [];
-  for (const shape of shapes) results.push(await measureShape(context, shape, pandas));
+  for (const shape of shapes) results.push(await measureShape(context, shape, peers, pandas));
 
   const rows: ResultRow[] = results.flatMap((result): ResultRow[] => {
     const workload = `normalise ${result.shape} (${result.pages}×${entriesPerPage}, ${mib(result.bytes)})`;
@@ -209,5 +240,5 @@ export const normaliseWorkload = async (context: BenchContext): Promise<Workload
       { workload, metric: 'ours / floor in CPU time', ...ratio(result.oursOverFloorCpu) },
     ];
   });
-  return { rows, data: { peerNotMeasured: pandas ?? null, shapes: results } };
+  return { rows, data: { peerNotMeasured: pandas ?? null, pagesFrom: peers === undefined ? 'peers generator' : 'emulator synthetic catalog', shapes: results } };
 };

@@ -1,53 +1,95 @@
 /**
- * The `spotify-etl` command line: picks the sub-command and turns user mistakes into one clear
- * line on stderr and a non-zero exit, never a stack trace.
+ * The `spotify-etl` command line: picks the sub-command, answers `--help` on stdout, and turns
+ * user mistakes into one line on stderr plus one line pointing at `--help`, never a stack trace.
  */
-import { UsageError, type CliIo, type Command } from './command';
+import { asksForHelp, UsageError, type CliIo, type Command } from './command';
 
-const usage = `usage:
-  spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
-                  [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N]
-                  [--reject-tolerance N] [--json]
-  spotify-etl query "<SQL>" [--lake DIR] [--json]
-  spotify-etl emulator [--port N] [--fixtures DIR] [--faults SPEC] [--seed N]
-  spotify-etl auth login [--port N]
-  spotify-etl remote start|backfill|redrive|status|list ...`;
+const overview = `usage: spotify-etl <command> [options]
 
-/** Sub-commands by their words, loaded on demand so `query` does not pay for the emulator. */
-const commands: Record<string, () => Promise<Command>> = {
-  run: async () => (await import('./commands/run')).run,
-  query: async () => (await import('./commands/query')).query,
-  emulator: async () => (await import('./commands/emulator')).emulator,
-  'auth login': async () => (await import('./commands/auth-login')).authLogin,
-  remote: async () => (await import('./commands/remote')).remote,
+commands:
+  run        the whole pipeline on this machine, into ./lake (npm start runs it with the defaults)
+  query      SQL over the lake's curated tables
+  emulator   the Spotify emulator alone, with curl commands to call it
+  auth login the one-time consent of the playlists' owner, for --source spotify
+  remote     start, redrive and inspect executions of the deployed state machine
+
+Run spotify-etl <command> --help for a command's options.`;
+
+/** A command and its help text, loaded on demand so `query` does not pay for the emulator. */
+interface Loaded {
+  readonly command: Command;
+  /** The help of the command, given the arguments after its words (remote picks its sub-command's). */
+  readonly help: (args: readonly string[]) => string;
+}
+
+const commands: Record<string, () => Promise<Loaded>> = {
+  run: async () => {
+    const module = await import('./commands/run');
+    return { command: module.run, help: () => module.runHelp };
+  },
+  query: async () => {
+    const module = await import('./commands/query');
+    return { command: module.query, help: () => module.queryHelp };
+  },
+  emulator: async () => {
+    const module = await import('./commands/emulator');
+    return { command: module.emulator, help: () => module.emulatorHelp };
+  },
+  'auth login': async () => {
+    const module = await import('./commands/auth-login');
+    return { command: module.authLogin, help: () => module.authLoginHelp };
+  },
+  remote: async () => {
+    const module = await import('./commands/remote');
+    return { command: module.remote, help: module.remoteHelp };
+  },
 };
 
-const pick = (argv: string[]): { load: () => Promise<Command>; args: string[] } | undefined => {
+const pick = (argv: string[]): { words: string; args: string[] } | undefined => {
   const two = argv.slice(0, 2).join(' ');
   const one = argv[0] ?? '';
-  if (commands[two]) return { load: commands[two], args: argv.slice(2) };
-  if (commands[one]) return { load: commands[one], args: argv.slice(1) };
+  if (commands[two]) return { words: two, args: argv.slice(2) };
+  // `auth --help`: the group has one command.
+  if (one === 'auth' && asksForHelp(argv.slice(1, 2))) return { words: 'auth login', args: argv.slice(1) };
+  if (commands[one]) return { words: one, args: argv.slice(1) };
   return undefined;
 };
 
-/** Runs the command line on `argv` (without node and script) and returns the exit status. */
-export const main = async (argv: string[], io: CliIo): Promise<number> => {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
-    io.err.write(`${usage}\n`);
-    return argv.length === 0 ? 2 : 0;
+/** A usage mistake: its line, and the line that says where the right usage is. */
+const usageMistake = (io: CliIo, words: string, message: string): number => {
+  io.err.write(`spotify-etl ${words}: ${message.replace(/\s*\n\s*/g, ' ')}\nRun \`spotify-etl ${words} --help\` for its options.\n`);
+  return 2;
+};
+
+/**
+ * Runs the command line on `argv` (without node and script) and returns the exit status.
+ * `replaced` swaps a command for one built with other dependencies (tests move "today").
+ */
+export const main = async (argv: string[], io: CliIo, replaced: Readonly<Record<string, Command>> = {}): Promise<number> => {
+  if (argv.length > 0 && asksForHelp(argv.slice(0, 1))) {
+    io.out.write(`${overview}\n`);
+    return 0;
   }
-  const chosen = pick(argv);
-  if (!chosen) {
-    io.err.write(`spotify-etl: unknown command "${argv.join(' ')}"\n${usage}\n`);
+  if (argv.length === 0) {
+    io.err.write('spotify-etl: give a command: run, query, emulator, auth login or remote\nRun `spotify-etl --help` for what each does.\n');
     return 2;
   }
+  const chosen = pick(argv);
+  if (!chosen && argv[0] === 'auth') return usageMistake(io, 'auth', `"auth${argv[1] === undefined ? '' : ` ${argv[1]}`}" is not a command; the auth command is \`spotify-etl auth login\``);
+  if (!chosen) {
+    io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, emulator, auth login and remote\nRun \`spotify-etl --help\` for what each does.\n`);
+    return 2;
+  }
+  const module = await (commands[chosen.words] as () => Promise<Loaded>)();
+  const loaded = { ...module, command: replaced[chosen.words] ?? module.command };
+  if (asksForHelp(chosen.args)) {
+    io.out.write(`${loaded.help(chosen.args)}\n`);
+    return 0;
+  }
   try {
-    return await (await chosen.load())(chosen.args, io);
+    return await loaded.command(chosen.args, io);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err.write(`spotify-etl: ${error.message}\n${usage}\n`);
-      return 2;
-    }
+    if (error instanceof UsageError) return usageMistake(io, error.command ?? chosen.words, error.message);
     throw error;
   }
 };

@@ -9,8 +9,23 @@ import { resolve } from 'node:path';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { consentOnLoopback } from '../../adapters/spotify/loopback-consent';
 import { ErrorName } from '../../core/errors';
-import { parseOptions, UsageError, type Command } from '../command';
-import { integerOption } from './emulator';
+import { integerOption, parseOptions, UsageError, type Command } from '../command';
+import { LakeFolderError, prepareLake } from '../local/lake-folder';
+
+/** `spotify-etl auth login --help`. */
+export const authLoginHelp = `usage: spotify-etl auth login [--port N] [--lake DIR] [--credentials FILE]
+
+The one-time consent of the Spotify account that owns (or collaborates on) the playlists, for
+\`spotify-etl run --source spotify\` and the deployed pipeline. Needs SPOTIFY_CLIENT_ID and
+SPOTIFY_CLIENT_SECRET of your app (developer.spotify.com) in the environment; prints a URL to open
+in a browser and stores the app credentials with the refresh token in a 0600 file.
+
+  --port N            the port of the app's Redirect URI http://127.0.0.1:N/callback (default 8888)
+  --lake DIR          store under DIR/.state/credentials.json (default ./lake)
+  --credentials FILE  store in FILE instead
+  --help              this help
+
+Step by step: docs/deploy.md.`;
 
 /** The port of the Redirect URI `http://127.0.0.1:8888/callback` registered in the app by default. */
 const defaultPort = 8888;
@@ -28,9 +43,18 @@ export const authLogin: Command = async (args, io) => {
     throw new UsageError(`auth login needs ${missing} in the environment: copy them from your app on developer.spotify.com (Dashboard → app → Settings)`);
   }
   const accountsBaseUrl = io.env.SPOTIFY_ACCOUNTS_BASE_URL?.trim() || 'https://accounts.spotify.com';
-  const store = new FileCredentialsStore(
-    values.credentials === undefined ? credentialsPath(resolve(io.cwd, values.lake ?? 'lake')) : resolve(io.cwd, values.credentials),
-  );
+  const lake = resolve(io.cwd, values.lake ?? 'lake');
+  const store = new FileCredentialsStore(values.credentials === undefined ? credentialsPath(lake) : resolve(io.cwd, values.credentials));
+  if (values.credentials === undefined) {
+    // Before the consent, not after: a lake that cannot hold the token would waste the owner's click.
+    try {
+      await prepareLake(lake);
+    } catch (error) {
+      if (!(error instanceof LakeFolderError)) throw error;
+      io.err.write(`spotify-etl auth login: ${error.message}\n`);
+      return 1;
+    }
+  }
   try {
     const outcome = await consentOnLoopback({
       accountsBaseUrl,

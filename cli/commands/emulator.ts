@@ -1,29 +1,46 @@
 /**
- * `spotify-etl emulator [--port N] [--fixtures DIR] [--faults SPEC] [--seed N] [--credentials FILE]`:
- * runs the Spotify emulator until Ctrl-C and prints what it serves. Its secret and refresh token
- * are never printed; `--credentials FILE` saves them to a 0600 file for other tools.
+ * `spotify-etl emulator` (options in {@link emulatorHelp}): runs the Spotify emulator until Ctrl-C
+ * or SIGTERM, and prints what it serves with curl commands that call it. Those commands carry the
+ * emulator's own client secret and refresh token: throwaway values made at start, valid only
+ * against this process on 127.0.0.1, never a Spotify app's. A real app's are never printed.
  */
 import { resolve } from 'node:path';
 import { FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { parseFaults } from '../../adapters/spotify/emulator/faults';
-import { startEmulator, type EmulatorOptions } from '../../adapters/spotify/emulator/server';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../adapters/spotify/emulator/server';
 import { InvalidInputError } from '../../core/errors';
-import { parseOptions, UsageError, type Command } from '../command';
+import { integerOption, parseOptions, UsageError, type Command } from '../command';
+import { plural } from '../local/text';
 
-/** A whole-number option in [min, max], or a UsageError naming the flag and the value. */
-export const integerOption = (flag: string, value: string, min: number, max: number): number => {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < min || number > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
-  }
-  return number;
-};
+/** `spotify-etl emulator --help`. */
+export const emulatorHelp = `usage: spotify-etl emulator [--port N] [--fixtures DIR] [--faults SPEC] [--seed N]
+                            [--catalog-seed N] [--credentials FILE]
+
+The Spotify emulator alone, on 127.0.0.1, until Ctrl-C or SIGTERM: the accounts service (token
+grants) and the Web API's playlist endpoints, with Spotify's limits and errors. It prints its
+base URLs, its playlists and curl commands that fetch a token and a playlist's items.
+
+  --port N            the port (0 to 65535; default 0, a free one)
+  --fixtures DIR      serve the recorded Spotify responses in DIR instead of the built-in catalog
+  --faults SPEC       inject faults: kind=probability,... with kinds 429, 500, 503, reset, timeout,
+                      truncate, expire-token and probabilities decimals from 0 to 1, plus
+                      retry-after=SECONDS; e.g. 429=0.05,reset=0.02
+  --seed N            seeds the faults (a whole number from 0; default 1)
+  --catalog-seed N    another built-in catalog (a whole number from 0; default 1)
+  --credentials FILE  also save the client id, secret and refresh token to FILE (mode 0600), in
+                      the form \`spotify-etl run --source spotify\` reads
+  --help              this help`;
+
+const seedRange = [0, 2 ** 31 - 1] as const;
 
 /**
- * The emulator options of `--fixtures`, `--faults` and `--seed` (shared with `run`); a bad value is a
- * UsageError. `--fixtures` is resolved against `cwd`.
+ * The emulator options of `--fixtures`, `--faults`, `--seed` and `--catalog-seed` (shared with
+ * `run`); a bad value is a UsageError. `--fixtures` is resolved against `cwd`.
  */
-export const emulatorOptionsFrom = (values: { fixtures?: string | undefined; faults?: string | undefined; seed?: string | undefined }, cwd: string): EmulatorOptions => {
+export const emulatorOptionsFrom = (
+  values: { fixtures?: string | undefined; faults?: string | undefined; seed?: string | undefined; 'catalog-seed'?: string | undefined },
+  cwd: string,
+): EmulatorOptions => {
   try {
     parseFaults(values.faults);
   } catch (error) {
@@ -33,8 +50,26 @@ export const emulatorOptionsFrom = (values: { fixtures?: string | undefined; fau
   return {
     ...(values.fixtures === undefined ? {} : { fixturesDir: resolve(cwd, values.fixtures) }),
     ...(values.faults === undefined ? {} : { faults: values.faults }),
-    seed: values.seed === undefined ? 1 : integerOption('--seed', values.seed, 0, 2 ** 31 - 1),
+    seed: values.seed === undefined ? 1 : integerOption('--seed', values.seed, ...seedRange),
+    catalogSeed: values['catalog-seed'] === undefined ? 1 : integerOption('--catalog-seed', values['catalog-seed'], ...seedRange),
   };
+};
+
+/** A shell word: single-quoted unless it is plainly safe. */
+const shellWord = (text: string): string => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+
+/**
+ * Two ready-to-paste commands: a token request with the emulator's client credentials (the
+ * refresh-token grant, as the pipeline makes it: a client-credentials token may not read items),
+ * and a request for a playlist's first page of items with that token.
+ */
+export const curlCommands = (running: RunningEmulator, playlistId: string): { token: string; playlist: string } => {
+  const { clientId, clientSecret, refreshToken } = running.credentials;
+  const token =
+    `curl -s -u ${shellWord(`${clientId}:${clientSecret}`)} -d grant_type=refresh_token -d refresh_token=${shellWord(refreshToken ?? '')} ` +
+    `${running.accountsBaseUrl}/api/token`;
+  const playlist = `curl -s -H "Authorization: Bearer $TOKEN" '${running.apiBaseUrl}/playlists/${encodeURIComponent(playlistId)}/items?limit=50'`;
+  return { token, playlist };
 };
 
 /** Runs the emulator until the user stops it. */
@@ -44,6 +79,7 @@ export const emulator: Command = async (args, io) => {
     fixtures: { type: 'string' },
     faults: { type: 'string' },
     seed: { type: 'string' },
+    'catalog-seed': { type: 'string' },
     credentials: { type: 'string' },
   });
   const options: EmulatorOptions = {
@@ -54,10 +90,7 @@ export const emulator: Command = async (args, io) => {
   try {
     running = await startEmulator(options);
   } catch (error) {
-    if (error instanceof InvalidInputError) {
-      io.err.write(`spotify-etl emulator: ${error.message}\n`);
-      return 2;
-    }
+    if (error instanceof InvalidInputError) throw new UsageError(error.message);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       io.err.write(`spotify-etl emulator: port ${options.port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one).\n`);
       return 1;
@@ -66,13 +99,13 @@ export const emulator: Command = async (args, io) => {
   }
   try {
     for (const warning of running.warnings) io.err.write(`warning: ${warning}\n`);
-    const source = options.fixturesDir ? `fixtures in ${options.fixturesDir}` : `built-in catalog, seed ${options.seed}`;
+    const source = options.fixturesDir ? `fixtures in ${options.fixturesDir}` : `built-in catalog ${options.catalogSeed ?? 1}`;
     const lines = [
-      `Spotify emulator: ${running.playlists.length} playlists (${source})`,
+      `Spotify emulator: ${plural(running.playlists.length, 'playlist')} (${source})`,
       `  API base URL:      ${running.apiBaseUrl}`,
       `  Accounts base URL: ${running.accountsBaseUrl}`,
       `  Client id:         ${running.credentials.clientId}`,
-      `  Faults:            ${values.faults ?? 'none'}`,
+      `  Faults:            ${values.faults === undefined ? 'none' : `${values.faults} (seed ${options.seed ?? 1})`}`,
     ];
     if (values.credentials !== undefined) {
       const store = new FileCredentialsStore(resolve(io.cwd, values.credentials));
@@ -83,12 +116,22 @@ export const emulator: Command = async (args, io) => {
     for (const playlist of running.playlists) {
       // JSON quoting keeps names with line breaks or quotes on one line.
       const access = playlist.readable ? '' : ', not readable by the consenting user (403)';
-      lines.push(`  ${playlist.id}  ${JSON.stringify(playlist.name)} (${playlist.total} entries${access})`);
+      lines.push(`  ${playlist.id}  ${JSON.stringify(playlist.name)} (${plural(playlist.total, 'entry', 'entries')}${access})`);
     }
-    lines.push('Press Ctrl-C to stop.');
+    const example = running.playlists.find((playlist) => playlist.readable && playlist.total > 0) ?? running.playlists[0];
+    if (example) {
+      const curl = curlCommands(running, example.id);
+      lines.push(
+        'Try it (a token, then the first page of a playlist):',
+        `  TOKEN=$(${curl.token} | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+        `  ${curl.playlist}`,
+      );
+    }
+    lines.push('Press Ctrl-C to stop (or send SIGTERM).');
     io.out.write(`${lines.join('\n')}\n`);
     await io.stopped;
-    io.err.write(`Stopped after ${running.stats().apiRequests} API and ${running.stats().tokenRequests} token requests.\n`);
+    const { apiRequests, tokenRequests } = running.stats();
+    io.err.write(`Stopped after ${plural(apiRequests, 'API request')} and ${plural(tokenRequests, 'token request')}.\n`);
     return 0;
   } finally {
     await running.close();

@@ -30,3 +30,15 @@ export const query: Command = async (args, io) => {
     return 1;
   }
 };
+
+/** `spotify-etl query --help`. */
+export const queryHelp = `usage: spotify-etl query "<SQL>" [--lake DIR] [--json]
+
+One read statement (SELECT, WITH …) over the lake's curated tables (playlists, playlist_items,
+songs, albums, artists, song_artists, album_artists): DuckDB over the published Parquet only.
+
+  --lake DIR  the lake (default ./lake)
+  --json      print the rows as a JSON array
+  --help      this help
+
+e.g. spotify-etl query "select count(*) as n from playlist_items" --json`;

@@ -41,13 +41,21 @@ export interface RemoteDependencies {
   readonly clock: Clock;
 }
 
-const usage = `usage:
-  spotify-etl remote start --date D [--playlists a,b] [--suffix S]
-  spotify-etl remote backfill --from D --to D [--playlists a,b] [--suffix S]
-  spotify-etl remote redrive <execution name or ARN>
-  spotify-etl remote status [<execution name or ARN>] [--bucket NAME]
-  spotify-etl remote list [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED|PENDING_REDRIVE] [--max N]
-every sub-command takes [--state-machine-arn ARN] (default: $SPOTIFY_ETL_STATE_MACHINE_ARN) and [--json]`;
+const usages: Record<string, string> = {
+  start: 'spotify-etl remote start --date D [--playlists a,b] [--suffix S]',
+  backfill: 'spotify-etl remote backfill --from D --to D [--playlists a,b] [--suffix S]',
+  redrive: 'spotify-etl remote redrive <execution name or ARN>',
+  status: 'spotify-etl remote status [<execution name or ARN>] [--bucket NAME]   (--bucket: default $SPOTIFY_ETL_LAKE_BUCKET)',
+  list: 'spotify-etl remote list [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED|PENDING_REDRIVE] [--max N]',
+};
+const commonHelp = `every sub-command takes [--state-machine-arn ARN] (default: $SPOTIFY_ETL_STATE_MACHINE_ARN) and [--json]
+Dates are YYYY-MM-DD (UTC). The same runs from the Step Functions console: docs/operations.md.`;
+
+/** `remote --help`, or `remote <sub-command> --help` for that sub-command alone. */
+export const remoteHelp = (args: readonly string[]): string => {
+  const only = args[0] === undefined ? undefined : usages[args[0]];
+  return `usage:\n${only === undefined ? Object.values(usages).map((line) => `  ${line}`).join('\n') : `  ${only}`}\n${commonHelp}`;
+};
 
 const common = {
   'state-machine-arn': { type: 'string' },
@@ -70,7 +78,7 @@ const machineOf = (value: string | undefined, io: CliIo): StateMachineArn => {
   return parseStateMachineArn(arn);
 };
 
-/** The run input of DESIGN §1, checked by the rules ValidateInput applies in the machine. */
+/** The run input (core/run-input.ts), checked by the rules ValidateInput applies in the machine. */
 const runInput = (run: RemoteRun, playlists: string | undefined, today: IsoDate): Record<string, unknown> => {
   const input: Record<string, unknown> = { ...run };
   if (playlists !== undefined) input['playlists'] = splitList(playlists);
@@ -354,15 +362,14 @@ export const createRemote =
     const [action, ...rest] = args;
     const run = action === undefined ? undefined : actions[action];
     if (run === undefined) {
-      if (action === '--help' || action === '-h') {
-        io.out.write(`${usage}\n`);
-        return 0;
-      }
-      throw new UsageError(`${action === undefined ? 'remote needs a sub-command' : `unknown remote sub-command "${action}"`}\n${usage}`);
+      throw new UsageError(
+        `${action === undefined ? 'remote needs a sub-command' : `unknown remote sub-command "${action}"`}; the sub-commands are ${Object.keys(actions).join(', ')}`,
+      );
     }
     try {
       return await run(rest, io, deps);
     } catch (error) {
+      if (error instanceof UsageError && error.command === undefined) throw new UsageError(error.message, `remote ${action}`);
       const message = explain(error);
       if (message === undefined) throw error;
       io.err.write(`spotify-etl remote ${action}: ${message}\n`);

@@ -1,23 +1,53 @@
 /**
- * `spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
- * [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N] [--reject-tolerance N] [--json]`
- * (DESIGN §6; `--reject-tolerance` is how many undecodable entries a date may have and still pass):
- * the whole pipeline on this machine, the rendered state machine with every step's own code.
- * Without dates it is the daily run for today (UTC); `npm start` is this with the defaults.
+ * `spotify-etl run` (options in {@link runHelp}): the whole pipeline on this machine, the rendered
+ * state machine with every step's own code. Without dates it is the daily run for today (UTC);
+ * `npm start` is this with the defaults.
  */
 import { resolve } from 'node:path';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
-import { startEmulator, type RunningEmulator } from '../../adapters/spotify/emulator/server';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../adapters/spotify/emulator/server';
 import type { SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
 import { ErrorName, InvalidInputError } from '../../core/errors';
 import type { Clock, CredentialsStore } from '../../core/ports';
 import { splitList } from '../../core/run-input';
-import { parseOptions, UsageError, type CliIo, type Command } from '../command';
+import { integerOption, parseOptions, UsageError, type CliIo, type Command } from '../command';
+import { LakeFolderError, lakeProblem, prepareLake } from '../local/lake-folder';
 import { runPipeline, storedSpotifyCredentials, type SpotifySource } from '../local/pipeline';
 import { progressTo } from '../local/progress';
-import { formatSummary, summarise } from '../local/summary';
-import { emulatorOptionsFrom, integerOption } from './emulator';
+import { faultCountOf, formatSummary, summarise } from '../local/summary';
+import { emulatorOptionsFrom } from './emulator';
+
+/** `spotify-etl run --help`. */
+export const runHelp = `usage: spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
+                       [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N]
+                       [--catalog-seed N] [--reject-tolerance N] [--json]
+
+The whole pipeline on this machine: the rendered state machine with every step's code, a folder
+as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (UTC).
+
+  --date D              one date (YYYY-MM-DD, up to today): today is read from Spotify, a past
+                        date is rebuilt from its raw snapshots
+  --from D --to D       a backfill: rebuild the dates of the range from their raw snapshots
+  --playlists a,b       playlist ids (22 letters and digits), comma-separated; default: the
+                        emulator's playlists (required with --source spotify)
+  --lake DIR            where the lake is written (default ./lake)
+  --source S            emulator (default, the built-in Spotify emulator) or spotify (the real
+                        Web API with the credentials \`spotify-etl auth login\` stored)
+  --fixtures DIR        the emulator serves the recorded responses in DIR instead of its catalog
+  --faults SPEC         the emulator injects faults: kind=probability,... with kinds 429, 500,
+                        503, reset, timeout, truncate, expire-token and probabilities decimals
+                        from 0 to 1, plus retry-after=SECONDS; e.g. 429=0.05,reset=0.02
+  --seed N              seeds the faults (a whole number from 0; default 1): the same seed
+                        injects the same faults
+  --catalog-seed N      another built-in catalog (a whole number from 0; default 1)
+  --reject-tolerance N  undecodable entries a date may hold and still pass (default 0)
+  --json                print the summary as one JSON object
+  --help                this help
+
+Exit status: 0 when the run succeeded, 1 when it failed, 2 for a mistake in the command,
+130 when stopped with Ctrl-C.
+e.g. spotify-etl run --fixtures test/fixtures/spotify/real --date 2026-11-20`;
 
 /** What `run` depends on besides its arguments: tests move "today" with the clock. */
 export interface RunDeps {
@@ -36,6 +66,7 @@ const options = {
   fixtures: { type: 'string' },
   faults: { type: 'string' },
   seed: { type: 'string' },
+  'catalog-seed': { type: 'string' },
   json: { type: 'boolean' },
   'reject-tolerance': { type: 'string' },
 } as const;
@@ -49,6 +80,13 @@ type Values = ReturnType<typeof parseOptions<typeof options>>['values'];
 export const requestOf = (values: Values, clock: Clock): Record<string, unknown> => {
   if (values.date !== undefined && (values.from !== undefined || values.to !== undefined)) {
     throw new UsageError('--date runs one date and --from/--to a range; give one or the other');
+  }
+  if ((values.from === undefined) !== (values.to === undefined)) {
+    const [given, missing] = values.from === undefined ? ['--to', '--from'] : ['--from', '--to'];
+    throw new UsageError(`${given} ${values.from ?? values.to} needs ${missing} too: a backfill runs from one date to another, e.g. --from 2026-11-01 --to 2026-11-21`);
+  }
+  if (values.playlists !== undefined && splitList(values.playlists).length === 0) {
+    throw new UsageError(`--playlists "${values.playlists}" names no playlist; give ids separated by commas, e.g. --playlists 37i9dQZF1DZ06evO25rXbO`);
   }
   const playlists = values.playlists === undefined ? {} : { playlists: splitList(values.playlists) };
   if (values.date !== undefined) return { mode: 'manual', date: values.date, ...playlists };
@@ -89,6 +127,9 @@ const spotifySource = (io: CliIo, lake: string): SpotifySource => {
   };
 };
 
+/** The machine's input rules name the fields of its JSON input; here the user wrote options. */
+const asOption = (message: string): string => message.replace(/^(date|from\/to|from|to|playlists)(?=:)/, (field) => `--${field.replace('/', '/--')}`);
+
 /** The `run` command with its dependencies. */
 export const createRun =
   (deps: RunDeps = { clock: systemClock }): Command =>
@@ -96,66 +137,85 @@ export const createRun =
     const { values } = parseOptions(args, options);
     const source = values.source ?? 'emulator';
     if (source !== 'emulator' && source !== 'spotify') throw new UsageError(`--source must be emulator or spotify, got "${source}"`);
-    if (source === 'spotify' && (values.fixtures ?? values.faults ?? values.seed) !== undefined) {
-      throw new UsageError('--fixtures, --faults and --seed configure the emulator; they do not apply to --source spotify');
+    if (source === 'spotify' && (values.fixtures ?? values.faults ?? values.seed ?? values['catalog-seed']) !== undefined) {
+      throw new UsageError('--fixtures, --faults, --seed and --catalog-seed configure the emulator; they do not apply to --source spotify');
     }
     const request = requestOf(values, deps.clock);
-    const lake = resolve(io.cwd, values.lake ?? 'lake');
-    let emulator: RunningEmulator | undefined;
-    if (source === 'emulator') {
-      try {
-        emulator = await startEmulator(emulatorOptionsFrom(values, io.cwd));
-      } catch (error) {
-        if (error instanceof InvalidInputError) throw new UsageError(error.message);
-        throw error;
-      }
-      for (const warning of emulator.warnings) io.err.write(`warning: ${warning}\n`);
+    if (source === 'spotify' && values.playlists === undefined && request['mode'] !== 'backfill') {
+      throw new UsageError('--source spotify needs --playlists: the ids of your playlists, comma-separated (the 22 letters and digits after open.spotify.com/playlist/)');
     }
-    const abort = new AbortController();
-    void io.stopped.then(() => abort.abort());
-    const progress = progressTo(io.err);
+    const rejectTolerance =
+      values['reject-tolerance'] === undefined ? undefined : integerOption('--reject-tolerance', values['reject-tolerance'], 0, Number.MAX_SAFE_INTEGER);
+    const emulatorOptions = source === 'emulator' ? emulatorOptionsFrom(values, io.cwd) : undefined;
+    const lake = resolve(io.cwd, values.lake ?? 'lake');
     try {
-      const run = await runPipeline({
-        lake,
-        request,
-        source: emulator ? { kind: 'emulator', ...emulator } : spotifySource(io, lake),
-        clock: deps.clock,
-        onEvent: progress.onEvent,
-        signal: abort.signal,
-        ...(deps.maxPages === undefined ? {} : { maxPages: deps.maxPages }),
-        ...(values['reject-tolerance'] === undefined
-          ? {}
-          : { rejectTolerance: integerOption('--reject-tolerance', values['reject-tolerance'], 0, Number.MAX_SAFE_INTEGER) }),
-      });
-      progress.done();
-      const summary = await summarise(lake, run);
-      if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
-      if (summary.status === 'succeeded') {
-        if (!values.json) io.out.write(formatSummary(summary));
-        return 0;
-      }
-      const error = summary.error ?? { name: 'Error', message: 'the run failed' };
-      // A refused run wrote nothing: one line says why, without a summary of nothing.
-      const refused = error.name === ErrorName.InvalidInput || error.name === ErrorName.DateInUse;
-      if (!values.json && !refused) io.out.write(formatSummary(summary));
-      if (error.name === ErrorName.DateInUse) {
-        io.err.write(`spotify-etl run: ${error.message}\n`);
-        return 1;
-      }
-      if (error.name === ErrorName.InvalidInput) {
-        io.err.write(`spotify-etl run: ${error.message}\n`);
-        return 2;
-      }
-      if (error.name === 'ExecutionAbortedError') {
-        io.err.write('spotify-etl run: stopped before it finished; every partition holds either its old or its new rows, so run it again to complete it\n');
-        return 130;
-      }
-      io.err.write(`spotify-etl run: ${error.name}: ${error.message}\n`);
+      await prepareLake(lake);
+      return await runIn(lake, { values, request, emulatorOptions, rejectTolerance }, deps, io);
+    } catch (error) {
+      const problem = error instanceof LakeFolderError ? error.message : await lakeProblem(lake, error);
+      if (problem === undefined) throw error;
+      io.err.write(`spotify-etl run: ${problem}\n`);
       return 1;
-    } finally {
-      await emulator?.close();
     }
   };
+
+/** The run itself, once its options are checked and its lake is writable. */
+const runIn = async (
+  lake: string,
+  given: { values: Values; request: Record<string, unknown>; emulatorOptions: EmulatorOptions | undefined; rejectTolerance: number | undefined },
+  deps: RunDeps,
+  io: CliIo,
+): Promise<number> => {
+  const { values, request, emulatorOptions, rejectTolerance } = given;
+  let emulator: RunningEmulator | undefined;
+  if (emulatorOptions) {
+    try {
+      emulator = await startEmulator(emulatorOptions);
+    } catch (error) {
+      if (error instanceof InvalidInputError) throw new UsageError(error.message);
+      throw error;
+    }
+    for (const warning of emulator.warnings) io.err.write(`warning: ${warning}\n`);
+  }
+  const abort = new AbortController();
+  void io.stopped.then(() => abort.abort());
+  const progress = progressTo(io.err);
+  try {
+    const run = await runPipeline({
+      lake,
+      request,
+      source: emulator ? { kind: 'emulator', ...emulator } : spotifySource(io, lake),
+      clock: deps.clock,
+      onEvent: progress.onEvent,
+      signal: abort.signal,
+      ...(deps.maxPages === undefined ? {} : { maxPages: deps.maxPages }),
+      ...(rejectTolerance === undefined ? {} : { rejectTolerance }),
+    });
+    progress.done();
+    const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
+    const summary = await summarise(lake, run, faults);
+    if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
+    const error = summary.error ?? { name: 'Error', message: 'the run failed' };
+    // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.
+    if (summary.status === 'failed' && error.name === ErrorName.InvalidInput) throw new UsageError(asOption(error.message));
+    // A run refused for a date in use wrote nothing: one line says why, without a summary of nothing.
+    if (summary.status === 'failed' && error.name === ErrorName.DateInUse) {
+      io.err.write(`spotify-etl run: ${error.message}\n`);
+      return 1;
+    }
+    if (!values.json) io.out.write(formatSummary(summary));
+    if (summary.status === 'succeeded') return 0;
+    if (error.name === 'ExecutionAbortedError') {
+      io.err.write('spotify-etl run: stopped before it finished; every partition holds either its old or its new rows, so run it again to complete it\n');
+      return 130;
+    }
+    // The summary names the error; its message is said here, once.
+    io.err.write(`spotify-etl run: ${error.name}: ${error.message}\n`);
+    return 1;
+  } finally {
+    await emulator?.close();
+  }
+};
 
 /** `spotify-etl run`. */
 export const run: Command = createRun();

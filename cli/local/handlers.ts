@@ -39,7 +39,7 @@ export interface LocalPorts {
   readonly pageSize?: number;
   /** Pages per ExtractItems invocation. @default maxPagesPerInvocation */
   readonly maxPages?: number;
-  /** Entries that may fail to decode before a date fails validation (DESIGN §4). @default 0 */
+  /** Entries that may fail to decode before a date fails validation (`run --reject-tolerance`). @default 0 */
   readonly rejectTolerance?: number;
 }
 

@@ -12,6 +12,7 @@ import { FetchTokenOutput } from '../../steps/fetch-token/contract';
 import { NormaliseOutput } from '../../steps/normalise/contract';
 import { PollCrawlerOutput } from '../../steps/poll-crawler/contract';
 import { RecordRunOutput } from '../../steps/record-run/contract';
+import { plural } from './text';
 
 type StateEvent = ExecutionEvent & { state: { name: string; input: unknown; output?: unknown }; Error?: string; Cause?: string };
 
@@ -36,23 +37,23 @@ export const describeEvent = (event: ExecutionEvent, lastError: Map<string, stri
       const plan = output?.['plan'];
       if (!RunPlan.is(plan)) return undefined;
       const dates = plan.dates.map((d) => `${d.date} (${d.extract ? 'extract' : 'rebuild'})`).join(', ') || 'none';
-      return `  ✓ plan: ${plan.run.mode} run; dates ${dates}${plan.skipped.length > 0 ? `; skipping ${plan.skipped.join(', ')}` : ''}; ${plan.playlistIds.length} playlists`;
+      return `  ✓ plan: ${plan.run.mode} run; dates ${dates}${plan.skipped.length > 0 ? `; skipping ${plan.skipped.join(', ')}` : ''}; ${plural(plan.playlistIds.length, 'playlist')}`;
     }
     case steps.fetchToken.stateName:
       return FetchTokenOutput.is(output?.['token']) ? '  ✓ Spotify token cached' : undefined;
     case steps.extractItems.stateName:
-      return ExtractItemsOutput.is(output) && output.done ? `  ✓ ${output.date} ${output.playlistId}: ${output.cursor.total} entries landed` : undefined;
+      return ExtractItemsOutput.is(output) && output.done ? `  ✓ ${output.date} ${output.playlistId}: ${plural(output.cursor.total, 'entry', 'entries')} landed` : undefined;
     case steps.normalise.stateName: {
       if (!NormaliseOutput.is(output)) return undefined;
       const { date, tables, rejectCount } = output;
-      return `  ✓ ${date} normalised: ${tables.playlist_items} items, ${tables.songs} songs, ${tables.albums} albums, ${tables.artists} artists${rejectCount > 0 ? `, ${rejectCount} rejected` : ''}`;
+      return `  ✓ ${date} normalised: ${plural(tables.playlist_items, 'item')}, ${plural(tables.songs, 'song')}, ${plural(tables.albums, 'album')}, ${plural(tables.artists, 'artist')}${rejectCount > 0 ? `, ${rejectCount} rejected` : ''}`;
     }
     case steps.pollCrawler.stateName: {
       const crawl = output?.['crawl'];
       return PollCrawlerOutput.is(crawl) && crawl.state === 'succeeded' ? '  ✓ catalog crawled' : undefined;
     }
     case steps.evaluateValidation.stateName:
-      return EvaluateValidationOutput.is(output) ? `  ✓ ${output.date} validated: ${output.checks} checks passed` : undefined;
+      return EvaluateValidationOutput.is(output) ? `  ✓ ${output.date} validated: ${plural(output.checks, 'check')} passed` : undefined;
     case steps.recordRun.stateName:
       return RecordRunOutput.is(output?.['recorded']) ? '  ✓ run recorded' : undefined;
     default:

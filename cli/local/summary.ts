@@ -16,6 +16,7 @@ import { tableNames } from '../../core/tables';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { steps } from '../../steps/registry';
 import type { PipelineRun } from './pipeline';
+import { escapeControl, plural } from './text';
 
 /** One date of the run as its manifest records it: this run's attempt, and the run published for it. */
 export interface DateSummary {
@@ -44,7 +45,21 @@ export interface RunSummary {
   readonly skipped: readonly IsoDate[];
   readonly error: { readonly name: string; readonly message: string } | null;
   readonly sample: { readonly title: string; readonly sql: string; readonly rows: readonly Record<string, unknown>[] } | null;
+  /** What the emulator's `--faults` injected, or null when the run asked for none. */
+  readonly faults: FaultCount | null;
 }
+
+/** The faults a run's emulator injected, in all and by kind (`429`, `reset`, …). */
+export interface FaultCount {
+  readonly injected: number;
+  readonly byKind: Readonly<Record<string, number>>;
+}
+
+/** A {@link FaultCount} from the emulator's per-kind counters. */
+export const faultCountOf = (byKind: Readonly<Partial<Record<string, number>>>): FaultCount => {
+  const kinds = Object.fromEntries(Object.entries(byKind).filter((entry): entry is [string, number] => (entry[1] ?? 0) > 0));
+  return { injected: Object.values(kinds).reduce((sum, n) => sum + n, 0), byKind: kinds };
+};
 
 /** The plan ValidateInput produced, found in the execution history; undefined when it failed first. */
 export const planOf = (events: readonly ExecutionEvent[]): RunPlan | undefined => {
@@ -87,7 +102,7 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
 };
 
 /** Reads the run's manifests and, when it succeeded, queries the top artists of its last date. */
-export const summarise = async (lake: string, run: PipelineRun): Promise<RunSummary> => {
+export const summarise = async (lake: string, run: PipelineRun, faults: FaultCount | null = null): Promise<RunSummary> => {
   const { outcome } = run;
   const plan = planOf(outcome.events);
   const store = new FsBlobStore(lake);
@@ -123,17 +138,21 @@ export const summarise = async (lake: string, run: PipelineRun): Promise<RunSumm
     skipped: plan?.skipped ?? [],
     error: outcome.status === 'failed' ? { name: outcome.error, message: causeMessage(outcome.cause) } : null,
     sample,
+    faults,
   };
 };
 
-/** Rows as an aligned text table, `null` for SQL NULL. */
+/** Rows as an aligned text table, `null` for SQL NULL, control characters escaped so each row stays one line. */
 export const formatRows = (rows: readonly Record<string, unknown>[]): string => {
   if (rows.length === 0) return '(no rows)\n';
   const columns = Object.keys(rows[0] ?? {});
-  const cells = rows.map((row) => columns.map((column) => (row[column] === null ? 'null' : typeof row[column] === 'object' ? JSON.stringify(row[column]) : String(row[column]))));
-  const widths = columns.map((column, i) => Math.max(column.length, ...cells.map((cell) => cell[i]?.length ?? 0)));
+  const headers = columns.map(escapeControl);
+  const cells = rows.map((row) =>
+    columns.map((column) => escapeControl(row[column] === null ? 'null' : typeof row[column] === 'object' ? JSON.stringify(row[column]) : String(row[column]))),
+  );
+  const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((cell) => cell[i]?.length ?? 0)));
   const line = (values: readonly string[]): string => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return `${[line(columns), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n')}\n`;
+  return `${[line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n')}\n`;
 };
 
 /** Which run a date shows after this one: this run, an earlier one kept in place, or none. */
@@ -143,18 +162,30 @@ const publishedText = (d: DateSummary, executionName: string): string => {
   return `unchanged: still ${d.published.executionName}${d.published.publishedAt === null ? '' : ` of ${d.published.publishedAt}`}`;
 };
 
-/** The summary as text for a person. */
+/** What the faults did: absorbed, with the tables as a run without them writes, or which error ended the run. */
+const faultsLine = (faults: FaultCount, summary: RunSummary): string => {
+  const kinds = Object.entries(faults.byKind).map(([kind, n]) => `${kind} ×${n}`).join(', ');
+  const injected = `${plural(faults.injected, 'fault')} injected${kinds === '' ? '' : ` (${kinds})`}`;
+  if (summary.status === 'succeeded') {
+    return faults.injected === 0
+      ? `${injected}: none was drawn for this run's requests`
+      : `${injected}, all absorbed by retries and waits: the checks passed, so the tables are what a run without faults writes`;
+  }
+  return `${injected}; the run ended on ${summary.error?.name ?? 'an error'}`;
+};
+
+/** The summary as text for a person; a failed run's error message is said once, on stderr. */
 export const formatSummary = (summary: RunSummary): string => {
   const lines: string[] = [];
   const head = summary.status === 'succeeded' ? 'succeeded' : `failed: ${summary.error?.name ?? 'unknown error'}`;
   lines.push(`spotify-etl run ${head} (${summary.mode ?? 'no plan'}, execution ${summary.executionName})`);
-  if (summary.error) lines.push(`  error      ${summary.error.message}`);
   if (summary.dates.length > 0) {
-    lines.push(`  dates      ${summary.dates.map((d) => `${d.date} ${d.action} (${d.playlists} playlist${d.playlists === 1 ? '' : 's'}), ${d.status}`).join('; ')}`);
+    lines.push(`  dates      ${summary.dates.map((d) => `${d.date} ${d.action} (${plural(d.playlists, 'playlist')}), ${d.status}`).join('; ')}`);
     lines.push(`  published  ${summary.dates.map((d) => `${d.date} ${publishedText(d, summary.executionName)}`).join('; ')}`);
   }
   if (summary.skipped.length > 0) lines.push(`  skipped    ${summary.skipped.join(', ')} (no raw snapshots landed)`);
-  if (summary.playlists.length > 0) lines.push(`  playlists  ${summary.playlists.length}: ${summary.playlists.join(', ')}`);
+  if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${summary.playlists.join(', ')}`);
+  if (summary.faults) lines.push(`  faults     ${faultsLine(summary.faults, summary)}`);
   for (const d of summary.dates) {
     if (d.tables) lines.push(`  rows       ${d.date}: ${tableNames.map((name) => `${name} ${d.tables?.[name] ?? 0}`).join(', ')}${d.rejectCount > 0 ? `; ${d.rejectCount} rejected` : ''}`);
     const checks = d.checksPassed + d.checksFailed.length;

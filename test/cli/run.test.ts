@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { createRun, requestOf, spotifyCredentials } from '../../cli/commands/run';
 import { main } from '../../cli/main';
-import { progressTo } from '../../cli/local/progress';
+import { describeEvent, progressTo } from '../../cli/local/progress';
+import type { RunSummary } from '../../cli/local/summary';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { capturedStream, captureIo } from '../support/cli-io';
 import { emulatorWith } from '../support/emulator';
@@ -22,10 +23,11 @@ describe('spotify-etl run options', () => {
 
   it.each([
     [['--source', 'soundcloud'], '--source must be emulator or spotify, got "soundcloud"'],
-    [['--source', 'spotify', '--fixtures', 'x'], '--fixtures, --faults and --seed configure the emulator'],
+    [['--source', 'spotify', '--fixtures', 'x'], '--fixtures, --faults, --seed and --catalog-seed configure the emulator'],
     [['--seed', 'seven'], '--seed must be a whole number'],
-    [['--faults', '429=2'], 'the probability of 429 must be between 0 and 1'],
-    [['--dates', '2026-11-01'], "Unknown option '--dates'"],
+    [['--catalog-seed', '-2'], '--catalog-seed must be a whole number from 0 to 2147483647, got "-2"'],
+    [['--faults', '429=2'], 'the probability of 429 must be a decimal from 0 to 1, got "2"'],
+    [['--dates', '2026-11-01'], 'unknown option --dates'],
   ])('fails on %j as a usage error', async (args, message) => {
     const lake = join(tmpdir(), 'spotify-etl-never-created');
 
@@ -167,6 +169,17 @@ describe('run progress', () => {
     expect(text()).toBe('  ✓ Spotify token cached\n  ↻ GetPlaylist failed with SpotifyUnavailableError; retrying\n');
   });
 
+  it('counts one entry and one playlist in the singular', () => {
+    const lastError = new Map<string, string>();
+    const landed = event('StateExited', 'ExtractItems', {
+      output: { date: '2026-11-20', playlistId: '6rgIU2tnh1sO2e9PNkBt1O', done: true, cursor: { offset: 1, total: 1 }, waitSeconds: 0, pagesStored: 1 },
+    });
+
+    const line = describeEvent(landed, lastError);
+
+    expect(line).toBe('  ✓ 2026-11-20 6rgIU2tnh1sO2e9PNkBt1O: 1 entry landed');
+  });
+
   it('redraws a live status line of the running states on a terminal', () => {
     const { stream, text } = streamOf(true);
 
@@ -174,5 +187,44 @@ describe('run progress', () => {
     progress.onEvent(events[0] as ExecutionEvent);
 
     expect(text()).toBe('\r\x1b[2K  ⋯ FetchToken');
+  });
+});
+
+describe('spotify-etl run with faults', () => {
+  const work = tempFolderForSuite('spotify-etl-run-faults-');
+
+  const runWith = async (lake: string, extra: string[]) => {
+    const io = captureIo(work());
+    const code = await createRun({ clock })(['--date', '2026-11-20', '--lake', join(work(), lake), ...extra], io);
+    return { code, io };
+  };
+
+  it('counts the faults it injected by kind, and writes the same playlists and rows as a run without faults', async () => {
+    // Prepare
+    const plain = await runWith('plain', ['--json']);
+    // Act: another seed draws other faults, never another catalog
+    const faulty = await runWith('faulty', ['--faults', '500=0.08,503=0.05,reset=0.05', '--seed', '7', '--json']);
+    // Assess
+    const [before, after] = [plain, faulty].map(({ io }) => JSON.parse(io.stdout()) as RunSummary);
+    expect(faulty.code).toBe(0);
+    expect(after?.faults?.injected).toBeGreaterThan(0);
+    expect(Object.values(after?.faults?.byKind ?? {}).reduce((sum, n) => sum + n, 0)).toBe(after?.faults?.injected);
+    expect(Object.keys(after?.faults?.byKind ?? {}).every((kind) => ['500', '503', 'reset'].includes(kind))).toBe(true);
+    expect(after?.playlists).toEqual(before?.playlists);
+    expect(after?.dates[0]?.tables).toEqual(before?.dates[0]?.tables);
+    expect(before?.faults).toBeNull();
+  });
+
+  it('says a failed run\'s error once, and the faults line names the error that ended it', async () => {
+    // Act
+    const { code, io } = await runWith('failing', ['--faults', '500=1']);
+    // Assess
+    const said = `${io.stdout()}${io.stderr()}`;
+    const message = /^spotify-etl run: (\w+): (.+)$/m.exec(io.stderr());
+    expect(code).toBe(1);
+    expect(message).not.toBeNull();
+    expect(said.split(message?.[2] ?? '').length - 1).toBe(1);
+    expect(io.stdout()).toMatch(new RegExp(`^ {2}faults {5}\\d+ faults injected \\(500 ×\\d+\\); the run ended on ${message?.[1] ?? ''}$`, 'm'));
+    expect(await readdir(join(work(), 'failing'))).not.toContain('curated');
   });
 });

@@ -29,7 +29,7 @@ describe('a run against a faulty emulator', () => {
   const root = tempFolderForSuite('spotify-etl-faults-');
 
   const runOn = async (lake: string, options: EmulatorOptions, credentials: Partial<SpotifyCredentials> = {}) => {
-    const emulator = await startEmulator({ seed: 5, ...options });
+    const emulator = await startEmulator({ seed: 5, catalogSeed: 5, ...options });
     try {
       const run: PipelineRun = await runPipeline({
         lake: join(root(), lake),

@@ -1,5 +1,5 @@
 /**
- * Fault injection for the emulator (`--faults SPEC`, DESIGN §6): comma-separated
+ * Fault injection for the emulator (`--faults SPEC`): comma-separated
  * `kind=probability`, kinds `429`, `500`, `503`, `reset`, `timeout`, `truncate`, `expire-token`,
  * plus `retry-after=SECONDS`. Whether a request faults is a pure function of the seed, the
  * request (method and path with query) and how many times that request was made before, so a
@@ -28,6 +28,9 @@ const isKind = (value: string): value is FaultKind => (faultKinds as readonly st
 
 const help = `Write it as comma-separated kind=probability (kinds ${faultKinds.join(', ')}; probabilities 0–1 adding up to at most 1), plus retry-after=SECONDS, e.g. --faults 429=0.1,reset=0.05,retry-after=2.`;
 
+/** A probability as a person writes it: a decimal from 0 to 1 (`0`, `0.05`, `.5`, `1.0`). */
+const isProbability = (text: string): boolean => /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) && Number(text) <= 1;
+
 /**
  * Parses a fault specification; throws InvalidInputError naming the bad part.
  * @example parseFaults('500=0.1,retry-after=2') // { probabilities: { '500': 0.1 }, retryAfterSeconds: 2 }
@@ -39,14 +42,15 @@ export const parseFaults = (spec: string | undefined): FaultSpec => {
   for (const part of spec.split(',').map((text) => text.trim()).filter(Boolean)) {
     const [name = '', value = '', ...rest] = part.split('=');
     const number = Number(value);
-    if (rest.length > 0 || value === '' || !Number.isFinite(number)) {
+    if (rest.length > 0 || value === '') {
       throw new InvalidInputError(`--faults: "${part}" is not kind=number. ${help}`);
     }
     if (name === 'retry-after') {
-      if (!Number.isInteger(number) || number < 0) throw new InvalidInputError(`--faults: retry-after must be whole seconds ≥ 0, got "${value}". ${help}`);
+      if (!/^\d+$/.test(value)) throw new InvalidInputError(`--faults: retry-after must be whole seconds ≥ 0, got "${value}". ${help}`);
       retryAfterSeconds = number;
     } else if (isKind(name)) {
-      if (number < 0 || number > 1) throw new InvalidInputError(`--faults: the probability of ${name} must be between 0 and 1, got ${value}. ${help}`);
+      // Only a plain decimal: Number() would also read 0x1, 1e0 or " 1" as 1.
+      if (!isProbability(value)) throw new InvalidInputError(`--faults: the probability of ${name} must be a decimal from 0 to 1, got "${value}". ${help}`);
       probabilities[name] = number;
     } else {
       throw new InvalidInputError(`--faults: unknown fault kind "${name}". ${help}`);

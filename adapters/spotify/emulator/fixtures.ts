@@ -1,10 +1,10 @@
 /**
- * A catalog of recorded Spotify responses (`--fixtures DIR`, DESIGN §6): every `*.json` below
+ * A catalog of recorded Spotify responses (`--fixtures DIR`): every `*.json` below
  * DIR that is a playlist object (with an embedded `items`/`tracks` page) or a playlist-items
  * page (its `href` names the playlist). Entries of one playlist are merged by offset and served
  * as recorded; `total` is the number of entries held. Anything else is skipped with a warning.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { InvalidInputError } from '../../../core/errors';
 import type { EmulatedCatalog, EmulatedPlaylist, PageKey } from './catalog';
@@ -61,6 +61,13 @@ const keysOfEntries = (entries: Iterable<unknown>): Set<PageKey> => {
   return keys.size === 0 ? new Set(['items']) : keys;
 };
 
+/**
+ * The largest file read as a recorded response. A playlist object holds at most 100 entries and
+ * an items page at most 50, a few hundred kB even with every field: a file far past this is no
+ * recorded answer, and reading it whole would exhaust memory (or exceed a string's length).
+ */
+export const maxFixtureBytes = 64 * 1024 * 1024;
+
 /** Reads DIR into a catalog; throws InvalidInputError when DIR is missing or holds no playlist. */
 export const fixturesCatalog = async (dir: string): Promise<EmulatedCatalog> => {
   let files: string[];
@@ -88,6 +95,12 @@ export const fixturesCatalog = async (dir: string): Promise<EmulatedCatalog> => 
 
   for (const file of files) {
     const name = relative(dir, file);
+    const { size } = await stat(file);
+    if (size > maxFixtureBytes) {
+      throw new InvalidInputError(
+        `--fixtures: ${file} is ${Math.round(size / 2 ** 20)} MiB, over the ${maxFixtureBytes / 2 ** 20} MiB limit of a recorded Spotify response (a playlist or items page is a few hundred kB); move it out of ${dir}`,
+      );
+    }
     let json: unknown;
     try {
       json = JSON.parse(await readFile(file, 'utf8'));

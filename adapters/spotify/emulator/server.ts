@@ -19,9 +19,9 @@ import { fixturesCatalog } from './fixtures';
 export interface EmulatorOptions {
   /** @default 0, an ephemeral port */
   port?: number;
-  /** Serve the recorded responses in this folder instead of the built-in catalog (DESIGN §6). */
+  /** Serve the recorded responses in this folder instead of the built-in catalog. */
   fixturesDir?: string;
-  /** `kind=probability,…` as `--faults` (DESIGN §6). @default none */
+  /** `kind=probability,…` as `--faults`. @default none */
   faults?: string;
   /**
    * Whether `faults` also hit the token endpoint, with the kinds an accounts service can show
@@ -29,8 +29,10 @@ export interface EmulatorOptions {
    * @default true
    */
   tokenFaults?: boolean;
-  /** Seeds the built-in catalog and the faults. @default 1 */
+  /** Seeds the faults: the same seed injects the same faults into the same requests. @default 1 */
   seed?: number;
+  /** Seeds the built-in catalog, apart from the faults, so a faults run reads the same playlists. @default 1 */
+  catalogSeed?: number;
   /** Field names of the built-in catalog; fixtures keep their recorded shape. @default 'new' */
   shape?: Shape;
   /** A synthetic catalog of this size instead of the built-in playlists (benchmarks). */
@@ -68,7 +70,7 @@ export interface RunningEmulator {
   readonly playlists: readonly EmulatedPlaylistSummary[];
   /** Files skipped while loading fixtures. */
   readonly warnings: readonly string[];
-  stats(): { tokenRequests: number; apiRequests: number; faultsInjected: number };
+  stats(): { tokenRequests: number; apiRequests: number; faultsInjected: number; faultsByKind: Partial<Record<FaultKind, number>> };
   close(): Promise<void>;
 }
 
@@ -124,7 +126,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultPlan(parseFaults(options.faults), seed);
   const catalog: EmulatedCatalog = options.fixturesDir
     ? await fixturesCatalog(options.fixturesDir)
-    : builtInCatalog({ seed, shape: options.shape ?? 'new', synthetic: options.catalog });
+    : builtInCatalog({ seed: options.catalogSeed ?? 1, shape: options.shape ?? 'new', synthetic: options.catalog });
   const rateLimit = options.rateLimit === undefined ? { maxRequests: 600, windowSeconds: 30 } : options.rateLimit;
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
 
@@ -135,6 +137,11 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
   const recent: number[] = [];
   const held = new Set<ServerResponse>();
   const counters = { tokenRequests: 0, apiRequests: 0, faultsInjected: 0 };
+  const faultsByKind: Partial<Record<FaultKind, number>> = {};
+  const injected = (kind: FaultKind): void => {
+    counters.faultsInjected += 1;
+    faultsByKind[kind] = (faultsByKind[kind] ?? 0) + 1;
+  };
   let apiBaseUrl = '';
 
   const issue = (user: string | null): string => {
@@ -253,7 +260,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
 
   /** Answers with a fault that replaces the whole answer. */
   const inject = (req: IncomingMessage, res: ServerResponse, fault: Exclude<FaultKind, 'truncate' | 'expire-token'>): void => {
-    counters.faultsInjected += 1;
+    injected(fault);
     switch (fault) {
       case '429':
         webApiError(res, 429, 'API rate limit exceeded', { headers: { 'retry-after': String(faults.retryAfterSeconds) } });
@@ -286,12 +293,12 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     if (!grant) return webApiError(res, 401, 'Invalid access token');
     // A token is never expired by a fault before its first use: a fresh token from a refresh must work.
     if (grant.expiresAt <= Date.now() || (allowed.expire && grant.used > 0)) {
-      if (allowed.expire) counters.faultsInjected += 1;
+      if (allowed.expire) injected('expire-token');
       accessTokens.delete(presented);
       return webApiError(res, 401, 'The access token expired');
     }
     grant.used += 1;
-    if (allowed.truncate) counters.faultsInjected += 1;
+    if (allowed.truncate) injected('truncate');
     const ok = (body: unknown) => json(res, 200, body, { truncate: allowed.truncate });
 
     const route = /^\/v1\/playlists\/([^/]+)(\/items|\/tracks)?\/?$/.exec(url.pathname);
@@ -359,7 +366,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
       readable,
     })),
     warnings: catalog.warnings,
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...counters, faultsByKind: { ...faultsByKind } }),
     close: async () => {
       for (const res of held) res.destroy();
       server.closeAllConnections();

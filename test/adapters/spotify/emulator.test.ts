@@ -37,9 +37,14 @@ const everyEntry = async (emulator: RunningEmulator): Promise<{ playlist: string
 };
 
 describe('the emulator', () => {
-  it('serves the same catalog for the same seed and another one for another seed', async () => {
+  it('serves the same catalog for the same catalog seed, another one for another catalog seed, and the same whatever the fault seed', async () => {
     // Prepare
-    const [a, b, c] = await Promise.all([emulatorWith({ seed: 4 }), emulatorWith({ seed: 4 }), emulatorWith({ seed: 5 })]);
+    const [a, b, c, d] = await Promise.all([
+      emulatorWith({ catalogSeed: 4 }),
+      emulatorWith({ catalogSeed: 4, seed: 9 }),
+      emulatorWith({ catalogSeed: 5 }),
+      emulatorWith({ seed: 9 }),
+    ]);
     const pageOf = async (emulator: RunningEmulator) => (await get(emulator, `/playlists/${playlistNamed(emulator, 'Fifty-one')}/items?limit=5&offset=10`, await userToken(emulator))).body.items;
     // Act
     const [pageA, pageB] = [await pageOf(a), await pageOf(b)];
@@ -47,6 +52,7 @@ describe('the emulator', () => {
     expect(a.playlistIds).toEqual(b.playlistIds);
     expect(pageA).toEqual(pageB);
     expect(c.playlistIds).not.toEqual(a.playlistIds);
+    expect(d.playlistIds).toEqual((await emulatorWith()).playlistIds);
   });
 
   it('has a dozen readable playlists and one the user does not own, which is not among playlistIds', async () => {
@@ -397,7 +403,9 @@ describe('parseFaults', () => {
 
   it.each([
     ['boom=0.1', 'unknown fault kind "boom"'],
-    ['500=2', 'between 0 and 1, got 2'],
+    ['500=2', 'a decimal from 0 to 1, got "2"'],
+    ['429=0x1', 'a decimal from 0 to 1, got "0x1"'],
+    ['429=1e-1', 'a decimal from 0 to 1, got "1e-1"'],
     ['500=0.6,503=0.6', 'add up to 1.2'],
     ['500', '"500" is not kind=number'],
     ['retry-after=1.5', 'whole seconds'],

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { faultCountOf, formatRows, formatSummary, type RunSummary } from '../../cli/local/summary';
+import { escapeControl, plural } from '../../cli/local/text';
+
+const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
+  status: 'succeeded',
+  executionName: 'local-20261120T073000-abcdef',
+  mode: 'manual',
+  lake: '/data/lake',
+  playlists: ['6rgIU2tnh1sO2e9PNkBt1O'],
+  dates: [],
+  skipped: [],
+  error: null,
+  sample: null,
+  faults: null,
+  ...overrides,
+});
+
+describe('the run summary as text', () => {
+  it('counts one playlist in the singular and two in the plural', () => {
+    expect(formatSummary(summary())).toContain('  playlists  1 playlist: 6rgIU2tnh1sO2e9PNkBt1O\n');
+    expect(formatSummary(summary({ playlists: ['a', 'b'] }))).toContain('  playlists  2 playlists: a, b\n');
+  });
+
+  it('keeps a name with a line break, a tab or an escape sequence on its row of the sample table', () => {
+    // Prepare
+    const sample = { title: 'Top artists of 2026-11-20', sql: 'SELECT 1', rows: [{ artist: 'Línea uno\nline two\t\u001b[2J', entries: 1 }] };
+    // Act
+    const text = formatSummary(summary({ sample }));
+    // Assess
+    expect(text).toContain('  Línea uno\\nline two\\t\\u001b[2J  1\n');
+    expect(text).not.toContain('\u001b');
+  });
+
+  it('says the faults injected, by kind, and that the tables are unaffected when the run succeeded', () => {
+    const faults = faultCountOf({ '429': 3, reset: 1, '500': 0 });
+
+    const text = formatSummary(summary({ faults }));
+
+    expect(faults).toEqual({ injected: 4, byKind: { '429': 3, reset: 1 } });
+    expect(text).toContain('  faults     4 faults injected (429 ×3, reset ×1), all absorbed by retries and waits: the checks passed, so the tables are what a run without faults writes\n');
+  });
+
+  it('says which error ended a faults run, and prints its message nowhere in the summary (stderr has it once)', () => {
+    const failed = summary({
+      status: 'failed',
+      error: { name: 'SpotifyUnavailableError', message: 'Spotify answered 500 five times' },
+      faults: faultCountOf({ '500': 1 }),
+    });
+
+    const text = formatSummary(failed);
+
+    expect(text).toContain('  faults     1 fault injected (500 ×1); the run ended on SpotifyUnavailableError\n');
+    expect(text).not.toContain('Spotify answered 500 five times');
+  });
+
+  it('says no fault was drawn when the run asked for faults and none hit', () => {
+    expect(formatSummary(summary({ faults: faultCountOf({}) }))).toContain("  faults     0 faults injected: none was drawn for this run's requests\n");
+  });
+});
+
+describe('text values', () => {
+  it('escapes control characters in table cells and headers, and leaves other text alone', () => {
+    expect(formatRows([{ 'a\nb': 'x\ry', n: null }])).toBe('a\\nb  n\n----  ----\nx\\ry  null\n');
+    expect(escapeControl('日本語 🎧 "quoted"')).toBe('日本語 🎧 "quoted"');
+    expect(escapeControl('\u0000\u007f\u0085\u2028')).toBe('\\u0000\\u007f\\u0085\\u2028');
+  });
+
+  it('puts a noun in the number its count needs', () => {
+    expect([plural(0, 'entry', 'entries'), plural(1, 'entry', 'entries'), plural(2, 'playlist')]).toEqual(['0 entries', '1 entry', '2 playlists']);
+  });
+});
