@@ -146,6 +146,12 @@ export const createRun =
       }
       io.err.write(`spotify-etl run: ${error.name}: ${error.message}\n`);
       return 1;
+    } catch (error) {
+      // The file system refused the lake's own files outside any step (the 0600 state files a run
+      // writes before it starts): a full disk or a read-only folder is one line, not a stack trace.
+      if (!(error instanceof Error) || typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+      io.err.write(`spotify-etl run: could not use the lake ${lake}: ${error.message}. Free space or fix its permissions, then run again.\n`);
+      return 1;
     } finally {
       await emulator?.close();
     }
