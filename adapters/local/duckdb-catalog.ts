@@ -94,11 +94,13 @@ export class DuckDbCatalog implements Catalog {
     let record: CatalogRecord;
     try {
       const partitions: Record<string, string[]> = {};
-      for (const table of tableNames) partitions[table] = await this.crawlTable(table);
+      const leftOut: string[] = [];
+      for (const table of tableNames) partitions[table] = await this.crawlTable(table, leftOut);
       const found = Object.values(partitions).reduce((sum, dates) => sum + dates.length, 0);
+      const skipped = leftOut.length > 0 ? `; left out the partitions of ${leftOut.join(', ')}: not readable Parquet (a rerun of their dates rebuilds them)` : '';
       record = {
         version: 2,
-        lastCrawl: { state: 'succeeded', message: `registered ${String(tableNames.length)} tables, ${String(found)} partitions` },
+        lastCrawl: { state: 'succeeded', message: `registered ${String(tableNames.length)} tables, ${String(found)} partitions${skipped}` },
         partitions,
       };
     } catch (error) {
@@ -117,8 +119,13 @@ export class DuckDbCatalog implements Catalog {
     }
   }
 
-  /** The partitions of a table (`snapshot_date=D/run_id=R`), after checking that their files have its schema. */
-  private async crawlTable(table: TableName): Promise<string[]> {
+  /**
+   * The partitions of a table (`snapshot_date=D/run_id=R`), after checking that their files have its
+   * schema. A file DuckDB cannot read as Parquet (truncated, foreign) is added to `leftOut` and its
+   * partition is not registered, as Glue's crawler skips what it cannot classify: failing the crawl
+   * instead would fail every rerun of every date, and so the rerun that replaces the file.
+   */
+  private async crawlTable(table: TableName, leftOut: string[]): Promise<string[]> {
     const prefix = curatedTablePrefix(table);
     const partitions = new Set<string>();
     for (const key of await this.lake.list(prefix)) {
@@ -127,8 +134,26 @@ export class DuckDbCatalog implements Catalog {
     }
     const sorted = [...partitions].sort();
     const files = (await Promise.all(sorted.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
-    if (files.length > 0) await this.checkSchema(table, files);
-    return sorted;
+    if (files.length === 0) return sorted;
+    try {
+      await this.checkSchema(table, files);
+      return sorted;
+    } catch (error) {
+      const unreadable = await this.unreadable(files);
+      if (unreadable.length === 0) throw error;
+      leftOut.push(...unreadable);
+      const readable = sorted.filter((partition) => !unreadable.some((file) => file.includes(`/${partition}/`)));
+      const rest = files.filter((file) => readable.some((partition) => file.includes(`/${partition}/`)));
+      if (rest.length > 0) await this.checkSchema(table, rest);
+      return readable;
+    }
+  }
+
+  /** The files among `files` that DuckDB cannot open as Parquet. */
+  private async unreadable(files: readonly string[]): Promise<string[]> {
+    const opens = (file: string): Promise<boolean> =>
+      this.db.run(`SELECT * FROM parquet_metadata(${sqlString(file)}) LIMIT 1`).then(() => true, () => false);
+    return (await Promise.all(files.map(async (file) => ((await opens(file)) ? [] : [file])))).flat();
   }
 
   /** Fails when a file lacks a column of core/tables.ts or holds it with another type. */
