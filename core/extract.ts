@@ -5,17 +5,18 @@
  * from GetPlaylist. Item pages carry no snapshot_id, so an edit that keeps the entry count is
  * not seen while paging; checking it would cost a second metadata request per playlist.
  */
+import * as t from 'io-ts';
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from './errors';
 import type { Fetched, SpotifyApi } from './ports';
 import { totalOf, type PlaylistItemsPage, type PlaylistMetadata } from './spotify/codecs';
 
-/** Where the next page starts, and the entry count the read began with. */
-export interface ItemsCursor {
-  readonly offset: number;
-  readonly total: number;
-  /** Retry-After waits in a row since a page was last read; absent when the last request read one. */
-  readonly rateLimitWaits?: number | undefined;
-}
+/**
+ * Where the next page starts, the entry count the read began with, and the Retry-After waits in
+ * a row since a page was last read (absent when the last request read one). A codec because it
+ * travels between states in the step payloads (GetPlaylist's output, ExtractItems' input/output).
+ */
+export const ItemsCursor = t.intersection([t.type({ offset: t.number, total: t.number }), t.partial({ rateLimitWaits: t.number })]);
+export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
 
 /**
  * Retry-After waits in a row a read may ask for before it stops as throttled: the machine's

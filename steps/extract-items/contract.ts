@@ -2,9 +2,9 @@
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
+import { ItemsCursor } from '../../core/extract';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
-import { ItemsCursor } from '../get-playlist/contract';
 
 /** Pages one invocation reads at most: 40 pages of 50 finish well inside the Task's timeout. */
 export const maxPagesPerInvocation = 40;

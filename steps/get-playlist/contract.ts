@@ -2,15 +2,9 @@
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
+import { ItemsCursor } from '../../core/extract';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
-
-/**
- * Where the next page of a playlist's items starts, how many entries the playlist holds, and how
- * many Retry-After waits in a row the read has asked for (absent after a page was read).
- */
-export const ItemsCursor = t.intersection([t.type({ offset: t.number, total: t.number }), t.partial({ rateLimitWaits: t.number })]);
-export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
 
 /** The playlist to read, the snapshot date it is landed under, and the Retry-After waits in a row so far. */
 export const GetPlaylistInput = t.exact(
