@@ -2,17 +2,8 @@
 import * as t from 'io-ts';
 import { IsoDateString } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
+import { ValidationQuery } from '../../core/polling';
 import { defineStep } from '../../core/step';
-
-/** A validation query the machine polls: of one run's candidate for one date. */
-export const ValidationQuery = t.type({
-  date: IsoDateString,
-  executionName: t.string,
-  queryId: t.string,
-  state: t.keyof({ running: null, succeeded: null }),
-  polls: t.number,
-});
-export type ValidationQuery = t.TypeOf<typeof ValidationQuery>;
 
 /** The date to validate, and the run whose candidate it is. */
 export const StartValidationInput = t.exact(t.type({ date: IsoDateString, executionName: t.string }));
