@@ -3,7 +3,7 @@
  * and the payloads its Start and Poll steps share: both sides of a loop import them from here.
  */
 import * as t from 'io-ts';
-import { IsoDateString } from './dates';
+import { IsoDate } from './dates';
 import type { JobState } from './ports';
 
 /** A polled job as the machine's loop carries it: still running or done, and the polls taken. */
@@ -11,7 +11,7 @@ export const PolledJob = t.type({ state: t.keyof({ running: null, succeeded: nul
 export type PolledJob = t.TypeOf<typeof PolledJob>;
 
 /** A validation query the machine polls: of one run's candidate for one date, its id, and its polled state. */
-export const ValidationQuery = t.type({ date: IsoDateString, executionName: t.string, queryId: t.string, ...PolledJob.props });
+export const ValidationQuery = t.type({ date: IsoDate, executionName: t.string, queryId: t.string, ...PolledJob.props });
 export type ValidationQuery = t.TypeOf<typeof ValidationQuery>;
 
 /** How to take one poll of a job, and what to throw when it ends badly. */

@@ -14,7 +14,7 @@ import {
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import { InvalidInputError } from '../../core/errors';
-import type { IsoDate } from '../../core/lake/keys';
+import type { IsoDate } from '../../core/dates';
 import type { Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
