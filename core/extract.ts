@@ -24,6 +24,27 @@ export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
  */
 export const maxConsecutiveRateLimitWaits = 5;
 
+/**
+ * The Retry-After rule of every read whose wait the machine takes in a Wait state (GetPlaylist's
+ * metadata, ExtractItems' pages): counts this wait on top of `waitsSoFar`, the waits in a row
+ * before it, and returns the new count; the wait past {@link maxConsecutiveRateLimitWaits} is
+ * refused with SpotifyThrottledError instead, so the run stops as throttled.
+ * @param what what was being read, for the message: `the metadata of playlist p1`
+ * @example countRateLimitWait(error, 0, 'the metadata of playlist p1') // 1
+ */
+export const countRateLimitWait = (error: SpotifyRateLimitedError, waitsSoFar: number, what: string): number => {
+  const rateLimitWaits = waitsSoFar + 1;
+  if (rateLimitWaits > maxConsecutiveRateLimitWaits) {
+    throw new SpotifyThrottledError(
+      `Spotify rate-limited ${what} ${rateLimitWaits} times in a row, each time after its Retry-After was waited out (the last asked for ${error.retryAfterSeconds} s): the run stops as throttled. Run it again later, with fewer playlists or runs at once.`,
+      error.retryAfterSeconds,
+      false,
+      { cause: error },
+    );
+  }
+  return rateLimitWaits;
+};
+
 /** Options of {@link readItemsPages}. */
 export interface ReadItemsOptions {
   /** Entries per request, 1–50. */
@@ -77,14 +98,7 @@ export const readItemsPages = async (
       page = await spotify.getItemsPage(playlistId, offset, options.pageSize);
     } catch (error) {
       if (!(error instanceof SpotifyRateLimitedError)) throw error;
-      rateLimitWaits += 1;
-      if (rateLimitWaits > maxConsecutiveRateLimitWaits) {
-        throw new SpotifyThrottledError(
-          `Spotify rate-limited the items of playlist ${playlistId} at offset ${offset} ${rateLimitWaits} times in a row, each time after its Retry-After was waited out (the last asked for ${error.retryAfterSeconds} s): the run stops as throttled. Run it again later, with fewer playlists or runs at once.`,
-          error.retryAfterSeconds,
-          false,
-        );
-      }
+      rateLimitWaits = countRateLimitWait(error, rateLimitWaits, `the items of playlist ${playlistId} at offset ${offset}`);
       return { next: { offset, total: cursor.total, rateLimitWaits }, waitSeconds: error.retryAfterSeconds };
     }
     rateLimitWaits = 0;
