@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ErrorName, errorsWithPolicy } from '../core/errors';
+import { ErrorName, errorsWithPolicy, retryProfileOf } from '../core/errors';
 import type { ValidationQuery } from '../core/polling';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition } from '../core/step';
@@ -24,7 +24,6 @@ import type { StartValidationInput } from '../steps/start-validation/contract';
 import type { ValidateInputInput } from '../steps/validate-input/contract';
 import { inputOf, mapItem, mapItemValue, path } from './paths';
 import type { RunState } from './payloads';
-import { retryProfileOf } from './retry-profiles';
 
 /** Names of the states that are not steps; steps take theirs from their contracts. */
 export const stateNames = {

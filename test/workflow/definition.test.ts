@@ -34,10 +34,10 @@ describe('the rendered state machine', () => {
       const scopes = [found.state, ...found.ancestors];
       return step.errors
         .filter((error: ErrorName) => {
-          const handledBy = errorPolicy[error] === 'retry' ? scopes.flatMap((s) => namesIn(s.Retry)) : scopes.flatMap((s) => namesIn(s.Catch));
+          const handledBy = errorPolicy[error].policy === 'retry' ? scopes.flatMap((s) => namesIn(s.Retry)) : scopes.flatMap((s) => namesIn(s.Catch));
           return !handledBy.includes(error);
         })
-        .map((error) => `${step.stateName}: ${error} (${errorPolicy[error]})`);
+        .map((error) => `${step.stateName}: ${error} (${errorPolicy[error].policy})`);
     });
     // Assess
     expect(unhandled).toEqual([]);
