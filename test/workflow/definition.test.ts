@@ -2,7 +2,7 @@ import validateAsl from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorPolicy, type ErrorName } from '../../core/errors';
 import { lintAsl } from '../../state-machine/asl-lint';
-import { maxConcurrency } from '../../state-machine/definition';
+import { maxConcurrency, stateNames } from '../../state-machine/definition';
 import { allStates } from '../../state-machine/local-executor';
 import { path } from '../../state-machine/paths';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
@@ -73,7 +73,7 @@ describe('the rendered state machine', () => {
   it('runs at most two dates or playlists at once', () => {
     const maps = allStates(asl).filter(([, state]) => state.Type === 'Map');
 
-    expect(maps.map(([name]) => name).sort()).toEqual(['ForEachDate', 'ForEachPlaylist', 'ValidateEachDate']);
+    expect(maps.map(([name]) => name).sort()).toEqual([stateNames.forEachDate, stateNames.forEachPlaylist, stateNames.validateEachDate].sort());
     expect(maps.every(([, state]) => Number(state['MaxConcurrency']) >= 1 && Number(state['MaxConcurrency']) <= maxConcurrency)).toBe(true);
     expect(maxConcurrency).toBeLessThanOrEqual(2);
   });
