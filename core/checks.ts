@@ -5,11 +5,10 @@
  * offending keys; a passing check yields none.
  */
 import * as t from 'io-ts';
-import { isIsoDate } from './dates';
+import { isIsoDate, type IsoDate } from './dates';
 import { decodeOrThrow } from './decode';
 import { InvalidStepInputError, QueryFailedError } from './errors';
 import type { CheckResult } from './lake/manifest';
-import type { IsoDate } from './lake/keys';
 import { partitionColumn, runColumn, stagedTableName, tableNames, type TableName } from './tables';
 
 /** The stable names of the checks, in the order they are reported. */

@@ -3,14 +3,13 @@
  * run's logical date never depends on the machine's time zone.
  */
 import * as t from 'io-ts';
-import type { IsoDate } from './lake/keys';
 import type { Clock } from './ports';
 
 const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dayMs = 86_400_000;
 
 /** Whether `value` is a real calendar date written `YYYY-MM-DD` (so `2026-02-30` is not). */
-export const isIsoDate = (value: unknown): value is IsoDate => {
+export const isIsoDate = (value: unknown): value is string => {
   if (typeof value !== 'string') return false;
   const match = isoDatePattern.exec(value);
   if (!match) return false;
@@ -18,14 +17,17 @@ export const isIsoDate = (value: unknown): value is IsoDate => {
   return date.toISOString().slice(0, 10) === value;
 };
 
-/** Codec of a calendar date `YYYY-MM-DD`; the value stays a string on both sides. */
-export const IsoDateString = new t.Type<IsoDate, IsoDate, unknown>(
+/**
+ * A calendar date `YYYY-MM-DD` (UTC), the snapshot date of a run: the codec, and its type
+ * derived from it. The value stays a string on both sides.
+ */
+export const IsoDate = new t.Type<string, string, unknown>(
   'IsoDate',
   isIsoDate,
   (value, context) => (isIsoDate(value) ? t.success(value) : t.failure(value, context)),
   t.identity,
 );
-export type IsoDateString = t.TypeOf<typeof IsoDateString>;
+export type IsoDate = t.TypeOf<typeof IsoDate>;
 
 /**
  * The UTC calendar date of an instant.

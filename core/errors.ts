@@ -1,6 +1,7 @@
 /**
- * The one table of error names. Error classes set `name` from it, and the state machine takes
- * its Retry and Catch lists from it, so a thrown error and the state that handles it can never
+ * The one table of error names, and below it the one table of what the state machine does with
+ * each (catch, or retry with which timing). Error classes set `name` from it, and the state
+ * machine takes its Retry and Catch lists from it, so a thrown error and the state that handles it can never
  * disagree on a spelling. Step Functions matches on `error.name` (the Lambda runtime reports it
  * as `errorType`); no name may start with `States.`.
  */
@@ -41,35 +42,65 @@ export const spotifyCallErrors = [
   ErrorName.SpotifyUnavailable,
 ] as const satisfies readonly ErrorName[];
 
-/** What the state machine does with an error: retry the state with backoff, or catch it and fail the run. */
-export type ErrorPolicy = 'retry' | 'catch';
+/** One retrier's timing: first interval, growth per attempt, cap and number of attempts (full jitter). */
+export interface RetryProfile {
+  readonly intervalSeconds: number;
+  readonly backoffRate: number;
+  readonly maxDelaySeconds: number;
+  readonly maxAttempts: number;
+}
 
-/** The policy of every error name; the definition builds Retry and Catch from this. */
+/**
+ * What the state machine does with an error: catch it and fail the run, or retry the state with
+ * backoff on `retry`'s timing.
+ */
+export type ErrorPolicy = { readonly policy: 'catch' } | { readonly policy: 'retry'; readonly retry: RetryProfile };
+
+const caught: ErrorPolicy = { policy: 'catch' };
+const retried = (retry: RetryProfile): ErrorPolicy => ({ policy: 'retry', retry });
+
+/**
+ * The policy of every error name, with the timing of each retried one; the definition builds
+ * Retry and Catch from this. Spotify retries stay short (long waits fail the run as throttled
+ * instead); a busy crawler gets minutes.
+ */
 export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
-  InvalidInputError: 'catch',
-  InvalidStepInputError: 'catch',
-  UpstreamSchemaChangedError: 'catch',
-  SpotifyAuthError: 'catch',
-  SpotifyReauthRequiredError: 'catch',
-  SpotifyForbiddenError: 'catch',
-  SpotifyNotFoundError: 'catch',
-  SpotifyRateLimitedError: 'retry',
-  SpotifyThrottledError: 'catch',
-  SpotifyUnavailableError: 'retry',
-  PlaylistChangedError: 'retry',
-  StorageUnavailableError: 'retry',
-  AwsUnavailableError: 'retry',
-  CrawlerBusyError: 'retry',
-  CrawlerFailedError: 'catch',
-  CrawlerTimeoutError: 'catch',
-  QueryFailedError: 'catch',
-  ValidationFailedError: 'catch',
-  DateInUseError: 'catch',
+  InvalidInputError: caught,
+  InvalidStepInputError: caught,
+  UpstreamSchemaChangedError: caught,
+  SpotifyAuthError: caught,
+  SpotifyReauthRequiredError: caught,
+  SpotifyForbiddenError: caught,
+  SpotifyNotFoundError: caught,
+  // Full jitter may retry at once, so no Retry-After is honoured here: the Spotify clients throw
+  // this from GetPlaylist and FetchToken only after sitting out a short Retry-After themselves
+  // (longer ones are throttled), and ExtractItems turns it into the WaitRetryAfter state instead.
+  SpotifyRateLimitedError: retried({ intervalSeconds: 5, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 4 }),
+  SpotifyThrottledError: caught,
+  SpotifyUnavailableError: retried({ intervalSeconds: 3, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 4 }),
+  // A playlist edited while it was paged is read again from its metadata; editors rarely keep at it.
+  PlaylistChangedError: retried({ intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 300, maxAttempts: 3 }),
+  StorageUnavailableError: retried({ intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 }),
+  AwsUnavailableError: retried({ intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 }),
+  // Someone else's crawl of the same crawler usually ends within minutes.
+  CrawlerBusyError: retried({ intervalSeconds: 60, backoffRate: 1.5, maxDelaySeconds: 300, maxAttempts: 8 }),
+  CrawlerFailedError: caught,
+  CrawlerTimeoutError: caught,
+  QueryFailedError: caught,
+  ValidationFailedError: caught,
+  DateInUseError: caught,
 };
 
 /** The names of `names` whose policy is `policy`, in table order. */
-export const errorsWithPolicy = (names: readonly ErrorName[], policy: ErrorPolicy): ErrorName[] =>
-  names.filter((name) => errorPolicy[name] === policy);
+export const errorsWithPolicy = (names: readonly ErrorName[], policy: ErrorPolicy['policy']): ErrorName[] =>
+  names.filter((name) => errorPolicy[name].policy === policy);
+
+/** The retry timing of an error; asking it of a caught error is a bug, found at synth time. */
+export const retryProfileOf = (name: ErrorName): RetryProfile => {
+  const entry = errorPolicy[name];
+  if (entry.policy !== 'retry') throw new Error(`${name} has policy "catch" in core/errors.ts, so it has no retry profile`);
+  return entry.retry;
+};
 
 /** Base of every error this project throws: `name` is a literal from {@link ErrorName}. */
 const namedError = <N extends ErrorName>(name: N) =>

@@ -5,23 +5,45 @@
  * from GetPlaylist. Item pages carry no snapshot_id, so an edit that keeps the entry count is
  * not seen while paging; checking it would cost a second metadata request per playlist.
  */
+import * as t from 'io-ts';
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from './errors';
 import type { Fetched, SpotifyApi } from './ports';
 import { totalOf, type PlaylistItemsPage, type PlaylistMetadata } from './spotify/codecs';
 
-/** Where the next page starts, and the entry count the read began with. */
-export interface ItemsCursor {
-  readonly offset: number;
-  readonly total: number;
-  /** Retry-After waits in a row since a page was last read; absent when the last request read one. */
-  readonly rateLimitWaits?: number | undefined;
-}
+/**
+ * Where the next page starts, the entry count the read began with, and the Retry-After waits in
+ * a row since a page was last read (absent when the last request read one). A codec because it
+ * travels between states in the step payloads (GetPlaylist's output, ExtractItems' input/output).
+ */
+export const ItemsCursor = t.intersection([t.type({ offset: t.number, total: t.number }), t.partial({ rateLimitWaits: t.number })]);
+export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
 
 /**
  * Retry-After waits in a row a read may ask for before it stops as throttled: the machine's
  * MorePages → WaitRetryAfter loop has no bound of its own, and each wait may be 15 minutes.
  */
 export const maxConsecutiveRateLimitWaits = 5;
+
+/**
+ * The Retry-After rule of every read whose wait the machine takes in a Wait state (GetPlaylist's
+ * metadata, ExtractItems' pages): counts this wait on top of `waitsSoFar`, the waits in a row
+ * before it, and returns the new count; the wait past {@link maxConsecutiveRateLimitWaits} is
+ * refused with SpotifyThrottledError instead, so the run stops as throttled.
+ * @param what what was being read, for the message: `the metadata of playlist p1`
+ * @example countRateLimitWait(error, 0, 'the metadata of playlist p1') // 1
+ */
+export const countRateLimitWait = (error: SpotifyRateLimitedError, waitsSoFar: number, what: string): number => {
+  const rateLimitWaits = waitsSoFar + 1;
+  if (rateLimitWaits > maxConsecutiveRateLimitWaits) {
+    throw new SpotifyThrottledError(
+      `Spotify rate-limited ${what} ${rateLimitWaits} times in a row, each time after its Retry-After was waited out (the last asked for ${error.retryAfterSeconds} s): the run stops as throttled. Run it again later, with fewer playlists or runs at once.`,
+      error.retryAfterSeconds,
+      false,
+      { cause: error },
+    );
+  }
+  return rateLimitWaits;
+};
 
 /** Options of {@link readItemsPages}. */
 export interface ReadItemsOptions {
@@ -76,14 +98,7 @@ export const readItemsPages = async (
       page = await spotify.getItemsPage(playlistId, offset, options.pageSize);
     } catch (error) {
       if (!(error instanceof SpotifyRateLimitedError)) throw error;
-      rateLimitWaits += 1;
-      if (rateLimitWaits > maxConsecutiveRateLimitWaits) {
-        throw new SpotifyThrottledError(
-          `Spotify rate-limited the items of playlist ${playlistId} at offset ${offset} ${rateLimitWaits} times in a row, each time after its Retry-After was waited out (the last asked for ${error.retryAfterSeconds} s): the run stops as throttled. Run it again later, with fewer playlists or runs at once.`,
-          error.retryAfterSeconds,
-          false,
-        );
-      }
+      rateLimitWaits = countRateLimitWait(error, rateLimitWaits, `the items of playlist ${playlistId} at offset ${offset}`);
       return { next: { offset, total: cursor.total, rateLimitWaits }, waitSeconds: error.retryAfterSeconds };
     }
     rateLimitWaits = 0;

@@ -5,7 +5,7 @@
  */
 import * as t from 'io-ts';
 import { DateInUseError } from './errors';
-import type { IsoDate } from './lake/keys';
+import type { IsoDate } from './dates';
 import { cut } from './run-input';
 
 /**

@@ -3,9 +3,10 @@
  * A manifest is derived data: one that is not JSON or not in the expected shape is reported as
  * damaged, never thrown as a SyntaxError, so a rerun can rebuild the date from raw.
  */
+import type { IsoDate } from './dates';
 import { tryDecode } from './decode';
 import { ValidationFailedError } from './errors';
-import { runManifestKey, type IsoDate } from './lake/keys';
+import { runManifestKey } from './lake/keys';
 import { RunManifest } from './lake/manifest';
 import type { BlobStore } from './ports';
 

@@ -16,7 +16,7 @@ import {
   type Track,
 } from './spotify/codecs';
 import { isPlaylistEntryFast } from './spotify/entry-guard';
-import type { Row, TableRows } from './tables';
+import { tableNames, type Row, type TableName, type TableRows } from './tables';
 
 /** One playlist of one date as Spotify returned it, before any decoding. */
 export interface RawPlaylistSnapshot {
@@ -137,6 +137,13 @@ interface SourcePage {
 }
 
 /**
+ * Rows for every table of core/tables.ts, each from `rowsOf`, so a table added there is filled
+ * here too. The cast is sound because `rowsOf(table)` returns that table's rows.
+ */
+const rowsPerTable = (rowsOf: <T extends TableName>(table: T) => Row<T>[]): TableRows =>
+  Object.fromEntries(tableNames.map((table) => [table, rowsOf(table)])) as TableRows;
+
+/**
  * Creates an incremental normaliser. Dimension rows (songs, albums, artists and their credits)
  * appear once per id across every playlist added: the first occurrence wins, in input order and
  * then by position, so the same input always yields the same rows.
@@ -146,15 +153,7 @@ interface SourcePage {
  * normaliser.result().tables.playlist_items.length // entries in page0 + page50
  */
 export const createNormaliser = (): Normaliser => {
-  const tables: TableRows = {
-    playlists: [],
-    playlist_items: [],
-    songs: [],
-    albums: [],
-    artists: [],
-    song_artists: [],
-    album_artists: [],
-  };
+  const tables = rowsPerTable(() => []);
   const rejects: Reject[] = [];
   const lostEntries: Record<string, number> = {};
   const seen = { playlists: new Set<string>(), songs: new Set<string>(), albums: new Set<string>(), artists: new Set<string>() };
@@ -383,15 +382,7 @@ export const createNormaliser = (): Normaliser => {
   };
 
   const result = (): Normalised => ({
-    tables: {
-      playlists: [...tables.playlists],
-      playlist_items: [...tables.playlist_items],
-      songs: [...tables.songs],
-      albums: [...tables.albums],
-      artists: [...tables.artists],
-      song_artists: [...tables.song_artists],
-      album_artists: [...tables.album_artists],
-    },
+    tables: rowsPerTable((table) => [...tables[table]]),
     rejects: [...rejects],
     lostEntries: { ...lostEntries },
   });

@@ -1,11 +1,18 @@
-/** One poll of an asynchronous job (a crawl, a query) that the state machine polls under a budget. */
+/**
+ * One poll of an asynchronous job (a crawl, a query) that the state machine polls under a budget,
+ * and the payloads its Start and Poll steps share: both sides of a loop import them from here.
+ */
+import * as t from 'io-ts';
+import { IsoDate } from './dates';
 import type { JobState } from './ports';
 
 /** A polled job as the machine's loop carries it: still running or done, and the polls taken. */
-export interface PollResult {
-  readonly state: Exclude<JobState, 'failed'>;
-  readonly polls: number;
-}
+export const PolledJob = t.type({ state: t.keyof({ running: null, succeeded: null }), polls: t.number });
+export type PolledJob = t.TypeOf<typeof PolledJob>;
+
+/** A validation query the machine polls: of one run's candidate for one date, its id, and its polled state. */
+export const ValidationQuery = t.type({ date: IsoDate, executionName: t.string, queryId: t.string, ...PolledJob.props });
+export type ValidationQuery = t.TypeOf<typeof ValidationQuery>;
 
 /** How to take one poll of a job, and what to throw when it ends badly. */
 export interface PollSpec<S extends { readonly state: JobState }> {
@@ -26,7 +33,7 @@ export interface PollSpec<S extends { readonly state: JobState }> {
  * the last allowed poll; otherwise reports its state with this poll counted. A job that succeeds
  * on the last allowed poll has succeeded.
  */
-export const pollOnce = async <S extends { readonly state: JobState }>(spec: PollSpec<S>): Promise<PollResult> => {
+export const pollOnce = async <S extends { readonly state: JobState }>(spec: PollSpec<S>): Promise<PolledJob> => {
   const polls = spec.polls + 1;
   const status = await spec.status();
   if (status.state === 'failed') throw spec.failed(status);

@@ -3,7 +3,7 @@
  * adapters/ implement them (S3 or a folder, Glue or DuckDB, Athena or DuckDB, Spotify or the
  * emulator); only handlers and cli/ construct adapters.
  */
-import type { IsoDate } from './lake/keys';
+import type { IsoDate } from './dates';
 import type { PlaylistItemsPage, PlaylistMetadata } from './spotify/codecs';
 import type { TableName, TableRows } from './tables';
 

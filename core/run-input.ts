@@ -4,10 +4,9 @@
  * message naming the field, the value received and the rule, instead of a decoder's type text.
  */
 import * as t from 'io-ts';
-import { daysBetween, isIsoDate, utcDateOf, dateRange, IsoDateString } from './dates';
+import { daysBetween, isIsoDate, utcDateOf, dateRange, IsoDate } from './dates';
 import { InvalidInputError } from './errors';
 import { RunMode } from './lake/manifest';
-import type { IsoDate } from './lake/keys';
 
 
 const runModes = Object.keys(RunMode.keys) as RunMode[];
@@ -52,7 +51,7 @@ const fieldsOf: Record<RunMode, readonly string[]> = {
  */
 export const RunRequest = t.type({
   mode: RunMode,
-  dates: t.array(IsoDateString),
+  dates: t.array(IsoDate),
   playlistIds: t.array(SpotifyPlaylistId),
   playlistsNamed: t.boolean,
 });
@@ -180,7 +179,7 @@ export const RunContext = t.type({
 export type RunContext = t.TypeOf<typeof RunContext>;
 
 /** One date of a run: extracted fresh from Spotify, or rebuilt from the raw snapshots already landed. */
-export const PlannedDate = t.type({ date: IsoDateString, extract: t.boolean });
+export const PlannedDate = t.type({ date: IsoDate, extract: t.boolean });
 export type PlannedDate = t.TypeOf<typeof PlannedDate>;
 
 /**
@@ -192,6 +191,6 @@ export const RunPlan = t.type({
   playlistIds: t.array(SpotifyPlaylistId),
   rebuildLanded: t.boolean,
   dates: t.array(PlannedDate),
-  skipped: t.array(IsoDateString),
+  skipped: t.array(IsoDate),
 });
 export type RunPlan = t.TypeOf<typeof RunPlan>;

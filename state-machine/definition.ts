@@ -8,7 +8,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ErrorName, errorsWithPolicy } from '../core/errors';
+import { ErrorName, errorsWithPolicy, retryProfileOf } from '../core/errors';
+import type { ValidationQuery } from '../core/polling';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition } from '../core/step';
 import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
@@ -19,11 +20,10 @@ import { crawlerPolling } from '../steps/poll-crawler/contract';
 import { queryPolling } from '../steps/poll-validation/contract';
 import type { RecordRunInput } from '../steps/record-run/contract';
 import { steps, type AnyStep } from '../steps/registry';
-import type { StartValidationInput, ValidationQuery } from '../steps/start-validation/contract';
+import type { StartValidationInput } from '../steps/start-validation/contract';
 import type { ValidateInputInput } from '../steps/validate-input/contract';
 import { inputOf, mapItem, mapItemValue, path } from './paths';
 import type { RunState } from './payloads';
-import { retryProfileOf } from './retry-profiles';
 
 /** Names of the states that are not steps; steps take theirs from their contracts. */
 export const stateNames = {

@@ -7,7 +7,8 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StorageUnavailableError } from '../../core/errors';
 import { acquireAll, dateInUse, isExpired, newLease, parseLease, type LeaseRecord } from '../../core/leases';
-import { leaseKey, type IsoDate } from '../../core/lake/keys';
+import type { IsoDate } from '../../core/dates';
+import { leaseKey } from '../../core/lake/keys';
 import type { Clock, DateLeases } from '../../core/ports';
 import { awsErrorMessage, awsErrorName, isTransientAwsError } from './aws-errors';
 

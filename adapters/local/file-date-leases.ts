@@ -9,7 +9,7 @@ import { link, mkdir, open, readdir, rename, unlink, writeFile } from 'node:fs/p
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { acquireAll, dateInUse, isExpired, newLease, parseLease, type LeaseRecord } from '../../core/leases';
-import type { IsoDate } from '../../core/lake/keys';
+import type { IsoDate } from '../../core/dates';
 import type { Clock, DateLeases } from '../../core/ports';
 import { stateDir } from './file-secrets';
 

@@ -17,7 +17,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
 import { InvalidInputError } from '../../core/errors';
 import { findManifest } from '../../core/manifests';
-import type { IsoDate } from '../../core/lake/keys';
+import type { IsoDate } from '../../core/dates';
 import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';

@@ -4,7 +4,7 @@
  * markers; a test fails when a committed doc differs from what this produces.
  */
 import type * as t from 'io-ts';
-import { errorPolicy, type ErrorName } from '../../core/errors';
+import { errorPolicy, type ErrorName, type ErrorPolicy } from '../../core/errors';
 import { partitionColumn, tableNames, tables } from '../../core/tables';
 import { allStates } from '../../state-machine/local-executor';
 import { toMermaid } from '../../state-machine/mermaid';
@@ -54,7 +54,7 @@ const errorsTable = (asl: Asl): string => {
 
 /** The error table of core/errors.ts with each error's policy. */
 const policyTable = (): string =>
-  ['| Error | Policy |', '|---|---|', ...(Object.entries(errorPolicy) as [ErrorName, string][]).map(([name, policy]) => `| ${code(name)} | ${policy} |`)].join('\n');
+  ['| Error | Policy |', '|---|---|', ...(Object.entries(errorPolicy) as [ErrorName, ErrorPolicy][]).map(([name, { policy }]) => `| ${code(name)} | ${policy} |`)].join('\n');
 
 /** The generated blocks of docs/workflow.md. */
 export const workflowBlocks = (asl: Asl): Blocks => ({

@@ -3,7 +3,7 @@
  * the same date collides with the first instead of running twice, and ARNs derived from the
  * state machine's ARN.
  */
-import type { IsoDate } from '../../core/lake/keys';
+import type { IsoDate } from '../../core/dates';
 import { UsageError } from '../command';
 
 /** The parts of a state machine ARN `arn:aws:states:<region>:<account>:stateMachine:<name>`. */

@@ -2,10 +2,8 @@
  * Lake keys (DESIGN §4): pure functions of the logical date and ids, never of the clock, so a
  * rerun of a date writes the same keys and overwrites instead of duplicating.
  */
+import type { IsoDate } from '../dates';
 import type { TableName } from '../tables';
-
-/** A calendar date `YYYY-MM-DD` (UTC), the snapshot date of a run. */
-export type IsoDate = string;
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 

@@ -5,11 +5,11 @@
  * records its checks, RecordRun publishes it, NotifyFailure records its failure.
  */
 import * as t from 'io-ts';
-import { IsoDateString } from '../dates';
+import { IsoDate } from '../dates';
 import { nullable } from '../decode';
 import { createNormaliser, Reject, type Normalised } from '../normalise';
 import { tableNames, type TableName } from '../tables';
-import { runIdOf, type IsoDate } from './keys';
+import { runIdOf } from './keys';
 
 /** How many rejects the manifest lists; `rejectCount` still counts all of them. */
 export const maxManifestRejects = 100;
@@ -84,7 +84,7 @@ export type RunAttempt = t.TypeOf<typeof RunAttempt>;
  */
 export const RunManifest = t.type({
   version: t.literal(2),
-  snapshotDate: IsoDateString,
+  snapshotDate: IsoDate,
   published: nullable(RunAttempt),
   lastAttempt: RunAttempt,
 });

@@ -1,15 +1,15 @@
 /** EvaluateValidation: turns the query's rows into check results, records them, fails on any failed check. */
 import * as t from 'io-ts';
-import { IsoDateString } from '../../core/dates';
+import { IsoDate } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
 import { defineStep } from '../../core/step';
 
 /** The date, the run whose candidate was checked, and its finished validation query. */
-export const EvaluateValidationInput = t.exact(t.type({ date: IsoDateString, executionName: t.string, queryId: t.string }));
+export const EvaluateValidationInput = t.exact(t.type({ date: IsoDate, executionName: t.string, queryId: t.string }));
 export type EvaluateValidationInput = t.TypeOf<typeof EvaluateValidationInput>;
 
 /** How many checks ran; the date passed all of them (otherwise the step throws). */
-export const EvaluateValidationOutput = t.type({ date: IsoDateString, checks: t.number });
+export const EvaluateValidationOutput = t.type({ date: IsoDate, checks: t.number });
 export type EvaluateValidationOutput = t.TypeOf<typeof EvaluateValidationOutput>;
 
 /** The EvaluateValidation step. */

@@ -1,17 +1,17 @@
 /** ExtractItems: lands pages of a playlist's items as raw until the playlist is done or the budget ends. */
 import * as t from 'io-ts';
-import { IsoDateString } from '../../core/dates';
+import { IsoDate } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
+import { ItemsCursor } from '../../core/extract';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
-import { ItemsCursor } from '../get-playlist/contract';
 
 /** Pages one invocation reads at most: 40 pages of 50 finish well inside the Task's timeout. */
 export const maxPagesPerInvocation = 40;
 
 /** The playlist and where its next page starts. */
 export const ExtractItemsInput = t.exact(
-  t.type({ date: IsoDateString, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }),
+  t.type({ date: IsoDate, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }),
 );
 export type ExtractItemsInput = t.TypeOf<typeof ExtractItemsInput>;
 
@@ -20,7 +20,7 @@ export type ExtractItemsInput = t.TypeOf<typeof ExtractItemsInput>;
  * the machine waits out in a Wait state before resuming at `cursor`.
  */
 export const ExtractItemsOutput = t.type({
-  date: IsoDateString,
+  date: IsoDate,
   playlistId: SpotifyPlaylistId,
   cursor: ItemsCursor,
   done: t.boolean,

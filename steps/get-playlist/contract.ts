@@ -1,26 +1,20 @@
 /** GetPlaylist: lands a playlist's metadata as raw and opens the cursor its items are paged with. */
 import * as t from 'io-ts';
-import { IsoDateString } from '../../core/dates';
+import { IsoDate } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
+import { ItemsCursor } from '../../core/extract';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
-/**
- * Where the next page of a playlist's items starts, how many entries the playlist holds, and how
- * many Retry-After waits in a row the read has asked for (absent after a page was read).
- */
-export const ItemsCursor = t.intersection([t.type({ offset: t.number, total: t.number }), t.partial({ rateLimitWaits: t.number })]);
-export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
-
 /** The playlist to read, the snapshot date it is landed under, and the Retry-After waits in a row so far. */
 export const GetPlaylistInput = t.exact(
-  t.intersection([t.type({ date: IsoDateString, playlistId: SpotifyPlaylistId }), t.partial({ rateLimitWaits: t.number })]),
+  t.intersection([t.type({ date: IsoDate, playlistId: SpotifyPlaylistId }), t.partial({ rateLimitWaits: t.number })]),
 );
 export type GetPlaylistInput = t.TypeOf<typeof GetPlaylistInput>;
 
 /** The playlist's version and the cursor at its first entry. */
 export const PlaylistOpened = t.type({
-  date: IsoDateString,
+  date: IsoDate,
   playlistId: SpotifyPlaylistId,
   snapshotId: t.string,
   cursor: ItemsCursor,
@@ -29,7 +23,7 @@ export type PlaylistOpened = t.TypeOf<typeof PlaylistOpened>;
 
 /** Spotify asked to wait before the metadata is read: the machine waits `waitSeconds`, then asks again. */
 export const PlaylistRateLimited = t.type({
-  date: IsoDateString,
+  date: IsoDate,
   playlistId: SpotifyPlaylistId,
   waitSeconds: t.number,
   rateLimitWaits: t.number,

@@ -1,6 +1,6 @@
 /** GetPlaylist's logic: land the playlist object as raw and start a fresh read of its items. */
-import { SpotifyRateLimitedError, SpotifyThrottledError } from '../../core/errors';
-import { firstCursor, maxConsecutiveRateLimitWaits } from '../../core/extract';
+import { SpotifyRateLimitedError } from '../../core/errors';
+import { countRateLimitWait, firstCursor } from '../../core/extract';
 import { rawItemsPrefix, rawPlaylistKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import type { GetPlaylistInput, GetPlaylistOutput } from './contract';
@@ -25,15 +25,7 @@ export const runGetPlaylist =
     } catch (error) {
       if (!(error instanceof SpotifyRateLimitedError)) throw error;
       // A Wait state of the Retry-After's length follows (MetadataReady), so no Lambda sleeps.
-      const rateLimitWaits = (input.rateLimitWaits ?? 0) + 1;
-      if (rateLimitWaits > maxConsecutiveRateLimitWaits) {
-        throw new SpotifyThrottledError(
-          `Spotify rate-limited the metadata of playlist ${input.playlistId} ${rateLimitWaits} times in a row, each time after its Retry-After was waited out (the last asked for ${error.retryAfterSeconds} s): the run stops as throttled. Run it again later, with fewer playlists or runs at once.`,
-          error.retryAfterSeconds,
-          false,
-          { cause: error },
-        );
-      }
+      const rateLimitWaits = countRateLimitWait(error, input.rateLimitWaits ?? 0, `the metadata of playlist ${input.playlistId}`);
       // A Wait state's SecondsPath takes whole seconds; rounding up never waits less than asked.
       return { date: input.date, playlistId: input.playlistId, waitSeconds: Math.ceil(error.retryAfterSeconds), rateLimitWaits };
     }

@@ -1,6 +1,6 @@
 /** Normalise: turns one date's raw playlists into this run's candidate Parquet tables and starts its attempt in the manifest. */
 import * as t from 'io-ts';
-import { IsoDateString } from '../../core/dates';
+import { IsoDate } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
 import { TableCounts } from '../../core/lake/manifest';
 import { RunContext, SpotifyPlaylistId } from '../../core/run-input';
@@ -11,13 +11,13 @@ import { defineStep } from '../../core/step';
  * playlist landed on the date instead (a backfill that named none), and who started the run.
  */
 export const NormaliseInput = t.exact(
-  t.type({ date: IsoDateString, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), allLanded: t.boolean, run: RunContext }),
+  t.type({ date: IsoDate, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), allLanded: t.boolean, run: RunContext }),
 );
 export type NormaliseInput = t.TypeOf<typeof NormaliseInput>;
 
 /** What was written: playlists read, the run's playlists without raw data that date, rows and rejects. */
 export const NormaliseOutput = t.type({
-  date: IsoDateString,
+  date: IsoDate,
   playlists: t.number,
   missing: t.array(t.string),
   tables: TableCounts,

@@ -1,6 +1,6 @@
 /** NotifyFailure: records the error as the last attempt of the run's dates (the published run stays) and tells the operators. */
 import * as t from 'io-ts';
-import { IsoDateString } from '../../core/dates';
+import { IsoDate } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
 import { RunPlan } from '../../core/run-input';
 import { defineStep } from '../../core/step';
@@ -20,7 +20,7 @@ export const NotifyFailureInput = t.intersection([
 export type NotifyFailureInput = t.TypeOf<typeof NotifyFailureInput>;
 
 /** The error as recorded and the dates whose last attempt now says failed. */
-export const NotifyFailureOutput = t.type({ error: t.string, message: t.string, failedDates: t.array(IsoDateString) });
+export const NotifyFailureOutput = t.type({ error: t.string, message: t.string, failedDates: t.array(IsoDate) });
 export type NotifyFailureOutput = t.TypeOf<typeof NotifyFailureOutput>;
 
 /** The NotifyFailure step. */

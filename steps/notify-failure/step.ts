@@ -1,5 +1,5 @@
 /** NotifyFailure's logic: the error into the last attempt of this execution's dates, then one notification. */
-import type { IsoDate } from '../../core/lake/keys';
+import type { IsoDate } from '../../core/dates';
 import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier } from '../../core/ports';

@@ -1,8 +1,8 @@
 /** PollCrawler: reads the crawl's state; fails when it failed or outlived its polling budget. */
 import * as t from 'io-ts';
 import { ErrorName } from '../../core/errors';
+import { PolledJob } from '../../core/polling';
 import { defineStep } from '../../core/step';
-import { PolledJob } from '../start-crawler/contract';
 
 /** How the machine polls the crawler: the Wait between polls and how many polls it allows. */
 export const crawlerPolling = { waitSeconds: 30, maxPolls: 60 } as const;

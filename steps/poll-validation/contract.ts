@@ -1,8 +1,8 @@
 /** PollValidation: reads the validation query's state; fails when it failed or outlived its budget. */
 import * as t from 'io-ts';
 import { ErrorName } from '../../core/errors';
+import { ValidationQuery } from '../../core/polling';
 import { defineStep } from '../../core/step';
-import { ValidationQuery } from '../start-validation/contract';
 
 /** How the machine polls a query: the Wait between polls and how many polls it allows. */
 export const queryPolling = { waitSeconds: 5, maxPolls: 120 } as const;

@@ -1,6 +1,6 @@
 /** RecordRun: publishes every validated date of the run (one manifest write per date) and records the skipped ones. */
 import * as t from 'io-ts';
-import { IsoDateString } from '../../core/dates';
+import { IsoDate } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
 import { RunPlan } from '../../core/run-input';
 import { defineStep } from '../../core/step';
@@ -10,7 +10,7 @@ export const RecordRunInput = t.exact(t.type({ plan: RunPlan }));
 export type RecordRunInput = t.TypeOf<typeof RecordRunInput>;
 
 /** The dates published and those skipped for want of raw data. */
-export const RecordRunOutput = t.type({ published: t.array(IsoDateString), skipped: t.array(IsoDateString) });
+export const RecordRunOutput = t.type({ published: t.array(IsoDate), skipped: t.array(IsoDate) });
 export type RecordRunOutput = t.TypeOf<typeof RecordRunOutput>;
 
 /** The RecordRun step. */

@@ -3,8 +3,9 @@
  * that names this run's folder, so every table of the date switches together; then the files of
  * superseded and abandoned runs of that date are removed. Skipped dates are recorded as such.
  */
+import type { IsoDate } from '../../core/dates';
 import { ValidationFailedError } from '../../core/errors';
-import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey, type IsoDate } from '../../core/lake/keys';
+import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey } from '../../core/lake/keys';
 import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';

@@ -1,11 +1,8 @@
 /** StartCrawler: starts the crawl that makes the new curated partitions visible to queries. */
 import * as t from 'io-ts';
 import { ErrorName } from '../../core/errors';
+import { PolledJob } from '../../core/polling';
 import { defineStep } from '../../core/step';
-
-/** A job the machine polls: its state and how many times it has been polled. */
-export const PolledJob = t.type({ state: t.keyof({ running: null, succeeded: null }), polls: t.number });
-export type PolledJob = t.TypeOf<typeof PolledJob>;
 
 /** Nothing: the crawler is configured, not passed. */
 export const StartCrawlerInput = t.exact(t.type({}));

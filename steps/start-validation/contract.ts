@@ -1,21 +1,12 @@
 /** StartValidation: starts the validation query of the run's candidate for a date, with expectations taken from its manifest. */
 import * as t from 'io-ts';
-import { IsoDateString } from '../../core/dates';
+import { IsoDate } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
+import { ValidationQuery } from '../../core/polling';
 import { defineStep } from '../../core/step';
 
-/** A validation query the machine polls: of one run's candidate for one date. */
-export const ValidationQuery = t.type({
-  date: IsoDateString,
-  executionName: t.string,
-  queryId: t.string,
-  state: t.keyof({ running: null, succeeded: null }),
-  polls: t.number,
-});
-export type ValidationQuery = t.TypeOf<typeof ValidationQuery>;
-
 /** The date to validate, and the run whose candidate it is. */
-export const StartValidationInput = t.exact(t.type({ date: IsoDateString, executionName: t.string }));
+export const StartValidationInput = t.exact(t.type({ date: IsoDate, executionName: t.string }));
 export type StartValidationInput = t.TypeOf<typeof StartValidationInput>;
 
 /** The query, running and not yet polled. */

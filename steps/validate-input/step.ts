@@ -1,6 +1,7 @@
 /** ValidateInput's logic: the request's rules, then which dates are extracted, rebuilt or skipped. */
 import { utcDateOf } from '../../core/dates';
-import { playlistIdOfKey, rawItemsDatePrefix, rawPlaylistsPrefix, type IsoDate } from '../../core/lake/keys';
+import type { IsoDate } from '../../core/dates';
+import { playlistIdOfKey, rawItemsDatePrefix, rawPlaylistsPrefix } from '../../core/lake/keys';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { parseRunRequest, type PlannedDate } from '../../core/run-input';
 import type { ValidateInputInput, ValidateInputOutput } from './contract';

@@ -8,6 +8,7 @@ import { main } from '../../cli/main';
 import { describeEvent, progressTo } from '../../cli/local/progress';
 import type { RunSummary } from '../../cli/local/summary';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
+import { steps } from '../../steps/registry';
 import { capturedStream, captureIo } from '../support/cli-io';
 import { emulatorWith } from '../support/emulator';
 import { tempFolderForSuite } from '../support/temp-folders';
@@ -147,10 +148,10 @@ describe('run progress', () => {
   const event = (type: string, name: string, extra: Record<string, unknown>): ExecutionEvent =>
     ({ type, timestamp: 0, state: { name, type: 'Task', input: {}, ...extra } }) as unknown as ExecutionEvent;
   const events = [
-    event('StateEntered', 'FetchToken', {}),
-    event('StateExited', 'FetchToken', { output: { token: { expiresAt: '2026-11-20T08:30:00Z' } } }),
-    event('StateFailed', 'GetPlaylist', {}),
-    event('StateRetried', 'GetPlaylist', {}),
+    event('StateEntered', steps.fetchToken.stateName, {}),
+    event('StateExited', steps.fetchToken.stateName, { output: { token: { expiresAt: '2026-11-20T08:30:00Z' } } }),
+    event('StateFailed', steps.getPlaylist.stateName, {}),
+    event('StateRetried', steps.getPlaylist.stateName, {}),
   ];
   (events[2] as unknown as { Error: string }).Error = 'SpotifyUnavailableError';
 
@@ -166,7 +167,7 @@ describe('run progress', () => {
     events.forEach(progress.onEvent);
     progress.done();
 
-    expect(text()).toBe('  ✓ Spotify token cached\n  ↻ GetPlaylist failed with SpotifyUnavailableError; retrying\n');
+    expect(text()).toBe(`  ✓ Spotify token cached\n  ↻ ${steps.getPlaylist.stateName} failed with SpotifyUnavailableError; retrying\n`);
   });
 
   it('counts one entry and one playlist in the singular', () => {

@@ -142,7 +142,7 @@ describe('secretLookalikes', () => {
   });
 
   it.each([
-    ["FetchToken's expiry under the state key token", { token: { expiresAt: '2026-11-21T03:01:26.814Z' } }],
+    [`${steps.fetchToken.stateName}'s expiry under the state key token`, { token: { expiresAt: '2026-11-21T03:01:26.814Z' } }],
     ['a real 60-character Spotify snapshot id', { snapshotId: 'MTMxLDA4ZmZhZGYwOTJlMzNlMDYxN2QwZGExM2U2N2RlYWVhMTNmZTQ3ZjQ=' }],
     ['an Athena query id', { queryId: 'fb654b6b-f48a-46b0-a7e3-f9baaf315a79' }],
     ['a lake key', { key: 'raw/playlist_items/snapshot_date=2026-11-20/playlist_id=MtqrOpdoTK3xCXkzzNEZqs/page-000050.json' }],

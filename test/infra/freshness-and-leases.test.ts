@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../infra/config';
 import { schedulePeriodHours } from '../../infra/freshness';
+import { steps } from '../../steps/registry';
 import { synthStack } from './synth';
 
 const playlists = { 'spotify-etl:playlists': '3cEYpjA9oz9GiPac4AsH4n' };
@@ -87,9 +88,9 @@ describe('the lease grants', () => {
     }
     // Assess
     expect(Object.fromEntries(leaseActions)).toEqual({
-      ValidateInput: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
-      RecordRun: ['s3:DeleteObject', 's3:GetObject'],
-      NotifyFailure: ['s3:DeleteObject', 's3:GetObject'],
+      [steps.validateInput.stateName]: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+      [steps.recordRun.stateName]: ['s3:DeleteObject', 's3:GetObject'],
+      [steps.notifyFailure.stateName]: ['s3:DeleteObject', 's3:GetObject'],
     });
   });
 });

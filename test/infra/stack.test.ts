@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { manifestsTableName, publishedViewSql } from '../../core/publication';
 import { tableNames, tables, type TableName } from '../../core/tables';
 import { placeholderFunctionArn, renderAsl } from '../../state-machine/render';
-import { allSteps } from '../../steps/registry';
+import { allSteps, steps } from '../../steps/registry';
 import type { SpotifyEtlStack } from '../../infra/stack';
 import { synthStack } from './synth';
 
@@ -16,18 +16,18 @@ type Resources = Record<string, { Type: string; Properties: Record<string, unkno
 
 /** The variables each step's function gets; names as agreed between the engineers. */
 const expectedEnvironment: Record<string, string[]> = {
-  ValidateInput: ['DEFAULT_PLAYLIST_IDS', 'LAKE_BUCKET_NAME'],
-  FetchToken: ['SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
-  GetPlaylist: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
-  ExtractItems: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
-  Normalise: ['LAKE_BUCKET_NAME'],
-  StartCrawler: ['GLUE_CRAWLER_NAME'],
-  PollCrawler: ['GLUE_CRAWLER_NAME'],
-  StartValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME'],
-  PollValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME'],
-  EvaluateValidation: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME', 'REJECT_TOLERANCE'],
-  RecordRun: ['LAKE_BUCKET_NAME'],
-  NotifyFailure: ['FAILURE_TOPIC_ARN', 'LAKE_BUCKET_NAME'],
+  [steps.validateInput.stateName]: ['DEFAULT_PLAYLIST_IDS', 'LAKE_BUCKET_NAME'],
+  [steps.fetchToken.stateName]: ['SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
+  [steps.getPlaylist.stateName]: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
+  [steps.extractItems.stateName]: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
+  [steps.normalise.stateName]: ['LAKE_BUCKET_NAME'],
+  [steps.startCrawler.stateName]: ['GLUE_CRAWLER_NAME'],
+  [steps.pollCrawler.stateName]: ['GLUE_CRAWLER_NAME'],
+  [steps.startValidation.stateName]: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME'],
+  [steps.pollValidation.stateName]: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME'],
+  [steps.evaluateValidation.stateName]: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME', 'REJECT_TOLERANCE'],
+  [steps.recordRun.stateName]: ['LAKE_BUCKET_NAME'],
+  [steps.notifyFailure.stateName]: ['FAILURE_TOPIC_ARN', 'LAKE_BUCKET_NAME'],
 };
 const functionDefaults = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
@@ -145,17 +145,17 @@ describe('SpotifyEtlStack', () => {
       (resources[functionOf(stateName).logicalId]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
     const logicalId = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as never);
     // Assess
-    expect(variablesOf('Normalise')['LAKE_BUCKET_NAME']).toEqual({ Ref: logicalId(stack.lake.bucket) });
-    expect(variablesOf('FetchToken')).toMatchObject({
+    expect(variablesOf(steps.normalise.stateName)['LAKE_BUCKET_NAME']).toEqual({ Ref: logicalId(stack.lake.bucket) });
+    expect(variablesOf(steps.fetchToken.stateName)).toMatchObject({
       SPOTIFY_CREDENTIALS_SECRET_ID: { Ref: logicalId(stack.secrets.credentials) },
       SPOTIFY_TOKEN_CACHE_SECRET_ID: { Ref: logicalId(stack.secrets.tokenCache) },
       SPOTIFY_API_BASE_URL: 'https://api.spotify.com/v1',
       SPOTIFY_ACCOUNTS_BASE_URL: 'https://accounts.spotify.com',
       SPOTIFY_GRANT: 'refresh_token',
     });
-    expect(variablesOf('StartCrawler')['GLUE_CRAWLER_NAME']).toBe('spotify-etl-curated');
-    expect(variablesOf('StartValidation')).toMatchObject({ ATHENA_WORKGROUP: 'spotify-etl', GLUE_DATABASE_NAME: 'spotify_etl' });
-    expect(variablesOf('NotifyFailure')['FAILURE_TOPIC_ARN']).toEqual({ Ref: logicalId(stack.alerts.topic) });
+    expect(variablesOf(steps.startCrawler.stateName)['GLUE_CRAWLER_NAME']).toBe('spotify-etl-curated');
+    expect(variablesOf(steps.startValidation.stateName)).toMatchObject({ ATHENA_WORKGROUP: 'spotify-etl', GLUE_DATABASE_NAME: 'spotify_etl' });
+    expect(variablesOf(steps.notifyFailure.stateName)['FAILURE_TOPIC_ARN']).toEqual({ Ref: logicalId(stack.alerts.topic) });
   });
 
   it('scopes every IAM statement to this stack\'s resources, with "*" only for actions AWS grants on "*" alone', () => {

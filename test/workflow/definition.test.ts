@@ -2,7 +2,7 @@ import validateAsl from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorPolicy, type ErrorName } from '../../core/errors';
 import { lintAsl } from '../../state-machine/asl-lint';
-import { maxConcurrency } from '../../state-machine/definition';
+import { maxConcurrency, stateNames } from '../../state-machine/definition';
 import { allStates } from '../../state-machine/local-executor';
 import { path } from '../../state-machine/paths';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
@@ -34,10 +34,10 @@ describe('the rendered state machine', () => {
       const scopes = [found.state, ...found.ancestors];
       return step.errors
         .filter((error: ErrorName) => {
-          const handledBy = errorPolicy[error] === 'retry' ? scopes.flatMap((s) => namesIn(s.Retry)) : scopes.flatMap((s) => namesIn(s.Catch));
+          const handledBy = errorPolicy[error].policy === 'retry' ? scopes.flatMap((s) => namesIn(s.Retry)) : scopes.flatMap((s) => namesIn(s.Catch));
           return !handledBy.includes(error);
         })
-        .map((error) => `${step.stateName}: ${error} (${errorPolicy[error]})`);
+        .map((error) => `${step.stateName}: ${error} (${errorPolicy[error].policy})`);
     });
     // Assess
     expect(unhandled).toEqual([]);
@@ -73,7 +73,7 @@ describe('the rendered state machine', () => {
   it('runs at most two dates or playlists at once', () => {
     const maps = allStates(asl).filter(([, state]) => state.Type === 'Map');
 
-    expect(maps.map(([name]) => name).sort()).toEqual(['ForEachDate', 'ForEachPlaylist', 'ValidateEachDate']);
+    expect(maps.map(([name]) => name).sort()).toEqual([stateNames.forEachDate, stateNames.forEachPlaylist, stateNames.validateEachDate].sort());
     expect(maps.every(([, state]) => Number(state['MaxConcurrency']) >= 1 && Number(state['MaxConcurrency']) <= maxConcurrency)).toBe(true);
     expect(maxConcurrency).toBeLessThanOrEqual(2);
   });

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CrawlerBusyError, InvalidInputError, PlaylistChangedError, UpstreamSchemaChangedError, ValidationFailedError } from '../../core/errors';
+import { stateNames } from '../../state-machine/definition';
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome } from '../../state-machine/local-executor';
 import { renderAsl, type Asl } from '../../state-machine/render';
 import { steps } from '../../steps/registry';
@@ -45,20 +46,20 @@ describe('workflow scenarios', () => {
     // Assess
     expect(outcome.status).toBe('succeeded');
     expect(Object.fromEntries(calls)).toEqual({
-      ValidateInput: 1,
-      FetchToken: 1,
-      GetPlaylist: 2,
-      ExtractItems: 2 * Math.ceil(fakeTotal / 50),
-      Normalise: 1,
-      StartCrawler: 1,
-      PollCrawler: 1,
-      StartValidation: 1,
-      PollValidation: 1,
-      EvaluateValidation: 1,
-      RecordRun: 1,
+      [steps.validateInput.stateName]: 1,
+      [steps.fetchToken.stateName]: 1,
+      [steps.getPlaylist.stateName]: 2,
+      [steps.extractItems.stateName]: 2 * Math.ceil(fakeTotal / 50),
+      [steps.normalise.stateName]: 1,
+      [steps.startCrawler.stateName]: 1,
+      [steps.pollCrawler.stateName]: 1,
+      [steps.startValidation.stateName]: 1,
+      [steps.pollValidation.stateName]: 1,
+      [steps.evaluateValidation.stateName]: 1,
+      [steps.recordRun.stateName]: 1,
     });
-    expect(entered(outcome.events, 'RunSucceeded')).toHaveLength(1);
-    expect(entered(outcome.events, 'NotifyFailure')).toHaveLength(0);
+    expect(entered(outcome.events, stateNames.runSucceeded)).toHaveLength(1);
+    expect(entered(outcome.events, steps.notifyFailure.stateName)).toHaveLength(0);
   });
 
   it('RateLimitedThenOk: a Retry-After on the metadata or on a page becomes a Wait of that length, then the read goes on', async () => {
@@ -76,8 +77,8 @@ describe('workflow scenarios', () => {
     // Assess
     expect(outcome.status).toBe('succeeded');
     const waited = (state: string) => entered(outcome.events, state).map((event) => (event as { state: { input: { waitSeconds: number } } }).state.input.waitSeconds);
-    expect(waited('WaitForMetadata')).toEqual([4]);
-    expect(waited('WaitRetryAfter')).toEqual([7]);
+    expect(waited(stateNames.waitForMetadata)).toEqual([4]);
+    expect(waited(stateNames.waitRetryAfter)).toEqual([7]);
     // The retried GetPlaylist carries the count of waits in a row, so the step can bound them.
     expect(metadataInputs).toContainEqual(expect.objectContaining({ rateLimitWaits: 1 }));
   });
@@ -122,7 +123,7 @@ describe('workflow scenarios', () => {
     const { outcome, calls } = await execute(fakes);
     // Assess
     expect(outcome.status === 'failed' && outcome.error).toBe('UpstreamSchemaChangedError');
-    expect(ofType(outcome.events, 'StateCaught', 'ForEachDate')).toHaveLength(1);
+    expect(ofType(outcome.events, 'StateCaught', stateNames.forEachDate)).toHaveLength(1);
     expect(calls.get(steps.normalise.stateName)).toBeUndefined();
     expect(calls.get(steps.notifyFailure.stateName)).toBe(1);
   });
@@ -157,7 +158,7 @@ describe('workflow scenarios', () => {
     const { outcome, calls } = await execute(fakes);
     // Assess
     expect(outcome.status).toBe('succeeded');
-    expect(ofType(outcome.events, 'StateRetried', 'ExtractPlaylist')).toHaveLength(1);
+    expect(ofType(outcome.events, 'StateRetried', stateNames.extractPlaylist)).toHaveLength(1);
     expect(calls.get(steps.getPlaylist.stateName)).toBe(3);
   });
 
@@ -170,7 +171,7 @@ describe('workflow scenarios', () => {
     // Assess
     expect(outcome.status).toBe('succeeded');
     expect(calls.get(steps.pollCrawler.stateName)).toBe(3);
-    expect(entered(outcome.events, 'WaitForCrawler')).toHaveLength(3);
+    expect(entered(outcome.events, stateNames.waitForCrawler)).toHaveLength(3);
   });
 
   it('fails the run with ValidationFailedError when a check fails, after NotifyFailure', async () => {

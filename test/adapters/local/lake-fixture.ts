@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-catalog';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
 import { HyparquetTableEncoder } from '../../../adapters/parquet/hyparquet-table-encoder';
+import type { IsoDate } from '../../../core/dates';
 import { buildAttempt, withAttempt } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
-import { curatedPartKey, type IsoDate } from '../../../core/lake/keys';
+import { curatedPartKey } from '../../../core/lake/keys';
 import { tableNames, type TableName, type TableRows } from '../../../core/tables';
 
 /** The rows of one good day: two playlists (one with a local file and an episode), three songs, two albums. */

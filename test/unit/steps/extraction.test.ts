@@ -5,12 +5,13 @@ import type { AccessToken } from '../../../core/ports';
 import { runExtractItems } from '../../../steps/extract-items/step';
 import { runFetchToken } from '../../../steps/fetch-token/step';
 import { runGetPlaylist } from '../../../steps/get-playlist/step';
+import { steps } from '../../../steps/registry';
 import { FakeSpotify, MemoryBlobStore } from './fakes';
 
 const date = '2026-11-20';
 const id = '1Cp6VQCKf2VL4sP09jN9oX';
 
-describe('FetchToken', () => {
+describe(steps.fetchToken.stateName, () => {
   it('caches the access token and returns only its expiry', async () => {
     // Prepare
     const token: AccessToken = { value: 'BQD-secret-access-token', expiresAt: new Date('2026-11-20T10:00:00Z') };
@@ -25,7 +26,7 @@ describe('FetchToken', () => {
   });
 });
 
-describe('GetPlaylist', () => {
+describe(steps.getPlaylist.stateName, () => {
   it('stores the playlist body as received, clears the date\'s older pages and opens the cursor', async () => {
     // Prepare
     const store = new MemoryBlobStore();
@@ -71,7 +72,7 @@ describe('GetPlaylist rate limited', () => {
   });
 });
 
-describe('ExtractItems', () => {
+describe(steps.extractItems.stateName, () => {
   it('lands pages verbatim at their offsets until the page budget, then returns the cursor', async () => {
     // Prepare
     const store = new MemoryBlobStore();

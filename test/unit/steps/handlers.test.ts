@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { allSteps } from '../../../steps/registry';
+import { allSteps, steps } from '../../../steps/registry';
 import { startS3rver, type RunningS3rver } from '../../adapters/aws/s3rver';
 
 /** What infra's bind helpers set on the functions (infra/step-function.ts). */
@@ -130,7 +130,7 @@ describe('step handlers', () => {
           ],
         },
       ]);
-      expect(line).toMatchObject({ service: 'spotify-etl-test', stateName: 'ValidateInput', StepSucceeded: 1, StepDurationMs: expect.any(Number) });
+      expect(line).toMatchObject({ service: 'spotify-etl-test', stateName: steps.validateInput.stateName, StepSucceeded: 1, StepDurationMs: expect.any(Number) });
     }
   });
 
@@ -146,7 +146,7 @@ describe('step handlers', () => {
     const [line, ...more] = emfLines();
     expect(more).toEqual([]);
     expect(line?._aws.CloudWatchMetrics[0]?.Metrics.map((metric) => metric.Name)).toEqual(['StepFailed', 'StepDurationMs']);
-    expect(line).toMatchObject({ stateName: 'ValidateInput', StepFailed: 1, StepDurationMs: expect.any(Number) });
+    expect(line).toMatchObject({ stateName: steps.validateInput.stateName, StepFailed: 1, StepDurationMs: expect.any(Number) });
     expect(line).not.toHaveProperty('StepSucceeded');
   });
 });

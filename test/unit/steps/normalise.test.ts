@@ -6,6 +6,7 @@ import { tableNames } from '../../../core/tables';
 import { runExtractItems } from '../../../steps/extract-items/step';
 import { runGetPlaylist } from '../../../steps/get-playlist/step';
 import { runNormalise } from '../../../steps/normalise/step';
+import { steps } from '../../../steps/registry';
 import { FakeSpotify, fixedClock, JsonTableEncoder, MemoryBlobStore } from './fakes';
 
 const date = '2026-11-20';
@@ -29,7 +30,7 @@ const landed = async (): Promise<MemoryBlobStore> => {
 
 const normaliseIn = (store: MemoryBlobStore) => runNormalise({ store, encoder: new JsonTableEncoder(), clock });
 
-describe('Normalise', () => {
+describe(steps.normalise.stateName, () => {
   it("writes one part per table into this run's folder, clears what a killed attempt of it left there, and records the attempt", async () => {
     // Prepare
     const store = await landed();

@@ -6,6 +6,7 @@ import type { RunPlan } from '../../../core/run-input';
 import { tableNames } from '../../../core/tables';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
 import { runRecordRun } from '../../../steps/record-run/step';
+import { steps } from '../../../steps/registry';
 import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier } from './fakes';
 
 const clock = fixedClock('2026-11-20T09:20:00Z');
@@ -29,7 +30,7 @@ const manifestOf = (date: string, executionName: string, status: RunStatus): Run
 
 const read = (store: MemoryBlobStore, date: string) => store.json(runManifestKey(date)) as RunManifest;
 
-describe('RecordRun', () => {
+describe(steps.recordRun.stateName, () => {
   it("publishes each validated date in one manifest write, removes the files of other runs, and records skipped dates", async () => {
     // Prepare
     const store = new MemoryBlobStore();
@@ -65,7 +66,7 @@ describe('RecordRun', () => {
   });
 });
 
-describe('NotifyFailure', () => {
+describe(steps.notifyFailure.stateName, () => {
   it("records the failed attempt on every date of the run, keeps each date's published run, and notifies", async () => {
     // Prepare
     const store = new MemoryBlobStore();

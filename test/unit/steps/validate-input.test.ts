@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../core/errors';
 import { rawPlaylistKey } from '../../../core/lake/keys';
+import { steps } from '../../../steps/registry';
 import { runValidateInput } from '../../../steps/validate-input/step';
 import { fixedClock, MemoryBlobStore, MemoryDateLeases } from './fakes';
 
@@ -22,7 +23,7 @@ const failureOf = async (request: unknown): Promise<Error> => {
   throw new Error('expected the request to be refused');
 };
 
-describe('ValidateInput', () => {
+describe(steps.validateInput.stateName, () => {
   it('plans a scheduled run for the UTC date of the scheduled time, not the start time', async () => {
     const result = await plan({ mode: 'scheduled', scheduledTime: '2026-11-19T23:30:00-02:00' });
 
