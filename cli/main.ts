@@ -9,6 +9,7 @@ const overview = `usage: spotify-etl <command> [options]
 commands:
   run        the whole pipeline on this machine, into ./lake (npm start runs it with the defaults)
   query      SQL over the lake's curated tables
+  report     one HTML page of charts of the lake's published data and run health
   emulator   the Spotify emulator alone, with curl commands to call it
   auth login the one-time consent of the playlists' owner, for --source spotify
   remote     start, redrive and inspect executions of the deployed state machine
@@ -30,6 +31,10 @@ const commands: Record<string, () => Promise<Loaded>> = {
   query: async () => {
     const module = await import('./commands/query');
     return { command: module.query, help: () => module.queryHelp };
+  },
+  report: async () => {
+    const module = await import('./commands/report');
+    return { command: module.report, help: () => module.reportHelp };
   },
   emulator: async () => {
     const module = await import('./commands/emulator');
@@ -71,13 +76,13 @@ export const main = async (argv: string[], io: CliIo, replaced: Readonly<Record<
     return 0;
   }
   if (argv.length === 0) {
-    io.err.write('spotify-etl: give a command: run, query, emulator, auth login or remote\nRun `spotify-etl --help` for what each does.\n');
+    io.err.write('spotify-etl: give a command: run, query, report, emulator, auth login or remote\nRun `spotify-etl --help` for what each does.\n');
     return 2;
   }
   const chosen = pick(argv);
   if (!chosen && argv[0] === 'auth') return usageMistake(io, 'auth', `"auth${argv[1] === undefined ? '' : ` ${argv[1]}`}" is not a command; the auth command is \`spotify-etl auth login\``);
   if (!chosen) {
-    io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, emulator, auth login and remote\nRun \`spotify-etl --help\` for what each does.\n`);
+    io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, report, emulator, auth login and remote\nRun \`spotify-etl --help\` for what each does.\n`);
     return 2;
   }
   const module = await (commands[chosen.words] as () => Promise<Loaded>)();

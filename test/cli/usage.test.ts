@@ -17,6 +17,7 @@ describe('spotify-etl --help', () => {
     [['run', '--help'], 'usage: spotify-etl run'],
     [['run', '--date', '2026-11-20', '-h'], 'usage: spotify-etl run'],
     [['query', '--help'], 'usage: spotify-etl query'],
+    [['report', '--help'], 'usage: spotify-etl report'],
     [['emulator', '--help'], 'usage: spotify-etl emulator'],
     [['auth', 'login', '--help'], 'usage: spotify-etl auth login'],
     [['auth', '--help'], 'usage: spotify-etl auth login'],
@@ -110,14 +111,14 @@ describe('a usage mistake', () => {
     const seen = await attempt([]);
 
     expect(seen.code).toBe(2);
-    expect(seen.lines).toEqual(['spotify-etl: give a command: run, query, emulator, auth login or remote', 'Run `spotify-etl --help` for what each does.']);
+    expect(seen.lines).toEqual(['spotify-etl: give a command: run, query, report, emulator, auth login or remote', 'Run `spotify-etl --help` for what each does.']);
   });
 
   it('with an unknown command names it', async () => {
     const seen = await attempt(['rnu']);
 
     expect(seen.code).toBe(2);
-    expect(seen.lines[0]).toBe('spotify-etl: unknown command "rnu"; the commands are run, query, emulator, auth login and remote');
+    expect(seen.lines[0]).toBe('spotify-etl: unknown command "rnu"; the commands are run, query, report, emulator, auth login and remote');
     expect(seen.lines).toHaveLength(2);
   });
 

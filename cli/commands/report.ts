@@ -1,0 +1,66 @@
+/**
+ * `spotify-etl report [--lake DIR] [--from D --to D] [--out FILE]`: one self-contained HTML page
+ * of the lake's published data and run health (cli/local/report.ts), written to FILE (by default
+ * `<lake>/reports/latest.html`); its path is the last line on stdout.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isIsoDate } from '../../core/dates';
+import { QueryFailedError } from '../../core/errors';
+import type { ReportRange } from '../../core/report/queries';
+import { parseOptions, UsageError, type Command } from '../command';
+import { defaultReportKey, writeReport } from '../local/report';
+
+const options = { lake: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } as const;
+
+const dateOption = (name: string, value: string | undefined): string | undefined => {
+  if (value !== undefined && !isIsoDate(value)) throw new UsageError(`${name} must be a date like 2026-11-20, got "${value}"`);
+  return value;
+};
+
+/** The dates the options select; either end may be left open. */
+export const reportRangeOf = (values: { from?: string | undefined; to?: string | undefined }): ReportRange => {
+  const range = { from: dateOption('--from', values.from), to: dateOption('--to', values.to) };
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) {
+    throw new UsageError(`--from ${range.from} is after --to ${range.to}; give the earlier date first`);
+  }
+  return range;
+};
+
+/** Writes the report and prints where it is. */
+export const report: Command = async (args, io) => {
+  const { values } = parseOptions(args, options);
+  const range = reportRangeOf(values);
+  const lake = resolve(io.cwd, values.lake ?? 'lake');
+  if (!existsSync(lake)) {
+    io.err.write(`spotify-etl report: there is no lake at ${lake}; run \`spotify-etl run\` first, or point --lake at one\n`);
+    return 1;
+  }
+  const out = values.out === undefined ? join(lake, defaultReportKey) : resolve(io.cwd, values.out);
+  try {
+    await writeReport(lake, out, { range, onWarning: (warning) => io.err.write(`spotify-etl report: ${warning}\n`) });
+  } catch (error) {
+    if (!(error instanceof QueryFailedError)) throw error;
+    io.err.write(`spotify-etl report: ${error.message}\n`);
+    return 1;
+  }
+  io.out.write(`${out}\n`);
+  return 0;
+};
+
+/** `spotify-etl report --help`. */
+export const reportHelp = `usage: spotify-etl report [--lake DIR] [--from D --to D] [--out FILE]
+
+One self-contained HTML page (no network: the charting library, styles and data are inside it)
+of the lake's published data and run health: playlist sizes over time, entries added and
+removed, top artists, release years, explicit share, and checks, rejects and duration per date.
+Reads the published tables through the same read-only engine as \`query\`, and the manifests.
+Prints the file's path as the last line.
+
+  --lake DIR   the lake (default ./lake)
+  --from D     the first date to show (YYYY-MM-DD; default the first there is)
+  --to D       the last date to show (default the last there is)
+  --out FILE   where to write it (default <lake>/reports/latest.html)
+  --help       this help
+
+e.g. spotify-etl report --from 2026-11-01 --out /tmp/november.html`;

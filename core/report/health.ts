@@ -1,0 +1,67 @@
+/**
+ * Run health per date, from the dates' manifests (the runs' own records; nothing of it is in the
+ * curated tables): the last attempt's outcome, checks, rejects and duration, and whether
+ * anything is published for the date.
+ */
+import type { IsoDate } from '../dates';
+import type { RunAttempt, RunManifest, RunStatus } from '../lake/manifest';
+import type { ReportRange } from './queries';
+
+/** Spotify requests of an attempt, when its manifest records them (the history issue adds them). */
+export interface RequestCounts {
+  readonly spotifyApi: number;
+  readonly spotifyToken: number;
+}
+
+/** One date's health as the report shows it. */
+export interface HealthRow {
+  readonly date: IsoDate;
+  /** The last attempt's outcome. */
+  readonly status: RunStatus;
+  readonly mode: string;
+  readonly executionName: string;
+  /** Whether readers see a run of the date (the last attempt, or an earlier one it did not replace). */
+  readonly published: boolean;
+  readonly checksPassed: number;
+  readonly checksFailed: number;
+  readonly rejects: number;
+  /**
+   * Seconds from reading Spotify to the attempt's last record; null for a backfill (it rebuilds
+   * from raw, and its manifest keeps the extraction time of the run that landed the data).
+   */
+  readonly durationSeconds: number | null;
+  readonly requests: RequestCounts | null;
+  readonly error: string | null;
+}
+
+const requestsOf = (attempt: RunAttempt): RequestCounts | null => {
+  // Not in the manifest's codec yet: read it when a newer pipeline has written it.
+  const requests = (attempt as { requests?: Partial<Record<keyof RequestCounts, unknown>> }).requests;
+  const { spotifyApi, spotifyToken } = requests ?? {};
+  return typeof spotifyApi === 'number' && typeof spotifyToken === 'number' ? { spotifyApi, spotifyToken } : null;
+};
+
+const durationOf = (attempt: RunAttempt): number | null => {
+  if (attempt.mode === 'backfill' || attempt.extractedAt === null) return null;
+  const seconds = (Date.parse(attempt.updatedAt) - Date.parse(attempt.extractedAt)) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+};
+
+/** The health rows of the manifests whose date is in `range`, in date order. */
+export const healthRows = (manifests: readonly RunManifest[], range: ReportRange = {}): HealthRow[] =>
+  manifests
+    .filter((m) => (range.from === undefined || m.snapshotDate >= range.from) && (range.to === undefined || m.snapshotDate <= range.to))
+    .toSorted((a, b) => a.snapshotDate.localeCompare(b.snapshotDate))
+    .map(({ snapshotDate, published, lastAttempt: attempt }) => ({
+      date: snapshotDate,
+      status: attempt.status,
+      mode: attempt.mode,
+      executionName: attempt.executionName,
+      published: published !== null,
+      checksPassed: attempt.checks.filter((check) => check.passed).length,
+      checksFailed: attempt.checks.filter((check) => !check.passed).length,
+      rejects: attempt.rejectCount,
+      durationSeconds: durationOf(attempt),
+      requests: requestsOf(attempt),
+      error: attempt.error === null ? null : `${attempt.error.name}: ${attempt.error.message}`,
+    }));
