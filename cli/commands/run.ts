@@ -15,6 +15,7 @@ import { integerOption, parseOptions, UsageError, type CliIo, type Command } fro
 import { LakeFolderError, lakeProblem, prepareLake } from '../local/lake-folder';
 import { runPipeline, storedSpotifyCredentials, type SpotifySource } from '../local/pipeline';
 import { progressTo } from '../local/progress';
+import { withReport } from '../local/report';
 import { faultCountOf, formatSummary, summarise } from '../local/summary';
 import { emulatorOptionsFrom } from './emulator';
 
@@ -193,7 +194,7 @@ const runIn = async (
     });
     progress.done();
     const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
-    const summary = await summarise(lake, run, faults);
+    const summary = await withReport(await summarise(lake, run, faults), (warning) => io.err.write(`spotify-etl run: ${warning}\n`));
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.

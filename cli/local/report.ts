@@ -23,6 +23,7 @@ import {
   type ReportRange,
 } from '../../core/report/queries';
 import { tableNames } from '../../core/tables';
+import type { RunSummary } from './summary';
 
 /** Where `npm start` and `report` put the report by default, below the lake. */
 export const defaultReportKey = 'reports/latest.html';
@@ -94,4 +95,19 @@ export const writeReport = async (
   await writeFile(temporary, html);
   await rename(temporary, out);
   return out;
+};
+
+/**
+ * The run's summary with the report written after it (`npm start`, every `run` that planned a
+ * date, failed or not: the run health shows the failure). The run's outcome stands whatever
+ * happens here, so a report that cannot be written is a warning, not a failed run.
+ */
+export const withReport = async (summary: RunSummary, onWarning: (message: string) => void): Promise<RunSummary> => {
+  if (summary.dates.length === 0) return summary;
+  try {
+    return { ...summary, report: await writeReport(summary.lake, join(summary.lake, defaultReportKey), { onWarning }) };
+  } catch (error) {
+    onWarning(`the report could not be written (${error instanceof Error ? error.message : String(error)}); the run's data is unaffected: try \`spotify-etl report --lake ${summary.lake}\``);
+    return summary;
+  }
 };

@@ -3,6 +3,7 @@
  * the lake's manifests, and a sample query over the catalog the run just crawled.
  */
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { sqlString } from '../../core/checks';
@@ -48,6 +49,8 @@ export interface RunSummary {
   readonly sample: { readonly title: string; readonly sql: string; readonly rows: readonly Record<string, unknown>[] } | null;
   /** What the emulator's `--faults` injected, or null when the run asked for none. */
   readonly faults: FaultCount | null;
+  /** The HTML report written after the run (cli/local/report.ts); absent when none was. */
+  readonly report?: string;
 }
 
 /** The faults a run's emulator injected, in all and by kind (`429`, `reset`, …). */
@@ -203,5 +206,6 @@ export const formatSummary = (summary: RunSummary): string => {
     lines.push(...formatRows(summary.sample.rows).trimEnd().split('\n').map((line) => `  ${line}`));
     lines.push('', `Query it yourself: npx spotify-etl query "select count(*) as n from playlist_items" --lake ${summary.lake}`);
   }
+  if (summary.report) lines.push('', `Report: ${summary.report}`, `  ${pathToFileURL(summary.report).href}`);
   return `${lines.join('\n')}\n`;
 };

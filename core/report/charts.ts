@@ -169,7 +169,7 @@ const changesChart = (data: ReportData): Chart => {
       yAxis: axis('value', 'entries per day (count)'),
       series: [
         { type: 'bar', name: 'added', stack: 'change', itemStyle: { color: colours.good }, data: dates.map((date) => sum(date, 'added')) },
-        { type: 'bar', name: 'removed', stack: 'change', itemStyle: { color: colours.bad }, data: dates.map((date) => -sum(date, 'removed')) },
+        { type: 'bar', name: 'removed', stack: 'change', itemStyle: { color: colours.bad }, data: dates.map((date) => -sum(date, 'removed') || 0) },
       ],
     }),
     note: null,

@@ -1,0 +1,122 @@
+/**
+ * `spotify-etl report` over lakes made by real local runs: what it writes and prints, that it
+ * shows published data and the manifests' run health, and the report `npm start` leaves.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../cli/command';
+import { report } from '../../cli/commands/report';
+import { collectReport } from '../../cli/local/report';
+import { queryLake } from '../../cli/local/summary';
+import { changesNeedHistory, requestsNotRecorded } from '../../core/report/charts';
+import { captureIo } from '../support/cli-io';
+import { dailyRuns, reportDays } from '../support/report-lakes';
+import { tempFolderForSuite } from '../support/temp-folders';
+
+const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? '';
+
+describe('spotify-etl report', () => {
+  const work = tempFolderForSuite('spotify-etl-report-');
+  const lake = () => join(work(), 'lake');
+  let runOutput = '';
+  beforeAll(async () => {
+    runOutput = await dailyRuns(lake(), reportDays);
+  });
+
+  it('writes one self-contained page into the lake and prints its path as the last line', async () => {
+    // Prepare
+    const io = captureIo(work());
+    // Act
+    const code = await report(['--lake', lake()], io);
+    // Assess
+    const path = join(lake(), 'reports', 'latest.html');
+    expect(code).toBe(0);
+    expect(lastLine(io.stdout())).toBe(path);
+    const html = readFileSync(path, 'utf8');
+    const markup = html.replace(/(<script\b[^>]*>)[\s\S]*?<\/script>/gi, '$1</script>');
+    expect(markup.match(/\b(src|href|srcset|action)\s*=\s*["']?[^"'\s>]*/gi) ?? []).toEqual([]);
+    expect(markup.match(/<link\b[^>]*>/gi) ?? []).toEqual([]);
+    expect(markup).toContain("default-src 'none'");
+    expect(html.includes('echarts.init(')).toBe(true);
+    for (const title of ['Playlist sizes over time', 'Entries added and removed per day', 'Top artists on 2026-11-19', 'Release years on 2026-11-19', 'Explicit share on 2026-11-19', 'Run health per date', 'Run duration per date']) {
+      expect(html.includes(`<h2>${title}</h2>`), title).toBe(true);
+    }
+  });
+
+  it('shows the published rows of every date and the run health the manifests record', async () => {
+    // Act
+    const data = await collectReport(lake(), {}, new Date());
+    // Assess
+    const published = await queryLake(lake(), 'select cast(snapshot_date as varchar) as d, count(*) as n from playlists group by 1 order by 1');
+    expect(published.map((row) => row['d'])).toEqual([...reportDays]);
+    expect(data.sizes.length).toBe(published.reduce((sum, row) => sum + Number(row['n']), 0));
+    expect(data.latestDate).toBe('2026-11-19');
+    expect(data.artists.length).toBeGreaterThan(0);
+    expect(data.releaseYears.length).toBeGreaterThan(0);
+    expect(data.explicit.length).toBeGreaterThan(0);
+    expect(data.health.map((row) => [row.date, row.status, row.published, row.checksFailed, row.rejects])).toEqual(reportDays.map((day) => [day, 'succeeded', true, 0, 0]));
+    expect(data.health.every((row) => row.checksPassed > 0 && (row.durationSeconds ?? 0) > 0)).toBe(true);
+  });
+
+  it('says which charts wait for playlist history instead of drawing nothing', () => {
+    const html = readFileSync(join(lake(), 'reports', 'latest.html'), 'utf8');
+
+    expect(html.includes(changesNeedHistory)).toBe(true);
+    expect(html.includes(requestsNotRecorded.split(' (')[0] ?? '')).toBe(true);
+  });
+
+  it('keeps to the dates --from and --to name and writes where --out says', async () => {
+    // Prepare
+    const io = captureIo(work());
+    const out = join(work(), 'elsewhere', 'middle.html');
+    // Act
+    const code = await report(['--lake', lake(), '--from', '2026-11-18', '--to', '2026-11-18', '--out', out], io);
+    const data = await collectReport(lake(), { from: '2026-11-18', to: '2026-11-18' }, new Date());
+    // Assess
+    expect(code).toBe(0);
+    expect(lastLine(io.stdout())).toBe(out);
+    expect(readFileSync(out, 'utf8')).toContain('2026-11-18 to 2026-11-18');
+    expect(new Set(data.sizes.map((row) => row.snapshot_date))).toEqual(new Set(['2026-11-18']));
+    expect(data.health.map((row) => row.date)).toEqual(['2026-11-18']);
+  });
+
+  it('is left by every run, whose summary ends with its path and file:// link', () => {
+    const path = join(lake(), 'reports', 'latest.html');
+
+    expect(runOutput.trimEnd().split('\n').slice(-2)).toEqual([`Report: ${path}`, `  ${pathToFileURL(path).href}`]);
+  });
+
+  it('of an empty lake says what to run first', async () => {
+    // Prepare
+    const empty = join(work(), 'empty-lake');
+    mkdirSync(empty);
+    const io = captureIo(work());
+    // Act
+    const code = await report(['--lake', empty], io);
+    // Assess
+    expect(code).toBe(0);
+    const html = readFileSync(lastLine(io.stdout()), 'utf8');
+    expect(html).toContain(`npx spotify-etl run --lake ${empty}`);
+    expect(html).not.toContain('<script');
+  });
+
+  it('fails in one line when there is no lake, writing nothing', async () => {
+    const io = captureIo(work());
+
+    const code = await report(['--lake', join(work(), 'missing')], io);
+
+    expect(code).toBe(1);
+    expect(io.stderr()).toMatch(/^spotify-etl report: there is no lake at .*missing; run `spotify-etl run` first, or point --lake at one\n$/);
+    expect(existsSync(join(work(), 'missing'))).toBe(false);
+  });
+
+  it.each([
+    [['--from', '2026-13-01'], '--from must be a date like 2026-11-20, got "2026-13-01"'],
+    [['--to', 'yesterday'], '--to must be a date like 2026-11-20, got "yesterday"'],
+    [['--from', '2026-11-19', '--to', '2026-11-17'], '--from 2026-11-19 is after --to 2026-11-17; give the earlier date first'],
+  ])('refuses %j as a usage mistake', async (args, message) => {
+    await expect(report([...args, '--lake', lake()], captureIo(work()))).rejects.toThrow(new UsageError(message));
+  });
+});

@@ -1,0 +1,118 @@
+/** The report's charts and run health from given rows and manifests, without a lake or a browser. */
+import { describe, expect, it } from 'vitest';
+import { buildAttempt, type RunManifest } from '../../../core/lake/manifest';
+import { changesNeedHistory, reportCharts, requestsNotRecorded, type ReportData } from '../../../core/report/charts';
+import { healthRows } from '../../../core/report/health';
+import { explicitShareSql, playlistChangesSql, playlistSizesSql, releaseYearsSql, topArtistsSql } from '../../../core/report/queries';
+
+const data = (overrides: Partial<ReportData> = {}): ReportData => ({
+  lake: '/data/lake',
+  range: {},
+  generatedAt: '2026-11-20T08:00:00.000Z',
+  latestDate: '2026-11-19',
+  sizes: [
+    { snapshot_date: '2026-11-18', playlist_id: 'p1', name: 'Road trip', entries: 10 },
+    { snapshot_date: '2026-11-19', playlist_id: 'p1', name: 'Road trip', entries: 12 },
+  ],
+  changes: null,
+  artists: [],
+  releaseYears: [],
+  explicit: [],
+  health: [],
+  ...overrides,
+});
+
+const chart = (report: ReportData, id: string) => reportCharts(report).find((each) => each.id === id);
+
+const manifest = (date: string, attempt: Partial<Parameters<typeof buildAttempt>[0]> & { requests?: unknown }): RunManifest => {
+  const { requests, ...input } = attempt;
+  const built = buildAttempt({ executionName: `local-${date}`, status: 'succeeded', mode: 'scheduled', extractedAt: `${date}T06:00:00.000Z`, updatedAt: `${date}T06:00:42.500Z`, ...input });
+  const lastAttempt = requests === undefined ? built : { ...built, requests };
+  return { version: 2, snapshotDate: date, published: lastAttempt.status === 'succeeded' ? lastAttempt : null, lastAttempt };
+};
+
+describe('the changes chart', () => {
+  it('waits for playlist history while the lake has no playlist_changes table', () => {
+    expect(chart(data(), 'playlist-changes')).toMatchObject({ option: null, note: changesNeedHistory });
+  });
+
+  it('draws entries added above zero and removed below it once the table has rows', () => {
+    // Act
+    const drawn = chart(data({ changes: [
+      { snapshot_date: '2026-11-19', change: 'added', entries: 5 },
+      { snapshot_date: '2026-11-19', change: 'removed', entries: 3 },
+      { snapshot_date: '2026-11-18', change: 'added', entries: 1 },
+    ] }), 'playlist-changes');
+    // Assess
+    expect(drawn?.option?.['series']).toMatchObject([{ name: 'added', data: [1, 5] }, { name: 'removed', data: [0, -3] }]);
+    expect(drawn?.table.rows).toEqual([['2026-11-18', 1, 0], ['2026-11-19', 5, 3]]);
+  });
+});
+
+describe('the run health', () => {
+  it('times a run from reading Spotify to its last record, but not a backfill, which keeps the old extraction time', () => {
+    const rows = healthRows([manifest('2026-11-19', {}), manifest('2026-11-18', { mode: 'backfill', updatedAt: '2026-11-21T08:00:00.000Z' })]);
+
+    expect(rows.map((row) => [row.date, row.durationSeconds])).toEqual([['2026-11-18', null], ['2026-11-19', 42.5]]);
+  });
+
+  it('counts failed checks and says a failed attempt left the date unpublished', () => {
+    const failed = manifest('2026-11-19', {
+      status: 'failed',
+      checks: [{ name: 'a', passed: true, count: 0, offending: [] }, { name: 'b', passed: false, count: 2, offending: ['x'] }],
+      error: { name: 'ValidationFailedError', message: 'b failed' },
+    });
+
+    expect(healthRows([failed])).toMatchObject([{ status: 'failed', published: false, checksPassed: 1, checksFailed: 1, error: 'ValidationFailedError: b failed' }]);
+  });
+
+  it('leaves the dates outside the range out', () => {
+    const rows = healthRows(['2026-11-17', '2026-11-18', '2026-11-19'].map((date) => manifest(date, {})), { from: '2026-11-18', to: '2026-11-18' });
+
+    expect(rows.map((row) => row.date)).toEqual(['2026-11-18']);
+  });
+
+  it('draws Spotify requests when manifests record them, and says they are not recorded otherwise', () => {
+    const counted = healthRows([manifest('2026-11-19', { requests: { spotifyApi: 40, spotifyToken: 1 } })]);
+    const uncounted = healthRows([manifest('2026-11-19', {})]);
+
+    expect(chart(data({ health: counted }), 'spotify-requests')?.option?.['series']).toMatchObject([{ data: [40] }, { data: [1] }]);
+    expect(chart(data({ health: uncounted }), 'spotify-requests')).toMatchObject({ option: null, note: requestsNotRecorded });
+  });
+});
+
+describe('every drawn chart', () => {
+  it('names both axes and has a table of its numbers', () => {
+    // Prepare
+    const full = data({
+      changes: [{ snapshot_date: '2026-11-19', change: 'added', entries: 2 }],
+      artists: [{ artist_id: 'a', artist: 'Wild Machines', entries: 4, playlists: 1, all_entries: 10, all_playlists: 1 }],
+      releaseYears: [{ release_year: 1999, entries: 3 }, { release_year: 2001, entries: 1 }],
+      explicit: [{ playlist_id: 'p1', name: 'Road trip', explicit_entries: 1, track_entries: 4 }],
+      health: healthRows([manifest('2026-11-19', { requests: { spotifyApi: 3, spotifyToken: 1 } })]),
+    });
+    // Act
+    const charts = reportCharts(full);
+    // Assess
+    expect(charts.filter((each) => each.option === null)).toEqual([]);
+    for (const each of charts) {
+      const axes = [each.option?.['xAxis'], each.option?.['yAxis']].flat() as { name: string; type: string }[];
+      const named = axes.filter((axis) => axis.type === 'value' || axis.name !== '');
+      expect(named.every((axis) => /\S/.test(axis.name)), each.id).toBe(true);
+      expect(named.filter((axis) => axis.type === 'value').every((axis) => /\((count|%|seconds)\)$/.test(axis.name)), each.id).toBe(true);
+      expect(each.table.rows.length, each.id).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('the report SQL', () => {
+  it('uses only what DuckDB and Trino both accept: snapshot_date compared as text, standard casts', () => {
+    const statements = [playlistSizesSql({ from: '2026-11-01', to: '2026-11-30' }), playlistChangesSql({ from: '2026-11-01' }), topArtistsSql('2026-11-19'), releaseYearsSql('2026-11-19'), explicitShareSql('2026-11-19')];
+
+    for (const sql of statements) {
+      expect(sql).not.toMatch(/::|\bILIKE\b|\bQUALIFY\b|\bSTRUCT\b|"|\bDATE '/i);
+      expect(sql.match(/\w+\.snapshot_date\s*(=|<|>)\s*'/g) ?? []).toEqual([]);
+      expect(sql).toMatch(/CAST\(\w+\.snapshot_date AS VARCHAR\) (=|>=|<=) '2026-11-\d\d'/);
+    }
+  });
+});
