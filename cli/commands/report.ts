@@ -40,8 +40,13 @@ export const report: Command = async (args, io) => {
   try {
     await writeReport(lake, out, { range, onWarning: (warning) => io.err.write(`spotify-etl report: ${warning}\n`) });
   } catch (error) {
-    if (!(error instanceof QueryFailedError)) throw error;
-    io.err.write(`spotify-etl report: ${error.message}\n`);
+    if (error instanceof QueryFailedError) {
+      io.err.write(`spotify-etl report: ${error.message}\n`);
+      return 1;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw error;
+    io.err.write(`spotify-etl report: cannot write ${out} (${code}); point --out at a file in a folder you may write\n`);
     return 1;
   }
   io.out.write(`${out}\n`);

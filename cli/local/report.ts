@@ -3,7 +3,7 @@
  * engine as `spotify-etl query`, the run health from the dates' manifests, drawn into one HTML
  * file with the charting library inlined.
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
@@ -92,18 +92,24 @@ export const writeReport = async (
   const html = renderReport(data, await readFile(libraryPath(), 'utf8'));
   await mkdir(dirname(out), { recursive: true });
   const temporary = join(dirname(out), `.${process.pid}-${Date.now()}.html.tmp`);
-  await writeFile(temporary, html);
-  await rename(temporary, out);
+  try {
+    await writeFile(temporary, html);
+    await rename(temporary, out);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
   return out;
 };
 
 /**
- * The run's summary with the report written after it (`npm start`, every `run` that planned a
- * date, failed or not: the run health shows the failure). The run's outcome stands whatever
- * happens here, so a report that cannot be written is a warning, not a failed run.
+ * The run's summary with the report written after it (`npm start`, every `run` that succeeded).
+ * A failed run changed nothing published, so the last report still shows what readers see; and
+ * its summary says its error once, without a second line about a report (on a full disk, say).
+ * The run's outcome stands whatever happens here: a report that cannot be written is a warning.
  */
 export const withReport = async (summary: RunSummary, onWarning: (message: string) => void): Promise<RunSummary> => {
-  if (summary.dates.length === 0) return summary;
+  if (summary.status !== 'succeeded' || summary.dates.length === 0) return summary;
   try {
     return { ...summary, report: await writeReport(summary.lake, join(summary.lake, defaultReportKey), { onWarning }) };
   } catch (error) {

@@ -2,12 +2,13 @@
  * `spotify-etl report` over lakes made by real local runs: what it writes and prints, that it
  * shows published data and the manifests' run health, and the report `npm start` leaves.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { report } from '../../cli/commands/report';
+import { createRun } from '../../cli/commands/run';
 import { collectReport } from '../../cli/local/report';
 import { queryLake } from '../../cli/local/summary';
 import { changesNeedHistory, requestsNotRecorded } from '../../core/report/charts';
@@ -110,6 +111,32 @@ describe('spotify-etl report', () => {
     expect(code).toBe(1);
     expect(io.stderr()).toMatch(/^spotify-etl report: there is no lake at .*missing; run `spotify-etl run` first, or point --lake at one\n$/);
     expect(existsSync(join(work(), 'missing'))).toBe(false);
+  });
+
+  it('fails in one line when --out cannot be written', async () => {
+    // Prepare: a file where the folder of --out would be
+    const blocker = join(work(), 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const io = captureIo(work());
+    // Act
+    const code = await report(['--lake', lake(), '--out', join(blocker, 'report.html')], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stderr()).toMatch(/^spotify-etl report: cannot write .*a-file\/report\.html \((ENOTDIR|EEXIST)\); point --out at a file in a folder you may write\n$/);
+  });
+
+  it('is a warning, not a failed run, when the run cannot write it', async () => {
+    // Prepare: a file where the lake's reports/ folder would be
+    const other = join(work(), 'lake-without-reports');
+    mkdirSync(other);
+    writeFileSync(join(other, 'reports'), 'not a folder');
+    const io = captureIo(work());
+    // Act
+    const code = await createRun({ clock: { now: () => new Date('2026-11-19T06:00:00Z') } })(['--lake', other], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(io.stderr()).toMatch(/spotify-etl run: the report could not be written \(.*\); the run's data is unaffected: try `spotify-etl report --lake /);
+    expect(io.stdout()).not.toContain('Report:');
   });
 
   it.each([

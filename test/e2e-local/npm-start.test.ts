@@ -3,6 +3,7 @@
  * 0 with its summary, and `spotify-etl query` then counts what the summary showed.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -36,5 +37,7 @@ describe('npm start', () => {
     expect([before, after]).toContain(summary.dates[0]?.date);
     expect(start.stderr).toContain('✓ run recorded');
     expect(JSON.parse(counted.stdout)).toEqual([{ n: summary.dates[0]?.tables?.playlist_items }]);
+    expect(summary.report).toBe(join(lake(), 'reports', 'latest.html'));
+    expect(readFileSync(join(lake(), 'reports', 'latest.html'), 'utf8')).toContain('<h2>Playlist sizes over time</h2>');
   });
 });
