@@ -168,8 +168,8 @@ const changesChart = (data: ReportData): Chart => {
       xAxis: dateAxis(dates),
       yAxis: axis('value', 'entries per day (count)'),
       series: [
-        { type: 'bar', name: 'added', stack: 'change', itemStyle: { color: colours.good }, data: dates.map((date) => sum(date, 'added')) },
-        { type: 'bar', name: 'removed', stack: 'change', itemStyle: { color: colours.bad }, data: dates.map((date) => -sum(date, 'removed') || 0) },
+        { type: 'bar', barMaxWidth: 48, name: 'added', stack: 'change', itemStyle: { color: colours.good }, data: dates.map((date) => sum(date, 'added')) },
+        { type: 'bar', barMaxWidth: 48, name: 'removed', stack: 'change', itemStyle: { color: colours.bad }, data: dates.map((date) => -sum(date, 'removed') || 0) },
       ],
     }),
     note: null,
@@ -303,8 +303,8 @@ const healthChart = (data: ReportData): Chart => {
       xAxis: dateAxis(dates),
       yAxis: [axis('value', 'checks (count)', { minInterval: 1 }), axis('value', 'rejected entries (count)', { minInterval: 1, splitLine: { show: false } })],
       series: [
-        { type: 'bar', name: 'checks passed', stack: 'checks', itemStyle: { color: colours.good }, data: data.health.map((row) => row.checksPassed) },
-        { type: 'bar', name: 'checks failed', stack: 'checks', itemStyle: { color: colours.bad }, data: data.health.map((row) => row.checksFailed) },
+        { type: 'bar', barMaxWidth: 48, name: 'checks passed', stack: 'checks', itemStyle: { color: colours.good }, data: data.health.map((row) => row.checksPassed) },
+        { type: 'bar', barMaxWidth: 48, name: 'checks failed', stack: 'checks', itemStyle: { color: colours.bad }, data: data.health.map((row) => row.checksFailed) },
         { type: 'line', name: 'rejected entries', yAxisIndex: 1, showSymbol: true, symbolSize: 8, itemStyle: { color: colours.accent }, data: data.health.map((row) => row.rejects) },
       ],
     }),
@@ -354,8 +354,8 @@ const requestsChart = (data: ReportData): Chart => {
       xAxis: dateAxis(counted.map((row) => row.date)),
       yAxis: axis('value', 'requests (count)'),
       series: [
-        { type: 'bar', name: 'Web API', stack: 'requests', itemStyle: { color: colours.neutral }, data: counted.map((row) => row.requests?.spotifyApi ?? 0) },
-        { type: 'bar', name: 'token', stack: 'requests', itemStyle: { color: colours.accent }, data: counted.map((row) => row.requests?.spotifyToken ?? 0) },
+        { type: 'bar', barMaxWidth: 48, name: 'Web API', stack: 'requests', itemStyle: { color: colours.neutral }, data: counted.map((row) => row.requests?.spotifyApi ?? 0) },
+        { type: 'bar', barMaxWidth: 48, name: 'token', stack: 'requests', itemStyle: { color: colours.accent }, data: counted.map((row) => row.requests?.spotifyToken ?? 0) },
       ],
     }),
     note: null,

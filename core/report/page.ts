@@ -22,7 +22,7 @@ const table = (chart: Chart): string => {
   const body = chart.table.rows
     .map((row) => `<tr>${row.map((cell) => `<td${typeof cell === 'number' ? ' class="n"' : ''}>${escapeHtml(cellText(cell))}</td>`).join('')}</tr>`)
     .join('\n');
-  return `<details><summary>The numbers (${chart.table.rows.length} rows)</summary><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></details>`;
+  return `<details><summary>The numbers (${chart.table.rows.length} ${chart.table.rows.length === 1 ? 'row' : 'rows'})</summary><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></details>`;
 };
 
 const section = (chart: Chart): string =>
@@ -96,7 +96,7 @@ export const renderReport = (data: ReportData, library: string): string => {
     '</header>',
   ].join('\n');
   const body = empty
-    ? `<p class="empty" data-empty="true">Nothing is published in this lake${data.range.from ?? data.range.to ? ' for these dates' : ''} yet. Run the pipeline first: <code>npm start</code> (or <code>${escapeHtml(firstRun(data.lake))}</code>), then <code>npx spotify-etl report</code> again.</p>`
+    ? `<p class="empty" data-empty="true">Nothing is published in this lake${data.range.from ?? data.range.to ? ' for these dates' : ''} yet. Run the pipeline first: <code>npm start</code> (or <code>${escapeHtml(firstRun(data.lake))}</code>), then <code>${escapeHtml(`npx spotify-etl report --lake ${data.lake}`)}</code> again.</p>`
     : `<main>\n${charts.map(section).join('\n')}\n</main>`;
   return [
     '<!doctype html>',
