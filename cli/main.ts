@@ -11,7 +11,8 @@ const usage = `usage:
   spotify-etl query "<SQL>" [--lake DIR] [--json]
   spotify-etl emulator [--port N] [--fixtures DIR] [--faults SPEC] [--seed N]
   spotify-etl auth login [--port N]
-  spotify-etl remote start|backfill|redrive|status|list ...`;
+  spotify-etl remote start|backfill|redrive|status|list ...
+  spotify-etl snowflake ddl [--bucket NAME] [--database NAME] [--schema NAME] [--role-arn ARN]`;
 
 /** Sub-commands by their words, loaded on demand so `query` does not pay for the emulator. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -20,6 +21,7 @@ const commands: Record<string, () => Promise<Command>> = {
   emulator: async () => (await import('./commands/emulator')).emulator,
   'auth login': async () => (await import('./commands/auth-login')).authLogin,
   remote: async () => (await import('./commands/remote')).remote,
+  'snowflake ddl': async () => (await import('./commands/snowflake')).snowflake,
 };
 
 const pick = (argv: string[]): { load: () => Promise<Command>; args: string[] } | undefined => {
