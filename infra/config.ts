@@ -41,6 +41,18 @@ export interface StackConfig {
    * fires (Scheduler retries a start for up to 6 h, and the run itself takes time). @default 6
    */
   readonly freshnessMarginHours: number;
+  /**
+   * The SQS queue Snowflake's pipes listen on (`SHOW PIPES`, notification_channel); with
+   * {@link snowflakeExternalId} it turns on the Snowflake part (infra/snowflake.ts). @default ''
+   */
+  readonly snowflakeSqsArn: string;
+  /** The external id of Snowflake's storage integration (`DESC INTEGRATION`, STORAGE_AWS_EXTERNAL_ID). @default '' */
+  readonly snowflakeExternalId: string;
+  /**
+   * Snowflake's IAM user (`DESC INTEGRATION`, STORAGE_AWS_IAM_USER_ARN), the principal the role
+   * trusts; while empty the role trusts only this account, so Snowflake cannot assume it yet. @default ''
+   */
+  readonly snowflakeIamUserArn: string;
 }
 
 /** The defaults, also written out in cdk.json so the knobs can be found there. */
@@ -59,6 +71,9 @@ export const defaultConfig: StackConfig = {
   logRetentionDays: RetentionDays.THREE_MONTHS,
   rejectTolerance: 0,
   freshnessMarginHours: 6,
+  snowflakeSqsArn: '',
+  snowflakeExternalId: '',
+  snowflakeIamUserArn: '',
 };
 
 /** The context key of a setting: `spotify-etl:<name>`. */
@@ -119,7 +134,18 @@ export const readConfig = (node: Node): StackConfig => {
     logRetentionDays: retention as RetentionDays,
     rejectTolerance: whole('rejectTolerance', get('rejectTolerance'), 0, Number.MAX_SAFE_INTEGER),
     freshnessMarginHours: whole('freshnessMarginHours', get('freshnessMarginHours'), 1, maxFreshnessWindowHours - 1),
+    snowflakeSqsArn: text('snowflakeSqsArn', get('snowflakeSqsArn'), /^$|^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, "must be an SQS queue ARN (the notification_channel of Snowflake's SHOW PIPES), or empty"),
+    snowflakeExternalId: text('snowflakeExternalId', get('snowflakeExternalId'), /^$|^[\w+=,.@:/-]{2,1224}$/, "must be the STORAGE_AWS_EXTERNAL_ID of Snowflake's DESC INTEGRATION, or empty"),
+    snowflakeIamUserArn: text('snowflakeIamUserArn', get('snowflakeIamUserArn'), /^$|^arn:aws[a-z-]*:iam::\d{12}:user\/[\w+=,.@/-]{1,512}$/, "must be the STORAGE_AWS_IAM_USER_ARN of Snowflake's DESC INTEGRATION, or empty"),
   };
+  // Half a Snowflake set-up would either send events no role can act on or open a role no pipe uses.
+  if ((config.snowflakeSqsArn === '') !== (config.snowflakeExternalId === '')) {
+    const [missing, given] = config.snowflakeSqsArn === '' ? (['snowflakeSqsArn', 'snowflakeExternalId'] as const) : (['snowflakeExternalId', 'snowflakeSqsArn'] as const);
+    bad(missing, '', `is needed with ${contextKey(given)}: set both for Snowflake or neither (docs/snowflake.md)`);
+  }
+  if (config.snowflakeIamUserArn !== '' && config.snowflakeExternalId === '') {
+    bad('snowflakeExternalId', '', `is needed with ${contextKey('snowflakeIamUserArn')}: set the queue and the external id too (docs/snowflake.md)`);
+  }
   const window = freshnessWindowHours(config);
   if (window === undefined) bad('schedule', config.schedule, 'must run at least weekly (every day, or on named weekdays), or the freshness alarm cannot watch it');
   else if (window > maxFreshnessWindowHours) {
