@@ -42,11 +42,14 @@ export interface StackConfig {
    */
   readonly freshnessMarginHours: number;
   /**
-   * The SQS queue Snowflake's pipes listen on (`SHOW PIPES`, notification_channel); with
-   * {@link snowflakeExternalId} it turns on the Snowflake part (infra/snowflake.ts). @default ''
+   * The SQS queue Snowflake's pipes listen on (`SHOW PIPES`, notification_channel): the bucket
+   * notifies it of new curated Parquet and manifests; needs {@link snowflakeExternalId}. @default ''
    */
   readonly snowflakeSqsArn: string;
-  /** The external id of Snowflake's storage integration (`DESC INTEGRATION`, STORAGE_AWS_EXTERNAL_ID). @default '' */
+  /**
+   * The external id of Snowflake's storage integration (`DESC INTEGRATION`, STORAGE_AWS_EXTERNAL_ID):
+   * turns on the role Snowflake assumes (infra/snowflake.ts). @default ''
+   */
   readonly snowflakeExternalId: string;
   /**
    * Snowflake's IAM user (`DESC INTEGRATION`, STORAGE_AWS_IAM_USER_ARN), the principal the role
@@ -138,13 +141,12 @@ export const readConfig = (node: Node): StackConfig => {
     snowflakeExternalId: text('snowflakeExternalId', get('snowflakeExternalId'), /^$|^[\w+=,.@:/-]{2,1224}$/, "must be the STORAGE_AWS_EXTERNAL_ID of Snowflake's DESC INTEGRATION, or empty"),
     snowflakeIamUserArn: text('snowflakeIamUserArn', get('snowflakeIamUserArn'), /^$|^arn:aws[a-z-]*:iam::\d{12}:user\/[\w+=,.@/-]{1,512}$/, "must be the STORAGE_AWS_IAM_USER_ARN of Snowflake's DESC INTEGRATION, or empty"),
   };
-  // Half a Snowflake set-up would either send events no role can act on or open a role no pipe uses.
-  if ((config.snowflakeSqsArn === '') !== (config.snowflakeExternalId === '')) {
-    const [missing, given] = config.snowflakeSqsArn === '' ? (['snowflakeSqsArn', 'snowflakeExternalId'] as const) : (['snowflakeExternalId', 'snowflakeSqsArn'] as const);
-    bad(missing, '', `is needed with ${contextKey(given)}: set both for Snowflake or neither (docs/snowflake.md)`);
-  }
-  if (config.snowflakeIamUserArn !== '' && config.snowflakeExternalId === '') {
-    bad('snowflakeExternalId', '', `is needed with ${contextKey('snowflakeIamUserArn')}: set the queue and the external id too (docs/snowflake.md)`);
+  // Snowflake is set up in two deploys (docs/snowflake.md): the role first, then the queue its pipes
+  // report; a queue or a Snowflake user without the external id is a mistake.
+  for (const name of ['snowflakeSqsArn', 'snowflakeIamUserArn'] as const) {
+    if (config[name] !== '' && config.snowflakeExternalId === '') {
+      bad('snowflakeExternalId', '', `is needed with ${contextKey(name)}: Snowflake's role is assumed under it (docs/snowflake.md)`);
+    }
   }
   const window = freshnessWindowHours(config);
   if (window === undefined) bad('schedule', config.schedule, 'must run at least weekly (every day, or on named weekdays), or the freshness alarm cannot watch it');

@@ -1,8 +1,9 @@
 /**
  * Snowflake's way into the lake (docs/snowflake.md), built only when the deployment names
- * Snowflake's queue and external id: the bucket tells Snowflake's queue about new curated
- * Parquet files and manifests, and a role Snowflake's storage integration assumes reads those
- * two kinds of object and nothing else.
+ * Snowflake's external id: a role Snowflake's storage integration assumes reads curated Parquet
+ * and run manifests and nothing else; once Snowflake's queue is named too, the bucket tells it
+ * about every new such object. Two steps, because Snowflake reports its queue only once the
+ * pipes exist, and its external table can only be created once the role can be assumed.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -33,7 +34,7 @@ export class SnowflakeAccess extends Construct {
   /** The role named in the storage integration's STORAGE_AWS_ROLE_ARN. */
   public readonly role: iam.Role;
 
-  /** Adds both to the lake bucket of `props.lake`. */
+  /** Adds the role, and the notifications when the queue is known, to the lake bucket of `props.lake`. */
   public constructor(scope: Construct, id: string, props: SnowflakeAccessProps) {
     super(scope, id);
     const { lake, config } = props;
@@ -63,7 +64,7 @@ export class SnowflakeAccess extends Construct {
         `Snowflake reads every ${suffix} object below ${prefix}, whose keys name dates and runs not known at deploy time; nothing else in the bucket matches.`,
       );
     }
-    notifyQueue(bucket, config.snowflakeSqsArn);
+    if (config.snowflakeSqsArn !== '') notifyQueue(bucket, config.snowflakeSqsArn);
   }
 }
 

@@ -28,7 +28,7 @@ export class SpotifyEtlStack extends Stack {
   public readonly alerts: Alerts;
   public readonly pipeline: Pipeline;
   public readonly schedule: DailySchedule;
-  /** Snowflake's notifications and role; only when the context names Snowflake's queue and external id. */
+  /** Snowflake's role and notifications; only when the context names Snowflake's external id. */
   public readonly snowflake: SnowflakeAccess | undefined;
 
   /** Builds the stack from a checked configuration (infra/config.ts). */

@@ -68,11 +68,14 @@ describe('the Snowflake part of the stack', () => {
     expect(Object.keys(template.findOutputs('*'))).not.toContain('SnowflakeRoleArn');
   });
 
-  it('trusts only this account, under the external id, until Snowflake\'s IAM user is known', () => {
+  it('with the external id alone (the first of the two deploys): the role, trusting only this account until Snowflake\'s IAM user is known, and no notification yet', () => {
     // Act
-    const { stack } = synthStack({ ...snowflakeContext, 'spotify-etl:snowflakeIamUserArn': '' }, { bundle: false });
+    const { stack } = synthStack({ 'spotify-etl:snowflakeExternalId': externalId }, { bundle: false });
+    const template = Template.fromStack(stack);
     // Assess
-    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Role', {
+    const bucketId = stack.getLogicalId(stack.lake.bucket.node.defaultChild as never);
+    expect(template.toJSON().Resources[bucketId].Properties.NotificationConfiguration).toBeUndefined();
+    template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'spotify-etl-snowflake',
       AssumeRolePolicyDocument: {
         Statement: [
@@ -88,7 +91,7 @@ describe('the Snowflake part of the stack', () => {
 
   it.each([
     ['the queue without the external id', { 'spotify-etl:snowflakeSqsArn': queueArn }, 'spotify-etl:snowflakeExternalId = "": is needed with spotify-etl:snowflakeSqsArn'],
-    ['the external id without the queue', { 'spotify-etl:snowflakeExternalId': externalId }, 'spotify-etl:snowflakeSqsArn = "": is needed with spotify-etl:snowflakeExternalId'],
+    ["Snowflake's user without the external id", { 'spotify-etl:snowflakeIamUserArn': userArn }, 'spotify-etl:snowflakeExternalId = "": is needed with spotify-etl:snowflakeIamUserArn'],
     ['a queue that is not an SQS ARN', { ...snowflakeContext, 'spotify-etl:snowflakeSqsArn': 'https://sqs.eu-west-1.amazonaws.com/1/q' }, 'spotify-etl:snowflakeSqsArn = "https://sqs'],
     ['a principal that is not an IAM user', { ...snowflakeContext, 'spotify-etl:snowflakeIamUserArn': 'arn:aws:iam::999999999999:role/x' }, 'spotify-etl:snowflakeIamUserArn = "arn:aws:iam::999999999999:role/x"'],
   ])('refuses %s at synth, naming the setting', (_case, context, message) => {
