@@ -13,6 +13,7 @@ commands:
   emulator   the Spotify emulator alone, with curl commands to call it
   auth login the one-time consent of the playlists' owner, for --source spotify
   remote     start, redrive and inspect executions of the deployed state machine
+  snowflake ddl  the Snowflake SQL that loads the published tables through Snowpipe
 
 Run spotify-etl <command> --help for a command's options.`;
 
@@ -48,6 +49,10 @@ const commands: Record<string, () => Promise<Loaded>> = {
     const module = await import('./commands/remote');
     return { command: module.remote, help: module.remoteHelp };
   },
+  'snowflake ddl': async () => {
+    const module = await import('./commands/snowflake');
+    return { command: module.snowflake, help: () => module.snowflakeHelp };
+  },
 };
 
 const pick = (argv: string[]): { words: string; args: string[] } | undefined => {
@@ -76,13 +81,13 @@ export const main = async (argv: string[], io: CliIo, replaced: Readonly<Record<
     return 0;
   }
   if (argv.length === 0) {
-    io.err.write('spotify-etl: give a command: run, query, report, emulator, auth login or remote\nRun `spotify-etl --help` for what each does.\n');
+    io.err.write('spotify-etl: give a command: run, query, report, emulator, auth login, remote or snowflake ddl\nRun `spotify-etl --help` for what each does.\n');
     return 2;
   }
   const chosen = pick(argv);
   if (!chosen && argv[0] === 'auth') return usageMistake(io, 'auth', `"auth${argv[1] === undefined ? '' : ` ${argv[1]}`}" is not a command; the auth command is \`spotify-etl auth login\``);
   if (!chosen) {
-    io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, report, emulator, auth login and remote\nRun \`spotify-etl --help\` for what each does.\n`);
+    io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, report, emulator, auth login, remote and snowflake ddl\nRun \`spotify-etl --help\` for what each does.\n`);
     return 2;
   }
   const module = await (commands[chosen.words] as () => Promise<Loaded>)();

@@ -41,6 +41,21 @@ export interface StackConfig {
    * fires (Scheduler retries a start for up to 6 h, and the run itself takes time). @default 6
    */
   readonly freshnessMarginHours: number;
+  /**
+   * The SQS queue Snowflake's pipes listen on (`SHOW PIPES`, notification_channel): the bucket
+   * notifies it of new curated Parquet and manifests; needs {@link snowflakeExternalId}. @default ''
+   */
+  readonly snowflakeSqsArn: string;
+  /**
+   * The external id of Snowflake's storage integration (`DESC INTEGRATION`, STORAGE_AWS_EXTERNAL_ID):
+   * turns on the role Snowflake assumes (infra/snowflake.ts). @default ''
+   */
+  readonly snowflakeExternalId: string;
+  /**
+   * Snowflake's IAM user (`DESC INTEGRATION`, STORAGE_AWS_IAM_USER_ARN), the principal the role
+   * trusts; while empty the role trusts only this account, so Snowflake cannot assume it yet. @default ''
+   */
+  readonly snowflakeIamUserArn: string;
 }
 
 /** The defaults, also written out in cdk.json so the knobs can be found there. */
@@ -59,6 +74,9 @@ export const defaultConfig: StackConfig = {
   logRetentionDays: RetentionDays.THREE_MONTHS,
   rejectTolerance: 0,
   freshnessMarginHours: 6,
+  snowflakeSqsArn: '',
+  snowflakeExternalId: '',
+  snowflakeIamUserArn: '',
 };
 
 /** The context key of a setting: `spotify-etl:<name>`. */
@@ -119,7 +137,17 @@ export const readConfig = (node: Node): StackConfig => {
     logRetentionDays: retention as RetentionDays,
     rejectTolerance: whole('rejectTolerance', get('rejectTolerance'), 0, Number.MAX_SAFE_INTEGER),
     freshnessMarginHours: whole('freshnessMarginHours', get('freshnessMarginHours'), 1, maxFreshnessWindowHours - 1),
+    snowflakeSqsArn: text('snowflakeSqsArn', get('snowflakeSqsArn'), /^$|^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]{1,80}$/, "must be an SQS queue ARN (the notification_channel of Snowflake's SHOW PIPES), or empty"),
+    snowflakeExternalId: text('snowflakeExternalId', get('snowflakeExternalId'), /^$|^[\w+=,.@:/-]{2,1224}$/, "must be the STORAGE_AWS_EXTERNAL_ID of Snowflake's DESC INTEGRATION, or empty"),
+    snowflakeIamUserArn: text('snowflakeIamUserArn', get('snowflakeIamUserArn'), /^$|^arn:aws[a-z-]*:iam::\d{12}:user\/[\w+=,.@/-]{1,512}$/, "must be the STORAGE_AWS_IAM_USER_ARN of Snowflake's DESC INTEGRATION, or empty"),
   };
+  // Snowflake is set up in two deploys (docs/snowflake.md): the role first, then the queue its pipes
+  // report; a queue or a Snowflake user without the external id is a mistake.
+  for (const name of ['snowflakeSqsArn', 'snowflakeIamUserArn'] as const) {
+    if (config[name] !== '' && config.snowflakeExternalId === '') {
+      bad('snowflakeExternalId', '', `is needed with ${contextKey(name)}: Snowflake's role is assumed under it (docs/snowflake.md)`);
+    }
+  }
   const window = freshnessWindowHours(config);
   if (window === undefined) bad('schedule', config.schedule, 'must run at least weekly (every day, or on named weekdays), or the freshness alarm cannot watch it');
   else if (window > maxFreshnessWindowHours) {

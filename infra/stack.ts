@@ -11,6 +11,7 @@ import type { StackConfig } from './config';
 import { Lake } from './lake';
 import { Pipeline } from './pipeline';
 import { DailySchedule } from './schedule';
+import { SnowflakeAccess } from './snowflake';
 import { SpotifySecrets } from './spotify-secrets';
 
 /** Properties of the {@link SpotifyEtlStack}. */
@@ -27,6 +28,8 @@ export class SpotifyEtlStack extends Stack {
   public readonly alerts: Alerts;
   public readonly pipeline: Pipeline;
   public readonly schedule: DailySchedule;
+  /** Snowflake's role and notifications; only when the context names Snowflake's external id. */
+  public readonly snowflake: SnowflakeAccess | undefined;
 
   /** Builds the stack from a checked configuration (infra/config.ts). */
   public constructor(scope: Construct, id: string, props: SpotifyEtlStackProps) {
@@ -54,6 +57,7 @@ export class SpotifyEtlStack extends Stack {
     // A disabled schedule (no playlists) starts nothing, so there is no freshness to watch.
     if (config.playlists.length > 0) this.alerts.watchFreshness(this.pipeline.stateMachine);
     this.alerts.watchDeadLetterQueue(this.schedule.deadLetterQueue);
+    this.snowflake = config.snowflakeExternalId === '' ? undefined : new SnowflakeAccess(this, 'Snowflake', { lake: this.lake, config });
 
     const output = (id: string, value: string, description: string): void => {
       new CfnOutput(this, id, { value, description });
@@ -64,5 +68,6 @@ export class SpotifyEtlStack extends Stack {
     output('GlueDatabaseName', this.catalog.databaseName, 'Query the curated tables in Athena from this database');
     output('AthenaWorkGroupName', this.catalog.workGroupName, 'Run Athena queries in this workgroup');
     output('FailureTopicArn', this.alerts.topic.topicArn, 'Subscribe to failure alerts here');
+    if (this.snowflake) output('SnowflakeRoleArn', this.snowflake.role.roleArn, 'STORAGE_AWS_ROLE_ARN of the Snowflake storage integration (docs/snowflake.md)');
   }
 }

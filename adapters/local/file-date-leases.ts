@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, open, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { acquireAll, dateInUse, isExpired, newLease, parseLease, type LeaseRecord } from '../../core/leases';
 import type { IsoDate } from '../../core/dates';
@@ -44,9 +45,10 @@ interface ReadLock {
   readonly text: string;
 }
 
-// Takeovers that another run beat us to are tried again, a few times: each one means some run
-// made progress, so the loop ends.
-const maxAttempts = 5;
+// Takeovers that another run beat us to, or is doing, are tried again: each round means some run
+// made progress or holds the takeover guard for the moment it takes to remove one file.
+const maxAttempts = 200;
+const guardWaitMs = 10;
 
 /** {@link DateLeases} as lock files in the lake, held by this process. */
 export class FileDateLeases implements DateLeases {
@@ -104,8 +106,8 @@ export class FileDateLeases implements DateLeases {
           `wait for that run to finish and start again; if it is no longer running, delete ${path}`,
         );
       }
-      // The holder is gone (or the file is not a lock): take it over.
-      await this.removeIfSame(path, current);
+      // The holder is gone (or the file is not a lock): remove it, then try to create ours.
+      await this.removeStale(path, current);
     }
     throw new Error(`Could not lock ${date}: other runs took ${path} over ${maxAttempts} times in a row; start the run again.`);
   }
@@ -123,6 +125,29 @@ export class FileDateLeases implements DateLeases {
   private isLive(lease: LeaseRecord): boolean {
     if (lease.host === this.owner.host && lease.pid !== undefined) return isProcessAlive(lease.pid);
     return !isExpired(lease, this.clock.now());
+  }
+
+  /**
+   * Removes a stale lock, at most one run at a time: racing runs that all read the same dead
+   * lock must not each remove it, or one would remove the lock another had just created in its
+   * place. The guard is itself a lock file (with this process's pid, so a guard left by a killed
+   * run is cleared); under it the stale lock is removed only if it is still exactly the file read.
+   * Whoever then creates the lock first holds the date; the others find it live and are refused.
+   */
+  private async removeStale(path: string, stale: ReadLock): Promise<void> {
+    const guard = `${path}.takeover`;
+    if (!(await this.create(guard, newLease('takeover', this.clock.now(), this.owner)))) {
+      const holder = await this.read(guard);
+      if (holder !== undefined && (holder.lease === undefined || !this.isLive(holder.lease))) await this.removeIfSame(guard, holder);
+      await delay(guardWaitMs);
+      return;
+    }
+    try {
+      const current = await this.read(path);
+      if (current !== undefined && current.inode === stale.inode && current.text === stale.text) await unlink(path);
+    } finally {
+      await unlink(guard).catch(() => undefined);
+    }
   }
 
   /** Creates the lock with `lease` in it unless one exists: false when it does. */

@@ -3,7 +3,7 @@
  * '/'-separated lake keys of core/lake/keys.ts, stored as files below the root.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidInputError, StorageUnavailableError } from '../../core/errors';
 import type { BlobStore } from '../../core/ports';
@@ -28,16 +28,22 @@ const errorCode = (error: unknown): string | undefined =>
 // Temporary files are hidden (dot-led), so list() never shows a half-written object.
 const isHidden = (name: string): boolean => name.startsWith('.');
 
+/** The lake's hidden folder for the temporary files of puts. */
+const fsTempFolder = '.tmp';
+
 /**
- * Writes a file whole: a temp file in the same folder, then a rename, so a reader sees the old
- * body or the new one, never a part. Creates the folder; throws the file system's error.
+ * Writes a file whole: a temp file (in `tempFolder`, on the same file system), then a rename, so
+ * a reader sees the old body or the new one, never a part. Creates the folders; throws the file
+ * system's error.
+ * @default tempFolder the file's own folder
  */
-export const writeFileAtomically = async (path: string, body: Uint8Array | string): Promise<void> => {
-  const temp = join(dirname(path), `.${randomUUID()}.partial`);
+export const writeFileAtomically = async (path: string, body: Uint8Array | string, tempFolder = dirname(path)): Promise<void> => {
+  const temp = join(tempFolder, `.${randomUUID()}.partial`);
   // A concurrent delete may remove the freshly made, still empty folder; make it again then.
   for (let attempt = 1; ; attempt += 1) {
     try {
       await mkdir(dirname(path), { recursive: true });
+      if (tempFolder !== dirname(path)) await mkdir(tempFolder, { recursive: true });
       await writeFile(temp, body);
       await rename(temp, path);
       return;
@@ -60,7 +66,7 @@ export class FsBlobStore implements BlobStore {
   public async put(key: string, body: Uint8Array | string): Promise<void> {
     const path = this.pathOf(key, false);
     try {
-      await writeFileAtomically(path, body);
+      await writeFileAtomically(path, body, this.tempFolder());
     } catch (error) {
       throw this.unavailable('write', key, error);
     }
@@ -96,6 +102,36 @@ export class FsBlobStore implements BlobStore {
         throw this.unavailable('delete', keys[index] ?? path, error);
       }
     }
+  }
+
+  /**
+   * Removes temporary files older than `olderThanMs` that a killed process left behind. Puts keep
+   * their temporary files in one hidden folder of the lake (not beside the objects), so what a
+   * kill leaves never stays in a partition folder and is found here in one place.
+   * @default olderThanMs ten minutes: far longer than any one put takes
+   */
+  public async sweepTemporaryFiles(olderThanMs = 10 * 60_000): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.tempFolder());
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return 0;
+      throw this.unavailable('list', fsTempFolder, error);
+    }
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const name of names.filter((entry) => entry.endsWith('.partial'))) {
+      const path = join(this.tempFolder(), name);
+      const stats = await stat(path).catch(() => undefined);
+      if (stats === undefined || stats.mtimeMs > cutoff) continue;
+      await rm(path, { force: true });
+      removed += 1;
+    }
+    return removed;
+  }
+
+  private tempFolder(): string {
+    return join(this.root, fsTempFolder);
   }
 
   /** The file of a key, after checking that the key stays below the root. */

@@ -118,10 +118,13 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   // Lease times are real times, whatever date the run is told it is.
   const leases = new FileDateLeases(lake, systemClock);
   const executionName = executionNameAt(clock.now());
+  const store = new FsBlobStore(lake);
+  // What killed runs left half-written: harmless to readers, but it would pile up.
+  await store.sweepTemporaryFiles();
   const db = await openDuckDb();
   try {
     const handlers = localHandlers({
-      store: new FsBlobStore(lake),
+      store,
       spotify: new GotSpotifyApi({ apiBaseUrl: source.apiBaseUrl, tokens, auth }),
       auth,
       tokens,

@@ -111,14 +111,14 @@ describe('a usage mistake', () => {
     const seen = await attempt([]);
 
     expect(seen.code).toBe(2);
-    expect(seen.lines).toEqual(['spotify-etl: give a command: run, query, report, emulator, auth login or remote', 'Run `spotify-etl --help` for what each does.']);
+    expect(seen.lines).toEqual(['spotify-etl: give a command: run, query, report, emulator, auth login, remote or snowflake ddl', 'Run `spotify-etl --help` for what each does.']);
   });
 
   it('with an unknown command names it', async () => {
     const seen = await attempt(['rnu']);
 
     expect(seen.code).toBe(2);
-    expect(seen.lines[0]).toBe('spotify-etl: unknown command "rnu"; the commands are run, query, report, emulator, auth login and remote');
+    expect(seen.lines[0]).toBe('spotify-etl: unknown command "rnu"; the commands are run, query, report, emulator, auth login, remote and snowflake ddl');
     expect(seen.lines).toHaveLength(2);
   });
 

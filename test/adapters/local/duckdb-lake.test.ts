@@ -218,15 +218,21 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
     expect(artists).toEqual([{ n: 3 }]);
   });
 
-  it('fails the crawl with DuckDB\'s reason when a file is not Parquet', async () => {
+  it('leaves out, and names, a partition whose file is not Parquet, so a rerun of its date can still crawl and repair it', async () => {
     // Prepare
-    await lake.store.put(curatedPartKey('songs', date, 'run-1', 0), 'not parquet at all');
+    await lake.write(date, goodDay());
+    await lake.store.put(curatedPartKey('songs', '2026-11-21', 'run-1', 0), 'not parquet at all');
 
     // Act
     const status = await lake.crawl();
+    const songs = await lake.engine.query('SELECT COUNT(*) AS n FROM staged_songs');
 
     // Assess
-    expect(status).toEqual({ state: 'failed', message: expect.stringMatching(/crawl of .*curated failed: .*part-00000\.parquet/) });
+    expect(status).toEqual({
+      state: 'succeeded',
+      message: expect.stringMatching(/left out the partitions of .*snapshot_date=2026-11-21\/run_id=run-1\/part-00000\.parquet: not readable Parquet/),
+    });
+    expect(songs).toEqual([{ n: goodDay().songs.length }]);
   });
 
   it('ignores folders that are not snapshot_date partitions of a known table', async () => {

@@ -1,4 +1,4 @@
-import { readdir, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
@@ -79,20 +79,37 @@ describe('FsBlobStore', () => {
     expect(await store.list('raw/playlists/snapshot_date=2030-01-01/')).toEqual([]);
   });
 
-  it('leaves no temporary file behind after puts, and hides one a crash left', async () => {
+  it('leaves no temporary file behind after puts, and keeps them out of the partition folders', async () => {
     // Prepare
     const key = curatedPartKey('albums', '2026-11-20', 'run-1', 0);
     await Promise.all([store.put(key, 'one'), store.put(key, 'two'), store.put(key, 'three')]);
-    const folder = join(root, 'lake', 'curated', 'albums', 'snapshot_date=2026-11-20');
-    await writeFile(join(folder, '.crashed.partial'), 'half');
+    const folder = join(root, 'lake', 'curated', 'albums', 'snapshot_date=2026-11-20', 'run_id=run-1');
 
     // Act
     const listed = await store.list('curated/');
 
     // Assess
     expect(listed).toEqual([key]);
-    expect((await readdir(folder)).filter((name) => name.endsWith('.partial'))).toEqual(['.crashed.partial']);
+    expect(await readdir(folder)).toEqual(['part-00000.parquet']);
+    expect(await readdir(join(root, 'lake', '.tmp'))).toEqual([]);
     expect(['one', 'two', 'three']).toContain(text(await store.get(key)));
+  });
+
+  it('sweeps the temporary files a killed process left, once they are older than any put takes', async () => {
+    // Prepare
+    const temp = join(root, 'lake', '.tmp');
+    await mkdir(temp, { recursive: true });
+    await writeFile(join(temp, '.old.partial'), 'half');
+    await writeFile(join(temp, '.fresh.partial'), 'being written');
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    await utimes(join(temp, '.old.partial'), anHourAgo, anHourAgo);
+
+    // Act
+    const removed = await store.sweepTemporaryFiles();
+
+    // Assess
+    expect(removed).toBe(1);
+    expect(await readdir(temp)).toEqual(['.fresh.partial']);
   });
 
   it('does not list hidden state folders such as .state or .catalog', async () => {
@@ -124,7 +141,7 @@ describe('FsBlobStore', () => {
     ]);
   });
 
-  it('removes every folder up to the root when the last key goes', async () => {
+  it('removes every folder up to the root when the last key goes, leaving only the empty temporary folder', async () => {
     // Prepare
     const key = curatedPartKey('artists', '2026-11-20', 'run-1', 0);
     await store.put(key, 'x');
@@ -133,7 +150,8 @@ describe('FsBlobStore', () => {
     await store.delete([key]);
 
     // Assess
-    expect(await readdir(join(root, 'lake'))).toEqual([]);
+    expect(await readdir(join(root, 'lake'))).toEqual(['.tmp']);
+    expect(await readdir(join(root, 'lake', '.tmp'))).toEqual([]);
   });
 
   it.each([
