@@ -79,7 +79,3 @@ describe.skipIf(missing !== undefined)('the report in Chromium', () => {
     expect(visit.consoleErrors).toContain('boom');
   });
 });
-
-describe.runIf(missing !== undefined)('the report in Chromium, where Chromium is missing', () => {
-  it.skip(`is skipped: ${missing ?? ''}`, () => undefined);
-});
