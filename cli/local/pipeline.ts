@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
 import { FileCredentialsStore, FileTokenCache, credentialsPath, stateDir, tokenCachePath } from '../../adapters/local/file-secrets';
 import { FileDateLeases } from '../../adapters/local/file-date-leases';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
@@ -14,9 +13,10 @@ import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
 import type { Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
-import { stateNames } from '../../state-machine/definition';
+import { builtAsl } from '../../state-machine/built-asl';
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome, type LocalPauses } from '../../state-machine/local-executor';
-import { renderAsl, type Asl } from '../../state-machine/render';
+import type { Asl } from '../../state-machine/render';
+import { stateNames } from '../../state-machine/state-names';
 import { steps } from '../../steps/registry';
 import { localHandlers } from './handlers';
 
@@ -47,7 +47,7 @@ export interface PipelineOptions {
   readonly source: SpotifySource;
   /** What "today" is for the run's input rules and manifests (token expiry always uses real time). @default the system clock */
   readonly clock?: Clock;
-  /** The rendered definition; rendered here when not given. */
+  /** The rendered definition. @default state-machine/asl.json, the build's rendering */
   readonly asl?: Asl;
   readonly onEvent?: (event: ExecutionEvent) => void;
   /** Stops the run (Ctrl-C). */
@@ -97,15 +97,10 @@ const emulatorCredentials = async (lake: string, credentials: SpotifyCredentials
   return store;
 };
 
-let rendered: Asl | undefined;
-
-/** The rendered definition, synthesized once per process (CDK synthesis takes seconds). */
-export const localAsl = (): Asl => (rendered ??= renderAsl());
-
 /** Runs the pipeline once on this machine and returns how it ended. */
 export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun> => {
   const clock = options.clock ?? systemClock;
-  const asl = options.asl ?? localAsl();
+  const asl = options.asl ?? builtAsl;
   const { source, lake } = options;
   const credentials = source.kind === 'emulator' ? await emulatorCredentials(lake, source.credentials) : source.credentials;
   const tokens = new FileTokenCache(source.kind === 'emulator' ? join(stateDir(lake), 'emulator', 'token-cache.json') : tokenCachePath(lake));
@@ -118,6 +113,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   // Lease times are real times, whatever date the run is told it is.
   const leases = new FileDateLeases(lake, systemClock);
   const executionName = executionNameAt(clock.now());
+  // DuckDB (a native module) loads only when a run starts, not for `run --help` or a usage mistake.
+  const { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
   const db = await openDuckDb();
   try {
     const handlers = localHandlers({
