@@ -12,7 +12,7 @@ import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-en
 import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
-import type { Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
+import type { Catalog, Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
 import { builtAsl } from '../../state-machine/built-asl';
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome, type LocalPauses } from '../../state-machine/local-executor';
 import type { Asl } from '../../state-machine/render';
@@ -77,14 +77,28 @@ const spotifyFacing = [
 ];
 
 /**
- * Local pauses: retries immediate; the local crawl and queries polled every few hundred
- * milliseconds (so the polling budget still spans seconds); Spotify's own waits kept when the
- * source is the real API, where answering a Retry-After early lengthens the penalty.
+ * Local pauses: retries immediate; no wait before polling the local crawl, whose status answers
+ * only once it has finished ({@link crawlPolledWhenSettled}); queries polled every 200 ms (so
+ * their polling budget still spans seconds); Spotify's own waits kept when the source is the real
+ * API, where answering a Retry-After early lengthens the penalty.
  */
 export const localPauses = (asl: Asl, source: SpotifySource['kind']): LocalPauses => {
   const base = uniformPauses(asl, 0, source === 'spotify' ? spotifyFacing : []);
-  return { ...base, waitMs: { ...base.waitMs, [stateNames.waitForCrawler]: 500, [stateNames.waitForQuery]: 200 } };
+  return { ...base, waitMs: { ...base.waitMs, [stateNames.waitForCrawler]: 0, [stateNames.waitForQuery]: 200 } };
 };
+
+/**
+ * The local catalog as PollCrawler sees it: a status asked while the crawl runs answers when it
+ * has finished (a long poll), so the machine spends one poll and no wait on a crawl that takes a
+ * fraction of a second here; waiting 500 ms for it was most of a one-playlist run's idle time.
+ */
+const crawlPolledWhenSettled = (catalog: Catalog & { settled(): Promise<void> }): Catalog => ({
+  startCrawl: () => catalog.startCrawl(),
+  crawlStatus: async () => {
+    await catalog.settled();
+    return catalog.crawlStatus();
+  },
+});
 
 /** An execution name in the form Step Functions accepts: unique, and sortable by start time. */
 const executionNameAt = (now: Date): string =>
@@ -123,7 +137,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),
-      catalog: new DuckDbCatalog(lake, db.connection),
+      catalog: crawlPolledWhenSettled(new DuckDbCatalog(lake, db.connection)),
       queries: new DuckDbQueryEngine(lake, db.connection, { staged: true }),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
