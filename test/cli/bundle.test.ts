@@ -28,9 +28,9 @@ describe('the command line bundle that npm ci builds (cli/bundle.ts)', () => {
   });
   afterAll(() => rm(outdir, { recursive: true, force: true }));
 
-  it('loads neither CDK nor tsx anywhere: run reads the rendered ASL from state-machine/asl.json', () => {
+  it('loads neither CDK nor tsx anywhere (run reads the rendered ASL from state-machine/asl.json), nor the Lambda client and validator the local executor never calls', () => {
     const everyPackage = Object.values(metafile.outputs).flatMap((output) => output.imports.filter((entry) => entry.external).map((entry) => entry.path));
-    expect(everyPackage.filter((path) => /^(aws-cdk-lib|constructs|tsx)(\/|$)/.test(path))).toEqual([]);
+    expect(everyPackage.filter((path) => /^(aws-cdk-lib|constructs|tsx|@aws-sdk\/client-lambda|@aws-sdk\/credential-providers|asl-validator)(\/|$)/.test(path))).toEqual([]);
     expect(Object.keys(metafile.inputs)).toContain('state-machine/asl.json');
     expect(Object.keys(metafile.inputs).filter((input) => /state-machine\/(definition|render)\.ts$/.test(input))).toEqual([]);
   });
