@@ -7,7 +7,7 @@ const sdkAndFrameworks = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'lake/', 'coverage/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'lake/', 'coverage/', 'bench/results/', 'dist/', '.scratch*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,6 +3,7 @@
  * invocations and their time, Spotify, lake and secret requests, crawls, validation queries) and
  * from the Lambda cold imports, at the list prices of prices.ts.
  */
+import { maxPlaylistsPerRun } from '../core/run-input';
 import { assumptions, prices, pricesAsOf, pricesRegion } from './prices';
 import type { ResultRow, WorkloadResult } from './report';
 
@@ -10,6 +11,8 @@ import type { ResultRow, WorkloadResult } from './report';
 export interface RunCounts {
   /** `100 × 100`: playlists × entries. */
   readonly label: string;
+  readonly playlists: number;
+  readonly entriesPerPlaylist: number;
   /** States entered plus retries: what Step Functions bills for a standard workflow. */
   readonly stateTransitions: number;
   /** Per Task state: how often it ran and the seconds its handler took locally, in total. */
@@ -83,11 +86,62 @@ export const costOfRun = (run: RunCounts, coldImportSeconds: Readonly<Record<str
   ];
 };
 
+/** The scale priced beyond what one execution runs today (issue 14). */
+export const extrapolatedPlaylists = 10_000;
+
+/**
+ * The counts of a run of `playlists` playlists on the straight line through two measured runs with
+ * the same entries per playlist: every count is a fixed part (token, crawl, validation, the run's
+ * own states) plus a part per playlist, which two sizes determine.
+ */
+export const extrapolateCounts = (small: RunCounts, large: RunCounts, playlists: number): RunCounts => {
+  const at = (a: number, b: number, integer = true): number => {
+    const value = a + ((b - a) * (playlists - small.playlists)) / (large.playlists - small.playlists);
+    return integer ? Math.round(value) : value;
+  };
+  const stateNames = [...new Set([...Object.keys(small.tasks), ...Object.keys(large.tasks)])];
+  const zero = { invocations: 0, seconds: 0 };
+  return {
+    label: `${playlists.toLocaleString('en-US')} × ${large.entriesPerPlaylist} (extrapolated)`,
+    playlists,
+    entriesPerPlaylist: large.entriesPerPlaylist,
+    stateTransitions: at(small.stateTransitions, large.stateTransitions),
+    tasks: Object.fromEntries(
+      stateNames.map((name) => {
+        const [a, b] = [small.tasks[name] ?? zero, large.tasks[name] ?? zero];
+        return [name, { invocations: at(a.invocations, b.invocations), seconds: at(a.seconds, b.seconds, false) }];
+      }),
+    ),
+    spotifyRequests: at(small.spotifyRequests, large.spotifyRequests),
+    lake: {
+      put: at(small.lake.put, large.lake.put),
+      get: at(small.lake.get, large.lake.get),
+      list: at(small.lake.list, large.lake.list),
+      delete: at(small.lake.delete, large.lake.delete),
+    },
+    secretRequests: at(small.secretRequests, large.secretRequests),
+    crawls: at(small.crawls, large.crawls),
+    validationQueries: at(small.validationQueries, large.validationQueries),
+    curatedBytes: at(small.curatedBytes, large.curatedBytes),
+  };
+};
+
+/** The measured runs, plus {@link extrapolatedPlaylists} on the line through the two largest of equal entries. */
+const withExtrapolation = (runs: readonly RunCounts[]): RunCounts[] => {
+  const [small, large] = [...runs].sort((a, b) => a.playlists - b.playlists).slice(-2);
+  if (!small || !large || small.entriesPerPlaylist !== large.entriesPerPlaylist || small.playlists === large.playlists) return [...runs];
+  return [...runs, extrapolateCounts(small, large, extrapolatedPlaylists)];
+};
+
 /** Formats dollars with enough digits to show a fraction of a cent. */
 const usd = (value: number): string => `$${value < 0.01 ? value.toFixed(5) : value.toFixed(4)}`;
 
-/** Prices every measured end-to-end run; the Lambda workload's cold imports are used when it ran. */
-export const costWorkload = (runs: readonly RunCounts[], coldImportSeconds: Readonly<Record<string, number>>): WorkloadResult => {
+/**
+ * Prices every measured end-to-end run, and {@link extrapolatedPlaylists} playlists on the line
+ * through the two largest; the Lambda workload's cold imports are used when it ran.
+ */
+export const costWorkload = (measured: readonly RunCounts[], coldImportSeconds: Readonly<Record<string, number>>): WorkloadResult => {
+  const runs = withExtrapolation(measured);
   const bills = runs.map((run) => ({ label: run.label, lines: costOfRun(run, coldImportSeconds) }));
   const rows: ResultRow[] = bills.flatMap((bill) => {
     const workload = `cost per run ${bill.label}`;
@@ -98,5 +152,12 @@ export const costWorkload = (runs: readonly RunCounts[], coldImportSeconds: Read
     ];
   });
   if (runs.length === 0) rows.push({ workload: 'cost per run', metric: 'not computed', value: 'needs the end-to-end workload in the same bench run' });
+  if (runs.length > measured.length) {
+    rows.push({
+      workload: `cost per run ${extrapolatedPlaylists.toLocaleString('en-US')} × …`,
+      metric: `STANDARD as today; one execution takes ≤ ${maxPlaylistsPerRun} playlists`,
+      value: 'EXPRESS children: issue 14 item 1',
+    });
+  }
   return { rows, data: { pricesAsOf, pricesRegion, prices, assumptions, lambdaMemoryMiB, bills } };
 };

@@ -138,6 +138,8 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
     spotifyRequests: { token: last.stats.tokenRequests, api: last.stats.apiRequests, faults: last.stats.faultsInjected, expected: last.expected },
     counts: {
       label,
+      playlists: scale.playlists,
+      entriesPerPlaylist: scale.entries,
       stateTransitions: report.stateTransitions,
       tasks: report.tasks,
       spotifyRequests: last.stats.tokenRequests + last.stats.apiRequests,

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --runs N] [-- --only normalise,end-to-end,lambda]`: runs the performance
+ * `npm run bench [-- --runs N] [-- --only normalise,end-to-end,lambda,cost,startup]`: runs the performance
  * workloads of docs/performance.md, prints one table with PASS/MISS per target and writes every
  * number to bench/results/<timestamp>.json and bench/results/latest.json. Never part of `npm test`.
  */
@@ -12,15 +12,16 @@ import { costWorkload } from './cost';
 import { endToEndWorkload, type EndToEndData } from './end-to-end';
 import { lambdaWorkload, type LambdaData } from './lambda';
 import { normaliseWorkload } from './normalise';
+import { startupWorkload } from './startup';
 import { renderTable, type BenchContext, type WorkloadResult } from './report';
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 
 /** The workloads in the order they run; cost reads what end-to-end and lambda measured. */
-const workloadNames = ['normalise', 'end-to-end', 'lambda', 'cost'] as const;
+const workloadNames = ['normalise', 'end-to-end', 'lambda', 'cost', 'startup'] as const;
 type WorkloadName = (typeof workloadNames)[number];
 
-const usage = 'usage: npm run bench [-- --runs N] [-- --only normalise,end-to-end,lambda,cost]';
+const usage = 'usage: npm run bench [-- --runs N] [-- --only normalise,end-to-end,lambda,cost,startup]';
 
 const parseCommandLine = (): { runs: number; only: readonly WorkloadName[] } => {
   let values;
@@ -69,6 +70,7 @@ const main = async (): Promise<number> => {
       context.log(`— ${name}`);
       if (name === 'normalise') results[name] = await normaliseWorkload(context);
       if (name === 'end-to-end') endToEnd = (results[name] = await endToEndWorkload(context)).data;
+      if (name === 'startup') results[name] = await startupWorkload(context);
       if (name === 'lambda') lambda = (results[name] = await lambdaWorkload(context)).data;
       if (name === 'cost') {
         const coldImportSeconds = Object.fromEntries((lambda?.steps ?? []).map((step) => [step.stateName, step.coldImportMs.median / 1000]));

@@ -24,27 +24,9 @@ import type { StartValidationInput } from '../steps/start-validation/contract';
 import type { ValidateInputInput } from '../steps/validate-input/contract';
 import { inputOf, mapItem, mapItemValue, path } from './paths';
 import type { RunState } from './payloads';
+import { stateNames } from './state-names';
 
-/** Names of the states that are not steps; steps take theirs from their contracts. */
-export const stateNames = {
-  startRun: 'StartRun',
-  forEachDate: 'ForEachDate',
-  extractOrRebuild: 'ExtractOrRebuild',
-  forEachPlaylist: 'ForEachPlaylist',
-  extractPlaylist: 'ExtractPlaylist',
-  metadataReady: 'MetadataReady',
-  waitForMetadata: 'WaitForMetadata',
-  morePages: 'MorePages',
-  waitRetryAfter: 'WaitRetryAfter',
-  playlistExtracted: 'PlaylistExtracted',
-  waitForCrawler: 'WaitForCrawler',
-  crawlerFinished: 'CrawlerFinished',
-  validateEachDate: 'ValidateEachDate',
-  waitForQuery: 'WaitForQuery',
-  queryFinished: 'QueryFinished',
-  runSucceeded: 'RunSucceeded',
-  runFailed: 'RunFailed',
-} as const;
+export { stateNames };
 
 /** How many dates, and playlists of a date, run at once: Spotify wants 1–2 requests in flight. */
 export const maxConcurrency = 2;

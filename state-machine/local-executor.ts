@@ -92,7 +92,7 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
       asLambda(execution.handlers[name] as TaskHandler, lambdaInvokeResource.test(state.Resource ?? '')),
     ]),
   ) as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'];
-  // The ASL comes from renderAsl(), which test/workflow validates with asl-validator; the
+  // The ASL is renderAsl()'s (state-machine/asl.json), which test/workflow validates with asl-validator; the
   // library's own ajv validation would repeat that on every run (about 0.5 s).
   const machine = new StateMachine(execution.asl as unknown as ConstructorParameters<typeof StateMachine>[0], {
     validationOptions: { noValidate: true },

@@ -26,14 +26,33 @@ import type { BlobStore, Catalog, DateLeases, Notifier, QueryEngine, SpotifyApi,
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../core/step';
 import type { CrawlerEnv, FailureTopicEnv, LakeEnv, QueriesEnv, SpotifyEnv } from './env';
 
+/**
+ * One client of a kind per function, made when a step first calls it: a handler that never uses
+ * a kind never constructs it, and the lake store and the leases share one S3 client. (Plain
+ * functions, not a module-level call: esbuild then leaves unused kinds out of a handler's bundle.)
+ */
+let s3Client: S3Client | undefined;
+const s3 = (): S3Client => (s3Client ??= new S3Client({}));
+let secretsManagerClient: SecretsManagerClient | undefined;
+const secretsManager = (): SecretsManagerClient => (secretsManagerClient ??= new SecretsManagerClient({}));
+
+/**
+ * A client that is constructed on its first call rather than at cold start (constructing one
+ * resolves region, credentials provider and middleware); the adapters only ever call `send`.
+ */
+const onFirstSend = <C extends { send: (...args: never[]) => unknown }>(make: () => C): C => {
+  let client: C | undefined;
+  return { send: (...args: Parameters<C['send']>) => (client ??= make()).send(...args) } as unknown as C;
+};
+
 /** The lake bucket as a BlobStore. */
-export const lakeStore = (env: t.TypeOf<typeof LakeEnv>): BlobStore => new S3BlobStore(new S3Client({}), env.LAKE_BUCKET_NAME);
+export const lakeStore = (env: t.TypeOf<typeof LakeEnv>): BlobStore => new S3BlobStore(onFirstSend(s3), env.LAKE_BUCKET_NAME);
 
 /** The date leases below `leases/` in the lake bucket (one writer per date). */
-export const dateLeases = (env: t.TypeOf<typeof LakeEnv>): DateLeases => new S3DateLeases(new S3Client({}), env.LAKE_BUCKET_NAME, systemClock);
+export const dateLeases = (env: t.TypeOf<typeof LakeEnv>): DateLeases => new S3DateLeases(onFirstSend(s3), env.LAKE_BUCKET_NAME, systemClock);
 
 /** The token endpoint, with the credentials secret. */
-export const spotifyAuth = (env: t.TypeOf<typeof SpotifyEnv>, secrets = new SecretsManagerClient({})): SpotifyAuth =>
+export const spotifyAuth = (env: t.TypeOf<typeof SpotifyEnv>, secrets = onFirstSend(secretsManager)): SpotifyAuth =>
   new SpotifyTokenClient({
     accountsBaseUrl: env.SPOTIFY_ACCOUNTS_BASE_URL,
     credentials: new SecretsManagerCredentialsStore(secrets, env.SPOTIFY_CREDENTIALS_SECRET_ID),
@@ -41,24 +60,23 @@ export const spotifyAuth = (env: t.TypeOf<typeof SpotifyEnv>, secrets = new Secr
   });
 
 /** The token cache secret FetchToken writes and the extraction steps read. */
-export const tokenCache = (env: t.TypeOf<typeof SpotifyEnv>, secrets = new SecretsManagerClient({})): SecretsManagerTokenCache =>
+export const tokenCache = (env: t.TypeOf<typeof SpotifyEnv>, secrets = onFirstSend(secretsManager)): SecretsManagerTokenCache =>
   new SecretsManagerTokenCache(secrets, env.SPOTIFY_TOKEN_CACHE_SECRET_ID);
 
 /** The Web API, reading the cached token and refreshing it once on a 401. */
 export const spotifyApi = (env: t.TypeOf<typeof SpotifyEnv>): SpotifyApi => {
-  const secrets = new SecretsManagerClient({});
-  return new GotSpotifyApi({ apiBaseUrl: env.SPOTIFY_API_BASE_URL, tokens: tokenCache(env, secrets), auth: spotifyAuth(env, secrets) });
+  return new GotSpotifyApi({ apiBaseUrl: env.SPOTIFY_API_BASE_URL, tokens: tokenCache(env), auth: spotifyAuth(env) });
 };
 
 /** The Glue crawler. */
-export const glueCatalog = (env: t.TypeOf<typeof CrawlerEnv>): Catalog => new GlueCatalog(new GlueClient({}), env.GLUE_CRAWLER_NAME);
+export const glueCatalog = (env: t.TypeOf<typeof CrawlerEnv>): Catalog => new GlueCatalog(onFirstSend(() => new GlueClient({})), env.GLUE_CRAWLER_NAME);
 
 /** Athena in the stack's workgroup and database. */
 export const athenaQueries = (env: t.TypeOf<typeof QueriesEnv>): QueryEngine =>
-  new AthenaQueryEngine(new AthenaClient({}), { workGroup: env.ATHENA_WORKGROUP, database: env.GLUE_DATABASE_NAME });
+  new AthenaQueryEngine(onFirstSend(() => new AthenaClient({})), { workGroup: env.ATHENA_WORKGROUP, database: env.GLUE_DATABASE_NAME });
 
 /** The failure topic. */
-export const failureNotifier = (env: t.TypeOf<typeof FailureTopicEnv>): Notifier => new SnsNotifier(new SNSClient({}), env.FAILURE_TOPIC_ARN);
+export const failureNotifier = (env: t.TypeOf<typeof FailureTopicEnv>): Notifier => new SnsNotifier(onFirstSend(() => new SNSClient({})), env.FAILURE_TOPIC_ARN);
 
 /** Structured JSON logs (Powertools): service, level and sampling come from the function's POWERTOOLS_* variables. */
 const logger = new Logger();

@@ -10,7 +10,7 @@
  * got's errors carry the request options, Authorization header included, so none of them is
  * ever passed on as a `cause`: only a sanitised description of the failure is.
  */
-import got from 'got';
+import type * as GotSend from './got-send';
 import { SpotifyRateLimitedError, SpotifyThrottledError, SpotifyUnavailableError } from '../../core/errors';
 import { tryDecode } from '../../core/decode';
 import { WebApiError } from '../../core/spotify/codecs';
@@ -97,28 +97,13 @@ export interface JsonResponse {
   readonly json: unknown;
 }
 
-type Sent = { readonly response: { status: number; headers: Record<string, string | string[] | undefined>; body: string } } | { readonly failure: string };
-
-const sendOnce = async (request: HttpRequest, timeoutMs: number): Promise<Sent> => {
-  try {
-    const response = await got(request.url, {
-      method: request.method,
-      headers: request.headers,
-      searchParams: request.searchParams ? { ...request.searchParams } : undefined,
-      form: request.form ? { ...request.form } : undefined,
-      timeout: { request: timeoutMs },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
-    });
-    return { response: { status: response.statusCode, headers: response.headers, body: response.body } };
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ETIMEDOUT') return { failure: `no answer within ${timeoutMs} ms` };
-    return { failure: typeof code === 'string' ? `connection failed (${code})` : 'connection failed' };
-  }
-};
+/**
+ * got and the one call made with it, loaded on the first request rather than with the module:
+ * importing got costs a Lambda about 85 ms of cold start (docs/performance.md), which only the
+ * paths that call Spotify should pay.
+ */
+let transport: Promise<typeof GotSend> | undefined;
+const sendOnce = async (request: HttpRequest, timeoutMs: number): Promise<GotSend.Sent> => (await (transport ??= import('./got-send'))).sendOnce(request, timeoutMs);
 
 /** `Retry-After` in whole seconds (Spotify sends seconds); 1 when absent or unreadable. */
 const retryAfterSeconds = (header: string | string[] | undefined): number => {

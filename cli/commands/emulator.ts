@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { parseFaults } from '../../adapters/spotify/emulator/faults';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../adapters/spotify/emulator/server';
+import type { EmulatorOptions, RunningEmulator } from '../../adapters/spotify/emulator/server';
 import { InvalidInputError } from '../../core/errors';
 import { integerOption, parseOptions, UsageError, type Command } from '../command';
 import { plural } from '../local/text';
@@ -88,6 +88,8 @@ export const emulator: Command = async (args, io) => {
   };
   let running;
   try {
+    // Loaded here, not at the top: `run` imports this module for its options alone.
+    const { startEmulator } = await import('../../adapters/spotify/emulator/server');
     running = await startEmulator(options);
   } catch (error) {
     if (error instanceof InvalidInputError) throw new UsageError(error.message);

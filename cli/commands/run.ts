@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../adapters/spotify/emulator/server';
+import type { EmulatorOptions, RunningEmulator } from '../../adapters/spotify/emulator/server';
 import type { SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
 import { ErrorName, InvalidInputError } from '../../core/errors';
@@ -171,6 +171,8 @@ const runIn = async (
   let emulator: RunningEmulator | undefined;
   if (emulatorOptions) {
     try {
+      // Loaded only when used: `--source spotify` and `--help` never start it.
+      const { startEmulator } = await import('../../adapters/spotify/emulator/server');
       emulator = await startEmulator(emulatorOptions);
     } catch (error) {
       if (error instanceof InvalidInputError) throw new UsageError(error.message);

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
 import { FileCredentialsStore, FileTokenCache, credentialsPath, stateDir, tokenCachePath } from '../../adapters/local/file-secrets';
 import { FileDateLeases } from '../../adapters/local/file-date-leases';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
@@ -13,10 +12,11 @@ import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-en
 import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
-import type { Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
-import { stateNames } from '../../state-machine/definition';
+import type { Catalog, Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
+import { builtAsl } from '../../state-machine/built-asl';
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome, type LocalPauses } from '../../state-machine/local-executor';
-import { renderAsl, type Asl } from '../../state-machine/render';
+import type { Asl } from '../../state-machine/render';
+import { stateNames } from '../../state-machine/state-names';
 import { steps } from '../../steps/registry';
 import { localHandlers } from './handlers';
 
@@ -47,7 +47,7 @@ export interface PipelineOptions {
   readonly source: SpotifySource;
   /** What "today" is for the run's input rules and manifests (token expiry always uses real time). @default the system clock */
   readonly clock?: Clock;
-  /** The rendered definition; rendered here when not given. */
+  /** The rendered definition. @default state-machine/asl.json, the build's rendering */
   readonly asl?: Asl;
   readonly onEvent?: (event: ExecutionEvent) => void;
   /** Stops the run (Ctrl-C). */
@@ -77,14 +77,28 @@ const spotifyFacing = [
 ];
 
 /**
- * Local pauses: retries immediate; the local crawl and queries polled every few hundred
- * milliseconds (so the polling budget still spans seconds); Spotify's own waits kept when the
- * source is the real API, where answering a Retry-After early lengthens the penalty.
+ * Local pauses: retries immediate; no wait before polling the local crawl, whose status answers
+ * only once it has finished ({@link crawlPolledWhenSettled}); queries polled every 200 ms (so
+ * their polling budget still spans seconds); Spotify's own waits kept when the source is the real
+ * API, where answering a Retry-After early lengthens the penalty.
  */
 export const localPauses = (asl: Asl, source: SpotifySource['kind']): LocalPauses => {
   const base = uniformPauses(asl, 0, source === 'spotify' ? spotifyFacing : []);
-  return { ...base, waitMs: { ...base.waitMs, [stateNames.waitForCrawler]: 500, [stateNames.waitForQuery]: 200 } };
+  return { ...base, waitMs: { ...base.waitMs, [stateNames.waitForCrawler]: 0, [stateNames.waitForQuery]: 200 } };
 };
+
+/**
+ * The local catalog as PollCrawler sees it: a status asked while the crawl runs answers when it
+ * has finished (a long poll), so the machine spends one poll and no wait on a crawl that takes a
+ * fraction of a second here; waiting 500 ms for it was most of a one-playlist run's idle time.
+ */
+const crawlPolledWhenSettled = (catalog: Catalog & { settled(): Promise<void> }): Catalog => ({
+  startCrawl: () => catalog.startCrawl(),
+  crawlStatus: async () => {
+    await catalog.settled();
+    return catalog.crawlStatus();
+  },
+});
 
 /** An execution name in the form Step Functions accepts: unique, and sortable by start time. */
 const executionNameAt = (now: Date): string =>
@@ -97,15 +111,10 @@ const emulatorCredentials = async (lake: string, credentials: SpotifyCredentials
   return store;
 };
 
-let rendered: Asl | undefined;
-
-/** The rendered definition, synthesized once per process (CDK synthesis takes seconds). */
-export const localAsl = (): Asl => (rendered ??= renderAsl());
-
 /** Runs the pipeline once on this machine and returns how it ended. */
 export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun> => {
   const clock = options.clock ?? systemClock;
-  const asl = options.asl ?? localAsl();
+  const asl = options.asl ?? builtAsl;
   const { source, lake } = options;
   const credentials = source.kind === 'emulator' ? await emulatorCredentials(lake, source.credentials) : source.credentials;
   const tokens = new FileTokenCache(source.kind === 'emulator' ? join(stateDir(lake), 'emulator', 'token-cache.json') : tokenCachePath(lake));
@@ -121,6 +130,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const store = new FsBlobStore(lake);
   // What killed runs left half-written: harmless to readers, but it would pile up.
   await store.sweepTemporaryFiles();
+  // DuckDB (a native module) loads only when a run starts, not for `run --help` or a usage mistake.
+  const { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
   const db = await openDuckDb();
   try {
     const handlers = localHandlers({
@@ -129,7 +140,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),
-      catalog: new DuckDbCatalog(lake, db.connection),
+      catalog: crawlPolledWhenSettled(new DuckDbCatalog(lake, db.connection)),
       queries: new DuckDbQueryEngine(lake, db.connection, { staged: true }),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,

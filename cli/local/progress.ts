@@ -3,7 +3,7 @@
  * and on a terminal one live status line below them that is redrawn as states come and go.
  */
 import type { ExecutionEvent } from '../../state-machine/local-executor';
-import { stateNames } from '../../state-machine/definition';
+import { stateNames } from '../../state-machine/state-names';
 import { steps } from '../../steps/registry';
 import { RunPlan } from '../../core/run-input';
 import { EvaluateValidationOutput } from '../../steps/evaluate-validation/contract';

@@ -6,7 +6,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
 import type { RunManifest } from '../../core/lake/manifest';
@@ -58,6 +57,8 @@ export const collectReport = async (
   now: Date,
   onWarning?: (message: string) => void,
 ): Promise<ReportData> => {
+  // DuckDB (a native module) loads only when a report is drawn, not with the run command's code.
+  const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
   const db = await openDuckDb();
   try {
     const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) });

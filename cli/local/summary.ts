@@ -4,7 +4,6 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DuckDbQueryEngine, openDuckDb } from '../../adapters/local/duckdb-catalog';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { sqlString } from '../../core/checks';
 import type { IsoDate } from '../../core/dates';
@@ -97,6 +96,7 @@ export const topArtistsSql = (date: IsoDate): string =>
  * statements only, and no file but the ones the table views read (the instance is locked, hence fresh).
  */
 export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
+  const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
   const db = await openDuckDb();
   try {
     return await new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) }).query(sql);
