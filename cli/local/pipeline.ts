@@ -120,7 +120,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const executionName = executionNameAt(clock.now());
   const db = await openDuckDb();
   try {
-    const handlers = localHandlers({
+    const handlers = await localHandlers({
       store: new FsBlobStore(lake),
       spotify: new GotSpotifyApi({ apiBaseUrl: source.apiBaseUrl, tokens, auth }),
       auth,
