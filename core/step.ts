@@ -1,10 +1,11 @@
 /**
  * The glue every step shares, written once: a step's definition (state name, folder, codecs,
- * declared errors, timeout) and the handler shape decode → run → encode (STYLE.md §3).
+ * declared errors, timeout, resources) and the handler shape decode → run → encode (STYLE.md §3).
  */
 import type * as t from 'io-ts';
 import { decodeOrThrow } from './decode';
 import { ErrorName, InvalidStepInputError } from './errors';
+import type { StepResources } from './resources';
 
 /** What the state machine and the handler both know about a step. */
 export interface StepDefinition<N extends string = string, I extends t.Mixed = t.Mixed, O extends t.Mixed = t.Mixed> {
@@ -18,6 +19,8 @@ export interface StepDefinition<N extends string = string, I extends t.Mixed = t
   readonly errors: readonly ErrorName[];
   /** The Task's TimeoutSeconds, and the Lambda's timeout. */
   readonly timeoutSeconds: number;
+  /** What the step uses (core/resources.ts): its grants, environment and ports derive from it. */
+  readonly resources: StepResources;
 }
 
 /** The type a step's runner receives. */

@@ -16,7 +16,6 @@ import { stagedTablePrefix, tableNames } from '../core/tables';
 import type { StackConfig } from './config';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
-import type { CrawlerBinding, QueryBinding } from './step-function';
 
 /** Properties of the {@link Catalog}. */
 export interface CatalogProps {
@@ -27,7 +26,7 @@ export interface CatalogProps {
 }
 
 /** The Glue database, crawler and Athena workgroup. */
-export class Catalog extends Construct implements CrawlerBinding, QueryBinding {
+export class Catalog extends Construct {
   /** The Glue database the crawler fills; Athena's database name. */
   public readonly databaseName: string;
   public readonly crawlerName: string;

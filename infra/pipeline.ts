@@ -1,11 +1,12 @@
 /**
  * The state machine and its Lambdas: one StepFunction per entry of steps/registry.ts, each bound
- * to exactly the resources its step uses, and the definition from state-machine/definition.ts,
+ * to exactly the resources its contract declares (core/resources.ts), and the definition from state-machine/definition.ts,
  * the same one the local executor runs.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -13,38 +14,52 @@ import { buildDefinition } from '../state-machine/definition';
 import { allSteps, type AnyStep } from '../steps/registry';
 import type { Catalog } from './catalog';
 import type { StackConfig } from './config';
-import type { Lake } from './lake';
+import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
-import { StepFunction, type SpotifyBinding } from './step-function';
+import { StepFunction, type DeclaredTargets } from './step-function';
 
 /** What the steps are bound to. */
 export interface PipelineProps {
   readonly lake: Lake;
   readonly catalog: Catalog;
-  readonly spotify: SpotifyBinding;
+  readonly spotify: { readonly credentials: secretsmanager.ISecret; readonly tokenCache: secretsmanager.ISecret };
   readonly failureTopic: sns.ITopic;
   readonly key: kms.IKey;
-  readonly config: Pick<StackConfig, 'namePrefix' | 'playlists' | 'logRetentionDays' | 'rejectTolerance'>;
+  readonly config: Pick<
+    StackConfig,
+    'namePrefix' | 'playlists' | 'logRetentionDays' | 'rejectTolerance' | 'spotifyApiBaseUrl' | 'spotifyAccountsBaseUrl' | 'spotifyGrant'
+  >;
 }
 
-/**
- * What each step may reach. Keyed by state name, so a step added to the registry without an
- * entry here fails to compile instead of deploying without access.
- */
-const bindings: Record<AnyStep['stateName'], (fn: StepFunction, props: PipelineProps) => void> = {
-  ValidateInput: (fn, p) => fn.bindDefaultPlaylists(p.config.playlists).bindLake(p.lake, 'read').bindLeases(p.lake, 'take'),
-  FetchToken: (fn, p) => fn.bindSpotify(p.spotify),
-  GetPlaylist: (fn, p) => fn.bindSpotify(p.spotify).bindLake(p.lake, 'readWrite'),
-  ExtractItems: (fn, p) => fn.bindSpotify(p.spotify).bindLake(p.lake, 'readWrite'),
-  Normalise: (fn, p) => fn.bindLake(p.lake, 'readWrite'),
-  StartCrawler: (fn, p) => fn.bindCrawler(p.catalog),
-  PollCrawler: (fn, p) => fn.bindCrawler(p.catalog),
-  StartValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'read'),
-  PollValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake),
-  EvaluateValidation: (fn, p) => fn.bindQueries(p.catalog, p.lake).bindLake(p.lake, 'readWrite').bindRejectTolerance(p.config.rejectTolerance),
-  RecordRun: (fn, p) => fn.bindLake(p.lake, 'readWrite').bindLeases(p.lake, 'release'),
-  NotifyFailure: (fn, p) => fn.bindFailureTopic(p.failureTopic, p.key).bindLake(p.lake, 'readWrite').bindLeases(p.lake, 'release'),
-};
+/** The stack's resources as a step declaration is resolved against them: ARNs for the grants, values for the variables. */
+const declaredTargets = ({ lake, catalog, spotify, failureTopic, key, config }: PipelineProps): DeclaredTargets => ({
+  lake,
+  arns: {
+    bucketArn: lake.bucket.bucketArn,
+    credentialsSecretArn: spotify.credentials.secretArn,
+    tokenCacheSecretArn: spotify.tokenCache.secretArn,
+    crawlerArn: catalog.crawlerArn,
+    workGroupArn: catalog.workGroupArn,
+    catalogArns: catalog.catalogArns,
+    athenaResultsPrefix: Lake.athenaResultsPrefix,
+    topicArn: failureTopic.topicArn,
+    keyArn: key.keyArn,
+  },
+  env: {
+    lakeBucket: lake.bucket.bucketName,
+    defaultPlaylists: config.playlists,
+    credentialsSecret: spotify.credentials.secretArn,
+    tokenCacheSecret: spotify.tokenCache.secretArn,
+    apiBaseUrl: config.spotifyApiBaseUrl,
+    accountsBaseUrl: config.spotifyAccountsBaseUrl,
+    grant: config.spotifyGrant,
+    crawlerName: catalog.crawlerName,
+    workGroup: catalog.workGroupName,
+    databaseName: catalog.databaseName,
+    rejectTolerance: config.rejectTolerance,
+    failureTopicArn: failureTopic.topicArn,
+  },
+});
 
 /** The Lambdas and the state machine. */
 export class Pipeline extends Construct {
@@ -57,13 +72,14 @@ export class Pipeline extends Construct {
   public constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
     const functions = new Map<string, StepFunction>();
+    const targets = declaredTargets(props);
     for (const step of allSteps) {
       const fn = new StepFunction(this, `${step.stateName}Fn`, {
         step,
         logRetention: props.config.logRetentionDays,
         namePrefix: props.config.namePrefix,
       });
-      bindings[step.stateName](fn, props);
+      fn.bindDeclared(targets);
       functions.set(step.stateName, fn);
     }
     this.functions = functions;

@@ -47,7 +47,7 @@ export class SpotifyEtlStack extends Stack {
     this.pipeline = new Pipeline(this, 'Pipeline', {
       lake: this.lake,
       catalog: this.catalog,
-      spotify: { credentials: this.secrets.credentials, tokenCache: this.secrets.tokenCache, config },
+      spotify: { credentials: this.secrets.credentials, tokenCache: this.secrets.tokenCache },
       failureTopic: this.alerts.topic,
       key,
       config,

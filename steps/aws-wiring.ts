@@ -1,6 +1,7 @@
 /**
- * The AWS adapters the handlers compose, each built from decoded environment variables. Clients
- * are created once per cold start and reused by every invocation of the warm function.
+ * The AWS adapters the handlers compose, built from the step's declared resources and the
+ * variables they bring. Clients are created once per cold start and reused by every invocation
+ * of the warm function.
  */
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { GlueClient } from '@aws-sdk/client-glue';
@@ -12,6 +13,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type * as t from 'io-ts';
+import { HyparquetTableEncoder } from '../adapters/parquet/hyparquet-table-encoder';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { GlueCatalog } from '../adapters/aws/glue-catalog';
 import { S3BlobStore } from '../adapters/aws/s3-blob-store';
@@ -19,22 +21,16 @@ import { S3DateLeases } from '../adapters/aws/s3-date-leases';
 import { SecretsManagerCredentialsStore } from '../adapters/aws/secrets-manager-credentials-store';
 import { SecretsManagerTokenCache } from '../adapters/aws/secrets-manager-token-cache';
 import { SnsNotifier } from '../adapters/aws/sns-notifier';
-import { GotSpotifyApi } from '../adapters/spotify/got-spotify-api';
+import { GotSpotifyApi, maxPageSize } from '../adapters/spotify/got-spotify-api';
 import { SpotifyTokenClient } from '../adapters/spotify/spotify-token-client';
 import { systemClock } from '../core/dates';
-import type { BlobStore, Catalog, DateLeases, Notifier, QueryEngine, SpotifyApi, SpotifyAuth } from '../core/ports';
+import { leasesPrefix } from '../core/lake/keys';
+import type { SpotifyAuth, TokenCache } from '../core/ports';
+import { lakePrefixesOf } from '../core/resources';
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../core/step';
-import type { CrawlerEnv, FailureTopicEnv, LakeEnv, QueriesEnv, SpotifyEnv } from './env';
-
-/**
- * One client of a kind per function, made when a step first calls it: a handler that never uses
- * a kind never constructs it, and the lake store and the leases share one S3 client. (Plain
- * functions, not a module-level call: esbuild then leaves unused kinds out of a handler's bundle.)
- */
-let s3Client: S3Client | undefined;
-const s3 = (): S3Client => (s3Client ??= new S3Client({}));
-let secretsManagerClient: SecretsManagerClient | undefined;
-const secretsManager = (): SecretsManagerClient => (secretsManagerClient ??= new SecretsManagerClient({}));
+import { envNames, loadStepEnv } from './env';
+import { maxPagesPerInvocation } from './extract-items/contract';
+import type { StepPorts } from './ports';
 
 /**
  * A client that is constructed on its first call rather than at cold start (constructing one
@@ -45,38 +41,71 @@ const onFirstSend = <C extends { send: (...args: never[]) => unknown }>(make: ()
   return { send: (...args: Parameters<C['send']>) => (client ??= make()).send(...args) } as unknown as C;
 };
 
-/** The lake bucket as a BlobStore. */
-export const lakeStore = (env: t.TypeOf<typeof LakeEnv>): BlobStore => new S3BlobStore(onFirstSend(s3), env.LAKE_BUCKET_NAME);
+/** What a step's logic is built from: its ports, given whole; a step takes the ones it names. */
+type Wiring<S extends StepDefinition> = (ports: StepPorts) => StepRunner<S>;
 
-/** The date leases below `leases/` in the lake bucket (one writer per date). */
-export const dateLeases = (env: t.TypeOf<typeof LakeEnv>): DateLeases => new S3DateLeases(onFirstSend(s3), env.LAKE_BUCKET_NAME, systemClock);
-
-/** The token endpoint, with the credentials secret. */
-export const spotifyAuth = (env: t.TypeOf<typeof SpotifyEnv>, secrets = onFirstSend(secretsManager)): SpotifyAuth =>
-  new SpotifyTokenClient({
-    accountsBaseUrl: env.SPOTIFY_ACCOUNTS_BASE_URL,
-    credentials: new SecretsManagerCredentialsStore(secrets, env.SPOTIFY_CREDENTIALS_SECRET_ID),
-    grant: env.SPOTIFY_GRANT,
-  });
-
-/** The token cache secret FetchToken writes and the extraction steps read. */
-export const tokenCache = (env: t.TypeOf<typeof SpotifyEnv>, secrets = onFirstSend(secretsManager)): SecretsManagerTokenCache =>
-  new SecretsManagerTokenCache(secrets, env.SPOTIFY_TOKEN_CACHE_SECRET_ID);
-
-/** The Web API, reading the cached token and refreshing it once on a 401. */
-export const spotifyApi = (env: t.TypeOf<typeof SpotifyEnv>): SpotifyApi => {
-  return new GotSpotifyApi({ apiBaseUrl: env.SPOTIFY_API_BASE_URL, tokens: tokenCache(env), auth: spotifyAuth(env) });
+/**
+ * The ports a step's declaration (core/resources.ts) names, built from the variables it brings,
+ * each on first use and once per cold start. A port the declaration does not name throws when the
+ * logic reaches for it, naming the step and the missing declaration: an undeclared resource has
+ * no grant and no variable either, so it would fail anyway, only later and less clearly.
+ */
+export const awsPorts = (step: StepDefinition, processEnv: NodeJS.ProcessEnv = process.env): StepPorts => {
+  const { resources } = step;
+  const env = loadStepEnv(resources, processEnv);
+  const value = <T>(v: T | undefined): T => v as T;
+  // One client of a kind per function, shared by the ports that use it (the lake store and the
+  // leases share S3), and constructed on its first send, not at cold start.
+  const s3 = onFirstSend(() => new S3Client({}));
+  const secrets = onFirstSend(() => new SecretsManagerClient({}));
+  const s3Client = (): S3Client => s3;
+  const secretsClient = (): SecretsManagerClient => secrets;
+  const bucket = value(env[envNames.lakeBucket]);
+  const auth = (): SpotifyAuth =>
+    new SpotifyTokenClient({
+      accountsBaseUrl: value(env[envNames.accountsBaseUrl]),
+      credentials: new SecretsManagerCredentialsStore(secretsClient(), value(env[envNames.credentialsSecret])),
+      grant: value(env[envNames.grant]),
+    });
+  const tokens = (): TokenCache => new SecretsManagerTokenCache(secretsClient(), value(env[envNames.tokenCacheSecret]));
+  const makers: { [K in keyof StepPorts]: [declared: boolean, what: string, make: () => StepPorts[K]] } = {
+    store: [resources.lake !== undefined, 'lake', () => new S3BlobStore(s3Client(), bucket)],
+    leases: [lakePrefixesOf(resources.lake).includes(leasesPrefix), `lake prefix ${leasesPrefix}`, () => new S3DateLeases(s3Client(), bucket, systemClock)],
+    spotify: [
+      resources.spotify !== undefined,
+      'spotify',
+      () => new GotSpotifyApi({ apiBaseUrl: value(env[envNames.apiBaseUrl]), tokens: tokens(), auth: auth() }),
+    ],
+    auth: [resources.spotify !== undefined, 'spotify', auth],
+    tokens: [resources.spotify !== undefined, 'spotify', tokens],
+    catalog: [resources.crawler !== undefined, 'crawler', () => new GlueCatalog(onFirstSend(() => new GlueClient({})), value(env[envNames.crawlerName]))],
+    queries: [
+      resources.queries !== undefined,
+      'queries',
+      () => new AthenaQueryEngine(onFirstSend(() => new AthenaClient({})), { workGroup: value(env[envNames.workGroup]), database: value(env[envNames.databaseName]) }),
+    ],
+    notifier: [resources.failureTopic === true, 'failureTopic', () => new SnsNotifier(onFirstSend(() => new SNSClient({})), value(env[envNames.failureTopicArn]))],
+    defaultPlaylists: [resources.defaultPlaylists === true, 'defaultPlaylists', () => value(env[envNames.defaultPlaylists])],
+    rejectTolerance: [resources.rejectTolerance === true, 'rejectTolerance', () => env[envNames.rejectTolerance] ?? 0],
+    // No AWS resource behind these: every step may have them.
+    encoder: [true, '', () => new HyparquetTableEncoder()],
+    clock: [true, '', () => systemClock],
+    pageSize: [true, '', () => maxPageSize],
+    maxPages: [true, '', () => maxPagesPerInvocation],
+  };
+  const ports = {} as Record<string, unknown>;
+  for (const [name, [declared, what, make]] of Object.entries(makers)) {
+    let built: unknown;
+    Object.defineProperty(ports, name, {
+      enumerable: true,
+      get: () => {
+        if (!declared) throw new Error(`${step.stateName} uses ${name}, but its contract's resources do not declare ${what}: add it there (core/resources.ts)`);
+        return (built ??= make());
+      },
+    });
+  }
+  return ports as unknown as StepPorts;
 };
-
-/** The Glue crawler. */
-export const glueCatalog = (env: t.TypeOf<typeof CrawlerEnv>): Catalog => new GlueCatalog(onFirstSend(() => new GlueClient({})), env.GLUE_CRAWLER_NAME);
-
-/** Athena in the stack's workgroup and database. */
-export const athenaQueries = (env: t.TypeOf<typeof QueriesEnv>): QueryEngine =>
-  new AthenaQueryEngine(onFirstSend(() => new AthenaClient({})), { workGroup: env.ATHENA_WORKGROUP, database: env.GLUE_DATABASE_NAME });
-
-/** The failure topic. */
-export const failureNotifier = (env: t.TypeOf<typeof FailureTopicEnv>): Notifier => new SnsNotifier(onFirstSend(() => new SNSClient({})), env.FAILURE_TOPIC_ARN);
 
 /** Structured JSON logs (Powertools): service, level and sampling come from the function's POWERTOOLS_* variables. */
 const logger = new Logger();
@@ -88,13 +117,14 @@ const logger = new Logger();
 const metrics = new Metrics();
 
 /**
- * A step's Lambda entry point: {@link lambdaHandler} with one JSON log line per invocation,
+ * A step's Lambda entry point: its logic bound to {@link awsPorts} (decoded at cold start), under
+ * {@link lambdaHandler}, with one JSON log line per invocation,
  * keyed by state and step, and one EMF line of metrics (StepSucceeded or StepFailed, and
  * StepDurationMs) under the `stateName` dimension. Only the outcome and the error's name and
  * message are logged, never the payload: messages are written to carry no secret (core/errors.ts).
  */
-export const awsHandler = <S extends StepDefinition>(step: S, run: StepRunner<S>) => {
-  const handle = lambdaHandler(step, run);
+export const awsHandler = <S extends StepDefinition>(step: S, wire: Wiring<S>) => {
+  const handle = lambdaHandler(step, wire(awsPorts(step)));
   return async (event: unknown, context?: Context): Promise<t.OutputOf<S['output']>> => {
     const started = performance.now();
     if (context) logger.addContext(context);

@@ -13,15 +13,11 @@ import {
   UpstreamSchemaChangedError,
 } from '../../core/errors';
 import type { AccessToken, Clock, Fetched, SpotifyApi, SpotifyAuth, TokenCache } from '../../core/ports';
-import { PlaylistItemsPage, PlaylistMetadata } from '../../core/spotify/codecs';
+import type { PlaylistItemsPage, PlaylistMetadata } from '../../core/spotify/codecs';
+import { playlistEndpoint, playlistItemsEndpoint, type Endpoint } from './endpoints';
 import { httpSettings, requestJson, webApiErrorOf, type HttpOptions, type HttpSettings, type JsonResponse } from './http';
 
-/** The playlist fields extraction keeps: metadata and the entry count, not the embedded page. */
-export const playlistFields =
-  'id,name,description,public,collaborative,snapshot_id,owner(id,display_name),items(total),tracks(total)';
-
-/** Spotify's maximum `limit` for playlist items. */
-export const maxPageSize = 50;
+export { maxPageSize, playlistFields } from './endpoints';
 
 /** A token this close to its expiry is treated as expired, so it cannot lapse mid-request. */
 const expiryMarginMs = 60_000;
@@ -39,7 +35,7 @@ export interface GotSpotifyApiOptions extends HttpOptions {
   readonly clock?: Clock;
 }
 
-/** GotSpotifyApi: the two calls extraction makes, with retries, one token refresh and named errors. */
+/** GotSpotifyApi: the Web API endpoints (adapters/spotify/endpoints.ts), with retries, one token refresh and named errors. */
 export class GotSpotifyApi implements SpotifyApi {
   private readonly settings: HttpSettings;
   private readonly baseUrl: string;
@@ -54,46 +50,26 @@ export class GotSpotifyApi implements SpotifyApi {
   }
 
   public async getPlaylist(playlistId: string): Promise<Fetched<PlaylistMetadata>> {
-    return this.get(
-      `/playlists/${encodeURIComponent(playlistId)}`,
-      { fields: playlistFields, additional_types: 'track,episode' },
-      PlaylistMetadata,
-      playlistId,
-      `reading playlist ${playlistId}`,
-      this.settings,
-    );
+    return this.request(playlistEndpoint(playlistId));
   }
 
+  // ExtractItems hands a SpotifyRateLimitedError's wait to the machine's WaitRetryAfter state.
   public async getItemsPage(playlistId: string, offset: number, limit: number): Promise<Fetched<PlaylistItemsPage>> {
-    if (!Number.isInteger(limit) || limit < 1 || limit > maxPageSize) {
-      throw new RangeError(`A playlist items page holds 1 to ${maxPageSize} entries (Spotify's limit); ${limit} was asked for.`);
-    }
-    if (!Number.isInteger(offset) || offset < 0) {
-      throw new RangeError(`A playlist items offset is a whole number ≥ 0; ${offset} was asked for.`);
-    }
-    return this.get(
-      `/playlists/${encodeURIComponent(playlistId)}/items`,
-      { offset: String(offset), limit: String(limit), additional_types: 'track,episode' },
-      PlaylistItemsPage,
-      playlistId,
-      `reading the items of playlist ${playlistId} at offset ${offset}`,
-      // ExtractItems hands a SpotifyRateLimitedError's wait to the machine's WaitRetryAfter state.
-      this.settings,
-    );
+    return this.request(playlistItemsEndpoint(playlistId, offset, limit));
   }
 
-  private async get<C extends t.Mixed>(
-    path: string,
-    searchParams: Record<string, string>,
-    codec: C,
-    playlistId: string,
-    context: string,
-    settings: HttpSettings,
-  ): Promise<Fetched<t.TypeOf<C>>> {
+  /** Sends any endpoint's GET with the cached token, renews it once on a 401, and names every failure. */
+  private async request<C extends t.Mixed>(endpoint: Endpoint<C>): Promise<Fetched<t.TypeOf<C>>> {
+    const context = endpoint.doing;
     const send = async (token: AccessToken): Promise<JsonResponse> =>
       requestJson(
-        { method: 'GET', url: `${this.baseUrl}${path}`, headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' }, searchParams },
-        settings,
+        {
+          method: 'GET',
+          url: `${this.baseUrl}${endpoint.path}`,
+          headers: { authorization: `Bearer ${token.value}`, accept: 'application/json' },
+          searchParams: { ...endpoint.query },
+        },
+        this.settings,
         context,
       );
     let token = await this.accessToken();
@@ -114,25 +90,17 @@ export class GotSpotifyApi implements SpotifyApi {
     if (response.status === 200) {
       return {
         body: response.body,
-        value: decodeOrThrow(codec, response.json, (problems) =>
+        value: decodeOrThrow(endpoint.codec, response.json, (problems) =>
           new UpstreamSchemaChangedError(
             `Spotify's answer while ${context} no longer has the expected shape: ${problems.join('; ')}. The Web API changed; update core/spotify/codecs.ts.`,
           ),
         ),
       };
     }
-    if (response.status === 403) {
-      throw new SpotifyForbiddenError(
-        `Spotify refused playlist ${playlistId} (403${this.said(response)}): the consenting account neither owns nor collaborates on it, or the endpoint is not open to this app (a client-credentials token reads no playlist contents). Remove it from the playlist list, or have its owner run \`spotify-etl auth login\`.`,
-      );
-    }
-    if (response.status === 404) {
-      throw new SpotifyNotFoundError(
-        `Spotify has no playlist ${playlistId} (404${this.said(response)}): it was deleted, or it is Spotify-owned (editorial or algorithmic), which apps can no longer read. Remove it from the playlist list.`,
-      );
-    }
+    if (response.status === 403) throw new SpotifyForbiddenError(withStatus(endpoint.forbidden, `403${this.said(response)}`));
+    if (response.status === 404) throw new SpotifyNotFoundError(withStatus(endpoint.notFound, `404${this.said(response)}`));
     throw new UpstreamSchemaChangedError(
-      `Spotify answered HTTP ${response.status}${this.said(response)} while ${context}: the Web API no longer accepts this request; update adapters/spotify/got-spotify-api.ts.`,
+      `Spotify answered HTTP ${response.status}${this.said(response)} while ${context}: the Web API no longer accepts this request; update adapters/spotify/endpoints.ts.`,
     );
   }
 
@@ -193,3 +161,6 @@ export class GotSpotifyApi implements SpotifyApi {
     return this.renewal;
   }
 }
+
+/** Puts the status after the message's first clause: `Spotify refused playlist x (403: "…"): …`. */
+const withStatus = (message: string, status: string): string => message.replace(/^([^:]*):/, `$1 (${status}):`);

@@ -3,22 +3,11 @@
  * to local adapters, keyed by the state name the rendered ASL uses.
  */
 import type { BlobStore, Catalog, Clock, DateLeases, Notifier, QueryEngine, SpotifyApi, SpotifyAuth, TableEncoder, TokenCache } from '../../core/ports';
-import { lambdaHandler, type StepRunner } from '../../core/step';
+import { lambdaHandler, type StepDefinition, type StepRunner } from '../../core/step';
 import type { TaskHandler } from '../../state-machine/local-executor';
-import { runEvaluateValidation } from '../../steps/evaluate-validation/step';
 import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
-import { runExtractItems } from '../../steps/extract-items/step';
-import { runFetchToken } from '../../steps/fetch-token/step';
-import { runGetPlaylist } from '../../steps/get-playlist/step';
-import { runNormalise } from '../../steps/normalise/step';
-import { runNotifyFailure } from '../../steps/notify-failure/step';
-import { runPollCrawler } from '../../steps/poll-crawler/step';
-import { runPollValidation } from '../../steps/poll-validation/step';
-import { runRecordRun } from '../../steps/record-run/step';
-import { steps, type AnyStep } from '../../steps/registry';
-import { runStartCrawler } from '../../steps/start-crawler/step';
-import { runStartValidation } from '../../steps/start-validation/step';
-import { runValidateInput } from '../../steps/validate-input/step';
+import type { StepPorts } from '../../steps/ports';
+import { allSteps } from '../../steps/registry';
 
 /** The ports a local run binds the steps to. */
 export interface LocalPorts {
@@ -43,25 +32,21 @@ export interface LocalPorts {
   readonly rejectTolerance?: number;
 }
 
-/** A handler for every Task state of the machine, by state name. */
-export const localHandlers = (ports: LocalPorts): Record<string, TaskHandler> => {
-  const { store, clock, leases } = ports;
-  const bind = <S extends AnyStep>(step: S, run: StepRunner<S>): [string, TaskHandler] => [step.stateName, lambdaHandler(step, run)];
-  return Object.fromEntries([
-    bind(steps.validateInput, runValidateInput({ clock, store, defaultPlaylists: ports.defaultPlaylists, leases })),
-    bind(steps.fetchToken, runFetchToken({ auth: ports.auth, tokens: ports.tokens })),
-    bind(steps.getPlaylist, runGetPlaylist({ spotify: ports.spotify, store })),
-    bind(
-      steps.extractItems,
-      runExtractItems({ spotify: ports.spotify, store, pageSize: ports.pageSize ?? 50, maxPages: ports.maxPages ?? maxPagesPerInvocation }),
-    ),
-    bind(steps.normalise, runNormalise({ store, encoder: ports.encoder, clock })),
-    bind(steps.startCrawler, runStartCrawler({ catalog: ports.catalog })),
-    bind(steps.pollCrawler, runPollCrawler({ catalog: ports.catalog })),
-    bind(steps.startValidation, runStartValidation({ store, queries: ports.queries })),
-    bind(steps.pollValidation, runPollValidation({ queries: ports.queries })),
-    bind(steps.evaluateValidation, runEvaluateValidation({ store, queries: ports.queries, clock, rejectTolerance: ports.rejectTolerance ?? 0 })),
-    bind(steps.recordRun, runRecordRun({ store, clock, leases })),
-    bind(steps.notifyFailure, runNotifyFailure({ store, notifier: ports.notifier, clock, leases })),
-  ]);
+/**
+ * A step's logic, found by the convention every step folder follows: `steps/<dir>/step.ts`
+ * exports `run<StateName>(deps)`. So a new step needs no line here.
+ */
+export const stepLogic = async <S extends StepDefinition>(step: S): Promise<(ports: StepPorts) => StepRunner<S>> => {
+  const module = (await import(`../../steps/${step.dir}/step.ts`)) as Record<string, unknown>;
+  const logic = module[`run${step.stateName}`];
+  if (typeof logic !== 'function') throw new Error(`steps/${step.dir}/step.ts exports no run${step.stateName}(deps), which every step folder must`);
+  return logic as (ports: StepPorts) => StepRunner<S>;
+};
+
+/** A handler for every Task state of the machine, by state name: each step's logic given the same local ports. */
+export const localHandlers = async (ports: LocalPorts): Promise<Record<string, TaskHandler>> => {
+  const bound: StepPorts = { rejectTolerance: 0, pageSize: 50, maxPages: maxPagesPerInvocation, ...ports };
+  return Object.fromEntries(
+    await Promise.all(allSteps.map(async (step): Promise<[string, TaskHandler]> => [step.stateName, lambdaHandler<StepDefinition>(step, (await stepLogic<StepDefinition>(step))(bound))])),
+  );
 };

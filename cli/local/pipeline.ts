@@ -134,7 +134,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
   const db = await openDuckDb();
   try {
-    const handlers = localHandlers({
+    const handlers = await localHandlers({
       store,
       spotify: new GotSpotifyApi({ apiBaseUrl: source.apiBaseUrl, tokens, auth }),
       auth,

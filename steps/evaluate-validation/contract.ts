@@ -20,4 +20,6 @@ export const evaluateValidation = defineStep({
   output: EvaluateValidationOutput,
   errors: [ErrorName.ValidationFailed, ErrorName.QueryFailed, ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
+  // Records the checks in the run's attempt.
+  resources: { lake: { read: ['runs/'], write: ['runs/'] }, queries: 'results', rejectTolerance: true },
 });

@@ -1,15 +1,7 @@
-/** EvaluateValidation's Lambda: AWS wiring only, built once per cold start. */
-import * as t from 'io-ts';
-import { systemClock } from '../../core/dates';
-import { awsHandler, athenaQueries, lakeStore } from '../aws-wiring';
-import { LakeEnv, QueriesEnv, RejectToleranceEnv, loadEnv } from '../env';
+/** EvaluateValidation's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { awsHandler } from '../aws-wiring';
 import { evaluateValidation } from './contract';
 import { runEvaluateValidation } from './step';
 
-const env = loadEnv(t.intersection([LakeEnv, QueriesEnv, RejectToleranceEnv]));
-
 /** The Lambda entry point. */
-export const handler = awsHandler(
-  evaluateValidation,
-  runEvaluateValidation({ store: lakeStore(env), queries: athenaQueries(env), clock: systemClock, rejectTolerance: env.REJECT_TOLERANCE ?? 0 }),
-);
+export const handler = awsHandler(evaluateValidation, runEvaluateValidation);

@@ -43,4 +43,6 @@ export const extractItems = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 300,
+  // Lands pages in raw/ only; a 401 renews the cached token (and may rotate the refresh token).
+  resources: { lake: { write: ['raw/playlist_items/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
 });

@@ -26,4 +26,6 @@ export const fetchToken = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 60,
+  // Reads the credentials and keeps a rotated refresh token; leaves the new access token in the cache.
+  resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' } },
 });

@@ -1,10 +1,7 @@
-/** FetchToken's Lambda: AWS wiring only, built once per cold start. */
-import { awsHandler, spotifyAuth, tokenCache } from '../aws-wiring';
-import { SpotifyEnv, loadEnv } from '../env';
+/** FetchToken's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { awsHandler } from '../aws-wiring';
 import { fetchToken } from './contract';
 import { runFetchToken } from './step';
 
-const env = loadEnv(SpotifyEnv);
-
 /** The Lambda entry point. */
-export const handler = awsHandler(fetchToken, runFetchToken({ auth: spotifyAuth(env), tokens: tokenCache(env) }));
+export const handler = awsHandler(fetchToken, runFetchToken);

@@ -47,4 +47,9 @@ export const getPlaylist = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 60,
+  // Lands the playlist in raw/ and prunes the playlist's older pages of the date; nothing else.
+  resources: {
+    lake: { list: ['raw/playlist_items/'], write: ['raw/playlists/'], delete: ['raw/playlist_items/'] },
+    spotify: { credentials: 'readWrite', tokenCache: 'readWrite' },
+  },
 });

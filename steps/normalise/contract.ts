@@ -33,4 +33,6 @@ export const normalise = defineStep({
   output: NormaliseOutput,
   errors: [ErrorName.StorageUnavailable],
   timeoutSeconds: 900,
+  // Reads raw/, writes the run's candidate folder in curated/ (clearing a killed attempt's leftovers) and its attempt in runs/.
+  resources: { lake: { read: ['raw/', 'runs/'], list: ['curated/'], write: ['curated/', 'runs/'], delete: ['curated/'] } },
 });

@@ -31,4 +31,6 @@ export const notifyFailure = defineStep({
   output: NotifyFailureOutput,
   errors: [ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
+  // Marks the last attempt failed, gives back the leases, notifies.
+  resources: { lake: { read: ['runs/', 'leases/'], write: ['runs/'], delete: ['leases/'] }, failureTopic: true },
 });

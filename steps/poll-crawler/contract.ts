@@ -23,4 +23,5 @@ export const pollCrawler = defineStep({
   output: PollCrawlerOutput,
   errors: [ErrorName.CrawlerFailed, ErrorName.CrawlerTimeout, ErrorName.AwsUnavailable],
   timeoutSeconds: 30,
+  resources: { crawler: 'poll' },
 });

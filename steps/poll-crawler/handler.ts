@@ -1,10 +1,7 @@
-/** PollCrawler's Lambda: AWS wiring only, built once per cold start. */
-import { awsHandler, glueCatalog } from '../aws-wiring';
-import { CrawlerEnv, loadEnv } from '../env';
+/** PollCrawler's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { awsHandler } from '../aws-wiring';
 import { pollCrawler } from './contract';
 import { runPollCrawler } from './step';
 
-const env = loadEnv(CrawlerEnv);
-
 /** The Lambda entry point. */
-export const handler = awsHandler(pollCrawler, runPollCrawler({ catalog: glueCatalog(env) }));
+export const handler = awsHandler(pollCrawler, runPollCrawler);

@@ -23,4 +23,5 @@ export const pollValidation = defineStep({
   output: PollValidationOutput,
   errors: [ErrorName.QueryFailed, ErrorName.AwsUnavailable],
   timeoutSeconds: 30,
+  resources: { queries: 'poll' },
 });

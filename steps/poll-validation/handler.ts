@@ -1,10 +1,7 @@
-/** PollValidation's Lambda: AWS wiring only, built once per cold start. */
-import { awsHandler, athenaQueries } from '../aws-wiring';
-import { QueriesEnv, loadEnv } from '../env';
+/** PollValidation's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { awsHandler } from '../aws-wiring';
 import { pollValidation } from './contract';
 import { runPollValidation } from './step';
 
-const env = loadEnv(QueriesEnv);
-
 /** The Lambda entry point. */
-export const handler = awsHandler(pollValidation, runPollValidation({ queries: athenaQueries(env) }));
+export const handler = awsHandler(pollValidation, runPollValidation);

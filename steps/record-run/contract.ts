@@ -21,4 +21,6 @@ export const recordRun = defineStep({
   output: RecordRunOutput,
   errors: [ErrorName.ValidationFailed, ErrorName.StorageUnavailable],
   timeoutSeconds: 60,
+  // The publishing step: writes the manifest that publishes, removes superseded curated/ files, gives back the leases.
+  resources: { lake: { read: ['runs/', 'leases/'], list: ['curated/'], write: ['runs/'], delete: ['curated/', 'leases/'] } },
 });

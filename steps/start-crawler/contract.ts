@@ -20,4 +20,5 @@ export const startCrawler = defineStep({
   output: StartCrawlerOutput,
   errors: [ErrorName.CrawlerBusy, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
+  resources: { crawler: 'start' },
 });

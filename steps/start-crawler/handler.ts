@@ -1,10 +1,7 @@
-/** StartCrawler's Lambda: AWS wiring only, built once per cold start. */
-import { awsHandler, glueCatalog } from '../aws-wiring';
-import { CrawlerEnv, loadEnv } from '../env';
+/** StartCrawler's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { awsHandler } from '../aws-wiring';
 import { startCrawler } from './contract';
 import { runStartCrawler } from './step';
 
-const env = loadEnv(CrawlerEnv);
-
 /** The Lambda entry point. */
-export const handler = awsHandler(startCrawler, runStartCrawler({ catalog: glueCatalog(env) }));
+export const handler = awsHandler(startCrawler, runStartCrawler);

@@ -21,4 +21,6 @@ export const startValidation = defineStep({
   output: StartValidationOutput,
   errors: [ErrorName.ValidationFailed, ErrorName.QueryFailed, ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
+  // Reads the run's attempt from its manifest; the query reads the staged tables.
+  resources: { lake: { read: ['runs/'] }, queries: 'start' },
 });

@@ -24,4 +24,6 @@ export const validateInput = defineStep({
   output: ValidateInputOutput,
   errors: [ErrorName.InvalidInput, ErrorName.DateInUse, ErrorName.StorageUnavailable],
   timeoutSeconds: 60,
+  // Lists what landed in raw/ to plan a backfill; takes the dates' leases (conditional put, delete of an expired one).
+  resources: { lake: { list: ['raw/'], read: ['leases/'], write: ['leases/'], delete: ['leases/'] }, defaultPlaylists: true },
 });

@@ -1,15 +1,7 @@
-/** ValidateInput's Lambda: AWS wiring only, built once per cold start. */
-import * as t from 'io-ts';
-import { systemClock } from '../../core/dates';
-import { awsHandler, dateLeases, lakeStore } from '../aws-wiring';
-import { LakeEnv, PlaylistsEnv, loadEnv } from '../env';
+/** ValidateInput's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { awsHandler } from '../aws-wiring';
 import { validateInput } from './contract';
 import { runValidateInput } from './step';
 
-const env = loadEnv(t.intersection([LakeEnv, PlaylistsEnv]));
-
 /** The Lambda entry point. */
-export const handler = awsHandler(
-  validateInput,
-  runValidateInput({ clock: systemClock, store: lakeStore(env), defaultPlaylists: env.DEFAULT_PLAYLIST_IDS, leases: dateLeases(env) }),
-);
+export const handler = awsHandler(validateInput, runValidateInput);

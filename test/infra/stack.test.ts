@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -10,25 +11,13 @@ import { tableNames, tables, type TableName } from '../../core/tables';
 import { placeholderFunctionArn, renderAsl } from '../../state-machine/render';
 import { allSteps, steps } from '../../steps/registry';
 import type { SpotifyEtlStack } from '../../infra/stack';
+import { grantsOf } from '../../infra/grants';
+import { Lake } from '../../infra/lake';
+import { envNamesOf } from '../../steps/env';
 import { synthStack } from './synth';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
-/** The variables each step's function gets; names as agreed between the engineers. */
-const expectedEnvironment: Record<string, string[]> = {
-  [steps.validateInput.stateName]: ['DEFAULT_PLAYLIST_IDS', 'LAKE_BUCKET_NAME'],
-  [steps.fetchToken.stateName]: ['SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
-  [steps.getPlaylist.stateName]: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
-  [steps.extractItems.stateName]: ['LAKE_BUCKET_NAME', 'SPOTIFY_ACCOUNTS_BASE_URL', 'SPOTIFY_API_BASE_URL', 'SPOTIFY_CREDENTIALS_SECRET_ID', 'SPOTIFY_GRANT', 'SPOTIFY_TOKEN_CACHE_SECRET_ID'],
-  [steps.normalise.stateName]: ['LAKE_BUCKET_NAME'],
-  [steps.startCrawler.stateName]: ['GLUE_CRAWLER_NAME'],
-  [steps.pollCrawler.stateName]: ['GLUE_CRAWLER_NAME'],
-  [steps.startValidation.stateName]: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME'],
-  [steps.pollValidation.stateName]: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME'],
-  [steps.evaluateValidation.stateName]: ['ATHENA_WORKGROUP', 'GLUE_DATABASE_NAME', 'LAKE_BUCKET_NAME', 'REJECT_TOLERANCE'],
-  [steps.recordRun.stateName]: ['LAKE_BUCKET_NAME'],
-  [steps.notifyFailure.stateName]: ['FAILURE_TOPIC_ARN', 'LAKE_BUCKET_NAME'],
-};
 const functionDefaults = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
 /** The actions AWS only grants on Resource "*" (log delivery and X-Ray have no resource-level permissions). */
@@ -59,7 +48,7 @@ describe('SpotifyEtlStack', () => {
     ({ app, stack } = synthStack());
     template = Template.fromStack(stack);
     resources = template.toJSON().Resources as Resources;
-  });
+  }, 180_000);
 
   const functionOf = (stateName: string) => {
     const fn = stack.pipeline.functions.get(stateName);
@@ -101,13 +90,74 @@ describe('SpotifyEtlStack', () => {
     }
   });
 
-  it('sets on each function exactly the variables its bind helpers grant access for', () => {
+  it('sets on each function exactly the variables its declared resources bring', () => {
     // Assess
     for (const step of allSteps) {
       const { logicalId } = functionOf(step.stateName);
       const variables = (resources[logicalId]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
-      expect(Object.keys(variables).sort(), step.stateName).toEqual([...(expectedEnvironment[step.stateName] ?? []), ...functionDefaults].sort());
+      expect(Object.keys(variables).sort(), step.stateName).toEqual([...envNamesOf(step.resources), ...functionDefaults].sort());
     }
+    expect(envNamesOf(steps.normalise.resources)).toEqual(['LAKE_BUCKET_NAME']);
+  });
+
+  /** The statements of a function's role, with CloudFormation references resolved to JSON text for comparison. */
+  const roleStatements = (stateName: string): { actions: string[]; resources: string[] }[] => {
+    const role = functionOf(stateName).fn.role;
+    const roleId = stack.getLogicalId(role?.node.defaultChild as never);
+    const policies = Object.values(resources).filter(
+      (resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties['Roles']) === JSON.stringify([{ Ref: roleId }]),
+    );
+    return policies
+      .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement)
+      .map((statement) => ({ actions: asArray(statement['Action'] as string | string[]), resources: asArray(statement['Resource']).map((r) => JSON.stringify(r)) }))
+      // The log group's grant comes with every function, not from a declaration.
+      .filter((statement) => !statement.actions.every((action) => action.startsWith('logs:')));
+  };
+
+  it("gives each role exactly the statements its step's declaration implies, no more", () => {
+    // Prepare: the declaration resolved against this stack's own resources, as CloudFormation shows them.
+    const resolve = (value: string): unknown => JSON.parse(JSON.stringify(stack.resolve(value)));
+    const arns = {
+      bucketArn: stack.lake.bucket.bucketArn,
+      credentialsSecretArn: stack.secrets.credentials.secretArn,
+      tokenCacheSecretArn: stack.secrets.tokenCache.secretArn,
+      crawlerArn: stack.catalog.crawlerArn,
+      workGroupArn: stack.catalog.workGroupArn,
+      catalogArns: stack.catalog.catalogArns,
+      athenaResultsPrefix: Lake.athenaResultsPrefix,
+      topicArn: stack.alerts.topic.topicArn,
+      keyArn: (stack.node.findChild('EncryptionKey') as kms.IKey).keyArn,
+    };
+    const normal = (statements: { actions: readonly string[]; resources: readonly string[] }[]) =>
+      [...new Set(statements.flatMap((statement) => statement.actions.flatMap((action) => statement.resources.map((resource) => `${action} ${resource}`))))].sort();
+    // Assess
+    for (const step of allSteps) {
+      const expected = grantsOf(step.resources, arns).map((grant) => ({ actions: grant.actions, resources: grant.resources.map((r) => JSON.stringify(resolve(r))) }));
+      expect(normal(roleStatements(step.stateName)), step.stateName).toEqual(normal(expected));
+    }
+  });
+
+  it('lets the Spotify steps write raw/ only, and only the steps that prune delete anything of raw/', () => {
+    // Prepare
+    const bucket = stack.getLogicalId(stack.lake.bucket.node.defaultChild as never);
+    const reach = (stateName: string, action: string): string[] =>
+      roleStatements(stateName)
+        .filter((statement) => statement.actions.includes(action))
+        .flatMap((statement) => statement.resources)
+        .filter((resource) => resource.includes(bucket))
+        .map((resource) => /\/([a-z_/-]*)\*/.exec(resource)?.[1] ?? resource);
+    // Assess
+    for (const step of [steps.getPlaylist, steps.extractItems]) {
+      expect(reach(step.stateName, 's3:PutObject').every((prefix) => prefix.startsWith('raw/')), step.stateName).toBe(true);
+      expect(reach(step.stateName, 's3:PutObject')).not.toHaveLength(0);
+    }
+    expect(reach(steps.getPlaylist.stateName, 's3:DeleteObject')).toEqual(['raw/playlist_items/']);
+    expect(reach(steps.extractItems.stateName, 's3:DeleteObject')).toEqual([]);
+    const rawDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('raw/')));
+    expect(rawDeleters.map((step) => step.stateName)).toEqual([steps.getPlaylist.stateName]);
+    // Only the publishing step deletes curated/ files of other runs; Normalise clears its own run folder.
+    const curatedDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('curated/')));
+    expect(curatedDeleters.map((step) => step.stateName)).toEqual([steps.normalise.stateName, steps.recordRun.stateName]);
   });
 
   it('bundles every handler so that it loads on Node 24 with the environment infra gives it', () => {

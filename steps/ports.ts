@@ -1,0 +1,29 @@
+/**
+ * Everything a step's logic may be given, by the names the `run<StateName>(deps)` functions use.
+ * A step's deps are a subset, so one ports object serves every step: the AWS handler builds it
+ * from the step's declared resources (steps/aws-wiring.ts), the local run from local adapters
+ * (cli/local/handlers.ts). Neither needs a line per step.
+ */
+import type { BlobStore, Catalog, Clock, DateLeases, Notifier, QueryEngine, SpotifyApi, SpotifyAuth, TableEncoder, TokenCache } from '../core/ports';
+
+/** The ports and settings a step's logic may take. */
+export interface StepPorts {
+  readonly store: BlobStore;
+  readonly leases: DateLeases;
+  readonly spotify: SpotifyApi;
+  readonly auth: SpotifyAuth;
+  readonly tokens: TokenCache;
+  readonly encoder: TableEncoder;
+  readonly catalog: Catalog;
+  readonly queries: QueryEngine;
+  readonly notifier: Notifier;
+  readonly clock: Clock;
+  /** The playlists a run reads when its input names none. */
+  readonly defaultPlaylists: readonly string[];
+  /** Entries that may fail to decode before a date fails validation. */
+  readonly rejectTolerance: number;
+  /** Entries per Spotify request. */
+  readonly pageSize: number;
+  /** Pages per ExtractItems invocation. */
+  readonly maxPages: number;
+}

@@ -1,0 +1,292 @@
+/**
+ * Least privilege, proved offline: every step's handler runs once, in pipeline order, with S3 on
+ * s3rver, the other AWS services mocked and Spotify emulated; each AWS call it makes is turned
+ * into the IAM action and resource ARN AWS authorizes it as, and checked against the statements
+ * infra grants that step (infra/grants.ts, which the stack test proves equal to the synthesized
+ * roles). A missing grant fails; a grant no call used is listed; and removing any one entry of a
+ * step's declaration is shown to fail the replay.
+ */
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { utcDateOf } from '../../core/dates';
+import type { StepResources } from '../../core/resources';
+import { grantsOf, objectsArn, type Grant, type ResourceArns } from '../../infra/grants';
+import { leaseKey, curatedPartKey, runIdOf } from '../../core/lake/keys';
+import { newLease } from '../../core/leases';
+import { storedToken } from '../../core/secrets';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { startConditionalGate, type ConditionalGate } from '../adapters/aws/conditional-gate';
+import { allSteps, type AnyStep } from '../../steps/registry';
+import { startEmulator, type RunningEmulator } from '../../adapters/spotify/emulator/server';
+import { startS3rver, type RunningS3rver } from '../adapters/aws/s3rver';
+
+const bucket = 'lake-bucket';
+const arns: ResourceArns = {
+  bucketArn: `arn:aws:s3:::${bucket}`,
+  credentialsSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:credentials',
+  tokenCacheSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token-cache',
+  crawlerArn: 'arn:aws:glue:eu-west-1:123456789012:crawler/curated',
+  workGroupArn: 'arn:aws:athena:eu-west-1:123456789012:workgroup/spotify-etl',
+  catalogArns: ['arn:aws:glue:eu-west-1:123456789012:catalog', 'arn:aws:glue:eu-west-1:123456789012:database/spotify_etl', 'arn:aws:glue:eu-west-1:123456789012:table/spotify_etl/*'],
+  athenaResultsPrefix: 'athena-results/',
+  topicArn: 'arn:aws:sns:eu-west-1:123456789012:failures',
+  keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/failures',
+};
+
+/** One authorization AWS makes for a call: an action on a resource ARN. */
+interface Access {
+  readonly action: string;
+  readonly resource: string;
+  /** What the step did, for the failure message. */
+  readonly call: string;
+  /** The prefix of a listing, which the declaration must name (ListBucket itself is bucket-wide, see infra/grants.ts). */
+  readonly listed?: string;
+}
+
+/**
+ * What AWS authorizes a recorded command as. S3: the object ARN with bucket and key (a
+ * DeleteObjects is one DeleteObject per key); a listing is ListBucket on the bucket. Athena runs
+ * a query with the caller's access, so a started query also needs what the service itself reads
+ * and writes on the caller's behalf: modelled here from Athena's documentation, not observed.
+ */
+const accessesOf = (command: { constructor: { name: string }; input: Record<string, unknown> }): Access[] => {
+  const name = command.constructor.name.replace(/Command$/, '');
+  const input = command.input;
+  const object = (key: unknown): string => `arn:aws:s3:::${String(input['Bucket'])}/${String(key)}`;
+  const call = `${name} ${JSON.stringify(input['Key'] ?? input['Prefix'] ?? input['SecretId'] ?? input['Name'] ?? input['QueryExecutionId'] ?? input['TopicArn'] ?? '')}`;
+  switch (name) {
+    case 'GetObject':
+      return [{ action: 's3:GetObject', resource: object(input['Key']), call }];
+    case 'PutObject':
+      return [{ action: 's3:PutObject', resource: object(input['Key']), call }];
+    case 'DeleteObject':
+      return [{ action: 's3:DeleteObject', resource: object(input['Key']), call }];
+    case 'DeleteObjects':
+      return ((input['Delete'] as { Objects: { Key: string }[] }).Objects ?? []).map((entry) => ({ action: 's3:DeleteObject', resource: object(entry.Key), call: `DeleteObjects ${entry.Key}` }));
+    case 'ListObjectsV2':
+      return [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(input['Bucket'])}`, call, listed: String(input['Prefix']) }];
+    case 'GetSecretValue':
+      return [{ action: 'secretsmanager:GetSecretValue', resource: String(input['SecretId']), call }];
+    case 'PutSecretValue':
+      return [{ action: 'secretsmanager:PutSecretValue', resource: String(input['SecretId']), call }];
+    case 'StartCrawler':
+      return [{ action: 'glue:StartCrawler', resource: arns.crawlerArn, call }];
+    case 'GetCrawler':
+      return [{ action: 'glue:GetCrawler', resource: arns.crawlerArn, call }];
+    case 'StartQueryExecution':
+      return [
+        { action: 'athena:StartQueryExecution', resource: arns.workGroupArn, call },
+        { action: 'glue:GetTable', resource: 'arn:aws:glue:eu-west-1:123456789012:table/spotify_etl/staged_songs', call: `${call} (Athena reads the staged table)` },
+        { action: 'glue:GetPartitions', resource: 'arn:aws:glue:eu-west-1:123456789012:table/spotify_etl/staged_songs', call: `${call} (Athena reads the partitions)` },
+        { action: 's3:GetBucketLocation', resource: arns.bucketArn, call: `${call} (Athena locates the data)` },
+        { action: 's3:GetObject', resource: objectsArn(arns.bucketArn, 'curated/songs/part-00000.parquet').replace(/\*$/, ''), call: `${call} (Athena reads the staged files)` },
+        { action: 's3:PutObject', resource: objectsArn(arns.bucketArn, `${arns.athenaResultsPrefix}q.csv`).replace(/\*$/, ''), call: `${call} (Athena writes the results)` },
+      ];
+    case 'GetQueryExecution':
+      return [{ action: 'athena:GetQueryExecution', resource: arns.workGroupArn, call }];
+    case 'GetQueryResults':
+      return [
+        { action: 'athena:GetQueryResults', resource: arns.workGroupArn, call },
+        { action: 's3:GetObject', resource: objectsArn(arns.bucketArn, `${arns.athenaResultsPrefix}q.csv`).replace(/\*$/, ''), call: `${call} (Athena reads the result file)` },
+      ];
+    case 'Publish':
+      return [
+        { action: 'sns:Publish', resource: String(input['TopicArn']), call },
+        // A publisher to a KMS-encrypted topic needs both on the topic's key (SNS documents this).
+        { action: 'kms:GenerateDataKey', resource: arns.keyArn, call: `${call} (SNS encrypts with the topic's key)` },
+        { action: 'kms:Decrypt', resource: arns.keyArn, call: `${call} (SNS encrypts with the topic's key)` },
+      ];
+    default:
+      throw new Error(`the replay does not know how AWS authorizes ${name}: add it to accessesOf`);
+  }
+};
+
+/** Whether an IAM resource pattern (only a trailing `*` or `/*` wildcard) matches an ARN. */
+const matches = (pattern: string, resource: string): boolean => (pattern.endsWith('*') ? resource.startsWith(pattern.slice(0, -1)) : pattern === resource);
+
+/**
+ * The calls no statement allows (or that list below a prefix the declaration does not name), and
+ * the statement entries (action on resource) no call used.
+ */
+const judge = (accesses: readonly Access[], resources: StepResources) => {
+  const grants: Grant[] = grantsOf(resources, arns);
+  const listable = [...(resources.lake?.list ?? []), ...(resources.lake?.read ?? [])];
+  const entries = grants.flatMap((grant) => grant.actions.flatMap((action) => grant.resources.map((resource) => ({ action, resource }))));
+  const denied = accesses.filter(
+    (access) =>
+      !entries.some((entry) => entry.action === access.action && matches(entry.resource, access.resource)) ||
+      (access.listed !== undefined && !listable.some((prefix) => access.listed?.startsWith(prefix))),
+  );
+  const unused = entries.filter((entry) => !accesses.some((access) => entry.action === access.action && matches(entry.resource, access.resource)));
+  return { denied, unused: unused.map((entry) => `${entry.action} ${entry.resource}`) };
+};
+
+/** Each way to take one entry out of a declaration: a prefix of one lake list, or one other key. */
+const withOneEntryRemoved = (resources: StepResources): { removed: string; resources: StepResources }[] => {
+  const variants: { removed: string; resources: StepResources }[] = [];
+  for (const access of ['list', 'read', 'write', 'delete'] as const) {
+    for (const prefix of resources.lake?.[access] ?? []) {
+      variants.push({ removed: `lake.${access} ${prefix}`, resources: { ...resources, lake: { ...resources.lake, [access]: resources.lake?.[access]?.filter((p) => p !== prefix) } } });
+    }
+  }
+  if (resources.spotify) {
+    for (const secret of ['credentials', 'tokenCache'] as const) {
+      const access = resources.spotify[secret];
+      const fewer = access === 'readWrite' ? (['read', 'write'] as const) : [];
+      for (const left of fewer) variants.push({ removed: `spotify.${secret} ${access} → ${left}`, resources: { ...resources, spotify: { ...resources.spotify, [secret]: left } } });
+    }
+  }
+  for (const key of ['crawler', 'queries', 'failureTopic'] as const) {
+    if (resources[key] !== undefined) {
+      const { [key]: _dropped, ...rest } = resources;
+      variants.push({ removed: key, resources: rest });
+    }
+  }
+  return variants;
+};
+
+describe('each step\'s AWS calls against its granted policy', () => {
+  const recorded = new Map<string, Access[]>();
+  let s3rver: RunningS3rver;
+  let emulator: RunningEmulator;
+  let gate: ConditionalGate;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    s3rver = await startS3rver(bucket);
+    // Rotating refresh tokens, as Spotify may: the credentials secret is written back.
+    emulator = await startEmulator({ rotateRefreshTokens: true });
+    // s3rver ignores conditional writes; the gate answers them as S3 does, so leases behave.
+    gate = await startConditionalGate(s3rver.endpoint);
+    const secrets = new Map<string, string>([[arns.credentialsSecretArn, JSON.stringify(emulator.credentials)]]);
+    Object.assign(process.env, {
+      LAKE_BUCKET_NAME: bucket,
+      DEFAULT_PLAYLIST_IDS: emulator.playlistIds.slice(0, 1).join(','),
+      SPOTIFY_CREDENTIALS_SECRET_ID: arns.credentialsSecretArn,
+      SPOTIFY_TOKEN_CACHE_SECRET_ID: arns.tokenCacheSecretArn,
+      SPOTIFY_API_BASE_URL: emulator.apiBaseUrl,
+      SPOTIFY_ACCOUNTS_BASE_URL: emulator.accountsBaseUrl,
+      SPOTIFY_GRANT: 'refresh_token',
+      GLUE_CRAWLER_NAME: 'curated',
+      GLUE_DATABASE_NAME: 'spotify_etl',
+      ATHENA_WORKGROUP: 'spotify-etl',
+      FAILURE_TOPIC_ARN: arns.topicArn,
+      REJECT_TOLERANCE: '0',
+      AWS_REGION: 'eu-west-1',
+      AWS_ENDPOINT_URL_S3: gate.endpoint,
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_NAMESPACE: 'replay',
+      POWERTOOLS_SERVICE_NAME: 'replay',
+    });
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand).callsFake((input: { SecretId: string }) => {
+      const value = secrets.get(input.SecretId);
+      if (value === undefined) throw Object.assign(new Error('no value'), { name: 'ResourceNotFoundException' });
+      return { SecretString: value };
+    });
+    sm.on(PutSecretValueCommand).callsFake((input: { SecretId: string; SecretString: string }) => void secrets.set(input.SecretId, input.SecretString));
+    const glue = mockClient(GlueClient);
+    glue.on(StartCrawlerCommand).resolves({});
+    glue.on(GetCrawlerCommand).resolves({ Crawler: { State: 'READY', LastCrawl: { Status: 'SUCCEEDED' } } });
+    const athena = mockClient(AthenaClient);
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+    // No row is a failed check: the candidate passes.
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
+    const sns = mockClient(SNSClient);
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const mocks = [sm, glue, athena, sns];
+    const s3Send = vi.spyOn(S3Client.prototype, 'send');
+
+    // The pipeline's happy path and its failure branch, each handler as Lambda loads it.
+    const today = utcDateOf(new Date());
+    const yesterday = utcDateOf(new Date(Date.now() - 86_400_000));
+    const handlerOf = async (step: AnyStep) => ((await import(`../../steps/${step.dir}/handler.ts`)) as { handler: (event: unknown) => Promise<unknown> }).handler;
+    const run = async (step: AnyStep, event: unknown): Promise<Record<string, unknown>> => {
+      for (const mock of mocks) mock.resetHistory();
+      s3Send.mockClear();
+      const output = (await (await handlerOf(step))(event)) as Record<string, unknown>;
+      const commands = [...s3Send.mock.calls.map(([command]) => command), ...mocks.flatMap((mock) => mock.calls().map((call) => call.args[0]))];
+      // S3 answers a GetObject of a missing key with 404 only to a caller that may list the bucket.
+      const missed = s3Send.mock.settledResults.flatMap((result, index) =>
+        result.type === 'rejected' && (result.value as { name?: string }).name === 'NoSuchKey'
+          ? [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, call: `GetObject of a missing key ${JSON.stringify((s3Send.mock.calls[index]?.[0] as { input: { Key?: string } }).input.Key)}` }]
+          : [],
+      );
+      recorded.set(step.stateName, [...(recorded.get(step.stateName) ?? []), ...commands.flatMap((command) => accessesOf(command as never)), ...missed]);
+      return output;
+    };
+    const byName = Object.fromEntries(allSteps.map((step) => [step.stateName, step])) as Record<AnyStep['stateName'], AnyStep>;
+    const lake = s3rver.client();
+    const put = (key: string, body: string) => lake.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    const expireCachedToken = () => secrets.set(arns.tokenCacheSecretArn, JSON.stringify(storedToken({ value: 'expired', expiresAt: new Date(0) })));
+    const playlistId = emulator.playlistIds[0] ?? '';
+    const pipelineOf = async (executionName: string, request: unknown, how: 'publish' | 'fail') => {
+      const plan = await run(byName.ValidateInput, { request, executionName });
+      const normaliseInput = { date: today, extract: true, playlistIds: [playlistId], allLanded: false, run: plan['run'] };
+      // A killed earlier attempt of this run left a part in its folder, which Normalise clears.
+      await put(curatedPartKey('songs', today, runIdOf(executionName), 1), 'left over');
+      await run(byName.Normalise, normaliseInput);
+      if (how === 'fail') return run(byName.NotifyFailure, { error: { Error: 'States.Timeout', Cause: 'replay' }, plan });
+      const query = await run(byName.StartValidation, { date: today, executionName });
+      await run(byName.PollValidation, query);
+      await run(byName.EvaluateValidation, { date: today, executionName, queryId: query['queryId'] });
+      return run(byName.RecordRun, { plan });
+    };
+
+    // An aborted execution's lease on today has expired: ValidateInput takes it over.
+    await put(leaseKey(today), JSON.stringify(newLease('aborted-0', new Date(Date.now() - 7 * 86_400_000))));
+    await run(byName.FetchToken, {});
+    // The extraction steps each find the cached token expired and renew it (the refresh token rotates).
+    expireCachedToken();
+    const got = await run(byName.GetPlaylist, { date: today, playlistId });
+    expireCachedToken();
+    await run(byName.ExtractItems, { date: today, playlistId, cursor: got['cursor'] });
+    // A rerun of the playlist clears its earlier pages of the date.
+    const again = await run(byName.GetPlaylist, { date: today, playlistId });
+    await run(byName.ExtractItems, { date: today, playlistId, cursor: again['cursor'] });
+    await run(byName.StartCrawler, {});
+    await run(byName.PollCrawler, { state: 'running', polls: 0 });
+    // A backfill that finds nothing landed yesterday and rebuilds today, published; a failed
+    // manual run; then a manual run whose publication removes the other runs' files of today.
+    await pipelineOf('replay-1', { mode: 'backfill', from: yesterday, to: today }, 'publish');
+    await pipelineOf('replay-2', { mode: 'manual', date: today }, 'fail');
+    await pipelineOf('replay-3', { mode: 'manual', date: today }, 'publish');
+    s3Send.mockRestore();
+    for (const mock of mocks) mock.restore();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    await emulator.close();
+    await gate.close();
+    await s3rver.close();
+  });
+
+  it.each(allSteps.map((step) => [step.stateName, step] as const))('%s makes no call its policy does not grant', (_name, step) => {
+    const accesses = recorded.get(step.stateName) ?? [];
+    expect(accesses.length).toBeGreaterThan(0);
+    const { denied, unused } = judge(accesses, step.resources);
+    expect(denied.map((access) => `${access.action} ${access.resource} (${access.call})`)).toEqual([]);
+    // A grant no call used is reported, not failed: some are needed only on paths the replay does not take.
+    if (unused.length > 0) console.info(`${step.stateName}: granted but not used in the replay: ${unused.join(', ')}`);
+  });
+
+  it.each(allSteps.map((step) => [step.stateName, step] as const))('%s fails the replay when any one entry of its declaration is removed', (_name, step) => {
+    const accesses = recorded.get(step.stateName) ?? [];
+    const survivors = withOneEntryRemoved(step.resources)
+      .filter((variant) => judge(accesses, variant.resources).denied.length === 0)
+      .map((variant) => variant.removed);
+    expect(survivors).toEqual([]);
+  });
+});
