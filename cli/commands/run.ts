@@ -21,7 +21,7 @@ import { emulatorOptionsFrom } from './emulator';
 /** `spotify-etl run --help`. */
 export const runHelp = `usage: spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
                        [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N]
-                       [--catalog-seed N] [--reject-tolerance N] [--json]
+                       [--catalog-seed N] [--reject-tolerance N] [--full] [--json]
 
 The whole pipeline on this machine: the rendered state machine with every step's code, a folder
 as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (UTC).
@@ -42,6 +42,8 @@ as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (
                         injects the same faults
   --catalog-seed N      another built-in catalog (a whole number from 0; default 1)
   --reject-tolerance N  undecodable entries a date may hold and still pass (default 0)
+  --full                read every page of every playlist, even one whose snapshot id is
+                        the one last published (otherwise carried over with one request)
   --json                print the summary as one JSON object
   --help                this help
 
@@ -68,6 +70,7 @@ const options = {
   seed: { type: 'string' },
   'catalog-seed': { type: 'string' },
   json: { type: 'boolean' },
+  full: { type: 'boolean' },
   'reject-tolerance': { type: 'string' },
 } as const;
 
@@ -88,7 +91,10 @@ export const requestOf = (values: Values, clock: Clock): Record<string, unknown>
   if (values.playlists !== undefined && splitList(values.playlists).length === 0) {
     throw new UsageError(`--playlists "${values.playlists}" names no playlist; give ids separated by commas, e.g. --playlists 37i9dQZF1DZ06evO25rXbO`);
   }
-  const playlists = values.playlists === undefined ? {} : { playlists: splitList(values.playlists) };
+  const playlists = {
+    ...(values.playlists === undefined ? {} : { playlists: splitList(values.playlists) }),
+    ...(values.full === true ? { full: true } : {}),
+  };
   if (values.date !== undefined) return { mode: 'manual', date: values.date, ...playlists };
   if (values.from !== undefined || values.to !== undefined) return { mode: 'backfill', from: values.from, to: values.to, ...playlists };
   return { mode: 'scheduled', scheduledTime: clock.now().toISOString(), ...playlists };

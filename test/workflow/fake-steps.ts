@@ -22,7 +22,7 @@ type Fakes = { -readonly [K in keyof typeof steps]: Fake<(typeof steps)[K]> };
 /** The happy-path behaviour of every step. */
 export const happyFakes = (): Fakes => ({
   validateInput: (input) => ({
-    run: { mode: 'manual', executionName: input.executionName, startedAt: '2026-11-20T06:00:00.000Z' },
+    run: { mode: 'manual', executionName: input.executionName, startedAt: '2026-11-20T06:00:00.000Z', full: false },
     playlistIds: [playlistA, playlistB],
     rebuildLanded: false,
     dates: [{ date: fakeDate, extract: true }],
