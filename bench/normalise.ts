@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { countsOf } from '../core/lake/manifest';
 import { promisify } from 'node:util';
 import { FsBlobStore } from '../adapters/local/fs-blob-store';
 import { builtInCatalog } from '../adapters/spotify/emulator/built-in-catalog';
@@ -121,7 +122,7 @@ const ours = async (playlistIds: string[], lakeRoot: string): Promise<{ rows: Re
     allLanded: false,
     run: { mode: 'manual', executionName: 'bench', startedAt: new Date(0).toISOString() },
   });
-  return { rows: output.tables, rejects: output.rejectCount };
+  return { rows: countsOf(output.tables), rejects: output.rejectCount };
 };
 
 /** Row counts of the written files as DuckDB reads them: the bench must not time Parquet nobody can read. */

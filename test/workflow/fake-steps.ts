@@ -38,7 +38,7 @@ export const happyFakes = (): Fakes => ({
     date: input.date,
     playlists: input.playlistIds.length,
     missing: [],
-    tables: { playlists: 2, playlist_items: 240, songs: 200, albums: 50, artists: 60, song_artists: 210, album_artists: 55 },
+    tables: { playlists: 2, playlist_items: 240, songs: 200, albums: 50, artists: 60, song_artists: 210, album_artists: 55, playlist_changes: 0 },
     rejectCount: 0,
   }),
   startCrawler: () => ({ state: 'running', polls: 0 }),
