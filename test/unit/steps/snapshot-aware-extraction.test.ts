@@ -74,7 +74,7 @@ describe('GetPlaylist against the last published snapshot', () => {
   it('opens a read when the published snapshot id is not the one in that date\'s raw playlist object', async () => {
     // Prepare: a later failed attempt rewrote yesterday's raw with another version.
     const store = await publishedLake(yesterday, 'snap-1');
-    await store.put(rawPlaylistKey(yesterday, id), store.text(rawPlaylistKey(yesterday, id)).replace('"snap-1"', '"snap-9"'));
+    await store.put(rawPlaylistKey(yesterday, id), (store.text(rawPlaylistKey(yesterday, id)) ?? '').replace('"snap-1"', '"snap-9"'));
     // Act
     const output = await runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store })({ date: today, playlistId: id });
     // Assess
