@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../adapters/spotify/emulator/server';
 import type { SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
-import { systemClock } from '../../core/dates';
+import { systemClock, utcDateOf } from '../../core/dates';
 import { ErrorName, InvalidInputError } from '../../core/errors';
 import type { Clock, CredentialsStore } from '../../core/ports';
 import { splitList } from '../../core/run-input';
@@ -152,7 +152,9 @@ export const createRun =
     }
     const rejectTolerance =
       values['reject-tolerance'] === undefined ? undefined : integerOption('--reject-tolerance', values['reject-tolerance'], 0, Number.MAX_SAFE_INTEGER);
-    const emulatorOptions = source === 'emulator' ? emulatorOptionsFrom(values, io.cwd) : undefined;
+    // The built-in catalog changes from date to date: it serves the date the run extracts.
+    const servedDate = values.date ?? utcDateOf(deps.clock.now());
+    const emulatorOptions = source === 'emulator' ? { ...emulatorOptionsFrom(values, io.cwd), date: servedDate } : undefined;
     const lake = resolve(io.cwd, values.lake ?? 'lake');
     try {
       await prepareLake(lake);
