@@ -99,7 +99,7 @@ export type RunAttempt = t.TypeOf<typeof RunAttempt>;
  * The manifest of one snapshot date, `runs/snapshot_date=D/manifest.json`: the published run
  * (what every reader sees for the date, or null when nothing is) and, apart from it, the last
  * attempt and its outcome. Writing it is the one switch that publishes a date: one object, put
- * whole, names the run whose files all seven tables read.
+ * whole, names the run whose files all the tables read.
  */
 export const RunManifest = t.type({
   version: t.literal(2),
