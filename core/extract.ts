@@ -3,7 +3,8 @@
  * A page whose `total` differs from what the read started with means the playlist changed
  * under us: its pages belong to two versions and must not be mixed, so the read starts over
  * from GetPlaylist. Item pages carry no snapshot_id, so an edit that keeps the entry count is
- * not seen while paging; checking it would cost a second metadata request per playlist.
+ * not seen while paging: after the last page the snapshot id is read again
+ * ({@link confirmSnapshot}), one more request per playlist read, and a change restarts the read too.
  */
 import * as t from 'io-ts';
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from './errors';
@@ -15,7 +16,11 @@ import { totalOf, type PlaylistItemsPage, type PlaylistMetadata } from './spotif
  * a row since a page was last read (absent when the last request read one). A codec because it
  * travels between states in the step payloads (GetPlaylist's output, ExtractItems' input/output).
  */
-export const ItemsCursor = t.intersection([t.type({ offset: t.number, total: t.number }), t.partial({ rateLimitWaits: t.number })]);
+export const ItemsCursor = t.intersection([
+  t.type({ offset: t.number, total: t.number }),
+  /** `pagesRead`: every page has landed; only the second read of the snapshot id is left (it was rate-limited). */
+  t.partial({ rateLimitWaits: t.number, pagesRead: t.boolean }),
+]);
 export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
 
 /**
@@ -123,4 +128,32 @@ export const readItemsPages = async (
     if (offset >= total) return { next: null };
   }
   return { next: { offset, total: cursor.total } };
+};
+
+/**
+ * The second read of a playlist's snapshot id, after its last page landed: a different id means
+ * the playlist was edited while it was paged (perhaps keeping its entry count, which the pages'
+ * `total` cannot show), so the read starts over from GetPlaylist (PlaylistChangedError, retried
+ * a bounded number of times by the machine). Rate-limited, it returns the wait to take first.
+ */
+export const confirmSnapshot = async (
+  spotify: SpotifyApi,
+  playlistId: string,
+  snapshotId: string,
+  cursor: ItemsCursor,
+): Promise<{ readonly confirmed: true } | { readonly waitSeconds: number; readonly rateLimitWaits: number }> => {
+  let now: string;
+  try {
+    now = (await spotify.getPlaylist(playlistId)).value.snapshot_id;
+  } catch (error) {
+    if (!(error instanceof SpotifyRateLimitedError)) throw error;
+    const rateLimitWaits = countRateLimitWait(error, cursor.rateLimitWaits ?? 0, `the snapshot id of playlist ${playlistId}`);
+    return { waitSeconds: error.retryAfterSeconds, rateLimitWaits };
+  }
+  if (now !== snapshotId) {
+    throw new PlaylistChangedError(
+      `Playlist ${playlistId} changed while it was being read: it was snapshot ${snapshotId} when paging began and is ${now} after the last page. Read it again from the start.`,
+    );
+  }
+  return { confirmed: true };
 };

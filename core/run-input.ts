@@ -54,6 +54,8 @@ export const RunRequest = t.type({
   dates: t.array(IsoDate),
   playlistIds: t.array(SpotifyPlaylistId),
   playlistsNamed: t.boolean,
+  /** Read every page of every playlist, even one whose snapshot id is the one last published. */
+  full: t.boolean,
 });
 export type RunRequest = t.TypeOf<typeof RunRequest>;
 
@@ -136,7 +138,7 @@ const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly s
  * Checks a run's input against the rules of its mode and resolves its dates and playlists.
  * Throws {@link InvalidInputError} naming the field, the value and the rule.
  * @example parseRunRequest({ mode: 'backfill', from: '2026-11-01', to: '2026-11-02' }, '2026-11-20', ['37i9dQZF1DZ06evO25rXbO'])
- * // { mode: 'backfill', dates: ['2026-11-01', '2026-11-02'], playlistIds: ['37i9dQZF1DZ06evO25rXbO'], playlistsNamed: false }
+ * // { mode: 'backfill', dates: ['2026-11-01', '2026-11-02'], playlistIds: ['37i9dQZF1DZ06evO25rXbO'], playlistsNamed: false, full: false }
  */
 export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylists: readonly string[]): RunRequest => {
   if (!isRecord(request)) {
@@ -147,7 +149,7 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
     return fail(`mode: ${show(mode)} is not a run mode; use "scheduled", "manual" or "backfill"`);
   }
   const runMode = mode as RunMode;
-  const allowed = ['mode', 'playlists', ...fieldsOf[runMode]];
+  const allowed = ['mode', 'playlists', 'full', ...fieldsOf[runMode]];
   const unknown = Object.keys(request).filter((field) => !allowed.includes(field));
   if (unknown.length > 0) {
     fail(`${cut(unknown.join(', '))}: not a field of a ${runMode} run; it accepts ${allowed.join(', ')}`);
@@ -158,6 +160,8 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
       : runMode === 'manual'
         ? [dateField(request, 'date', today)]
         : backfillDates(request, today);
+  const full = request['full'] ?? false;
+  if (typeof full !== 'boolean') fail(`full: ${show(full)} is not true or false; pass "full": true to read every playlist's pages again`);
   // Only extraction needs a list: a backfill of past dates rebuilds whatever landed on them.
   const extractsToday = runMode !== 'backfill' || dates.includes(today);
   return {
@@ -165,17 +169,22 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
     dates,
     playlistIds: playlistsOf(request, defaultPlaylists, extractsToday),
     playlistsNamed: 'playlists' in request,
+    full: full as boolean,
   };
 };
 
 /** Who started the run and when: carried to every step that writes a manifest. */
-export const RunContext = t.type({
-  mode: RunMode,
-  /** The Step Functions execution name, so a failure only marks manifests this execution wrote. */
-  executionName: t.string,
-  /** When the run started (ISO 8601): the extraction time recorded for dates extracted fresh. */
-  startedAt: t.string,
-});
+export const RunContext = t.intersection([
+  t.type({
+    mode: RunMode,
+    /** The Step Functions execution name, so a failure only marks manifests this execution wrote. */
+    executionName: t.string,
+    /** When the run started (ISO 8601): the extraction time recorded for dates extracted fresh. */
+    startedAt: t.string,
+  }),
+  /** `full`: every playlist is paged, changed or not (`"full": true`); absent in plans made before it existed. */
+  t.partial({ full: t.boolean }),
+]);
 export type RunContext = t.TypeOf<typeof RunContext>;
 
 /** One date of a run: extracted fresh from Spotify, or rebuilt from the raw snapshots already landed. */

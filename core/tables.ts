@@ -82,6 +82,16 @@ export const tables = {
     col('artist_id', 'string', false, 'credited artist'),
     col('artist_position', 'int32', false, 'credit order; 0 is the primary artist'),
   ],
+  playlist_changes: [
+    col('playlist_id', 'string', false, 'playlist whose entries changed'),
+    col('previous_snapshot_date', 'string', false, 'the date compared with (YYYY-MM-DD): the latest earlier date with a snapshot of the playlist'),
+    col('change', 'string', false, 'added or removed'),
+    col('item_type', 'string', false, 'track, episode or local (unavailable entries are not compared)'),
+    col('item_id', 'string', false, 'song_id, episode_id or local_uri'),
+    col('occurrences', 'int32', false, 'how many entries of the item were added or removed'),
+    col('added_at', 'timestamp', true, 'of the added entry, the earliest if several; null for removed'),
+    col('added_by', 'string', true, 'of the added entry, the earliest if several; null for removed'),
+  ],
 } as const satisfies Record<string, readonly Column[]>;
 
 /** The name of a curated table. */

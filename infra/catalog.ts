@@ -10,6 +10,7 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { analystViews } from '../core/analyst-views';
 import { curatedTablePrefix, runManifestsPrefix } from '../core/lake/keys';
 import { manifestColumns, manifestsTableName, publishedViewColumns, publishedViewSql } from '../core/publication';
 import { stagedTablePrefix, tableNames } from '../core/tables';
@@ -202,28 +203,50 @@ export class Catalog extends Construct {
       },
     });
     manifests.addDependency(database);
-    for (const table of tableNames) {
-      const columns = publishedViewColumns(table);
-      const presto = {
-        originalSql: publishedViewSql(table, this.databaseName),
-        catalog: 'awsdatacatalog',
-        schema: this.databaseName,
-        columns: columns.map((column) => ({ name: column.name, type: column.trino })),
-      };
-      const view = new glue.CfnTable(this, `View${table}`, {
-        catalogId: stack.account,
-        databaseName: this.databaseName,
-        tableInput: {
-          name: table,
-          description: `The published ${table}: for each date, the rows of the run its manifest names`,
-          tableType: 'VIRTUAL_VIEW',
-          parameters: { presto_view: 'true', comment: 'Presto View' },
-          viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(presto)).toString('base64')} */`,
-          viewExpandedText: '/* Presto View */',
-          storageDescriptor: { columns: columns.map((column) => ({ name: column.name, type: column.hive })) },
-        },
-      });
-      view.addDependency(manifests);
+    const published = tableNames.map((table) =>
+      this.declareView(`View${table}`, table, `The published ${table}: for each date, the rows of the run its manifest names`, {
+        sql: publishedViewSql(table, this.databaseName),
+        columns: publishedViewColumns(table),
+        after: [manifests],
+      }),
+    );
+    // The analysts' views read the published views (and one another), so they follow them.
+    const declared: glue.CfnTable[] = [];
+    for (const view of analystViews) {
+      const from = (relation: string): string => `"${this.databaseName}"."${relation}"`;
+      declared.push(
+        this.declareView(`AnalystView${view.name}`, view.name, `For analysts: ${view.doc}`, { sql: view.sql(from), columns: view.columns, after: [...published, ...declared] }),
+      );
     }
+  }
+
+  /** A Glue VIRTUAL_VIEW holding its Trino SQL and columns, as Athena's CREATE VIEW stores it. */
+  private declareView(
+    id: string,
+    name: string,
+    description: string,
+    view: { sql: string; columns: readonly { name: string; hive: string; trino: string }[]; after: readonly glue.CfnTable[] },
+  ): glue.CfnTable {
+    const presto = {
+      originalSql: view.sql,
+      catalog: 'awsdatacatalog',
+      schema: this.databaseName,
+      columns: view.columns.map((column) => ({ name: column.name, type: column.trino })),
+    };
+    const table = new glue.CfnTable(this, id, {
+      catalogId: Stack.of(this).account,
+      databaseName: this.databaseName,
+      tableInput: {
+        name,
+        description,
+        tableType: 'VIRTUAL_VIEW',
+        parameters: { presto_view: 'true', comment: 'Presto View' },
+        viewOriginalText: `/* Presto View: ${Buffer.from(JSON.stringify(presto)).toString('base64')} */`,
+        viewExpandedText: '/* Presto View */',
+        storageDescriptor: { columns: view.columns.map((column) => ({ name: column.name, type: column.hive })) },
+      },
+    });
+    for (const before of view.after) table.addDependency(before);
+    return table;
   }
 }

@@ -13,7 +13,7 @@ import type { ValidationQuery } from '../core/polling';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition } from '../core/step';
 import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
-import type { GetPlaylistInput, PlaylistRateLimited } from '../steps/get-playlist/contract';
+import type { GetPlaylistInput, PlaylistCarriedOver, PlaylistRateLimited } from '../steps/get-playlist/contract';
 import type { NormaliseInput } from '../steps/normalise/contract';
 import type { PollCrawlerInput } from '../steps/poll-crawler/contract';
 import { crawlerPolling } from '../steps/poll-crawler/contract';
@@ -121,6 +121,7 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       date: path<ExtractItemsInput>('date'),
       playlistId: path<ExtractItemsInput>('playlistId'),
       cursor: path<ExtractItemsInput>('cursor'),
+      snapshotId: path<ExtractItemsInput>('snapshotId'),
     }),
     retried: errorsWithPolicy(steps.extractItems.errors, 'retry').filter((name) => name !== ErrorName.PlaylistChanged),
   });
@@ -131,11 +132,14 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   const waitForMetadata = sfn.Wait.jsonPath(scope, stateNames.waitForMetadata, {
     time: sfn.WaitTime.secondsPath(path<PlaylistRateLimited>('waitSeconds')),
   });
+  const playlistExtracted = new sfn.Succeed(scope, stateNames.playlistExtracted);
+  // A playlist whose snapshot id is the one last published was carried over: no page is read.
   const metadataReady = sfn.Choice.jsonPath(scope, stateNames.metadataReady)
     .when(sfn.Condition.isPresent(path<PlaylistRateLimited>('waitSeconds')), waitForMetadata.next(getPlaylist))
+    .when(sfn.Condition.isPresent(path<PlaylistCarriedOver>('carriedFrom')), playlistExtracted)
     .otherwise(extractItems);
   const morePages = sfn.Choice.jsonPath(scope, stateNames.morePages)
-    .when(sfn.Condition.booleanEquals(path<ExtractItemsOutput>('done'), true), new sfn.Succeed(scope, stateNames.playlistExtracted))
+    .when(sfn.Condition.booleanEquals(path<ExtractItemsOutput>('done'), true), playlistExtracted)
     .when(sfn.Condition.numberGreaterThan(path<ExtractItemsOutput>('waitSeconds'), 0), waitRetryAfter.next(extractItems))
     .otherwise(extractItems);
   extractItems.next(morePages);
@@ -147,7 +151,11 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   const forEachPlaylist = sfn.Map.jsonPath(scope, stateNames.forEachPlaylist, {
     itemsPath: path<NormaliseInput>('playlistIds'),
     // A playlist's first GetPlaylist has made no Retry-After wait yet, so no rateLimitWaits.
-    itemSelector: inputOf<Omit<GetPlaylistInput, 'rateLimitWaits'>>({ date: path<NormaliseInput>('date'), playlistId: mapItemValue }),
+    itemSelector: inputOf<Omit<GetPlaylistInput, 'rateLimitWaits'>>({
+      date: path<NormaliseInput>('date'),
+      playlistId: mapItemValue,
+      full: path<NormaliseInput>('run', 'full'),
+    }),
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,
   }).itemProcessor(extractPlaylist);

@@ -5,6 +5,7 @@
  * lake answers instead of failing. For validation, `staged_<table>` views read every run's files
  * the last crawl registered (as Athena sees only what the Glue crawler added).
  */
+import { analystViews, duckDbShims } from '../../core/analyst-views';
 import {
   DuckDBTypeId,
   JSDuckDBValueConverter,
@@ -191,6 +192,9 @@ export class DuckDbQueryEngine implements QueryEngine {
       const staged = await this.filesOf(table, [...registered]);
       await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(stagedTableName(table))} AS ${viewBody(table, staged, true)}`);
     }
+    // The analysts' views read only the published views above: the same Trino SQL Athena runs.
+    for (const shim of duckDbShims) await this.db.run(shim);
+    for (const view of analystViews) await this.db.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(view.name)} AS ${view.sql(sqlIdentifier)}`);
     return read;
   }
 

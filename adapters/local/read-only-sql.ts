@@ -8,6 +8,7 @@
  * so only the statement check stops that; and a SELECT can call file functions
  * (`read_text('/etc/passwd')`), which only the confinement stops.
  */
+import { analystViews } from '../../core/analyst-views';
 import { StatementType, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBResultReader } from '@duckdb/node-api';
 import { sqlString } from '../../core/checks';
 import { QueryFailedError } from '../../core/errors';
@@ -156,7 +157,7 @@ export const runReadOnly = async (connection: DuckDBConnection, sql: string): Pr
   } catch (error) {
     if (!firstLine(error).startsWith('Permission Error')) throw error;
     throw new QueryFailedError(
-      `only the lake's published tables can be read (${tableNames.join(', ')}), no other file: ${firstLine(error)}`,
+      `only the lake's published tables can be read (${tableNames.join(', ')}; views ${analystViews.map((view) => view.name).join(', ')}), no other file: ${firstLine(error)}`,
       { cause: error },
     );
   }

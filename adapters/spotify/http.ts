@@ -52,6 +52,8 @@ export interface HttpSettings {
   readonly waitState: boolean;
   readonly sleep: (ms: number) => Promise<void>;
   readonly logger?: RetryLogger | undefined;
+  /** Called once per HTTP request sent, retries included (the run summary counts them). */
+  readonly onRequest?: (() => void) | undefined;
 }
 
 /** Options both Spotify clients accept for their retry behaviour. */
@@ -67,6 +69,8 @@ export interface HttpOptions {
   /** Waits between tries; tests pass one that records instead of sleeping. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly logger?: RetryLogger;
+  /** Called once per HTTP request sent, retries included: what the run summary reports as requests. */
+  readonly onRequest?: () => void;
 }
 
 /** The settings of `options` with every default filled in. */
@@ -78,6 +82,7 @@ export const httpSettings = (options: HttpOptions): HttpSettings => ({
   waitState: false,
   sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   logger: options.logger,
+  onRequest: options.onRequest,
 });
 
 /** One request to send. Secrets travel only in `headers` and `form`, which no error ever shows. */
@@ -178,6 +183,7 @@ export const requestJson = async (request: HttpRequest, settings: HttpSettings, 
   let failures = 0;
   let rateLimitWaits = 0;
   for (;;) {
+    settings.onRequest?.();
     const sent = await sendOnce(request, settings.retry.requestTimeoutMs);
     let failure: string | undefined;
     if ('failure' in sent) {

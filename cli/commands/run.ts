@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import type { EmulatorOptions, RunningEmulator } from '../../adapters/spotify/emulator/server';
 import type { SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
-import { systemClock } from '../../core/dates';
+import { systemClock, utcDateOf } from '../../core/dates';
 import { ErrorName, InvalidInputError } from '../../core/errors';
 import type { Clock, CredentialsStore } from '../../core/ports';
 import { splitList } from '../../core/run-input';
@@ -22,7 +22,7 @@ import { emulatorOptionsFrom } from './emulator';
 /** `spotify-etl run --help`. */
 export const runHelp = `usage: spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
                        [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N]
-                       [--catalog-seed N] [--reject-tolerance N] [--json]
+                       [--catalog-seed N] [--reject-tolerance N] [--full] [--json]
 
 The whole pipeline on this machine: the rendered state machine with every step's code, a folder
 as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (UTC).
@@ -43,6 +43,8 @@ as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (
                         injects the same faults
   --catalog-seed N      another built-in catalog (a whole number from 0; default 1)
   --reject-tolerance N  undecodable entries a date may hold and still pass (default 0)
+  --full                read every page of every playlist, even one whose snapshot id is
+                        the one last published (otherwise carried over with one request)
   --json                print the summary as one JSON object
   --help                this help
 
@@ -69,6 +71,7 @@ const options = {
   seed: { type: 'string' },
   'catalog-seed': { type: 'string' },
   json: { type: 'boolean' },
+  full: { type: 'boolean' },
   'reject-tolerance': { type: 'string' },
 } as const;
 
@@ -89,7 +92,10 @@ export const requestOf = (values: Values, clock: Clock): Record<string, unknown>
   if (values.playlists !== undefined && splitList(values.playlists).length === 0) {
     throw new UsageError(`--playlists "${values.playlists}" names no playlist; give ids separated by commas, e.g. --playlists 37i9dQZF1DZ06evO25rXbO`);
   }
-  const playlists = values.playlists === undefined ? {} : { playlists: splitList(values.playlists) };
+  const playlists = {
+    ...(values.playlists === undefined ? {} : { playlists: splitList(values.playlists) }),
+    ...(values.full === true ? { full: true } : {}),
+  };
   if (values.date !== undefined) return { mode: 'manual', date: values.date, ...playlists };
   if (values.from !== undefined || values.to !== undefined) return { mode: 'backfill', from: values.from, to: values.to, ...playlists };
   return { mode: 'scheduled', scheduledTime: clock.now().toISOString(), ...playlists };
@@ -147,7 +153,9 @@ export const createRun =
     }
     const rejectTolerance =
       values['reject-tolerance'] === undefined ? undefined : integerOption('--reject-tolerance', values['reject-tolerance'], 0, Number.MAX_SAFE_INTEGER);
-    const emulatorOptions = source === 'emulator' ? emulatorOptionsFrom(values, io.cwd) : undefined;
+    // The built-in catalog changes from date to date: it serves the date the run extracts.
+    const servedDate = values.date ?? utcDateOf(deps.clock.now());
+    const emulatorOptions = source === 'emulator' ? { ...emulatorOptionsFrom(values, io.cwd), date: servedDate } : undefined;
     const lake = resolve(io.cwd, values.lake ?? 'lake');
     try {
       await prepareLake(lake);

@@ -64,6 +64,8 @@ export interface PipelineRun {
   readonly outcome: LocalOutcome;
   /** The notifications NotifyFailure sent (SNS in AWS). */
   readonly notifications: readonly { subject: string; message: string }[];
+  /** HTTP requests this run's Spotify clients sent (retries included): to the Web API and for tokens. */
+  readonly requests: { readonly spotifyApi: number; readonly spotifyToken: number };
 }
 
 /** The states that talk to Spotify: against the real API their waits and retries stay as written. */
@@ -116,12 +118,15 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const clock = options.clock ?? systemClock;
   const asl = options.asl ?? builtAsl;
   const { source, lake } = options;
+  // Counted where the requests are sent, so retries count and nothing the server did not get does.
+  const requests = { spotifyApi: 0, spotifyToken: 0 };
   const credentials = source.kind === 'emulator' ? await emulatorCredentials(lake, source.credentials) : source.credentials;
   const tokens = new FileTokenCache(source.kind === 'emulator' ? join(stateDir(lake), 'emulator', 'token-cache.json') : tokenCachePath(lake));
   const auth = new SpotifyTokenClient({
     accountsBaseUrl: source.accountsBaseUrl,
     credentials,
     grant: source.kind === 'emulator' ? 'refresh_token' : source.grant,
+    onRequest: () => void (requests.spotifyToken += 1),
   });
   const notifications: { subject: string; message: string }[] = [];
   // Lease times are real times, whatever date the run is told it is.
@@ -136,7 +141,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   try {
     const handlers = await localHandlers({
       store,
-      spotify: new GotSpotifyApi({ apiBaseUrl: source.apiBaseUrl, tokens, auth }),
+      spotify: new GotSpotifyApi({ apiBaseUrl: source.apiBaseUrl, tokens, auth, onRequest: () => void (requests.spotifyApi += 1) }),
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),
@@ -158,7 +163,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    return { executionName, outcome, notifications };
+    return { executionName, outcome, notifications, requests: { ...requests } };
   } finally {
     // A run stopped where no Catch reaches (Ctrl-C) leaves no lock behind while this process lives on.
     await leases.releaseAll(executionName);

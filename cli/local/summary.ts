@@ -33,6 +33,8 @@ export interface DateSummary {
   readonly rejectCount: number;
   readonly checksPassed: number;
   readonly checksFailed: readonly string[];
+  /** Per playlist: `unchanged` (carried over), `extracted` (read, or new) or `rejected`, as the manifest records it. */
+  readonly playlistOutcomes: Readonly<Record<string, string>>;
 }
 
 /** The run summary; `--json` prints exactly this object. */
@@ -46,6 +48,8 @@ export interface RunSummary {
   readonly skipped: readonly IsoDate[];
   readonly error: { readonly name: string; readonly message: string } | null;
   readonly sample: { readonly title: string; readonly sql: string; readonly rows: readonly Record<string, unknown>[] } | null;
+  /** HTTP requests the run sent to Spotify, retries included. */
+  readonly requests: { readonly spotifyApi: number; readonly spotifyToken: number };
   /** What the emulator's `--faults` injected, or null when the run asked for none. */
   readonly faults: FaultCount | null;
   /** The HTML report written after the run (cli/local/report.ts); absent when none was. */
@@ -125,6 +129,7 @@ export const summarise = async (lake: string, run: PipelineRun, faults: FaultCou
       rejectCount: written?.rejectCount ?? 0,
       checksPassed: written?.checks.filter((check) => check.passed).length ?? 0,
       checksFailed: written?.checks.filter((check) => !check.passed).map((check) => check.name) ?? [],
+      playlistOutcomes: Object.fromEntries((written?.playlists ?? []).map((playlist) => [playlist.playlistId, playlist.outcome ?? 'extracted'])),
     });
   }
   const lastDate = dates.at(-1)?.date;
@@ -142,6 +147,7 @@ export const summarise = async (lake: string, run: PipelineRun, faults: FaultCou
     skipped: plan?.skipped ?? [],
     error: outcome.status === 'failed' ? { name: outcome.error, message: causeMessage(outcome.cause) } : null,
     sample,
+    requests: run.requests,
     faults,
   };
 };
@@ -189,6 +195,7 @@ export const formatSummary = (summary: RunSummary): string => {
   }
   if (summary.skipped.length > 0) lines.push(`  skipped    ${summary.skipped.join(', ')} (no raw snapshots landed)`);
   if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${summary.playlists.join(', ')}`);
+  lines.push(`  requests   ${summary.requests.spotifyApi} Web API, ${summary.requests.spotifyToken} token`);
   if (summary.faults) lines.push(`  faults     ${faultsLine(summary.faults, summary)}`);
   for (const d of summary.dates) {
     if (d.tables) lines.push(`  rows       ${d.date}: ${tableNames.map((name) => `${name} ${d.tables?.[name] ?? 0}`).join(', ')}${d.rejectCount > 0 ? `; ${d.rejectCount} rejected` : ''}`);

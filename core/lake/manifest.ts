@@ -38,21 +38,40 @@ export type RunMode = t.TypeOf<typeof RunMode>;
  * One playlist of the date; `snapshotId` and `totalItems` are null when its playlist object did not decode.
  * `rejects` counts its reject records, `lostEntries` the entries they cost (see {@link Normalised}).
  */
-export const ManifestPlaylist = t.type({
-  playlistId: t.string,
-  snapshotId: nullable(t.string),
-  totalItems: nullable(t.number),
-  rows: t.number,
-  rejects: t.number,
-  lostEntries: t.number,
-});
+export const ManifestPlaylist = t.intersection([
+  t.type({
+    playlistId: t.string,
+    snapshotId: nullable(t.string),
+    totalItems: nullable(t.number),
+    rows: t.number,
+    rejects: t.number,
+    lostEntries: t.number,
+  }),
+  /**
+   * `unchanged`: its snapshot id is its previous snapshot's (carried over, no page read);
+   * `extracted`: read, or new; `rejected`: some of it could not be normalised. Absent in older manifests.
+   */
+  t.partial({ outcome: t.keyof({ unchanged: null, extracted: null, rejected: null }) }),
+]);
 export type ManifestPlaylist = t.TypeOf<typeof ManifestPlaylist>;
 
-/** Rows written per curated table; every table is present, 0 when it got none. */
-export const TableCounts = t.type(
-  Object.fromEntries(tableNames.map((name) => [name, t.number])) as Record<TableName, t.NumberC>,
-);
+/** Tables added after manifests were first written: absent from older manifests, which must still decode. */
+const laterTables = ['playlist_changes'] as const satisfies readonly TableName[];
+type LaterTable = (typeof laterTables)[number];
+const isLater = (name: TableName): name is LaterTable => (laterTables as readonly TableName[]).includes(name);
+
+/** Rows written per curated table; every table is present, 0 when it got none (a later table may be absent from an old manifest). */
+export const TableCounts = t.intersection([
+  t.type(
+    Object.fromEntries(tableNames.filter((name) => !isLater(name)).map((name) => [name, t.number])) as Record<Exclude<TableName, LaterTable>, t.NumberC>,
+  ),
+  t.partial(Object.fromEntries(laterTables.map((name) => [name, t.number])) as Record<LaterTable, t.NumberC>),
+]);
 export type TableCounts = t.TypeOf<typeof TableCounts>;
+
+/** Every table's count, 0 for a table the manifest predates. */
+export const countsOf = (counts: TableCounts): Record<TableName, number> =>
+  Object.fromEntries(tableNames.map((name) => [name, (counts as Partial<Record<TableName, number>>)[name] ?? 0])) as Record<TableName, number>;
 
 /** One run's attempt at a date: what it read and wrote, its checks and where it stands. Timestamps are ISO-8601 UTC. */
 export const RunAttempt = t.type({
@@ -80,7 +99,7 @@ export type RunAttempt = t.TypeOf<typeof RunAttempt>;
  * The manifest of one snapshot date, `runs/snapshot_date=D/manifest.json`: the published run
  * (what every reader sees for the date, or null when nothing is) and, apart from it, the last
  * attempt and its outcome. Writing it is the one switch that publishes a date: one object, put
- * whole, names the run whose files all seven tables read.
+ * whole, names the run whose files all the tables read.
  */
 export const RunManifest = t.type({
   version: t.literal(2),

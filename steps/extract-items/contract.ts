@@ -9,9 +9,12 @@ import { defineStep } from '../../core/step';
 /** Pages one invocation reads at most: 40 pages of 50 finish well inside the Task's timeout. */
 export const maxPagesPerInvocation = 40;
 
-/** The playlist and where its next page starts. */
+/**
+ * The playlist, where its next page starts, and the snapshot id its read began with (absent in
+ * payloads of definitions before the second snapshot read: then the read is not confirmed).
+ */
 export const ExtractItemsInput = t.exact(
-  t.type({ date: IsoDate, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }),
+  t.intersection([t.type({ date: IsoDate, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }), t.partial({ snapshotId: t.string })]),
 );
 export type ExtractItemsInput = t.TypeOf<typeof ExtractItemsInput>;
 
@@ -19,14 +22,17 @@ export type ExtractItemsInput = t.TypeOf<typeof ExtractItemsInput>;
  * The cursor to resume at. `done` ends the loop; `waitSeconds` above 0 is a short Retry-After
  * the machine waits out in a Wait state before resuming at `cursor`.
  */
-export const ExtractItemsOutput = t.type({
-  date: IsoDate,
-  playlistId: SpotifyPlaylistId,
-  cursor: ItemsCursor,
-  done: t.boolean,
-  waitSeconds: t.number,
-  pagesStored: t.number,
-});
+export const ExtractItemsOutput = t.intersection([
+  t.type({
+    date: IsoDate,
+    playlistId: SpotifyPlaylistId,
+    cursor: ItemsCursor,
+    done: t.boolean,
+    waitSeconds: t.number,
+    pagesStored: t.number,
+  }),
+  t.partial({ snapshotId: t.string }),
+]);
 export type ExtractItemsOutput = t.TypeOf<typeof ExtractItemsOutput>;
 
 /** The ExtractItems step. */

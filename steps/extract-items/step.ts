@@ -1,5 +1,5 @@
 /** ExtractItems' logic: land pages as raw, within a page budget, and hand back the cursor. */
-import { readItemsPages } from '../../core/extract';
+import { confirmSnapshot, readItemsPages } from '../../core/extract';
 import { rawItemsPageKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import type { ExtractItemsInput, ExtractItemsOutput } from './contract';
@@ -22,6 +22,24 @@ export interface ExtractItemsDeps {
 export const runExtractItems =
   (deps: ExtractItemsDeps) =>
   async (input: ExtractItemsInput): Promise<ExtractItemsOutput> => {
+    const carried = { date: input.date, playlistId: input.playlistId, ...(input.snapshotId === undefined ? {} : { snapshotId: input.snapshotId }) };
+    const end = { offset: input.cursor.total, total: input.cursor.total };
+    // Every page landed: read the snapshot id again, so an edit made while paging is not kept.
+    const confirm = async (pagesStored: number): Promise<ExtractItemsOutput> => {
+      if (input.snapshotId === undefined) return { ...carried, cursor: end, done: true, waitSeconds: 0, pagesStored };
+      // Waits in a row count from the last request that got an answer: a page, or none if this is a retry of the read.
+      const waitsFrom = input.cursor.pagesRead === true ? input.cursor : end;
+      const confirmed = await confirmSnapshot(deps.spotify, input.playlistId, input.snapshotId, waitsFrom);
+      if ('confirmed' in confirmed) return { ...carried, cursor: end, done: true, waitSeconds: 0, pagesStored };
+      return {
+        ...carried,
+        cursor: { ...end, pagesRead: true, rateLimitWaits: confirmed.rateLimitWaits },
+        done: false,
+        waitSeconds: Math.ceil(confirmed.waitSeconds),
+        pagesStored,
+      };
+    };
+    if (input.cursor.pagesRead === true) return confirm(0);
     let pagesStored = 0;
     const progress = await readItemsPages(deps.spotify, input.playlistId, input.cursor, {
       pageSize: deps.pageSize,
@@ -31,11 +49,11 @@ export const runExtractItems =
         pagesStored += 1;
       },
     });
+    if (progress.next === null) return confirm(pagesStored);
     return {
-      date: input.date,
-      playlistId: input.playlistId,
-      cursor: progress.next ?? { offset: input.cursor.total, total: input.cursor.total },
-      done: progress.next === null,
+      ...carried,
+      cursor: progress.next,
+      done: false,
       // A Wait state's SecondsPath takes whole seconds; rounding up never waits less than asked.
       waitSeconds: Math.ceil(progress.waitSeconds ?? 0),
       pagesStored,

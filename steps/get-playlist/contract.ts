@@ -6,9 +6,12 @@ import { ItemsCursor } from '../../core/extract';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
-/** The playlist to read, the snapshot date it is landed under, and the Retry-After waits in a row so far. */
+/**
+ * The playlist to read, the snapshot date it is landed under, the Retry-After waits in a row so
+ * far, and `full`: read every page even if the playlist did not change since its last published snapshot.
+ */
 export const GetPlaylistInput = t.exact(
-  t.intersection([t.type({ date: IsoDate, playlistId: SpotifyPlaylistId }), t.partial({ rateLimitWaits: t.number })]),
+  t.intersection([t.type({ date: IsoDate, playlistId: SpotifyPlaylistId }), t.partial({ rateLimitWaits: t.number, full: t.boolean })]),
 );
 export type GetPlaylistInput = t.TypeOf<typeof GetPlaylistInput>;
 
@@ -21,17 +24,33 @@ export const PlaylistOpened = t.type({
 });
 export type PlaylistOpened = t.TypeOf<typeof PlaylistOpened>;
 
-/** Spotify asked to wait before the metadata is read: the machine waits `waitSeconds`, then asks again. */
-export const PlaylistRateLimited = t.type({
+/**
+ * The playlist's snapshot id is the one last published (on `carriedFrom`): its raw snapshot was
+ * copied from that date and no page is read.
+ */
+export const PlaylistCarriedOver = t.type({
   date: IsoDate,
   playlistId: SpotifyPlaylistId,
-  waitSeconds: t.number,
-  rateLimitWaits: t.number,
+  snapshotId: t.string,
+  carriedFrom: IsoDate,
 });
+export type PlaylistCarriedOver = t.TypeOf<typeof PlaylistCarriedOver>;
+
+/** Spotify asked to wait before the metadata is read: the machine waits `waitSeconds`, then asks again. */
+export const PlaylistRateLimited = t.intersection([
+  t.type({
+    date: IsoDate,
+    playlistId: SpotifyPlaylistId,
+    waitSeconds: t.number,
+    rateLimitWaits: t.number,
+  }),
+  /** Passed on to the next GetPlaylist, which receives this output as its input. */
+  t.partial({ full: t.boolean }),
+]);
 export type PlaylistRateLimited = t.TypeOf<typeof PlaylistRateLimited>;
 
-/** The playlist opened, or the wait Spotify asked for before it can be. */
-export const GetPlaylistOutput = t.union([PlaylistOpened, PlaylistRateLimited]);
+/** The playlist opened, carried over unchanged, or the wait Spotify asked for before it can be. */
+export const GetPlaylistOutput = t.union([PlaylistCarriedOver, PlaylistOpened, PlaylistRateLimited]);
 export type GetPlaylistOutput = t.TypeOf<typeof GetPlaylistOutput>;
 
 /** The GetPlaylist step. */

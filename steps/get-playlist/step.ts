@@ -1,6 +1,10 @@
-/** GetPlaylist's logic: land the playlist object as raw and start a fresh read of its items. */
+/**
+ * GetPlaylist's logic: one request for the playlist object; carry the raw snapshot over when it
+ * is the one last published, else land it and start a fresh read of its items.
+ */
 import { SpotifyRateLimitedError } from '../../core/errors';
 import { countRateLimitWait, firstCursor } from '../../core/extract';
+import { copyRawSnapshot, lastPublishedSnapshot } from '../../core/history';
 import { rawItemsPrefix, rawPlaylistKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import type { GetPlaylistInput, GetPlaylistOutput } from './contract';
@@ -27,10 +31,38 @@ export const runGetPlaylist =
       // A Wait state of the Retry-After's length follows (MetadataReady), so no Lambda sleeps.
       const rateLimitWaits = countRateLimitWait(error, input.rateLimitWaits ?? 0, `the metadata of playlist ${input.playlistId}`);
       // A Wait state's SecondsPath takes whole seconds; rounding up never waits less than asked.
-      return { date: input.date, playlistId: input.playlistId, waitSeconds: Math.ceil(error.retryAfterSeconds), rateLimitWaits };
+      const full = input.full === undefined ? {} : { full: input.full };
+      return { date: input.date, playlistId: input.playlistId, waitSeconds: Math.ceil(error.retryAfterSeconds), rateLimitWaits, ...full };
+    }
+    const snapshotId = fetched.value.snapshot_id;
+    if (input.full !== true) {
+      const carried = await carryOver(deps.store, input.date, input.playlistId, snapshotId);
+      if (carried !== undefined) return { date: input.date, playlistId: input.playlistId, snapshotId, carriedFrom: carried };
     }
     const cursor = firstCursor(fetched.value);
     await deps.store.delete(await deps.store.list(rawItemsPrefix(input.date, input.playlistId)));
     await deps.store.put(rawPlaylistKey(input.date, input.playlistId), fetched.body);
-    return { date: input.date, playlistId: input.playlistId, snapshotId: fetched.value.snapshot_id, cursor };
+    return { date: input.date, playlistId: input.playlistId, snapshotId, cursor };
   };
+
+/**
+ * Copies the playlist's raw snapshot from its last published date when Spotify still serves the
+ * same snapshot id, and returns that date. The id is checked in the copied playlist.json too, not
+ * only in the manifest: raw that a later failed attempt rewrote must not pass for the published one.
+ */
+const carryOver = async (store: BlobStore, date: string, playlistId: string, snapshotId: string): Promise<string | undefined> => {
+  const last = await lastPublishedSnapshot(store, date, playlistId);
+  if (last?.snapshotId !== snapshotId) return undefined;
+  const raw = await store.get(rawPlaylistKey(last.date, playlistId));
+  if (raw === undefined || snapshotIdIn(raw) !== snapshotId) return undefined;
+  await copyRawSnapshot(store, playlistId, last.date, date);
+  return last.date;
+};
+
+const snapshotIdIn = (body: Uint8Array): unknown => {
+  try {
+    return (JSON.parse(new TextDecoder().decode(body)) as { snapshot_id?: unknown }).snapshot_id;
+  } catch {
+    return undefined;
+  }
+};

@@ -3,10 +3,13 @@
  * table, then the date's manifest with this attempt. Nothing a reader sees changes here: the
  * candidate lies in this run's own folder until RecordRun publishes it.
  */
-import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
+import { playlistChanges } from '../../core/changes';
+import type { IsoDate } from '../../core/dates';
+import { previousRawDates } from '../../core/history';
+import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
 import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
-import { createNormaliser, UnreadableJson } from '../../core/normalise';
+import { createNormaliser, UnreadableJson, type Normalised } from '../../core/normalise';
 import { readAhead } from '../../core/read-ahead';
 import { StorageUnavailableError } from '../../core/errors';
 import type { BlobStore, Clock, TableEncoder } from '../../core/ports';
@@ -86,6 +89,7 @@ export const runNormalise =
       });
     }
     const normalised = normaliser.result();
+    const unchanged = await addChanges(store, input.date, normalised);
     await Promise.all(
       tableNames.map(async (table) => {
         const part = curatedPartKey(table, input.date, runId, 0);
@@ -104,6 +108,9 @@ export const runNormalise =
       updatedAt: deps.clock.now().toISOString(),
       normalised,
     });
+    for (const playlist of attempt.playlists) {
+      playlist.outcome = playlist.rejects > 0 ? 'rejected' : unchanged.has(playlist.playlistId) ? 'unchanged' : 'extracted';
+    }
     // A damaged manifest no longer says what was published: the date is rebuilt from raw, and
     // until this attempt is published nothing is.
     await writeManifest(store, withAttempt(input.date, before, attempt));
@@ -115,3 +122,39 @@ export const runNormalise =
       rejectCount: attempt.rejectCount,
     };
   };
+
+/** One playlist's entries and snapshot id on an earlier date, normalised from its raw snapshot. */
+const earlierSnapshot = async (store: BlobStore, date: IsoDate, playlistId: string) => {
+  const playlistKey = rawPlaylistKey(date, playlistId);
+  const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
+  const normaliser = createNormaliser();
+  normaliser.add({
+    playlistId,
+    playlist: parse(playlistKey, await store.get(playlistKey)),
+    pages: await Promise.all(pageKeys.map(async (key) => parse(key, await store.get(key)))),
+  });
+  const { tables } = normaliser.result();
+  return { items: tables.playlist_items, snapshotId: tables.playlists[0]?.snapshot_id };
+};
+
+/**
+ * Adds the date's playlist_changes rows: each playlist compared with its previous snapshot, the
+ * latest earlier date whose raw holds it ({@link previousRawDates}), normalised again from raw.
+ * Raw, not the previous date's published Parquet: a backfill normalises its dates two at a time
+ * and publishes them all at its end, so an earlier date of the same backfill may not be
+ * published yet, while its raw always is in the lake. A playlist's first snapshot adds no row.
+ * @returns the playlists whose snapshot id is the previous snapshot's (unchanged)
+ */
+const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalised): Promise<Set<string>> => {
+  const { tables } = normalised;
+  const current = Map.groupBy(tables.playlist_items, (row) => row.playlist_id);
+  const snapshotIds = new Map(tables.playlists.map((row) => [row.playlist_id, row.snapshot_id]));
+  const previousDates = await previousRawDates(store, date, [...snapshotIds.keys()]);
+  const unchanged = new Set<string>();
+  for (const [playlistId, previousDate] of [...previousDates].sort(([a], [b]) => a.localeCompare(b))) {
+    const previous = await earlierSnapshot(store, previousDate, playlistId);
+    if (previous.snapshotId !== undefined && previous.snapshotId === snapshotIds.get(playlistId)) unchanged.add(playlistId);
+    tables.playlist_changes.push(...playlistChanges(playlistId, previousDate, previous.items, current.get(playlistId) ?? []));
+  }
+  return unchanged;
+};

@@ -47,7 +47,7 @@ export const runValidateInput =
     }
     await deps.leases.acquire(dates.map(({ date }) => date), input.executionName);
     return {
-      run: { mode: request.mode, executionName: input.executionName, startedAt: now.toISOString() },
+      run: { mode: request.mode, executionName: input.executionName, startedAt: now.toISOString(), full: request.full },
       playlistIds: request.playlistIds,
       rebuildLanded,
       dates,

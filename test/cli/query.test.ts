@@ -7,6 +7,8 @@ import { UsageError } from '../../cli/command';
 import { query } from '../../cli/commands/query';
 import { createRun } from '../../cli/commands/run';
 import { formatRows } from '../../cli/local/summary';
+import { analystViews } from '../../core/analyst-views';
+import { tableNames } from '../../core/tables';
 import { captureIo } from '../support/cli-io';
 import { tempFolderForSuite } from '../support/temp-folders';
 
@@ -58,7 +60,7 @@ describe('spotify-etl query', () => {
 
   describe('is read-only and confined to the lake\'s published tables', () => {
     const allowed = 'only read statements are allowed (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, SUMMARIZE)';
-    const confined = "only the lake's published tables can be read (playlists, playlist_items, songs, albums, artists, song_artists, album_artists), no other file";
+    const confined = `only the lake's published tables can be read (${tableNames.join(', ')}; views ${analystViews.map((view) => view.name).join(', ')}), no other file`;
     const secret = 'never-print-this-client-secret';
     beforeAll(() => {
       // What `auth login` leaves, besides the emulator's own 0600 files the run wrote.

@@ -10,6 +10,7 @@ const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
   playlists: ['6rgIU2tnh1sO2e9PNkBt1O'],
   dates: [],
   skipped: [],
+  requests: { spotifyApi: 3, spotifyToken: 1 },
   error: null,
   sample: null,
   faults: null,

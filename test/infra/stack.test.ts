@@ -6,6 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analystViews } from '../../core/analyst-views';
 import { manifestsTableName, publishedViewSql } from '../../core/publication';
 import { tableNames, tables, type TableName } from '../../core/tables';
 import { placeholderFunctionArn, renderAsl } from '../../state-machine/render';
@@ -326,13 +327,28 @@ describe('SpotifyEtlStack', () => {
       StorageDescriptor: { SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' } },
     });
     expect(JSON.stringify(manifests)).toContain('/runs/');
-    expect(views.map((view) => view['Name'])).toEqual(tableNames);
-    for (const view of views) {
+    expect(views.map((view) => view['Name'])).toEqual([...tableNames, ...analystViews.map((view) => view.name)]);
+    for (const view of views.filter((input) => (tableNames as string[]).includes(input['Name'] as string))) {
       const table = view['Name'] as TableName;
       const text = /^\/\* Presto View: (.+) \*\/$/.exec(view['ViewOriginalText'] as string)?.[1] ?? '';
       const presto = JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as { originalSql: string; schema: string; columns: { name: string }[] };
       expect(presto).toMatchObject({ originalSql: publishedViewSql(table, 'spotify_etl'), schema: 'spotify_etl' });
       expect(presto.columns.map((column) => column.name)).toEqual([...tables[table].map((column) => column.name), 'snapshot_date']);
+    }
+  });
+
+  it('declares the analysts\' views over the published views, with their Trino SQL and columns', () => {
+    // Prepare
+    const views = Object.values(template.findResources('AWS::Glue::Table'))
+      .map((table) => (table.Properties as { TableInput: Record<string, unknown> }).TableInput)
+      .filter((input) => input['TableType'] === 'VIRTUAL_VIEW');
+    // Assess
+    for (const analyst of analystViews) {
+      const view = views.find((input) => input['Name'] === analyst.name);
+      const text = /^\/\* Presto View: (.+) \*\/$/.exec(String(view?.['ViewOriginalText']))?.[1] ?? '';
+      const presto = JSON.parse(Buffer.from(text, 'base64').toString('utf8')) as { originalSql: string; columns: { name: string; type: string }[] };
+      expect(presto.originalSql).toBe(analyst.sql((relation) => `"spotify_etl"."${relation}"`));
+      expect(presto.columns).toEqual(analyst.columns.map((column) => ({ name: column.name, type: column.trino })));
     }
   });
 

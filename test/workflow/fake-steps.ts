@@ -22,7 +22,7 @@ type Fakes = { -readonly [K in keyof typeof steps]: Fake<(typeof steps)[K]> };
 /** The happy-path behaviour of every step. */
 export const happyFakes = (): Fakes => ({
   validateInput: (input) => ({
-    run: { mode: 'manual', executionName: input.executionName, startedAt: '2026-11-20T06:00:00.000Z' },
+    run: { mode: 'manual', executionName: input.executionName, startedAt: '2026-11-20T06:00:00.000Z', full: false },
     playlistIds: [playlistA, playlistB],
     rebuildLanded: false,
     dates: [{ date: fakeDate, extract: true }],
@@ -38,7 +38,7 @@ export const happyFakes = (): Fakes => ({
     date: input.date,
     playlists: input.playlistIds.length,
     missing: [],
-    tables: { playlists: 2, playlist_items: 240, songs: 200, albums: 50, artists: 60, song_artists: 210, album_artists: 55 },
+    tables: { playlists: 2, playlist_items: 240, songs: 200, albums: 50, artists: 60, song_artists: 210, album_artists: 55, playlist_changes: 0 },
     rejectCount: 0,
   }),
   startCrawler: () => ({ state: 'running', polls: 0 }),

@@ -7,6 +7,7 @@
  */
 import type { EmulatedCatalog, EmulatedPlaylist, Shape } from './catalog';
 import { entryKeysOf, pageKeysOf } from './catalog';
+import { versionOn } from './catalog-history';
 import { randomFor, spotifyIdFor, type Random } from './random';
 
 /** Options of {@link builtInCatalog}. */
@@ -15,7 +16,20 @@ export interface BuiltInCatalogOptions {
   readonly shape: Shape;
   /** Generate this many playlists of this many entries instead of the built-in set. */
   readonly synthetic?: { readonly playlists: number; readonly entriesPerPlaylist: number } | undefined;
+  /** The date served (YYYY-MM-DD): playlists change from date to date (catalog-history.ts). @default the generated playlists, unchanged */
+  readonly date?: string | undefined;
 }
+
+/** Share of days on which a built-in playlist changes; the others never do. */
+const changeRates: Readonly<Record<string, number>> = {
+  'road-trip': 1,
+  'edge-cases': 0.5,
+  podcasts: 0.5,
+  shared: 0.5,
+  'forty-nine': 0.3,
+  'fifty-one': 0.3,
+  'line-breaks': 0.3,
+};
 
 /** The user who consented: owns the built-in playlists. */
 export const emulatorUser = { id: 'emulator-user', display_name: 'Émile Émulateur' } as const;
@@ -413,10 +427,18 @@ export const builtInCatalog = (options: BuiltInCatalogOptions): EmulatedCatalog 
 
   const playlistOf = (playlist: PlaylistSpec): EmulatedPlaylist => {
     const id = spotifyIdFor(seed, 'playlist', playlist.key);
+    const rate = options.synthetic ? 0 : (changeRates[playlist.key] ?? 0);
+    const { version, positions, addedOn } = versionOn(seed, playlist.key, playlist.size, rate, options.date);
+    const snapshotId = `${spotifyIdFor(seed, 'snapshot', playlist.key)}${spotifyIdFor(seed, 'snapshot-2', playlist.key).slice(0, 10)}`;
+    const entryOf = (position: number): Record<string, unknown> => {
+      const entry = entryAt(playlist, position);
+      const added = addedOn.get(position);
+      return added === undefined ? entry : { ...entry, added_at: added };
+    };
     return {
       id,
       readable: playlist.readable,
-      total: playlist.size,
+      total: positions.length,
       pageKeys: pageKeysOf(shape),
       metadata: {
         collaborative: playlist.collaborative,
@@ -430,14 +452,12 @@ export const builtInCatalog = (options: BuiltInCatalogOptions): EmulatedCatalog 
         owner: userObject(playlist.owner, true),
         primary_color: null,
         public: playlist.public,
-        snapshot_id: `${spotifyIdFor(seed, 'snapshot', playlist.key)}${spotifyIdFor(seed, 'snapshot-2', playlist.key).slice(0, 10)}`,
+        // A new version, a new id; version 0 keeps the id the catalog always had.
+        snapshot_id: version === 0 ? snapshotId : `${snapshotId.slice(0, 22)}${spotifyIdFor(seed, 'snapshot-version', playlist.key, version).slice(0, 10)}`,
         type: 'playlist',
         uri: `spotify:playlist:${id}`,
       },
-      entries: (offset, limit) => {
-        const end = Math.min(playlist.size, offset + limit);
-        return Array.from({ length: Math.max(0, end - offset) }, (_, i) => entryAt(playlist, offset + i));
-      },
+      entries: (offset, limit) => positions.slice(offset, offset + limit).map(entryOf),
     };
   };
 

@@ -137,14 +137,18 @@ export const fixturesCatalog = async (dir: string): Promise<EmulatedCatalog> => 
     // Gaps between recorded pages close up: the emulator serves the entries it holds, in order.
     const entries = [...found.entries].sort(([a], [b]) => a - b).map(([, entry]) => entry);
     const pageKeys = found.keys.size > 0 ? [...found.keys] : [...keysOfEntries(entries)];
-    const metadata = found.metadata ?? {
+    // Contents decide the id, as on Spotify: a fixture without one gets an id derived from its entries,
+    // so fixtures of two dates with different entries never pass for the same snapshot.
+    const derivedSnapshotId = `fixture-${hash32(JSON.stringify(entries)).toString(36)}`;
+    const recorded = found.metadata && (typeof found.metadata.snapshot_id === 'string' ? found.metadata : { ...found.metadata, snapshot_id: derivedSnapshotId });
+    const metadata = recorded ?? {
       collaborative: false,
       description: null,
       id,
       name: id,
       owner: { display_name: null, id: 'unknown', type: 'user', uri: 'spotify:user:unknown' },
       public: null,
-      snapshot_id: `fixture-${hash32(JSON.stringify(entries)).toString(36)}`,
+      snapshot_id: derivedSnapshotId,
       type: 'playlist',
       uri: `spotify:playlist:${id}`,
     };

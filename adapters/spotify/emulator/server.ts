@@ -33,6 +33,8 @@ export interface EmulatorOptions {
   seed?: number;
   /** Seeds the built-in catalog, apart from the faults, so a faults run reads the same playlists. @default 1 */
   catalogSeed?: number;
+  /** The date the built-in catalog is served as (YYYY-MM-DD): its playlists change from date to date. @default unchanged */
+  date?: string;
   /** Field names of the built-in catalog; fixtures keep their recorded shape. @default 'new' */
   shape?: Shape;
   /** A synthetic catalog of this size instead of the built-in playlists (benchmarks). */
@@ -126,7 +128,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultPlan(parseFaults(options.faults), seed);
   const catalog: EmulatedCatalog = options.fixturesDir
     ? await fixturesCatalog(options.fixturesDir)
-    : builtInCatalog({ seed: options.catalogSeed ?? 1, shape: options.shape ?? 'new', synthetic: options.catalog });
+    : builtInCatalog({ seed: options.catalogSeed ?? 1, shape: options.shape ?? 'new', synthetic: options.catalog, date: options.date });
   const rateLimit = options.rateLimit === undefined ? { maxRequests: 600, windowSeconds: 30 } : options.rateLimit;
   const lifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
 

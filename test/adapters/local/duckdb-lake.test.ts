@@ -26,7 +26,7 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
     await lake.remove();
   });
 
-  it('returns exactly the rows written, for all seven tables', async () => {
+  it('returns exactly the rows written, for every table', async () => {
     // Prepare
     const rows = goodDay();
     await lake.write(date, rows);

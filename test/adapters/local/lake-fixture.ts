@@ -72,6 +72,7 @@ export const goodDay = (): TableRows => ({
     { album_id: 'al1', artist_id: 'ar1', artist_position: 0 },
     { album_id: 'al2', artist_id: 'ar3', artist_position: 0 },
   ],
+  playlist_changes: [],
 });
 
 /** The row count of every table. */

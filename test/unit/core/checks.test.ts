@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkNames, evaluateChecks, sqlString, validationSql, type CheckExpectations } from '../../../core/checks';
 import { ErrorName } from '../../../core/errors';
+import { tableNames } from '../../../core/tables';
 
 const expected: CheckExpectations = {
-  tables: { playlists: 1, playlist_items: 2, songs: 2, albums: 1, artists: 1, song_artists: 2, album_artists: 1 },
+  tables: { playlists: 1, playlist_items: 2, songs: 2, albums: 1, artists: 1, song_artists: 2, album_artists: 1, playlist_changes: 0 },
   lostEntriesByPlaylist: {},
 };
 
@@ -57,7 +58,7 @@ describe('validationSql', () => {
     const sql = validationSql('2026-11-20', 'run-1', expected);
 
     // Assess
-    expect(sql.match(/FROM staged_\w+ WHERE CAST\(snapshot_date AS VARCHAR\) = '2026-11-20' AND run_id = 'run-1'/g)).toHaveLength(7);
+    expect(sql.match(/FROM staged_\w+ WHERE CAST\(snapshot_date AS VARCHAR\) = '2026-11-20' AND run_id = 'run-1'/g)).toHaveLength(tableNames.length);
     for (const name of checkNames) expect(sql).toContain(`'${name}'`);
   });
 

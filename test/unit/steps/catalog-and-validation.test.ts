@@ -54,7 +54,7 @@ describe('StartCrawler and PollCrawler', () => {
 
 describe('StartValidation, PollValidation and EvaluateValidation', () => {
   it('starts the validation query with the counts of the manifest', async () => {
-    const store = await withManifest({ tables: { playlists: 2, playlist_items: 73, songs: 70, albums: 3, artists: 2, song_artists: 105, album_artists: 3 } });
+    const store = await withManifest({ tables: { playlists: 2, playlist_items: 73, songs: 70, albums: 3, artists: 2, song_artists: 105, album_artists: 3, playlist_changes: 0 } });
     const queries = new ScriptedQueries();
 
     const output = await runStartValidation({ store, queries })({ date, executionName });

@@ -28,7 +28,7 @@ describe(steps.validateInput.stateName, () => {
     const result = await plan({ mode: 'scheduled', scheduledTime: '2026-11-19T23:30:00-02:00' });
 
     expect(result.dates).toEqual([{ date: '2026-11-20', extract: true }]);
-    expect(result.run).toEqual({ mode: 'scheduled', executionName: 'exec-1', startedAt: '2026-11-20T09:30:00.000Z' });
+    expect(result.run).toEqual({ mode: 'scheduled', executionName: 'exec-1', startedAt: '2026-11-20T09:30:00.000Z', full: false });
     expect(result.playlistIds).toEqual(configured);
   });
 

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { PlaylistChangedError, SpotifyRateLimitedError } from '../../../core/errors';
+import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey } from '../../../core/lake/keys';
+import { buildAttempt, withAttempt } from '../../../core/lake/manifest';
+import { writeManifest } from '../../../core/manifests';
+import { runExtractItems } from '../../../steps/extract-items/step';
+import { runGetPlaylist } from '../../../steps/get-playlist/step';
+import { FakeSpotify, MemoryBlobStore } from './fakes';
+
+const id = '1Cp6VQCKf2VL4sP09jN9oX';
+const yesterday = '2026-11-19';
+const today = '2026-11-20';
+
+/** A lake where `date` published playlist `id` as `snapshotId`, with its raw snapshot landed. */
+const publishedLake = async (date: string, snapshotId: string): Promise<MemoryBlobStore> => {
+  const store = new MemoryBlobStore();
+  const spotify = new FakeSpotify({ [id]: 70 });
+  const metadata = await spotify.getPlaylist(id);
+  await store.put(rawPlaylistKey(date, id), metadata.body.replace('"snap-1"', JSON.stringify(snapshotId)));
+  await store.put(rawItemsPageKey(date, id, 0), (await spotify.getItemsPage(id, 0, 50)).body);
+  await store.put(rawItemsPageKey(date, id, 50), (await spotify.getItemsPage(id, 50, 50)).body);
+  const attempt = buildAttempt({ executionName: 'exec-0', status: 'succeeded', mode: 'scheduled', extractedAt: null, updatedAt: `${date}T06:00:00.000Z` });
+  attempt.playlists.push({ playlistId: id, snapshotId, totalItems: 70, rows: 70, rejects: 0, lostEntries: 0 });
+  await writeManifest(store, withAttempt(date, undefined, attempt));
+  return store;
+};
+
+describe('GetPlaylist against the last published snapshot', () => {
+  it('carries an unchanged playlist over byte for byte with its one metadata request and reads no page', async () => {
+    // Prepare
+    const store = await publishedLake(yesterday, 'snap-1');
+    const spotify = new FakeSpotify({ [id]: 70 });
+    // Act
+    const output = await runGetPlaylist({ spotify, store })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toEqual({ date: today, playlistId: id, snapshotId: 'snap-1', carriedFrom: yesterday });
+    expect(spotify.requests).toEqual([`playlist ${id}`]);
+    expect(store.text(rawPlaylistKey(today, id))).toBe(store.text(rawPlaylistKey(yesterday, id)));
+    expect((await store.list(rawItemsPrefix(today, id))).map((key) => key.slice(-16))).toEqual(['page-000000.json', 'page-000050.json']);
+    expect(store.text(rawItemsPageKey(today, id, 50))).toBe(store.text(rawItemsPageKey(yesterday, id, 50)));
+  });
+
+  it('walks back past dates that did not publish the playlist to the last one that did', async () => {
+    // Prepare
+    const store = await publishedLake('2026-11-15', 'snap-1');
+    const spotify = new FakeSpotify({ [id]: 70 });
+    // Act
+    const output = await runGetPlaylist({ spotify, store })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toMatchObject({ carriedFrom: '2026-11-15' });
+  });
+
+  it('opens a read when the snapshot id differs from the published one', async () => {
+    // Prepare
+    const store = await publishedLake(yesterday, 'snap-0');
+    const spotify = new FakeSpotify({ [id]: 70 });
+    // Act
+    const output = await runGetPlaylist({ spotify, store })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toEqual({ date: today, playlistId: id, snapshotId: 'snap-1', cursor: { offset: 0, total: 70 } });
+    expect(await store.list(rawItemsPrefix(today, id))).toEqual([]);
+  });
+
+  it('opens a read of an unchanged playlist when the run asks for a full read', async () => {
+    // Prepare
+    const store = await publishedLake(yesterday, 'snap-1');
+    const spotify = new FakeSpotify({ [id]: 70 });
+    // Act
+    const output = await runGetPlaylist({ spotify, store })({ date: today, playlistId: id, full: true });
+    // Assess
+    expect(output).toMatchObject({ snapshotId: 'snap-1', cursor: { offset: 0, total: 70 } });
+  });
+
+  it('opens a read when the published snapshot id is not the one in that date\'s raw playlist object', async () => {
+    // Prepare: a later failed attempt rewrote yesterday's raw with another version.
+    const store = await publishedLake(yesterday, 'snap-1');
+    await store.put(rawPlaylistKey(yesterday, id), (store.text(rawPlaylistKey(yesterday, id)) ?? '').replace('"snap-1"', '"snap-9"'));
+    // Act
+    const output = await runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toMatchObject({ cursor: { offset: 0, total: 70 } });
+  });
+});
+
+describe('ExtractItems reads the snapshot id again after the last page', () => {
+  it('finishes the read with one more metadata request when the id is unchanged', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    const spotify = new FakeSpotify({ [id]: 70 });
+    // Act
+    const output = await runExtractItems({ spotify, store, pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
+    // Assess
+    expect(output).toMatchObject({ done: true, pagesStored: 2, snapshotId: 'snap-1' });
+    expect(spotify.requests).toEqual([`items ${id} 0`, `items ${id} 50`, `playlist ${id}`]);
+  });
+
+  it('restarts the read with PlaylistChangedError when the playlist was edited while paged, keeping its count', async () => {
+    // Prepare
+    const spotify = new FakeSpotify({ [id]: 70 });
+    // Act
+    const read = runExtractItems({ spotify, store: new MemoryBlobStore(), pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-0' });
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(PlaylistChangedError);
+  });
+
+  it('hands a Retry-After on the second read to the machine, then reads only the snapshot id', async () => {
+    // Prepare
+    const spotify = new FakeSpotify({ [id]: 70 });
+    const getPlaylist = spotify.getPlaylist.bind(spotify);
+    let limited = false;
+    spotify.getPlaylist = async (playlistId) => {
+      if (!limited) {
+        limited = true;
+        throw new SpotifyRateLimitedError('429 with Retry-After 3', 3);
+      }
+      return getPlaylist(playlistId);
+    };
+    const extract = runExtractItems({ spotify, store: new MemoryBlobStore(), pageSize: 50, maxPages: 10 });
+    // Act
+    const first = await extract({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
+    const second = await extract({ date: today, playlistId: id, cursor: first.cursor, snapshotId: 'snap-1' });
+    // Assess
+    expect(first).toMatchObject({ done: false, waitSeconds: 3, cursor: { offset: 70, total: 70, pagesRead: true, rateLimitWaits: 1 } });
+    expect(second).toMatchObject({ done: true, pagesStored: 0 });
+    expect(spotify.requests.filter((request) => request.startsWith('items'))).toHaveLength(2);
+  });
+});
