@@ -2,35 +2,19 @@
  * The local Lambdas: every step's own code, wrapped in the same lambdaHandler as in AWS and bound
  * to local adapters, keyed by the state name the rendered ASL uses.
  */
-import type { BlobStore, Catalog, Clock, DateLeases, Notifier, QueryEngine, SpotifyApi, SpotifyAuth, TableEncoder, TokenCache } from '../../core/ports';
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../../core/step';
 import type { TaskHandler } from '../../state-machine/local-executor';
 import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
 import type { StepPorts } from '../../steps/ports';
 import { allSteps } from '../../steps/registry';
 
-/** The ports a local run binds the steps to. */
-export interface LocalPorts {
-  readonly store: BlobStore;
-  readonly spotify: SpotifyApi;
-  readonly auth: SpotifyAuth;
-  readonly tokens: TokenCache;
-  readonly encoder: TableEncoder;
-  readonly catalog: Catalog;
-  readonly queries: QueryEngine;
-  readonly notifier: Notifier;
-  readonly clock: Clock;
-  /** One writer per date: lock files in the lake, held by the `run` process. */
-  readonly leases: DateLeases;
-  /** The playlists a run reads when its input names none. */
-  readonly defaultPlaylists: readonly string[];
-  /** Entries per Spotify request. @default 50 */
-  readonly pageSize?: number;
-  /** Pages per ExtractItems invocation. @default maxPagesPerInvocation */
-  readonly maxPages?: number;
-  /** Entries that may fail to decode before a date fails validation (`run --reject-tolerance`). @default 0 */
-  readonly rejectTolerance?: number;
-}
+/**
+ * The ports a local run binds the steps to: the steps' own ports (steps/ports.ts), with the
+ * settings defaulted (50 entries per request, the contract's pages per invocation, no reject
+ * tolerance) unless the run sets them.
+ */
+export type LocalPorts = Omit<StepPorts, Settings> & Partial<Pick<StepPorts, Settings>>;
+type Settings = 'pageSize' | 'maxPages' | 'rejectTolerance';
 
 /**
  * A step's logic, found by the convention every step folder follows: `steps/<dir>/step.ts`

@@ -66,9 +66,10 @@ export const getPlaylist = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 60,
-  // Lands the playlist in raw/ and prunes the playlist's older pages of the date; nothing else.
+  // Lands the playlist in raw/ (or carries its last published snapshot over) and prunes the playlist's older pages of the date.
   resources: {
-    lake: { list: ['raw/playlist_items/'], write: ['raw/playlists/'], delete: ['raw/playlist_items/'] },
+    // Reads earlier dates' manifests (the last published snapshot) and raw (to carry it over), writes this date's raw.
+    lake: { read: ['runs/', 'raw/'], write: ['raw/'], delete: ['raw/playlist_items/'] },
     spotify: { credentials: 'readWrite', tokenCache: 'readWrite' },
   },
 });

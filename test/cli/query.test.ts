@@ -151,7 +151,8 @@ describe('spotify-etl query', () => {
 
       expect(io.stderr(), `${file}: ${sql}`).toBe('');
       expect(code).toBe(0);
-      expect(JSON.parse(io.stdout()), `${file}: ${sql}`).not.toHaveLength(0);
+      // An example with a placeholder (`'<playlist id>'`) runs, but matches nothing on this lake.
+      if (!/'<[^']+>'/.test(sql)) expect(JSON.parse(io.stdout()), `${file}: ${sql}`).not.toHaveLength(0);
     }
   });
 

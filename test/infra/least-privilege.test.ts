@@ -261,6 +261,9 @@ describe('each step\'s AWS calls against its granted policy', () => {
     await pipelineOf('replay-1', { mode: 'backfill', from: yesterday, to: today }, 'publish');
     await pipelineOf('replay-2', { mode: 'manual', date: today }, 'fail');
     await pipelineOf('replay-3', { mode: 'manual', date: today }, 'publish');
+    // The next day the playlist is unchanged: GetPlaylist carries today's published raw snapshot over.
+    const carried = await run(byName.GetPlaylist, { date: utcDateOf(new Date(Date.now() + 86_400_000)), playlistId });
+    expect(carried).not.toHaveProperty('cursor.offset', 0);
     s3Send.mockRestore();
     for (const mock of mocks) mock.restore();
   }, 120_000);

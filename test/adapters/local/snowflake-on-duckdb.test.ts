@@ -131,7 +131,8 @@ describe('the Snowflake tables and views over the real files', () => {
     for (const table of tableNames) {
       const rows = await viewRows(table);
       expect(rows, table).toHaveLength(rowsB[table].length);
-      expect(Object.keys(rows[0] ?? {}), table).toEqual(snowflakeViewColumns(table).map((column) => column.name.toUpperCase()));
+      // A table with no rows for the date (playlist_changes on a first snapshot) has no keys to compare.
+      if (rows.length > 0) expect(Object.keys(rows[0] ?? {}), table).toEqual(snowflakeViewColumns(table).map((column) => column.name.toUpperCase()));
     }
   });
 });
