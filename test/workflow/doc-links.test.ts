@@ -33,7 +33,7 @@ describe('the references of README.md and docs/', () => {
     expect(broken).toEqual([]);
   });
 
-  it.each(docs)('%s reads nothing beside the clone (no ../shared)', (file) => {
+  it.each(docs)('%s reads nothing beside the clone (no sibling reference folder)', (file) => {
     expect(readFileSync(join(root, file), 'utf8')).not.toMatch(/\.\.\/shared|DESIGN §|STYLE\.md/);
   });
 });
