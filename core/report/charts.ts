@@ -177,6 +177,47 @@ const changesChart = (data: ReportData): Chart => {
   };
 };
 
+/** What a horizontal bar chart of shares shows: one bar per category, its share, and counts in the tooltip. */
+interface ShareBars {
+  /** The dimension each bar is (an artist, a playlist). */
+  readonly category: string;
+  /** The share's name in the tooltip. */
+  readonly share: string;
+  /** The counts shown beside the share in the tooltip: dimension and its name. */
+  readonly counts: readonly (readonly [string, string])[];
+  /** Rows of [category, share, ...counts]. */
+  readonly source: readonly (readonly unknown[])[];
+  readonly axisName: string;
+  readonly axisMax?: number;
+  readonly seriesName: string;
+  readonly colour: string;
+}
+
+/** The option of a horizontal bar chart of shares (%), largest first. */
+const shareBars = (bars: ShareBars) =>
+  base({
+    tooltip: { trigger: 'item' },
+    dataset: {
+      dimensions: [
+        { name: bars.category, type: 'ordinal' },
+        { name: 'share', displayName: bars.share },
+        ...bars.counts.map(([name, displayName]) => ({ name, displayName })),
+      ],
+      source: bars.source,
+    },
+    grid: grid(16, 32, 16, 16),
+    xAxis: axis('value', bars.axisName, bars.axisMax === undefined ? {} : { max: bars.axisMax }),
+    yAxis: axis('category', '', { inverse: true, nameGap: 0 }),
+    series: [
+      {
+        type: 'bar',
+        name: bars.seriesName,
+        itemStyle: { color: bars.colour },
+        encode: { x: 'share', y: bars.category, tooltip: ['share', ...bars.counts.map(([name]) => name)] },
+      },
+    ],
+  });
+
 const artistsChart = (data: ReportData): Chart => {
   const id = 'top-artists';
   const title = `Top artists${data.latestDate === null ? '' : ` on ${data.latestDate}`}`;
@@ -187,21 +228,17 @@ const artistsChart = (data: ReportData): Chart => {
     id,
     title,
     description: `The ${rows.length} artists credited on the most track entries: their share of the date's ${totals?.all_entries ?? 0} track entries (%), and in how many of its ${totals?.all_playlists ?? 0} playlists with tracks they appear.`,
-    option: base({
-      tooltip: { trigger: 'item' },
-      dataset: {
-        dimensions: [
-          { name: 'artist', type: 'ordinal' },
-          { name: 'share', displayName: 'share of track entries (%)' },
-          { name: 'entries', displayName: 'track entries crediting them' },
-          { name: 'playlists', displayName: 'playlists they appear in' },
-        ],
-        source: rows.map((row) => [shortName(row.artist, 30), row.share, row.entries, row.playlists]),
-      },
-      grid: grid(16, 32, 16, 16),
-      xAxis: axis('value', 'share of track entries (%)'),
-      yAxis: axis('category', '', { inverse: true, nameGap: 0 }),
-      series: [{ type: 'bar', name: 'share of track entries', itemStyle: { color: colours.neutral }, encode: { x: 'share', y: 'artist', tooltip: ['share', 'entries', 'playlists'] } }],
+    option: shareBars({
+      category: 'artist',
+      share: 'share of track entries (%)',
+      counts: [
+        ['entries', 'track entries crediting them'],
+        ['playlists', 'playlists they appear in'],
+      ],
+      source: rows.map((row) => [shortName(row.artist, 30), row.share, row.entries, row.playlists]),
+      axisName: 'share of track entries (%)',
+      seriesName: 'share of track entries',
+      colour: colours.neutral,
     }),
     note: null,
     table: {
@@ -252,21 +289,18 @@ const explicitChart = (data: ReportData): Chart => {
     id,
     title,
     description: `Share of each playlist's track entries marked explicit (%); ${percent(explicit, tracks)} % of all ${tracks} track entries.`,
-    option: base({
-      tooltip: { trigger: 'item' },
-      dataset: {
-        dimensions: [
-          { name: 'playlist', type: 'ordinal' },
-          { name: 'share', displayName: 'explicit share (%)' },
-          { name: 'explicit', displayName: 'explicit track entries' },
-          { name: 'tracks', displayName: 'track entries' },
-        ],
-        source: rows.map((row) => [shortName(row.name, 30), row.share, row.explicit_entries, row.track_entries]),
-      },
-      grid: grid(16, 32, 16, 16),
-      xAxis: axis('value', 'explicit share of track entries (%)', { max: 100 }),
-      yAxis: axis('category', '', { inverse: true, nameGap: 0 }),
-      series: [{ type: 'bar', name: 'explicit share', itemStyle: { color: colours.accent }, encode: { x: 'share', y: 'playlist', tooltip: ['share', 'explicit', 'tracks'] } }],
+    option: shareBars({
+      category: 'playlist',
+      share: 'explicit share (%)',
+      counts: [
+        ['explicit', 'explicit track entries'],
+        ['tracks', 'track entries'],
+      ],
+      source: rows.map((row) => [shortName(row.name, 30), row.share, row.explicit_entries, row.track_entries]),
+      axisName: 'explicit share of track entries (%)',
+      axisMax: 100,
+      seriesName: 'explicit share',
+      colour: colours.accent,
     }),
     note: null,
     table: { columns: ['playlist', 'explicit', 'tracks', 'share %'], rows: rows.map((row) => [shortName(row.name, 40), row.explicit_entries, row.track_entries, row.share]) },
