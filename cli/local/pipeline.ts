@@ -146,7 +146,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       tokens,
       encoder: new HyparquetTableEncoder(),
       catalog: crawlPolledWhenSettled(new DuckDbCatalog(lake, db.connection)),
-      queries: new DuckDbQueryEngine(lake, db.connection, { staged: true }),
+      queries: new DuckDbQueryEngine(lake, db.connection, { staged: true, published: false }),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
       leases,
