@@ -5,7 +5,7 @@
  * `run_manifests` (one row per date's manifest); the local DuckDB engine resolves the same
  * manifests to file lists. The SQL is Trino's, written once here for the stack to declare.
  */
-import { partitionColumn, runColumn, stagedTableName, tables, type ColumnType, type TableName } from './tables';
+import { partitionColumn, runColumn, sqlTypes, stagedTableName, tables, type TableName } from './tables';
 
 /** The Glue table over `runs/`: one JSON manifest per date, one row each. */
 export const manifestsTableName = 'run_manifests';
@@ -16,17 +16,9 @@ export const manifestColumns = [
   { name: 'published', hiveType: 'struct<runid:string,executionname:string,publishedat:string>' },
 ] as const;
 
-/** Each column type in Glue (Hive) and in a Trino view's declared columns. */
-export const engineTypes = {
-  string: { hive: 'string', trino: 'varchar' },
-  int32: { hive: 'int', trino: 'integer' },
-  boolean: { hive: 'boolean', trino: 'boolean' },
-  timestamp: { hive: 'timestamp', trino: 'timestamp(3)' },
-} as const satisfies Record<ColumnType, { hive: string; trino: string }>;
-
 /** A view's columns: the table's own and `snapshot_date` (a string partition in Glue). */
 export const publishedViewColumns = (table: TableName): { name: string; hive: string; trino: string }[] => [
-  ...tables[table].map((column) => ({ name: column.name, ...engineTypes[column.type] })),
+  ...tables[table].map((column) => ({ name: column.name, hive: sqlTypes[column.type].hive, trino: sqlTypes[column.type].trino })),
   { name: partitionColumn, hive: 'string', trino: 'varchar' },
 ];
 

@@ -11,7 +11,7 @@
  * Snowpipe never reloads a file name it has loaded.
  */
 import { curatedTablePrefix, runManifestsPrefix } from './lake/keys';
-import { partitionColumn, runColumn, stagedTableName, tableNames, tables, type ColumnType, type TableName } from './tables';
+import { partitionColumn, runColumn, sqlTypes, stagedTableName, tableNames, tables, type TableName } from './tables';
 
 /** Where the SQL points: the lake bucket, the Snowflake database and schema, the role Snowflake assumes. */
 export interface SnowflakeTarget {
@@ -38,14 +38,6 @@ export const defaultSnowflakeTarget: SnowflakeTarget = {
  */
 export const isSnowflakeIdentifier = (name: string): boolean => /^[A-Za-z_][A-Za-z0-9_]{0,254}$/.test(name);
 
-/** Each column type in Snowflake; timestamps are UTC instants in milliseconds, as in the Parquet files. */
-export const snowflakeTypes = {
-  string: 'VARCHAR',
-  int32: 'INTEGER',
-  boolean: 'BOOLEAN',
-  timestamp: 'TIMESTAMP_NTZ(3)',
-} as const satisfies Record<ColumnType, string>;
-
 /** One column of a generated table or view. */
 export interface SnowflakeColumn {
   readonly name: string;
@@ -58,7 +50,7 @@ export const sourceFileColumn = 'source_file';
 
 /** The published view's columns: the table's own, then `snapshot_date`, as in Athena and DuckDB. */
 export const snowflakeViewColumns = (table: TableName): SnowflakeColumn[] => [
-  ...tables[table].map((column) => ({ name: column.name, type: snowflakeTypes[column.type], nullable: column.nullable })),
+  ...tables[table].map((column) => ({ name: column.name, type: sqlTypes[column.type].snowflake, nullable: column.nullable })),
   { name: partitionColumn, type: 'DATE', nullable: false },
 ];
 
@@ -112,7 +104,7 @@ const tableStatements = (names: ReturnType<typeof namesOf>, table: TableName): S
   // Each Parquet field is read by its name, never by position, and cast to the declared type;
   // the date and run live in the file's key (Hive folders), not in the file.
   const values = [
-    ...tables[table].map((column) => `GET($1, ${literal(column.name)})::${snowflakeTypes[column.type]}`),
+    ...tables[table].map((column) => `GET($1, ${literal(column.name)})::${sqlTypes[column.type].snowflake}`),
     `TO_DATE(${fromFileKey(partitionColumn)})`,
     fromFileKey(runColumn),
     'METADATA$FILENAME',

@@ -5,8 +5,20 @@
  * partition column of every table: it lives in the key, not in the files.
  */
 
-/** Logical column types; each maps to one Parquet physical/converted type and one SQL type. */
+/** Logical column types; each maps to one Parquet physical/converted type and one SQL type per engine. */
 export type ColumnType = 'string' | 'int32' | 'boolean' | 'timestamp';
+
+/**
+ * The SQL type of each column type in every engine that reads the files, in one table so they
+ * cannot drift apart: DuckDB (as it reads the Parquet files), Glue (Hive), a Trino view's declared
+ * columns (Athena), and Snowflake (timestamps are UTC instants in milliseconds, as in the files).
+ */
+export const sqlTypes = {
+  string: { duckdb: 'VARCHAR', hive: 'string', trino: 'varchar', snowflake: 'VARCHAR' },
+  int32: { duckdb: 'INTEGER', hive: 'int', trino: 'integer', snowflake: 'INTEGER' },
+  boolean: { duckdb: 'BOOLEAN', hive: 'boolean', trino: 'boolean', snowflake: 'BOOLEAN' },
+  timestamp: { duckdb: 'TIMESTAMP', hive: 'timestamp', trino: 'timestamp(3)', snowflake: 'TIMESTAMP_NTZ(3)' },
+} as const satisfies Record<ColumnType, Record<'duckdb' | 'hive' | 'trino' | 'snowflake', string>>;
 
 /** One column: its name, type, whether it may be null, and what it means. */
 export interface Column {

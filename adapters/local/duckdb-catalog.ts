@@ -11,9 +11,8 @@ import { isIsoDate } from '../../core/dates';
 import { CrawlerBusyError } from '../../core/errors';
 import { curatedTablePrefix } from '../../core/lake/keys';
 import type { Catalog } from '../../core/ports';
-import { tableNames, tables, type TableName } from '../../core/tables';
+import { sqlTypes, tableNames, tables, type TableName } from '../../core/tables';
 import {
-  duckDbTypes,
   partitionFiles,
   partitionPath,
   readCatalogRecord,
@@ -167,7 +166,7 @@ export class DuckDbCatalog implements Catalog {
     }
     const problems = [...found].flatMap(([file, columns]) =>
       tables[table].flatMap((column) => {
-        const expected = duckDbTypes[column.type];
+        const expected = sqlTypes[column.type].duckdb;
         const actual = columns.get(column.name);
         if (actual === expected) return [];
         return [`${file}: column ${column.name} is ${actual ?? 'missing'}, expected ${expected}`];

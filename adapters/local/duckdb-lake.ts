@@ -11,7 +11,7 @@ import { sqlString } from '../../core/checks';
 import { tryDecode } from '../../core/decode';
 import type { JobState } from '../../core/ports';
 import { curatedTablePrefix } from '../../core/lake/keys';
-import { partitionColumn, type ColumnType, type TableName } from '../../core/tables';
+import { partitionColumn, type TableName } from '../../core/tables';
 import { writeFileAtomically, type FsBlobStore } from './fs-blob-store';
 
 /** An open DuckDB: the connection to query through, and close() to release it and the database itself. */
@@ -45,14 +45,6 @@ export const openDuckDb = async (options: { path?: string } = {}): Promise<Local
     throw error;
   }
 };
-
-/** The DuckDB type of each logical column type, as the Parquet files declare it. */
-export const duckDbTypes = {
-  string: 'VARCHAR',
-  int32: 'INTEGER',
-  boolean: 'BOOLEAN',
-  timestamp: 'TIMESTAMP',
-} as const satisfies Record<ColumnType, string>;
 
 /**
  * A quoted SQL identifier.

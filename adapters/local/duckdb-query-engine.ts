@@ -20,9 +20,8 @@ import { QueryFailedError } from '../../core/errors';
 import type { JobState, QueryEngine } from '../../core/ports';
 import { dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
 import { findManifest } from '../../core/manifests';
-import { partitionColumn, runColumn, stagedTableName, tableNames, tables, type TableName } from '../../core/tables';
+import { partitionColumn, runColumn, sqlTypes, stagedTableName, tableNames, tables, type TableName } from '../../core/tables';
 import {
-  duckDbTypes,
   partitionFiles,
   partitionPath,
   readCatalogRecord,
@@ -231,7 +230,7 @@ export class DuckDbQueryEngine implements QueryEngine {
 
 /** A table's view over some of its files: its columns and `snapshot_date`, plus `run_id` for the staged view. */
 const viewBody = (table: TableName, files: readonly string[], withRun: boolean): string => {
-  const columns = tables[table].map((column) => ({ name: column.name, type: duckDbTypes[column.type] }));
+  const columns = tables[table].map((column) => ({ name: column.name, type: sqlTypes[column.type].duckdb }));
   const all = [...columns, { name: partitionColumn, type: 'DATE' }, ...(withRun ? [{ name: runColumn, type: 'VARCHAR' }] : [])];
   if (files.length === 0) {
     return `SELECT ${all.map((column) => `CAST(NULL AS ${column.type}) AS ${sqlIdentifier(column.name)}`).join(', ')} WHERE false`;
