@@ -50,6 +50,8 @@ export interface PipelineOptions {
   /** The rendered definition. @default state-machine/asl.json, the build's rendering */
   readonly asl?: Asl;
   readonly onEvent?: (event: ExecutionEvent) => void;
+  /** Sees each Task's payload and result (the golden recorder, test/contract/record-goldens.ts). */
+  readonly onTask?: (stateName: string, payload: unknown, result: unknown) => void;
   /** Stops the run (Ctrl-C). */
   readonly signal?: AbortSignal;
   /** Pages per ExtractItems invocation. @default the contract's budget */
@@ -154,9 +156,17 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       ...(options.maxPages === undefined ? {} : { maxPages: options.maxPages }),
       ...(options.rejectTolerance === undefined ? {} : { rejectTolerance: options.rejectTolerance }),
     });
+    const { onTask } = options;
+    const observed = onTask
+      ? Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, async (payload: unknown) => {
+          const result = await handler(payload);
+          onTask(name, payload, result);
+          return result;
+        }]))
+      : handlers;
     const outcome = await runLocally({
       asl,
-      handlers,
+      handlers: observed,
       input: options.request,
       executionName,
       pauses: localPauses(asl, source.kind),
