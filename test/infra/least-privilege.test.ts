@@ -239,8 +239,8 @@ describe('each step\'s AWS calls against its granted policy', () => {
     });
     sm.on(PutSecretValueCommand).callsFake((input: { SecretId: string; SecretString: string }) => void secrets.set(input.SecretId, input.SecretString));
     const glue = mockClient(GlueClient);
+    // GetCrawler answers each execution's crawl below.
     glue.on(StartCrawlerCommand).resolves({});
-    glue.on(GetCrawlerCommand).resolves({ Crawler: { State: 'READY', LastCrawl: { Status: 'SUCCEEDED' } } });
     const athena = mockClient(AthenaClient);
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
@@ -250,6 +250,9 @@ describe('each step\'s AWS calls against its granted policy', () => {
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const mocks = [sm, glue, athena, sns];
     const sends = [S3Client, SecretsManagerClient, GlueClient, AthenaClient, SNSClient].map((client) => recordSends(client.prototype as unknown as Sender, recorded));
+    const lake = s3rver.client();
+    const put = (key: string, body: string) => lake.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+    const expireCachedToken = () => void secrets.set(arns.tokenCacheSecretArn, JSON.stringify(storedToken({ value: 'expired', expiresAt: new Date(0) })));
 
     // Every registered step's handler, as Lambda loads it, bound by state name: a new step is
     // replayed wherever the definition places it, with no call written for it here.
@@ -262,9 +265,6 @@ describe('each step\'s AWS calls against its granted policy', () => {
         }),
       ),
     );
-    const lake = s3rver.client();
-    const put = (key: string, body: string) => lake.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-    const expireCachedToken = () => void secrets.set(arns.tokenCacheSecretArn, JSON.stringify(storedToken({ value: 'expired', expiresAt: new Date(0) })));
     const asl = renderAsl();
     const today = utcDateOf(new Date());
     const yesterday = addDays(today, -1);
