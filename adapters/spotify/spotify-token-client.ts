@@ -6,7 +6,8 @@
 import { systemClock } from '../../core/dates';
 import { decodeOrThrow, tryDecode } from '../../core/decode';
 import { SpotifyAuthError, SpotifyReauthRequiredError, UpstreamSchemaChangedError } from '../../core/errors';
-import type { AccessToken, Clock, CredentialsStore, SpotifyAuth, SpotifyCredentials } from '../../core/ports';
+import type { AccessToken, Clock, CredentialsStore, IssuedToken, SpotifyAuth, SpotifyCredentials } from '../../core/ports';
+import { reconsentRunbook, refreshTokenAgeDays } from '../../core/reconsent';
 import { OAuthError, TokenResponse } from '../../core/spotify/codecs';
 import { httpSettings, requestJson, type HttpOptions, type HttpSettings } from './http';
 
@@ -20,7 +21,7 @@ export const consentScopes = ['playlist-read-private', 'playlist-read-collaborat
 const redact = (text: string, secrets: readonly (string | undefined)[]): string =>
   secrets.reduce<string>((out, secret) => (secret && secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text);
 
-const reconsent = 'Run `spotify-etl auth login` as the playlist owner to consent again, then store the new refresh token (see docs/deploy.md).';
+const reconsent = `Run \`spotify-etl auth login\` as the playlists' owner to consent again, then store the new credentials: ${reconsentRunbook}.`;
 
 interface TokenExchange {
   readonly accountsBaseUrl: string;
@@ -96,7 +97,7 @@ export class SpotifyTokenClient implements SpotifyAuth {
     this.settings = httpSettings(options);
   }
 
-  public async fetchAccessToken(): Promise<AccessToken> {
+  public async fetchAccessToken(): Promise<IssuedToken> {
     const credentials = await this.options.credentials.read();
     try {
       return await this.exchangeStored(credentials);
@@ -112,30 +113,44 @@ export class SpotifyTokenClient implements SpotifyAuth {
     }
   }
 
-  /** One token request with `credentials`; keeps a refresh token Spotify rotated. */
-  private async exchangeStored(credentials: SpotifyCredentials): Promise<AccessToken> {
-    let form: Record<string, string>;
+  /** One token request with `credentials`; keeps a refresh token Spotify rotated and dates the one in use. */
+  private async exchangeStored(credentials: SpotifyCredentials): Promise<IssuedToken> {
     if (this.options.grant === 'client_credentials') {
-      form = { grant_type: 'client_credentials' };
-    } else {
-      if (!credentials.refreshToken) {
-        throw new SpotifyReauthRequiredError(`No Spotify refresh token is stored with the app credentials. ${reconsent}`);
-      }
-      form = { grant_type: 'refresh_token', refresh_token: credentials.refreshToken };
+      return (await this.exchange(credentials, { grant_type: 'client_credentials' })).token;
     }
-    const { token, refreshToken } = await exchange({
+    const stored = credentials.refreshToken;
+    if (!stored) {
+      throw new SpotifyReauthRequiredError(`No Spotify refresh token is stored with the app credentials. ${reconsent}`);
+    }
+    const { token, refreshToken } = await this.exchange(credentials, { grant_type: 'refresh_token', refresh_token: stored });
+    // Dated only after Spotify accepted it: a refused token is not worth a write.
+    const now = this.clock.now();
+    let firstSeen = credentials.refreshTokenFirstSeen;
+    if (refreshToken !== undefined && refreshToken !== stored) {
+      // Spotify rotated it; the old one may stop working, so the new one must be kept, and its age starts now.
+      firstSeen = now;
+      await this.options.credentials.saveRefreshToken(refreshToken, firstSeen);
+    } else if (firstSeen === undefined) {
+      // Without a new one the stored token stays as it is; credentials older than the date get one now.
+      firstSeen = now;
+      await this.options.credentials.recordRefreshTokenFirstSeen(stored, firstSeen);
+    }
+    return { ...token, refreshTokenAgeDays: refreshTokenAgeDays(firstSeen, now) };
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  private exchange(credentials: SpotifyCredentials, form: Record<string, string>): ReturnType<typeof exchange> {
+    return exchange({
       accountsBaseUrl: this.options.accountsBaseUrl,
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
       form,
       settings: this.settings,
-      clock: this.options.clock ?? systemClock,
+      clock: this.clock,
     });
-    // Spotify may rotate the refresh token; the old one may stop working, so the new one must be kept.
-    if (refreshToken !== undefined && refreshToken !== credentials.refreshToken && this.options.grant === 'refresh_token') {
-      await this.options.credentials.saveRefreshToken(refreshToken);
-    }
-    return token;
   }
 }
 

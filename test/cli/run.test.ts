@@ -79,10 +79,13 @@ describe('spotify-etl run --source spotify', () => {
     const credentials = spotifyCredentials({ SPOTIFY_CLIENT_ID: 'id', SPOTIFY_CLIENT_SECRET: 'secret', SPOTIFY_REFRESH_TOKEN: 'exported' }, lake(), 'refresh_token');
     expect((await credentials.read()).refreshToken).toBe('exported');
     // Act
-    await credentials.saveRefreshToken('rotated');
+    await credentials.saveRefreshToken('rotated', new Date('2026-11-20T06:00:00Z'));
     // Assess
     expect(await credentials.read()).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'rotated' });
-    expect(JSON.parse(await readFile(join(lake(), '.state', 'credentials.json'), 'utf8'))).toMatchObject({ refreshToken: 'rotated' });
+    expect(JSON.parse(await readFile(join(lake(), '.state', 'credentials.json'), 'utf8'))).toMatchObject({
+      refreshToken: 'rotated',
+      refreshTokenFirstSeen: '2026-11-20T06:00:00.000Z',
+    });
   });
 
   it('takes the app credentials from the environment without a refresh token for the client_credentials grant', async () => {
