@@ -89,7 +89,7 @@ export interface SpotifyTokenClientOptions extends HttpOptions {
   readonly clock?: Clock;
 }
 
-/** Gets access tokens from Spotify's accounts service and keeps a rotated refresh token. */
+/** Gets access tokens from Spotify's accounts service, keeps a rotated refresh token and reports its age (core/reconsent.ts). */
 export class SpotifyTokenClient implements SpotifyAuth {
   private readonly settings: HttpSettings;
 
@@ -116,13 +116,13 @@ export class SpotifyTokenClient implements SpotifyAuth {
   /** One token request with `credentials`; keeps a refresh token Spotify rotated and dates the one in use. */
   private async exchangeStored(credentials: SpotifyCredentials): Promise<IssuedToken> {
     if (this.options.grant === 'client_credentials') {
-      return (await this.exchange(credentials, { grant_type: 'client_credentials' })).token;
+      return (await this.tokenRequest(credentials, { grant_type: 'client_credentials' })).token;
     }
     const stored = credentials.refreshToken;
     if (!stored) {
       throw new SpotifyReauthRequiredError(`No Spotify refresh token is stored with the app credentials. ${reconsent}`);
     }
-    const { token, refreshToken } = await this.exchange(credentials, { grant_type: 'refresh_token', refresh_token: stored });
+    const { token, refreshToken } = await this.tokenRequest(credentials, { grant_type: 'refresh_token', refresh_token: stored });
     // Dated only after Spotify accepted it: a refused token is not worth a write.
     const now = this.clock.now();
     let firstSeen = credentials.refreshTokenFirstSeen;
@@ -142,7 +142,8 @@ export class SpotifyTokenClient implements SpotifyAuth {
     return this.options.clock ?? systemClock;
   }
 
-  private exchange(credentials: SpotifyCredentials, form: Record<string, string>): ReturnType<typeof exchange> {
+  /** One token request with these credentials and form, at this client's settings and clock. */
+  private tokenRequest(credentials: SpotifyCredentials, form: Record<string, string>): ReturnType<typeof exchange> {
     return exchange({
       accountsBaseUrl: this.options.accountsBaseUrl,
       clientId: credentials.clientId,
