@@ -49,7 +49,8 @@ const exchange = async (request: TokenExchange): Promise<{ token: AccessToken; r
   if (response.status !== 200) {
     const oauth = tryDecode(OAuthError, response.json);
     const code = oauth.ok ? oauth.value.error : `HTTP ${response.status}`;
-    const said = oauth.ok && oauth.value.error_description ? `: ${redact(oauth.value.error_description, secrets)}` : '';
+    // On one line, whatever the server wrote: the message is one line of a summary or a log.
+    const said = oauth.ok && oauth.value.error_description ? `: ${redact(oauth.value.error_description, secrets).replace(/\s+/g, ' ').trim()}` : '';
     if (code === 'invalid_grant') {
       const what = request.form.grant_type === 'authorization_code' ? 'the authorisation code' : 'the stored refresh token';
       throw new SpotifyReauthRequiredError(

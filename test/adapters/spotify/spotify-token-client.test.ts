@@ -251,6 +251,26 @@ describe('SpotifyTokenClient', () => {
     expect(credentials.writes).toBe(0);
   });
 
+  it('says invalid_grant in one line even when the server describes it over several, and never retries it', async () => {
+    // Prepare
+    const server = await scriptedTokenServer([{ status: 400, body: { error: 'invalid_grant', error_description: 'Refresh token\nexpired\r\n  after six months' } }]);
+    const client = new SpotifyTokenClient({
+      accountsBaseUrl: server.url,
+      credentials: new MemoryCredentialsStore({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' }),
+      grant: 'refresh_token',
+    });
+    try {
+      // Act
+      const error = await client.fetchAccessToken().catch((caught: unknown) => caught);
+      // Assess
+      expect(error).toBeInstanceOf(SpotifyReauthRequiredError);
+      expect((error as Error).message).toMatch(/^Spotify refused the stored refresh token \(invalid_grant: Refresh token expired after six months\); [^\n]+docs\/operations\.md#re-consent\.$/);
+      expect(server.calls()).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('fails with SpotifyReauthRequiredError when no refresh token is stored', async () => {
     // Prepare
     const emulator = await emulatorWith();
