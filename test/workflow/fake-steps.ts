@@ -47,6 +47,7 @@ export const happyFakes = (): Fakes => ({
   pollValidation: (input) => ({ ...input, state: 'succeeded', polls: input.polls + 1 }),
   evaluateValidation: (input) => ({ date: input.date, checks: 8 }),
   recordRun: (input) => ({ published: input.plan.dates.map((d) => d.date), skipped: input.plan.skipped }),
+  writeReport: (input) => ({ latest: 'reports/latest.html', dated: input.published.length === 0 ? null : `reports/snapshot_date=${input.published.at(-1)}/index.html` }),
   notifyFailure: (input) => ({ error: input.error.Error, message: input.error.Cause ?? '', failedDates: [] }),
 });
 
