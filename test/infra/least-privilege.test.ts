@@ -240,7 +240,9 @@ describe('each step\'s AWS calls against its granted policy', () => {
       const query = await run(byName.StartValidation, { date: today, executionName });
       await run(byName.PollValidation, query);
       await run(byName.EvaluateValidation, { date: today, executionName, queryId: query['queryId'] });
-      return run(byName.RecordRun, { plan });
+      const recorded = await run(byName.RecordRun, { plan });
+      await run(byName.WriteReport, { published: recorded['published'] });
+      return recorded;
     };
 
     // An aborted execution's lease on today has expired: ValidateInput takes it over.
