@@ -61,6 +61,27 @@ describe('WriteReport on DuckDB over a real lake', () => {
     expect(await text(latestReportKey)).toContain('2026-11-19');
   });
 
+  it('builds the published views on the pipeline\'s engine only for a query that names one, not for validation\'s', async () => {
+    // Prepare: its own instance, so no earlier test's views are there
+    const own = await openDuckDb();
+    try {
+      const engine = new DuckDbQueryEngine(lake(), own.connection, { staged: true, published: 'when-named' });
+      // Named without the word, so asking does not build them.
+      const publishedViews = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'play' || 'lists'";
+      // Act
+      await engine.query('SELECT count(*) AS n FROM staged_playlists');
+      const afterValidation = await engine.query(publishedViews);
+      const sizes = await engine.query('SELECT count(*) AS n FROM playlists');
+      const afterReport = await engine.query(publishedViews);
+      // Assess
+      expect(afterValidation).toEqual([{ n: 0 }]);
+      expect(sizes[0]?.['n']).toBeGreaterThan(0);
+      expect(afterReport).toEqual([{ n: 1 }]);
+    } finally {
+      own.close();
+    }
+  });
+
   it('fails as ReportNotWrittenError naming the published dates when a query fails, and writes nothing', async () => {
     // Prepare
     rmSync(join(lake(), 'reports'), { recursive: true, force: true });
