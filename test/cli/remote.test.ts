@@ -226,6 +226,26 @@ describe('spotify-etl remote', () => {
       expect(sfn.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: arn });
     });
 
+    it('refuses a run that failed for want of its report, saying its dates are published and how to write it again', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({
+        status: 'FAILED',
+        error: 'ReportNotWrittenError',
+        cause: 'TABLE_NOT_FOUND',
+        input: '{"mode":"manual","date":"2026-11-20"}',
+      });
+      const io = cli();
+      // Act
+      const status = await remote(['redrive', 'manual-2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+      expect(io.stderr()).toBe(
+        `spotify-etl remote redrive: ${executionArn('manual-2026-11-20')} published its dates but could not write the report (TABLE_NOT_FOUND); ` +
+          'a redrive would resume at ReportFailed and fail again. The next run writes the report, or run its dates again with `spotify-etl remote start --date 2026-11-20 --suffix rerun1`\n',
+      );
+    });
+
     it('fails saying what can be redriven when the execution succeeded', async () => {
       // Prepare
       sfn.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'Execution is SUCCEEDED', $metadata: {} }));
