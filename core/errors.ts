@@ -25,6 +25,7 @@ export const ErrorName = {
   QueryFailed: 'QueryFailedError',
   ValidationFailed: 'ValidationFailedError',
   DateInUse: 'DateInUseError',
+  ReportNotWritten: 'ReportNotWrittenError',
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
@@ -89,6 +90,9 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   QueryFailedError: caught,
   ValidationFailedError: caught,
   DateInUseError: caught,
+  // The dates are already published: the run fails under this name (the failed-executions alarm),
+  // but nothing marks a date failed.
+  ReportNotWrittenError: caught,
 };
 
 /** The names of `names` whose policy is `policy`, in table order. */
@@ -184,3 +188,9 @@ export class ValidationFailedError extends namedError(ErrorName.ValidationFailed
  * queued. The message names the date, the holder, when its lease expires and what to do.
  */
 export class DateInUseError extends namedError(ErrorName.DateInUse) {}
+
+/**
+ * The report could not be written after the run published its dates: they stay published; the
+ * message names the dates and the cause.
+ */
+export class ReportNotWrittenError extends namedError(ErrorName.ReportNotWritten) {}

@@ -5,7 +5,7 @@
  */
 
 /** The top-level areas of the lake bucket. */
-export type LakeArea = 'raw' | 'curated' | 'runs' | 'leases';
+export type LakeArea = 'raw' | 'curated' | 'runs' | 'leases' | 'reports';
 
 /** A key prefix in the lake bucket: an area, optionally narrowed (`raw/playlist_items/`). */
 export type LakePrefix = `${LakeArea}/${string}`;
@@ -36,15 +36,18 @@ export interface StepResources {
   /**
    * Athena queries in the stack's workgroup over its Glue database. Athena runs them with the
    * caller's own access, so this also grants reading curated/ (the staged tables) and writing
-   * the workgroup's results location; `results` reads the result files back.
+   * the workgroup's results location; `results` reads the result files back; `run` is all three
+   * in one invocation (a step that waits for its queries itself).
    */
-  readonly queries?: 'start' | 'poll' | 'results';
+  readonly queries?: 'start' | 'poll' | 'results' | 'run';
   /** Publishing to the failure topic (through its KMS key). */
   readonly failureTopic?: true;
   /** The configured playlists (DEFAULT_PLAYLIST_IDS); no AWS access. */
   readonly defaultPlaylists?: true;
   /** The reject tolerance (REJECT_TOLERANCE); no AWS access. */
   readonly rejectTolerance?: true;
+  /** The charting library the report inlines, copied beside the function's bundle; no AWS access. */
+  readonly charts?: true;
 }
 
 /** Every prefix a lake declaration names, whatever the access. */

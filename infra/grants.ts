@@ -84,6 +84,8 @@ const queryGrants = (queries: StepResources['queries'], arns: ResourceArns): Gra
         { actions: ['athena:GetQueryResults'], resources: [arns.workGroupArn] },
         { actions: ['s3:GetObject'], resources: [results] },
       ];
+    case 'run':
+      return [...queryGrants('start', arns), ...queryGrants('poll', arns), ...queryGrants('results', arns)];
     case undefined:
       return [];
   }
@@ -93,6 +95,10 @@ const queryGrants = (queries: StepResources['queries'], arns: ResourceArns): Gra
 export const objectPrefixesOf = (resources: StepResources, athenaResultsPrefix: string): string[] => [
   ...new Set([
     ...lakePrefixesOf(resources.lake),
-    ...(resources.queries === 'start' ? [...athenaReadPrefixes, athenaResultsPrefix] : resources.queries === 'results' ? [athenaResultsPrefix] : []),
+    ...(resources.queries === 'start' || resources.queries === 'run'
+      ? [...athenaReadPrefixes, athenaResultsPrefix]
+      : resources.queries === 'results'
+        ? [athenaResultsPrefix]
+        : []),
   ]),
 ];

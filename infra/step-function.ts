@@ -10,9 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { echartsPackagePath } from '../adapters/charts/echarts-library';
 import type { AnyStep } from '../steps/registry';
 import { environmentOf, type EnvValues } from '../steps/env';
 import { grantsOf, objectPrefixesOf, type ResourceArns } from './grants';
@@ -28,6 +29,13 @@ const memoryMiB: Partial<Record<AnyStep['stateName'], number>> = {
   Normalise: 1024,
 };
 const defaultMemoryMiB = 256;
+
+/** Bundling hooks that copy one file into the function's asset, beside its bundle. */
+const copyBesideBundle = (file: string): ICommandHooks => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (_inputDir: string, outputDir: string) => [`cp ${JSON.stringify(file)} ${JSON.stringify(outputDir)}/`],
+});
 
 /** What a declaration is resolved against: the stack's ARNs, the variables' values and the lake. */
 export interface DeclaredTargets {
@@ -91,6 +99,8 @@ export class StepFunction extends NodejsFunction {
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
+        // The report inlines the charting library, a file no import brings: it goes beside the bundle (adapters/charts).
+        ...(step.resources.charts ? { commandHooks: copyBesideBundle(echartsPackagePath()) } : {}),
       },
     });
     this.step = step;
@@ -108,7 +118,7 @@ export class StepFunction extends NodejsFunction {
     for (const grant of grantsOf(resources, targets.arns)) this.allow([...grant.actions], [...grant.resources]);
     const prefixes = objectPrefixesOf(resources, Lake.athenaResultsPrefix);
     if (prefixes.length > 0) this.acknowledgeObjectWildcards(targets.lake, prefixes);
-    if (resources.queries === 'start') {
+    if (resources.queries === 'start' || resources.queries === 'run') {
       acknowledge(
         this.role ?? this,
         wildcardResourceFinding(`arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${targets.env.databaseName}/*`),

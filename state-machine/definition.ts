@@ -22,6 +22,7 @@ import type { RecordRunInput } from '../steps/record-run/contract';
 import { steps, type AnyStep } from '../steps/registry';
 import type { StartValidationInput } from '../steps/start-validation/contract';
 import type { ValidateInputInput } from '../steps/validate-input/contract';
+import type { WriteReportInput } from '../steps/write-report/contract';
 import { inputOf, mapItem, mapItemValue, path } from './paths';
 import type { RunState } from './payloads';
 import { stateNames } from './state-names';
@@ -224,7 +225,16 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
   });
   catchInto(recordRun, caughtErrorsOf(steps.recordRun), notifyFailure);
 
-  validateEachDate.next(recordRun).next(new sfn.Succeed(scope, stateNames.runSucceeded));
+  // The dates are published by now: a report that cannot be written, once its transient errors
+  // are retried, fails the run under its own name, past NotifyFailure, so no date is marked failed.
+  const writeReport = task(steps.writeReport, {
+    payload: inputOf<WriteReportInput>({ published: path<RunState>('recorded', 'published') }),
+    resultPath: path<RunState>('report'),
+  });
+  const reportFailed = sfn.Fail.jsonPath(scope, stateNames.reportFailed, { error: ErrorName.ReportNotWritten, causePath: path<RunState>('error', 'Cause') });
+  catchInto(writeReport, caughtErrorsOf(steps.writeReport), reportFailed);
+
+  validateEachDate.next(recordRun).next(writeReport).next(new sfn.Succeed(scope, stateNames.runSucceeded));
   const crawlerFinished = sfn.Choice.jsonPath(scope, stateNames.crawlerFinished)
     .when(sfn.Condition.stringEquals(path<RunState>('crawl', 'state'), 'succeeded'), validateEachDate)
     .otherwise(waitForCrawler);

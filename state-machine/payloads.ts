@@ -7,6 +7,7 @@ import type { CaughtError, NotifyFailureOutput } from '../steps/notify-failure/c
 import type { PollCrawlerOutput } from '../steps/poll-crawler/contract';
 import type { RecordRunOutput } from '../steps/record-run/contract';
 import type { ValidateInputOutput } from '../steps/validate-input/contract';
+import type { WriteReportOutput } from '../steps/write-report/contract';
 
 /** The top-level payload: the request as started, then each state's result under its own key. */
 export interface RunState {
@@ -16,6 +17,7 @@ export interface RunState {
   readonly token: FetchTokenOutput;
   readonly crawl: PollCrawlerOutput;
   readonly recorded: RecordRunOutput;
+  readonly report: WriteReportOutput;
   readonly error: CaughtError;
   readonly notified: NotifyFailureOutput;
   readonly notifyError: CaughtError;

@@ -20,4 +20,5 @@ export const stateNames = {
   queryFinished: 'QueryFinished',
   runSucceeded: 'RunSucceeded',
   runFailed: 'RunFailed',
+  reportFailed: 'ReportFailed',
 } as const;

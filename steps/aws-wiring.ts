@@ -13,6 +13,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type * as t from 'io-ts';
+import { readChartLibrary } from '../adapters/charts/echarts-library';
 import { HyparquetTableEncoder } from '../adapters/parquet/hyparquet-table-encoder';
 import { AthenaQueryEngine } from '../adapters/aws/athena-query-engine';
 import { GlueCatalog } from '../adapters/aws/glue-catalog';
@@ -87,6 +88,7 @@ export const awsPorts = (step: StepDefinition, processEnv: NodeJS.ProcessEnv = p
     notifier: [resources.failureTopic === true, 'failureTopic', () => new SnsNotifier(onFirstSend(() => new SNSClient({})), value(env[envNames.failureTopicArn]))],
     defaultPlaylists: [resources.defaultPlaylists === true, 'defaultPlaylists', () => value(env[envNames.defaultPlaylists])],
     rejectTolerance: [resources.rejectTolerance === true, 'rejectTolerance', () => env[envNames.rejectTolerance] ?? 0],
+    chartLibrary: [resources.charts === true, 'charts', () => readChartLibrary],
     // No AWS resource behind these: every step may have them.
     encoder: [true, '', () => new HyparquetTableEncoder()],
     clock: [true, '', () => systemClock],

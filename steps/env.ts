@@ -82,6 +82,8 @@ export const envByResource = {
   queries: QueriesEnv,
   rejectTolerance: RejectToleranceEnv,
   failureTopic: FailureTopicEnv,
+  // A file beside the bundle, not a variable.
+  charts: t.type({}),
 } as const satisfies Record<keyof StepResources, t.Mixed>;
 
 /** The values of every variable a declaration brings, decoded (playlist ids as a list, the tolerance as a number). */

@@ -26,4 +26,6 @@ export interface StepPorts {
   readonly pageSize: number;
   /** Pages per ExtractItems invocation. */
   readonly maxPages: number;
+  /** The charting library's source, which the report inlines. */
+  readonly chartLibrary: () => Promise<string>;
 }

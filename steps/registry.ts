@@ -11,6 +11,7 @@ import { recordRun } from './record-run/contract';
 import { startCrawler } from './start-crawler/contract';
 import { startValidation } from './start-validation/contract';
 import { validateInput } from './validate-input/contract';
+import { writeReport } from './write-report/contract';
 
 /** The step definitions by their contract's export name. */
 export const steps = {
@@ -25,6 +26,7 @@ export const steps = {
   pollValidation,
   evaluateValidation,
   recordRun,
+  writeReport,
   notifyFailure,
 } as const;
 

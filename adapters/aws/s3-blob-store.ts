@@ -24,7 +24,13 @@ export interface S3BlobStoreOptions {
 const deleteBatchSize = 1000;
 
 const contentTypeOf = (key: string): string =>
-  key.endsWith('.json') ? 'application/json' : key.endsWith('.parquet') ? 'application/vnd.apache.parquet' : 'application/octet-stream';
+  key.endsWith('.json')
+    ? 'application/json'
+    : key.endsWith('.parquet')
+      ? 'application/vnd.apache.parquet'
+      : key.endsWith('.html')
+        ? 'text/html; charset=utf-8'
+        : 'application/octet-stream';
 
 /** Stores lake keys as object keys of one bucket; a PutObject is atomic, so put needs no temp object. */
 export class S3BlobStore implements BlobStore {

@@ -80,10 +80,11 @@ export interface QueryEngineOptions {
   readonly staged?: boolean;
   /**
    * Register the published tables and the analysts' views. The pipeline's own engine only
-   * validates candidates and leaves them out: building them reads every date's manifest before
-   * each query (170 ms per query on a lake of 366 dates, once per date of a backfill). @default true
+   * validates candidates and builds them only for a query that names one (`'when-named'`: the
+   * WriteReport step's): building them reads every date's manifest before each query (170 ms per
+   * query on a lake of 366 dates, once per date of a backfill). @default true
    */
-  readonly published?: boolean;
+  readonly published?: boolean | 'when-named';
   /** Told about each date whose manifest cannot be read, and so shows no published data. */
   readonly onWarning?: (message: string) => void;
   /**
@@ -157,7 +158,7 @@ export class DuckDbQueryEngine implements QueryEngine {
   private async refreshAndRun(sql: string): Promise<Record<string, unknown>[]> {
     try {
       if (!this.confined) {
-        const files = await this.registerViews();
+        const files = await this.registerViews(this.options.published === 'when-named' ? namesPublished(sql) : this.options.published !== false);
         if (this.options.readOnly === true) {
           await confineTo(this.db, files);
           this.confined = true;
@@ -183,8 +184,7 @@ export class DuckDbQueryEngine implements QueryEngine {
    * views join the crawled tables with the manifests, a published run shows once the crawl has
    * registered its partition.
    */
-  private async registerViews(): Promise<string[]> {
-    const withPublished = this.options.published !== false;
+  private async registerViews(withPublished: boolean): Promise<string[]> {
     const published = withPublished ? await this.publishedPartitions() : [];
     const record = await readCatalogRecord(this.root);
     const read: string[] = [];
@@ -227,6 +227,13 @@ export class DuckDbQueryEngine implements QueryEngine {
     return (await Promise.all(partitions.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
   }
 }
+
+/**
+ * Whether `sql` names a published table or an analysts' view (a whole word, so `staged_songs`
+ * does not name `songs`). A false match only costs the views' refresh.
+ */
+const publishedNames = new RegExp(`\\b(${[...tableNames, ...analystViews.map((view) => view.name)].join('|')})\\b`, 'i');
+const namesPublished = (sql: string): boolean => publishedNames.test(sql);
 
 /** A table's view over some of its files: its columns and `snapshot_date`, plus `run_id` for the staged view. */
 const viewBody = (table: TableName, files: readonly string[], withRun: boolean): string => {

@@ -1,5 +1,6 @@
 /**
- * `spotify-etl remote`: starts, redrives and inspects executions of the deployed state machine.
+ * `spotify-etl remote`: starts, redrives and inspects executions of the deployed state machine,
+ * and signs a private URL of the report the WriteReport step left in the lake bucket.
  * Input is checked with the same rules as the machine's ValidateInput before anything starts,
  * because a rejected execution would still take the date's execution name for 90 days.
  */
@@ -13,11 +14,13 @@ import {
   type DescribeExecutionOutput,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
-import { InvalidInputError } from '../../core/errors';
+import { ErrorName, InvalidInputError } from '../../core/errors';
 import { findManifest } from '../../core/manifests';
-import type { IsoDate } from '../../core/dates';
+import { isIsoDate, type IsoDate } from '../../core/dates';
+import { datedReportKey, latestReportKey } from '../../core/lake/keys';
 import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
@@ -38,6 +41,8 @@ import {
 export interface RemoteDependencies {
   readonly sfn: (region: string) => SFNClient;
   readonly lake: (region: string, bucket: string) => BlobStore;
+  /** An S3 client of a region, for the report's pre-signed URL. */
+  readonly s3: (region: string) => S3Client;
   readonly clock: Clock;
 }
 
@@ -47,6 +52,7 @@ const usages: Record<string, string> = {
   redrive: 'spotify-etl remote redrive <execution name or ARN>',
   status: 'spotify-etl remote status [<execution name or ARN>] [--bucket NAME]   (--bucket: default $SPOTIFY_ETL_LAKE_BUCKET)',
   list: 'spotify-etl remote list [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED|PENDING_REDRIVE] [--max N]',
+  report: 'spotify-etl remote report [--date D] [--bucket NAME] [--expires SECONDS]   (a pre-signed URL of the report; default 3600 s, at most 604800)',
 };
 const commonHelp = `every sub-command takes [--state-machine-arn ARN] (default: $SPOTIFY_ETL_STATE_MACHINE_ARN) and [--json]
 Dates are YYYY-MM-DD (UTC). The same runs from the Step Functions console: docs/operations.md.`;
@@ -197,6 +203,12 @@ const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Pro
   const executionArn = executionArnOf(machine, execution);
   const sfn = deps.sfn(machine.region);
   const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  if (described?.status === 'FAILED' && described.error === ErrorName.ReportNotWritten) {
+    throw new RemoteError(
+      `${executionArn} published its dates but could not write the report (${described.cause ?? 'no cause given'}); a redrive would resume at ` +
+        `ReportFailed and fail again. The next run writes the report, or run its dates again with \`${rerunCommandOf(described.input)}\``,
+    );
+  }
   if (described?.status === 'FAILED' && !uncaughtErrors.has(described.error ?? '')) {
     throw new RemoteError(
       `${executionArn} failed with ${described.error ?? 'an error'}, which the machine caught: NotifyFailure alerted and marked its ` +
@@ -327,12 +339,51 @@ const list = async (args: string[], io: CliIo, deps: RemoteDependencies): Promis
   return 0;
 };
 
+/** How long a report's URL works by default, and at most (S3's limit for a signature). */
+const defaultExpirySeconds = 3600;
+const maxExpirySeconds = 604_800;
+
+/**
+ * A pre-signed GET URL of the report WriteReport left in the private bucket: the latest, or the
+ * one kept for `--date`. The object is looked up first, so a missing report is one line naming
+ * the key and the run that writes it, not a URL that answers 404.
+ */
+const report = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
+  const { values } = parseOptions(args, { ...common, bucket: { type: 'string' }, date: { type: 'string' }, expires: { type: 'string' } });
+  const machine = machineOf(values['state-machine-arn'], io);
+  const bucket = values.bucket ?? io.env['SPOTIFY_ETL_LAKE_BUCKET'];
+  if (bucket === undefined || bucket === '') throw new UsageError('no lake bucket: pass --bucket NAME or set SPOTIFY_ETL_LAKE_BUCKET (the LakeBucketName output of the stack)');
+  const date = values.date;
+  if (date !== undefined && !isIsoDate(date)) throw new UsageError(`--date must be a date like 2026-11-20, got "${date}"`);
+  const expires = values.expires === undefined ? defaultExpirySeconds : Number(values.expires);
+  if (!Number.isInteger(expires) || expires < 1 || expires > maxExpirySeconds) {
+    throw new UsageError(`--expires "${values.expires}" must be a whole number of seconds from 1 to ${maxExpirySeconds} (7 days)`);
+  }
+  const key = date === undefined ? latestReportKey : datedReportKey(date);
+  const s3 = deps.s3(machine.region);
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'NotFound')) throw error;
+    throw new RemoteError(
+      date === undefined
+        ? `no report at s3://${bucket}/${key}: the WriteReport step writes it after a run succeeds; start one with \`spotify-etl remote start --date D\``
+        : `no report at s3://${bucket}/${key}: a run keeps one for the last date it published; run ${date} again with \`spotify-etl remote start --date ${date} --suffix rerun1\`, or open the latest with \`spotify-etl remote report\``,
+    );
+  }
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expires });
+  const expiresAt = new Date(deps.clock.now().getTime() + expires * 1000).toISOString();
+  print(io, values.json, { bucket, key, url, expiresAt }, [`# s3://${bucket}/${key}, private; this URL works until ${expiresAt}`, url]);
+  return 0;
+};
+
 const actions: Record<string, (args: string[], io: CliIo, deps: RemoteDependencies) => Promise<number>> = {
   start: (args, io, deps) => start(args, io, deps, 'manual'),
   backfill: (args, io, deps) => start(args, io, deps, 'backfill'),
   redrive,
   status,
   list,
+  report,
 };
 
 /**
@@ -381,5 +432,6 @@ export const createRemote =
 export const remote: Command = createRemote({
   sfn: (region) => new SFNClient({ region }),
   lake: (region, bucket) => new S3BlobStore(new S3Client({ region }), bucket),
+  s3: (region) => new S3Client({ region }),
   clock: { now: () => new Date() },
 });

@@ -207,7 +207,7 @@ const runIn = async (
     });
     progress.done();
     const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
-    const summary = await withReport(await summarise(lake, run, faults), (warning) => io.err.write(`spotify-etl run: ${warning}\n`));
+    const summary = withReport(await summarise(lake, run, faults));
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.

@@ -2,6 +2,7 @@
  * The local Lambdas: every step's own code, wrapped in the same lambdaHandler as in AWS and bound
  * to local adapters, keyed by the state name the rendered ASL uses.
  */
+import { readChartLibrary } from '../../adapters/charts/echarts-library';
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../../core/step';
 import type { TaskHandler } from '../../state-machine/local-executor';
 import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
@@ -11,10 +12,10 @@ import { allSteps } from '../../steps/registry';
 /**
  * The ports a local run binds the steps to: the steps' own ports (steps/ports.ts), with the
  * settings defaulted (50 entries per request, the contract's pages per invocation, no reject
- * tolerance) unless the run sets them.
+ * tolerance, the installed charting library) unless the run sets them.
  */
 export type LocalPorts = Omit<StepPorts, Settings> & Partial<Pick<StepPorts, Settings>>;
-type Settings = 'pageSize' | 'maxPages' | 'rejectTolerance';
+type Settings = 'pageSize' | 'maxPages' | 'rejectTolerance' | 'chartLibrary';
 
 /**
  * A step's logic, found by the convention every step folder follows: `steps/<dir>/step.ts`
@@ -29,7 +30,7 @@ export const stepLogic = async <S extends StepDefinition>(step: S): Promise<(por
 
 /** A handler for every Task state of the machine, by state name: each step's logic given the same local ports. */
 export const localHandlers = async (ports: LocalPorts): Promise<Record<string, TaskHandler>> => {
-  const bound: StepPorts = { rejectTolerance: 0, pageSize: 50, maxPages: maxPagesPerInvocation, ...ports };
+  const bound: StepPorts = { rejectTolerance: 0, pageSize: 50, maxPages: maxPagesPerInvocation, chartLibrary: readChartLibrary, ...ports };
   return Object.fromEntries(
     await Promise.all(allSteps.map(async (step): Promise<[string, TaskHandler]> => [step.stateName, lambdaHandler<StepDefinition>(step, (await stepLogic<StepDefinition>(step))(bound))])),
   );

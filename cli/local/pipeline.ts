@@ -158,7 +158,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       tokens,
       encoder: new HyparquetTableEncoder(),
       catalog: crawlPolledWhenSettled(new DuckDbCatalog(lake, db.connection)),
-      queries: new DuckDbQueryEngine(lake, db.connection, { staged: true, published: false }),
+      // Validation reads candidates only; the published views are built for WriteReport's queries alone.
+      queries: new DuckDbQueryEngine(lake, db.connection, { staged: true, published: 'when-named' }),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
       leases,

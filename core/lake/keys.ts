@@ -86,3 +86,15 @@ export const leasesPrefix = 'leases/';
  * @example leaseKey('2026-11-20') // 'leases/snapshot_date=2026-11-20.json'
  */
 export const leaseKey = (date: IsoDate): string => `${leasesPrefix}snapshot_date=${date}.json`;
+
+/** `reports/` — the HTML report drawn after each run (WriteReport); never crawled or queried. */
+export const reportsPrefix = 'reports/';
+
+/** The report of the lake after its latest run: what `spotify-etl report` and `remote report` open. */
+export const latestReportKey = `${reportsPrefix}latest.html`;
+
+/**
+ * The report as of a date, kept after the run that published it.
+ * @example datedReportKey('2026-11-20') // 'reports/snapshot_date=2026-11-20/index.html'
+ */
+export const datedReportKey = (date: IsoDate): string => `${reportsPrefix}snapshot_date=${date}/index.html`;

@@ -37,6 +37,10 @@ const remote = createRemote({
     if (s3rver === undefined) throw new Error('this test did not start s3rver');
     return new S3BlobStore(s3rver.client(), bucket);
   },
+  s3: () => {
+    if (s3rver === undefined) throw new Error('this test did not start s3rver');
+    return s3rver.client();
+  },
   clock: { now: () => new Date('2026-11-21T09:30:00Z') },
 });
 
@@ -222,6 +226,26 @@ describe('spotify-etl remote', () => {
       expect(sfn.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: arn });
     });
 
+    it('refuses a run that failed for want of its report, saying its dates are published and how to write it again', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({
+        status: 'FAILED',
+        error: 'ReportNotWrittenError',
+        cause: 'TABLE_NOT_FOUND',
+        input: '{"mode":"manual","date":"2026-11-20"}',
+      });
+      const io = cli();
+      // Act
+      const status = await remote(['redrive', 'manual-2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+      expect(io.stderr()).toBe(
+        `spotify-etl remote redrive: ${executionArn('manual-2026-11-20')} published its dates but could not write the report (TABLE_NOT_FOUND); ` +
+          'a redrive would resume at ReportFailed and fail again. The next run writes the report, or run its dates again with `spotify-etl remote start --date 2026-11-20 --suffix rerun1`\n',
+      );
+    });
+
     it('fails saying what can be redriven when the execution succeeded', async () => {
       // Prepare
       sfn.on(RedriveExecutionCommand).rejects(new ExecutionNotRedrivable({ message: 'Execution is SUCCEEDED', $metadata: {} }));
@@ -385,9 +409,78 @@ describe('spotify-etl remote', () => {
     });
   });
 
+  describe('report', () => {
+    const bucket = 'spotify-etl-lake';
+    const withLake = async (reports: Record<string, string>): Promise<void> => {
+      s3rver = await startS3rver(bucket);
+      onTestFinished(async () => {
+        await s3rver?.close();
+        s3rver = undefined;
+      });
+      const store = new S3BlobStore(s3rver.client(), bucket);
+      for (const [key, html] of Object.entries(reports)) await store.put(key, html);
+    };
+    const urlOf = (io: ReturnType<typeof cli>): string => io.stdout().trim().split('\n').at(-1) ?? '';
+
+    it('prints a pre-signed URL of the latest report that serves its HTML over HTTP, valid for an hour by default', async () => {
+      // Prepare
+      await withLake({ 'reports/latest.html': '<!doctype html><h1>latest</h1>' });
+      const io = cli();
+      // Act
+      const status = await remote(['report', '--bucket', bucket], io);
+      // Assess
+      expect(status).toBe(0);
+      const url = new URL(urlOf(io));
+      expect(url.pathname).toBe(`/${bucket}/reports/latest.html`);
+      expect(url.searchParams.get('X-Amz-Expires')).toBe('3600');
+      expect(io.stdout()).toContain('until 2026-11-21T10:30:00.000Z');
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toBe('<!doctype html><h1>latest</h1>');
+    });
+
+    it('signs the report kept for --date, for --expires seconds', async () => {
+      // Prepare
+      await withLake({ 'reports/snapshot_date=2026-11-20/index.html': '<h1>as of 2026-11-20</h1>' });
+      const io = cli({ SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn, SPOTIFY_ETL_LAKE_BUCKET: bucket });
+      // Act
+      const status = await remote(['report', '--date', '2026-11-20', '--expires', '600'], io);
+      // Assess
+      expect(status).toBe(0);
+      const url = new URL(urlOf(io));
+      expect(url.searchParams.get('X-Amz-Expires')).toBe('600');
+      expect(await (await fetch(url)).text()).toBe('<h1>as of 2026-11-20</h1>');
+    });
+
+    it('fails in one line naming the key and the run that writes it when there is no report', async () => {
+      // Prepare
+      await withLake({});
+      const io = cli();
+      // Act
+      const status = await remote(['report', '--bucket', bucket, '--date', '2026-11-19'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stdout()).toBe('');
+      expect(io.stderr()).toBe(
+        `spotify-etl remote report: no report at s3://${bucket}/reports/snapshot_date=2026-11-19/index.html: a run keeps one for the last date it published; ` +
+          'run 2026-11-19 again with `spotify-etl remote start --date 2026-11-19 --suffix rerun1`, or open the latest with `spotify-etl remote report`\n',
+      );
+    });
+
+    it.each([
+      [['report'], 'no lake bucket: pass --bucket NAME or set SPOTIFY_ETL_LAKE_BUCKET'],
+      [['report', '--bucket', 'b', '--date', '20-11-2026'], '--date must be a date like 2026-11-20, got "20-11-2026"'],
+      [['report', '--bucket', 'b', '--expires', '604801'], '--expires "604801" must be a whole number of seconds from 1 to 604800 (7 days)'],
+    ])('fails on %j as a usage error', async (args, message) => {
+      // Act / Assess
+      await expect(remote(args, cli())).rejects.toThrow(message);
+    });
+  });
+
   it('fails as a usage error listing the sub-commands when the sub-command is unknown', async () => {
     // Act / Assess
-    await expect(remote(['launch'], cli())).rejects.toThrow('unknown remote sub-command "launch"; the sub-commands are start, backfill, redrive, status, list');
+    await expect(remote(['launch'], cli())).rejects.toThrow('unknown remote sub-command "launch"; the sub-commands are start, backfill, redrive, status, list, report');
   });
 
   it('fails through the command line with exit status 2 and no stack trace on a usage error', async () => {

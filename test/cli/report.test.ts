@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { report } from '../../cli/commands/report';
 import { createRun } from '../../cli/commands/run';
-import { collectReport } from '../../cli/local/report';
+import { collectLocalReport } from '../../cli/local/report';
 import { queryLake } from '../../cli/local/summary';
 import { changesNeedHistory, requestsNotRecorded } from '../../core/report/charts';
 import { captureIo } from '../support/cli-io';
@@ -48,7 +48,7 @@ describe('spotify-etl report', () => {
 
   it('shows the published rows of every date and the run health the manifests record', async () => {
     // Act
-    const data = await collectReport(lake(), {}, new Date());
+    const data = await collectLocalReport(lake(), {}, new Date());
     // Assess
     const published = await queryLake(lake(), 'select cast(snapshot_date as varchar) as d, count(*) as n from playlists group by 1 order by 1');
     expect(published.map((row) => row['d'])).toEqual([...reportDays]);
@@ -74,7 +74,7 @@ describe('spotify-etl report', () => {
     const out = join(work(), 'elsewhere', 'middle.html');
     // Act
     const code = await report(['--lake', lake(), '--from', '2026-11-18', '--to', '2026-11-18', '--out', out], io);
-    const data = await collectReport(lake(), { from: '2026-11-18', to: '2026-11-18' }, new Date());
+    const data = await collectLocalReport(lake(), { from: '2026-11-18', to: '2026-11-18' }, new Date());
     // Assess
     expect(code).toBe(0);
     expect(lastLine(io.stdout())).toBe(out);
@@ -125,7 +125,7 @@ describe('spotify-etl report', () => {
     expect(io.stderr()).toMatch(/^spotify-etl report: cannot write .*a-file\/report\.html \((ENOTDIR|EEXIST)\); point --out at a file in a folder you may write\n$/);
   });
 
-  it('is a warning, not a failed run, when the run cannot write it', async () => {
+  it('fails the run as ReportNotWrittenError when the run cannot write it, leaving the date published', async () => {
     // Prepare: a file where the lake's reports/ folder would be
     const other = join(work(), 'lake-without-reports');
     mkdirSync(other);
@@ -134,8 +134,9 @@ describe('spotify-etl report', () => {
     // Act
     const code = await createRun({ clock: { now: () => new Date('2026-11-19T06:00:00Z') } })(['--lake', other], io);
     // Assess
-    expect(code).toBe(0);
-    expect(io.stderr()).toMatch(/spotify-etl run: the report could not be written \(.*\); the run's data is unaffected: try `spotify-etl report --lake /);
+    expect(code).toBe(1);
+    expect(io.stderr()).toMatch(/^spotify-etl run: ReportNotWrittenError: Could not write lake key "reports\/latest\.html"/m);
+    expect(io.stdout()).toMatch(/^ {2}published {2}2026-11-19 this run$/m);
     expect(io.stdout()).not.toContain('Report:');
   });
 

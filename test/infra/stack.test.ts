@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { echartsFile } from '../../adapters/charts/echarts-library';
 import { analystViews } from '../../core/analyst-views';
 import { manifestsTableName, publishedViewSql } from '../../core/publication';
 import { tableNames, tables, type TableName } from '../../core/tables';
@@ -287,6 +289,34 @@ describe('SpotifyEtlStack', () => {
       Bucket: { Ref: stack.getLogicalId(stack.lake.bucket.node.defaultChild as never) },
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+
+  it('grants reports/ to no one outside the account: no bucket policy allows it, and only WriteReport\'s role writes it', () => {
+    // Prepare
+    const bucket = stack.getLogicalId(stack.lake.bucket.node.defaultChild as never);
+    const policies = Object.values(resources).filter((resource) => resource.Type === 'AWS::S3::BucketPolicy');
+    const allows = policies.flatMap(
+      (policy) => ((policy.Properties as { PolicyDocument: { Statement: { Effect: string }[] } }).PolicyDocument.Statement ?? []).filter((statement) => statement.Effect === 'Allow'),
+    );
+    const writers = allSteps.filter((step) =>
+      roleStatements(step.stateName).some(
+        (statement) => statement.actions.includes('s3:PutObject') && statement.resources.some((resource) => resource.includes(bucket) && resource.includes('reports/')),
+      ),
+    );
+    // Assess: reading a report takes a URL signed by someone whose own IAM access reaches it
+    expect(allows.filter((statement) => JSON.stringify(statement).includes('reports/') || JSON.stringify(statement).includes('"*"'))).toEqual([]);
+    expect(writers.map((step) => step.stateName)).toEqual([steps.writeReport.stateName]);
+  });
+
+  it('bundles the charting library beside WriteReport\'s handler only, where the report reads it', () => {
+    // Prepare
+    const assetOf = (stateName: string): string => {
+      const properties = resources[functionOf(stateName).logicalId]?.Properties as { Code: { S3Key: string } };
+      return join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    };
+    // Assess
+    expect(existsSync(join(assetOf(steps.writeReport.stateName), echartsFile))).toBe(true);
+    expect(allSteps.filter((step) => existsSync(join(assetOf(step.stateName), echartsFile))).map((step) => step.stateName)).toEqual([steps.writeReport.stateName]);
   });
 
   it('crawls one include path per curated table, new folders only, under its security configuration', () => {

@@ -3,7 +3,7 @@
  * execution history (which states ran, retried, caught) rather than any step's logic.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CrawlerBusyError, InvalidInputError, PlaylistChangedError, UpstreamSchemaChangedError, ValidationFailedError } from '../../core/errors';
+import { CrawlerBusyError, InvalidInputError, PlaylistChangedError, StorageUnavailableError, UpstreamSchemaChangedError, ValidationFailedError } from '../../core/errors';
 import { stateNames } from '../../state-machine/definition';
 import { allStates, runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome } from '../../state-machine/local-executor';
 import { renderAsl, type Asl } from '../../state-machine/render';
@@ -138,6 +138,23 @@ describe('workflow scenarios', () => {
     expect(ofType(outcome.events, 'StateCaught', stateNames.forEachDate)).toHaveLength(1);
     expect(calls.get(steps.normalise.stateName)).toBeUndefined();
     expect(calls.get(steps.notifyFailure.stateName)).toBe(1);
+  });
+
+  it('ReportNotWrittenCaught: a report that cannot be written, once storage is retried, fails the run as ReportNotWrittenError without NotifyFailure marking the published date', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    fakes.writeReport = () => {
+      throw new StorageUnavailableError('Could not write lake key "reports/latest.html": ENOSPC');
+    };
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status === 'failed' && outcome.error).toBe('ReportNotWrittenError');
+    expect(outcome.status === 'failed' && outcome.cause).toContain('ENOSPC');
+    expect(ofType(outcome.events, 'StateRetried', steps.writeReport.stateName).length).toBeGreaterThan(0);
+    expect(calls.get(steps.recordRun.stateName)).toBe(1);
+    expect(calls.get(steps.notifyFailure.stateName)).toBeUndefined();
+    expect(entered(outcome.events, stateNames.reportFailed)).toHaveLength(1);
   });
 
   it('CrawlerBusyRetried: a busy crawler is started again until it accepts', async () => {

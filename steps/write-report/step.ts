@@ -1,0 +1,60 @@
+/**
+ * WriteReport's logic: after RecordRun has published the run's dates, the report of the lake is
+ * drawn from the published tables (the pipeline's QueryEngine: Athena in AWS, DuckDB locally,
+ * the same SQL) and the dates' manifests, and written to reports/latest.html and, for the run's
+ * last published date D, reports/snapshot_date=D/index.html (the report as of D). The dates are
+ * published whatever happens here: a failure other than a transient one is ReportNotWritten,
+ * which the machine catches without marking any date failed.
+ */
+import type { IsoDate } from '../../core/dates';
+import { AwsUnavailableError, QueryFailedError, ReportNotWrittenError, StorageUnavailableError } from '../../core/errors';
+import { datedReportKey, latestReportKey } from '../../core/lake/keys';
+import type { BlobStore, Clock, QueryEngine } from '../../core/ports';
+import { collectReport, engineRows, type ReportSource } from '../../core/report/collect';
+import { renderReport } from '../../core/report/page';
+import type { WriteReportInput, WriteReportOutput } from './contract';
+
+/** What WriteReport needs: the lake, its query engine, the time and the charting library. */
+export interface WriteReportDeps {
+  readonly store: BlobStore;
+  readonly queries: QueryEngine;
+  readonly clock: Clock;
+  readonly chartLibrary: () => Promise<string>;
+  /** Waits between polls of a query. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** How the page names the lake it shows: the step knows it only as the pipeline's own. */
+export const pipelineLakeLabel = "the pipeline's lake";
+
+const isTransient = (error: unknown): boolean => error instanceof AwsUnavailableError || error instanceof StorageUnavailableError;
+
+/** Writes the latest report and the one of the run's last published date; returns their keys. */
+export const runWriteReport =
+  (deps: WriteReportDeps) =>
+  async ({ published }: WriteReportInput): Promise<WriteReportOutput> => {
+    const source: ReportSource = {
+      rows: engineRows(deps.queries, (reason) => new QueryFailedError(reason), deps.sleep),
+      store: deps.store,
+      lake: pipelineLakeLabel,
+    };
+    const date: IsoDate | undefined = published.toSorted().at(-1);
+    try {
+      const now = deps.clock.now();
+      const library = await deps.chartLibrary();
+      const latest = await collectReport(source, {}, now);
+      await deps.store.put(latestReportKey, renderReport(latest, library));
+      if (date === undefined) return { latest: latestReportKey, dated: null };
+      // A daily run's date is the lake's latest: its dated report is the same page, not a second set of queries.
+      const asOfDate = latest.latestDate === date ? latest : await collectReport(source, { to: date }, now);
+      await deps.store.put(datedReportKey(date), renderReport(asOfDate, library));
+      return { latest: latestReportKey, dated: datedReportKey(date) };
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      throw new ReportNotWrittenError(
+        `The report was not written; the run's dates (${published.join(', ') || 'none'}) are published and stay so: ${reason}`,
+        { cause: error },
+      );
+    }
+  };

@@ -1,0 +1,112 @@
+/**
+ * The WriteReport step over a lake made by real local runs, with the pipeline's own DuckDB engine
+ * (candidates for validation, published views only for the report's queries): what it writes
+ * below reports/, and what it throws when it cannot.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readChartLibrary } from '../../../adapters/charts/echarts-library';
+import { DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-catalog';
+import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
+import { AwsUnavailableError, ReportNotWrittenError } from '../../../core/errors';
+import { datedReportKey, latestReportKey } from '../../../core/lake/keys';
+import type { QueryEngine } from '../../../core/ports';
+import { runWriteReport } from '../../../steps/write-report/step';
+import { dailyRuns, reportDays } from '../../support/report-lakes';
+import { tempFolderForSuite } from '../../support/temp-folders';
+import { fixedClock } from '../../unit/steps/fakes';
+
+describe('WriteReport on DuckDB over a real lake', () => {
+  const work = tempFolderForSuite('spotify-etl-write-report-');
+  const lake = () => join(work(), 'lake');
+  let db: Awaited<ReturnType<typeof openDuckDb>>;
+  const clock = fixedClock('2026-12-01T07:00:00.000Z');
+  const store = () => new FsBlobStore(lake());
+  const text = async (key: string): Promise<string | undefined> => {
+    const body = await store().get(key);
+    return body === undefined ? undefined : new TextDecoder().decode(body);
+  };
+  const pipelineEngine = (): DuckDbQueryEngine => new DuckDbQueryEngine(lake(), db.connection, { staged: true, published: 'when-named' });
+  const step = (queries: QueryEngine) => runWriteReport({ store: store(), queries, clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
+
+  beforeAll(async () => {
+    await dailyRuns(lake(), reportDays);
+    db = await openDuckDb();
+  });
+  afterAll(() => db.close());
+
+  it('writes the latest report and, for the run\'s last date, the same page under its date', async () => {
+    // Prepare: what the runs' own WriteReport left, removed
+    rmSync(join(lake(), 'reports'), { recursive: true, force: true });
+    // Act
+    const output = await step(pipelineEngine())({ published: ['2026-11-19'] });
+    // Assess
+    expect(output).toEqual({ latest: latestReportKey, dated: datedReportKey('2026-11-19') });
+    const latest = await text(latestReportKey);
+    expect(latest).toContain('<h2>Playlist sizes over time</h2>');
+    expect(latest).toContain('all dates');
+    expect(latest).not.toContain('data-empty');
+    expect(await text(datedReportKey('2026-11-19'))).toBe(latest);
+  });
+
+  it('keeps an earlier date\'s page as of that date, when a backfill publishes it after later ones', async () => {
+    // Act
+    await step(pipelineEngine())({ published: ['2026-11-17', '2026-11-18'] });
+    // Assess
+    const dated = await text(datedReportKey('2026-11-18'));
+    expect(dated).toContain('the first date to 2026-11-18');
+    expect(dated).not.toContain('2026-11-19');
+    expect(await text(datedReportKey('2026-11-17'))).toBeUndefined();
+    expect(await text(latestReportKey)).toContain('2026-11-19');
+  });
+
+  it('builds the published views on the pipeline\'s engine only for a query that names one, not for validation\'s', async () => {
+    // Prepare: its own instance, so no earlier test's views are there
+    const own = await openDuckDb();
+    try {
+      const engine = new DuckDbQueryEngine(lake(), own.connection, { staged: true, published: 'when-named' });
+      // Named without the word, so asking does not build them.
+      const publishedViews = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'play' || 'lists'";
+      // Act
+      await engine.query('SELECT count(*) AS n FROM staged_playlists');
+      const afterValidation = await engine.query(publishedViews);
+      const sizes = await engine.query('SELECT count(*) AS n FROM playlists');
+      const afterReport = await engine.query(publishedViews);
+      // Assess
+      expect(afterValidation).toEqual([{ n: 0 }]);
+      expect(sizes[0]?.['n']).toBeGreaterThan(0);
+      expect(afterReport).toEqual([{ n: 1 }]);
+    } finally {
+      own.close();
+    }
+  });
+
+  it('fails as ReportNotWrittenError naming the published dates when a query fails, and writes nothing', async () => {
+    // Prepare
+    rmSync(join(lake(), 'reports'), { recursive: true, force: true });
+    const broken: QueryEngine = {
+      start: async () => 'q-1',
+      status: async () => ({ state: 'failed', reason: 'Catalog Error: Table with name playlists does not exist' }),
+      results: async () => [],
+    };
+    // Act / Assess
+    const running = step(broken)({ published: ['2026-11-19'] });
+    await expect(running).rejects.toBeInstanceOf(ReportNotWrittenError);
+    await expect(running).rejects.toThrow(/the run's dates \(2026-11-19\) are published and stay so: QueryFailedError: Catalog Error/);
+    expect(await store().list('reports/')).toEqual([]);
+  });
+
+  it('lets a transient AWS error through as itself, for the machine to retry', async () => {
+    // Prepare
+    const throttled: QueryEngine = {
+      start: async () => {
+        throw new AwsUnavailableError('Athena StartQueryExecution in workgroup spotify-etl failed: ThrottlingException: Rate exceeded');
+      },
+      status: async () => ({ state: 'running' }),
+      results: async () => [],
+    };
+    // Act / Assess
+    await expect(step(throttled)({ published: ['2026-11-19'] })).rejects.toBeInstanceOf(AwsUnavailableError);
+  });
+});
