@@ -10,10 +10,12 @@ import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQu
 import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { utcDateOf } from '../../core/dates';
+import { resumeAfterPhrase } from '../../core/errors';
 import type { StepResources } from '../../core/resources';
 import { grantsOf, objectsArn, type Grant, type ResourceArns } from '../../infra/grants';
 import { leaseKey, curatedPartKey, runIdOf } from '../../core/lake/keys';
@@ -36,6 +38,8 @@ const arns: ResourceArns = {
   athenaResultsPrefix: 'athena-results/',
   topicArn: 'arn:aws:sns:eu-west-1:123456789012:failures',
   keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/failures',
+  restartSchedulesArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/spotify-etl-restarts/*',
+  restartRoleArn: 'arn:aws:iam::123456789012:role/restarts',
 };
 
 /** One authorization AWS makes for a call: an action on a resource ARN. */
@@ -101,6 +105,12 @@ const accessesOf = (command: { constructor: { name: string }; input: Record<stri
         { action: 'kms:GenerateDataKey', resource: arns.keyArn, call: `${call} (SNS encrypts with the topic's key)` },
         { action: 'kms:Decrypt', resource: arns.keyArn, call: `${call} (SNS encrypts with the topic's key)` },
       ];
+    case 'CreateSchedule':
+      return [
+        { action: 'scheduler:CreateSchedule', resource: `arn:aws:scheduler:eu-west-1:123456789012:schedule/${String(input['GroupName'])}/${String(input['Name'])}`, call },
+        // Handing Scheduler the role it starts the machine with is a PassRole of that role.
+        { action: 'iam:PassRole', resource: String((input['Target'] as { RoleArn?: unknown }).RoleArn), call: `${call} (passes the target's role)` },
+      ];
     default:
       throw new Error(`the replay does not know how AWS authorizes ${name}: add it to accessesOf`);
   }
@@ -141,7 +151,7 @@ const withOneEntryRemoved = (resources: StepResources): { removed: string; resou
       for (const left of fewer) variants.push({ removed: `spotify.${secret} ${access} → ${left}`, resources: { ...resources, spotify: { ...resources.spotify, [secret]: left } } });
     }
   }
-  for (const key of ['crawler', 'queries', 'failureTopic'] as const) {
+  for (const key of ['crawler', 'queries', 'failureTopic', 'restarts'] as const) {
     if (resources[key] !== undefined) {
       const { [key]: _dropped, ...rest } = resources;
       variants.push({ removed: key, resources: rest });
@@ -176,6 +186,9 @@ describe('each step\'s AWS calls against its granted policy', () => {
       GLUE_DATABASE_NAME: 'spotify_etl',
       ATHENA_WORKGROUP: 'spotify-etl',
       FAILURE_TOPIC_ARN: arns.topicArn,
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl',
+      RESTART_SCHEDULE_GROUP: 'spotify-etl-restarts',
+      RESTART_ROLE_ARN: arns.restartRoleArn,
       REJECT_TOLERANCE: '0',
       AWS_REGION: 'eu-west-1',
       AWS_ENDPOINT_URL_S3: gate.endpoint,
@@ -204,7 +217,9 @@ describe('each step\'s AWS calls against its granted policy', () => {
     athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const mocks = [sm, glue, athena, sns];
+    const scheduler = mockClient(SchedulerClient);
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/spotify-etl-restarts/restart' });
+    const mocks = [sm, glue, athena, sns, scheduler];
     const s3Send = vi.spyOn(S3Client.prototype, 'send');
 
     // The pipeline's happy path and its failure branch, each handler as Lambda loads it.
@@ -236,7 +251,9 @@ describe('each step\'s AWS calls against its granted policy', () => {
       // A killed earlier attempt of this run left a part in its folder, which Normalise clears.
       await put(curatedPartKey('songs', today, runIdOf(executionName), 1), 'left over');
       await run(byName.Normalise, normaliseInput);
-      if (how === 'fail') return run(byName.NotifyFailure, { error: { Error: 'States.Timeout', Cause: 'replay' }, plan });
+      // Throttled with a long Retry-After: the failure schedules the run's restart.
+      const throttled = { Error: 'SpotifyThrottledError', Cause: JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `wait ${resumeAfterPhrase(3600)}` }) };
+      if (how === 'fail') return run(byName.NotifyFailure, { error: throttled, plan, request });
       const query = await run(byName.StartValidation, { date: today, executionName });
       await run(byName.PollValidation, query);
       await run(byName.EvaluateValidation, { date: today, executionName, queryId: query['queryId'] });
@@ -245,7 +262,7 @@ describe('each step\'s AWS calls against its granted policy', () => {
 
     // An aborted execution's lease on today has expired: ValidateInput takes it over.
     await put(leaseKey(today), JSON.stringify(newLease('aborted-0', new Date(Date.now() - 7 * 86_400_000))));
-    await run(byName.FetchToken, {});
+    await run(byName.FetchToken, { executionName: 'replay-0' });
     // The extraction steps each find the cached token expired and renew it (the refresh token rotates).
     expireCachedToken();
     const got = await run(byName.GetPlaylist, { date: today, playlistId });
