@@ -12,9 +12,15 @@ import { defineStep } from '../../core/step';
 export const FetchTokenInput = t.exact(t.partial({ executionName: t.string }));
 export type FetchTokenInput = t.TypeOf<typeof FetchTokenInput>;
 
-/** Only when the cached token expires (ISO 8601): the token itself never enters a state payload. */
-export const FetchTokenOutput = t.type({ expiresAt: t.string });
+/**
+ * When the cached token expires (ISO 8601), and with the refresh_token grant the refresh token's
+ * age in whole days (core/reconsent.ts): the token itself never enters a state payload.
+ */
+export const FetchTokenOutput = t.intersection([t.type({ expiresAt: t.string }), t.partial({ refreshTokenAgeDays: t.number })]);
 export type FetchTokenOutput = t.TypeOf<typeof FetchTokenOutput>;
+
+/** The metric the re-consent alarm watches (infra/alerts.ts), by stateName FetchToken. */
+export const refreshTokenAgeMetric = 'RefreshTokenAgeDays';
 
 /** The FetchToken step. */
 export const fetchToken = defineStep({
@@ -32,7 +38,10 @@ export const fetchToken = defineStep({
     ErrorName.StorageUnavailable,
   ],
   timeoutSeconds: 60,
-  // Reads the credentials and keeps a rotated refresh token; leaves the new access token in the cache; adds its requests to the run's count.
+  // Reads the credentials, keeps a rotated refresh token and dates an undated one; leaves the new
+  // access token in the cache; adds its token requests to the run's count (raw/requests/).
   resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' }, lake: { read: ['raw/requests/'], write: ['raw/requests/'] } },
   requestsKey: (input) => (input.executionName === undefined ? undefined : executionRequestsKey(input.executionName)),
+  metricsOf: (output) =>
+    output.refreshTokenAgeDays === undefined ? [] : [{ name: refreshTokenAgeMetric, unit: 'None', value: output.refreshTokenAgeDays }],
 });
