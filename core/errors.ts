@@ -144,6 +144,25 @@ export class SpotifyRateLimitedError extends namedError(ErrorName.SpotifyRateLim
   }
 }
 
+/**
+ * How a throttled error's message says when the run may resume: the Retry-After it was refused
+ * with, in seconds. A Lambda error reaches the state machine (and NotifyFailure) as its type and
+ * message only (the Cause `{"errorType","errorMessage"}`; locally the message), so the message is
+ * where the wait travels; {@link resumeAfterSecondsOf} reads it back. Only a wait longer than the
+ * run sits out (or a spent quota) gets it: a run throttled by many short waits has no resume time.
+ * @example resumeAfterPhrase(7200) // '[resume after 7200 s]'
+ */
+export const resumeAfterPhrase = (seconds: number): string => `[resume after ${seconds} s]`;
+
+/**
+ * The seconds of the {@link resumeAfterPhrase} in a caught error's message, or undefined when it has none.
+ * @example resumeAfterSecondsOf('… Run it again after that time. [resume after 7200 s]') // 7200
+ */
+export const resumeAfterSecondsOf = (message: string): number | undefined => {
+  const match = /\[resume after (\d+) s\]/.exec(message);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+};
+
 /** 429 with a wait too long to sit out, or the account's quota is spent: the run stops as throttled. */
 export class SpotifyThrottledError extends namedError(ErrorName.SpotifyThrottled) {
   public constructor(

@@ -5,6 +5,7 @@
  */
 import type { IsoDate } from './dates';
 import type { PlaylistItemsPage, PlaylistMetadata } from './spotify/codecs';
+import type { RequestCounts } from './requests';
 import type { TableName, TableRows } from './tables';
 
 /** Object storage keyed by lake keys (core/lake/keys.ts). */
@@ -127,4 +128,23 @@ export interface DateLeases {
   acquire(dates: readonly IsoDate[], holder: string): Promise<void>;
   /** Gives back the leases `holder` holds among `dates`; a date leased to another holder, or to none, is left alone. */
   release(dates: readonly IsoDate[], holder: string): Promise<void>;
+}
+
+/**
+ * Counts the Spotify requests sent on behalf of one piece of work (a step's invocation), retries
+ * included, even when several run at once in one process (the local run): the Spotify clients
+ * report each request to it, and it attributes the request to the work it was sent for.
+ */
+export interface RequestMeter {
+  /** Runs `work` and returns its outcome together with the requests sent for it; never throws what `work` threw. */
+  measure<T>(work: () => Promise<T>): Promise<{ readonly outcome: PromiseSettledResult<T>; readonly requests: RequestCounts }>;
+}
+
+/**
+ * Starts the pipeline again later with the input it was started with: a one-time EventBridge
+ * Scheduler schedule on AWS. Locally nothing is scheduled: the run's summary prints the command.
+ */
+export interface RunRestarts {
+  /** Schedules one start of this workflow at `at` with `input`, named after the execution that asks, so asking twice schedules once. */
+  restartAt(restart: { readonly executionName: string; readonly at: Date; readonly input: unknown }): Promise<void>;
 }

@@ -42,6 +42,11 @@ export interface StepResources {
   readonly queries?: 'start' | 'poll' | 'results' | 'run';
   /** Publishing to the failure topic (through its KMS key). */
   readonly failureTopic?: true;
+  /**
+   * Scheduling a restart of this state machine: a one-time EventBridge Scheduler schedule in the
+   * stack's restart group, with the role Scheduler assumes to start the machine (iam:PassRole).
+   */
+  readonly restarts?: true;
   /** The configured playlists (DEFAULT_PLAYLIST_IDS); no AWS access. */
   readonly defaultPlaylists?: true;
   /** The reject tolerance (REJECT_TOLERANCE); no AWS access. */

@@ -24,6 +24,10 @@ export interface ResourceArns {
   readonly athenaResultsPrefix: string;
   readonly topicArn: string;
   readonly keyArn: string;
+  /** The schedules of the restart group (`…:schedule/<group>/*`). */
+  readonly restartSchedulesArn: string;
+  /** The role the restart schedules start the state machine with. */
+  readonly restartRoleArn: string;
 }
 
 /** The ARN pattern of the objects below `prefix` in the bucket. */
@@ -60,6 +64,8 @@ export const grantsOf = (resources: StepResources, arns: ResourceArns): Grant[] 
     { actions: ['glue:GetCrawler'], resources: resources.crawler === 'poll' ? [arns.crawlerArn] : [] },
     { actions: ['sns:Publish'], resources: resources.failureTopic ? [arns.topicArn] : [] },
     { actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: resources.failureTopic ? [arns.keyArn] : [] },
+    { actions: ['scheduler:CreateSchedule'], resources: resources.restarts ? [arns.restartSchedulesArn] : [] },
+    { actions: ['iam:PassRole'], resources: resources.restarts ? [arns.restartRoleArn] : [] },
     ...queryGrants(resources.queries, arns),
   ];
   return grants.filter((grant) => grant.resources.length > 0);

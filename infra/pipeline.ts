@@ -16,6 +16,7 @@ import type { Catalog } from './catalog';
 import type { StackConfig } from './config';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
+import { RestartSchedules } from './restarts';
 import { StepFunction, type DeclaredTargets } from './step-function';
 
 /** What the steps are bound to. */
@@ -32,7 +33,7 @@ export interface PipelineProps {
 }
 
 /** The stack's resources as a step declaration is resolved against them: ARNs for the grants, values for the variables. */
-const declaredTargets = ({ lake, catalog, spotify, failureTopic, key, config }: PipelineProps): DeclaredTargets => ({
+const declaredTargets = ({ lake, catalog, spotify, failureTopic, key, config }: PipelineProps, restarts: RestartSchedules): DeclaredTargets => ({
   lake,
   arns: {
     bucketArn: lake.bucket.bucketArn,
@@ -44,6 +45,8 @@ const declaredTargets = ({ lake, catalog, spotify, failureTopic, key, config }: 
     athenaResultsPrefix: Lake.athenaResultsPrefix,
     topicArn: failureTopic.topicArn,
     keyArn: key.keyArn,
+    restartSchedulesArn: restarts.schedulesArn,
+    restartRoleArn: restarts.role.roleArn,
   },
   env: {
     lakeBucket: lake.bucket.bucketName,
@@ -58,6 +61,9 @@ const declaredTargets = ({ lake, catalog, spotify, failureTopic, key, config }: 
     databaseName: catalog.databaseName,
     rejectTolerance: config.rejectTolerance,
     failureTopicArn: failureTopic.topicArn,
+    stateMachineArn: restarts.stateMachineArn,
+    restartGroup: restarts.groupName,
+    restartRoleArn: restarts.role.roleArn,
   },
 });
 
@@ -67,12 +73,15 @@ export class Pipeline extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** Each step's function by state name. */
   public readonly functions: ReadonlyMap<string, StepFunction>;
+  /** Where a throttled run's restart is scheduled, and the role it starts the machine with. */
+  public readonly restarts: RestartSchedules;
 
   /** Creates a function per step, binds it, and builds the state machine over them. */
   public constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
     const functions = new Map<string, StepFunction>();
-    const targets = declaredTargets(props);
+    this.restarts = new RestartSchedules(this, 'Restarts', { config: props.config });
+    const targets = declaredTargets(props, this.restarts);
     for (const step of allSteps) {
       const fn = new StepFunction(this, `${step.stateName}Fn`, {
         step,

@@ -118,6 +118,13 @@ export class StepFunction extends NodejsFunction {
     for (const grant of grantsOf(resources, targets.arns)) this.allow([...grant.actions], [...grant.resources]);
     const prefixes = objectPrefixesOf(resources, Lake.athenaResultsPrefix);
     if (prefixes.length > 0) this.acknowledgeObjectWildcards(targets.lake, prefixes);
+    if (resources.restarts) {
+      acknowledge(
+        this.role ?? this,
+        wildcardResourceFinding(`arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${targets.env.restartGroup}/*`),
+        "Each throttled execution gets its own one-time schedule, named after it at run time; the grant stays within this stack's restart group.",
+      );
+    }
     if (resources.queries === 'start' || resources.queries === 'run') {
       acknowledge(
         this.role ?? this,

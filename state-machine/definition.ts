@@ -13,6 +13,7 @@ import type { ValidationQuery } from '../core/polling';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition } from '../core/step';
 import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
+import type { FetchTokenInput } from '../steps/fetch-token/contract';
 import type { GetPlaylistInput, PlaylistCarriedOver, PlaylistRateLimited } from '../steps/get-playlist/contract';
 import type { NormaliseInput } from '../steps/normalise/contract';
 import type { PollCrawlerInput } from '../steps/poll-crawler/contract';
@@ -110,7 +111,11 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     resultPath: path<RunState>('plan'),
   });
   catchInto(validateInput, caughtErrorsOf(steps.validateInput), notifyFailure);
-  const fetchToken = task(steps.fetchToken, { payload: {}, resultPath: path<RunState>('token') });
+  // The execution's name says where FetchToken counts its token requests (raw/requests/).
+  const fetchToken = task(steps.fetchToken, {
+    payload: inputOf<FetchTokenInput>({ executionName: path<RunState>('executionName') }),
+    resultPath: path<RunState>('token'),
+  });
   catchInto(fetchToken, caughtErrorsOf(steps.fetchToken), notifyFailure);
 
   // One playlist: metadata, then pages until done. Spotify reports a playlist edited meanwhile as

@@ -21,8 +21,10 @@ import { S3BlobStore } from '../adapters/aws/s3-blob-store';
 import { S3DateLeases } from '../adapters/aws/s3-date-leases';
 import { SecretsManagerCredentialsStore } from '../adapters/aws/secrets-manager-credentials-store';
 import { SecretsManagerTokenCache } from '../adapters/aws/secrets-manager-token-cache';
+import { SchedulerRunRestarts } from '../adapters/aws/scheduler-run-restarts';
 import { SnsNotifier } from '../adapters/aws/sns-notifier';
 import { GotSpotifyApi, maxPageSize } from '../adapters/spotify/got-spotify-api';
+import { AsyncRequestMeter } from '../adapters/spotify/request-meter';
 import { SpotifyTokenClient } from '../adapters/spotify/spotify-token-client';
 import { systemClock } from '../core/dates';
 import { leasesPrefix } from '../core/lake/keys';
@@ -30,6 +32,7 @@ import type { SpotifyAuth, TokenCache } from '../core/ports';
 import { lakePrefixesOf } from '../core/resources';
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../core/step';
 import { envNames, loadStepEnv } from './env';
+import { countingRequests } from './request-counts';
 import { maxPagesPerInvocation } from './extract-items/contract';
 import type { StepPorts } from './ports';
 
@@ -62,11 +65,13 @@ export const awsPorts = (step: StepDefinition, processEnv: NodeJS.ProcessEnv = p
   const s3Client = (): S3Client => s3;
   const secretsClient = (): SecretsManagerClient => secrets;
   const bucket = value(env[envNames.lakeBucket]);
+  const meter = new AsyncRequestMeter();
   const auth = (): SpotifyAuth =>
     new SpotifyTokenClient({
       accountsBaseUrl: value(env[envNames.accountsBaseUrl]),
       credentials: new SecretsManagerCredentialsStore(secretsClient(), value(env[envNames.credentialsSecret])),
       grant: value(env[envNames.grant]),
+      onRequest: meter.tokenRequest,
     });
   const tokens = (): TokenCache => new SecretsManagerTokenCache(secretsClient(), value(env[envNames.tokenCacheSecret]));
   const makers: { [K in keyof StepPorts]: [declared: boolean, what: string, make: () => StepPorts[K]] } = {
@@ -75,8 +80,9 @@ export const awsPorts = (step: StepDefinition, processEnv: NodeJS.ProcessEnv = p
     spotify: [
       resources.spotify !== undefined,
       'spotify',
-      () => new GotSpotifyApi({ apiBaseUrl: value(env[envNames.apiBaseUrl]), tokens: tokens(), auth: auth() }),
+      () => new GotSpotifyApi({ apiBaseUrl: value(env[envNames.apiBaseUrl]), tokens: tokens(), auth: auth(), onRequest: meter.apiRequest }),
     ],
+    meter: [resources.spotify !== undefined, 'spotify', () => meter],
     auth: [resources.spotify !== undefined, 'spotify', auth],
     tokens: [resources.spotify !== undefined, 'spotify', tokens],
     catalog: [resources.crawler !== undefined, 'crawler', () => new GlueCatalog(onFirstSend(() => new GlueClient({})), value(env[envNames.crawlerName]))],
@@ -86,6 +92,11 @@ export const awsPorts = (step: StepDefinition, processEnv: NodeJS.ProcessEnv = p
       () => new AthenaQueryEngine(onFirstSend(() => new AthenaClient({})), { workGroup: value(env[envNames.workGroup]), database: value(env[envNames.databaseName]) }),
     ],
     notifier: [resources.failureTopic === true, 'failureTopic', () => new SnsNotifier(onFirstSend(() => new SNSClient({})), value(env[envNames.failureTopicArn]))],
+    restarts: [
+      resources.restarts === true,
+      'restarts',
+      () => new SchedulerRunRestarts({ stateMachineArn: value(env[envNames.stateMachineArn]), roleArn: value(env[envNames.restartRoleArn]), group: value(env[envNames.restartGroup]) }),
+    ],
     defaultPlaylists: [resources.defaultPlaylists === true, 'defaultPlaylists', () => value(env[envNames.defaultPlaylists])],
     rejectTolerance: [resources.rejectTolerance === true, 'rejectTolerance', () => env[envNames.rejectTolerance] ?? 0],
     chartLibrary: [resources.charts === true, 'charts', () => readChartLibrary],
@@ -122,11 +133,17 @@ const metrics = new Metrics();
  * A step's Lambda entry point: its logic bound to {@link awsPorts} (decoded at cold start), under
  * {@link lambdaHandler}, with one JSON log line per invocation,
  * keyed by state and step, and one EMF line of metrics (StepSucceeded or StepFailed, and
- * StepDurationMs) under the `stateName` dimension. Only the outcome and the error's name and
+ * StepDurationMs; SpotifyApiRequests and SpotifyTokenRequests from the steps that call Spotify)
+ * under the `stateName` dimension. Only the outcome and the error's name and
  * message are logged, never the payload: messages are written to carry no secret (core/errors.ts).
  */
 export const awsHandler = <S extends StepDefinition>(step: S, wire: Wiring<S>) => {
-  const handle = lambdaHandler(step, wire(awsPorts(step)));
+  const ports = awsPorts(step);
+  // A step that calls Spotify also reports its requests as metrics, beside storing them for the manifest.
+  const handle = lambdaHandler(step, countingRequests(step, ports, wire(ports), (requests) => {
+    metrics.addMetric('SpotifyApiRequests', MetricUnit.Count, requests.spotifyApi);
+    metrics.addMetric('SpotifyTokenRequests', MetricUnit.Count, requests.spotifyToken);
+  }));
   return async (event: unknown, context?: Context): Promise<t.OutputOf<S['output']>> => {
     const started = performance.now();
     if (context) logger.addContext(context);

@@ -45,6 +45,9 @@ export const envNames = {
   databaseName: 'GLUE_DATABASE_NAME',
   rejectTolerance: 'REJECT_TOLERANCE',
   failureTopicArn: 'FAILURE_TOPIC_ARN',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  restartGroup: 'RESTART_SCHEDULE_GROUP',
+  restartRoleArn: 'RESTART_ROLE_ARN',
 } as const;
 const n = envNames;
 
@@ -68,6 +71,8 @@ export const QueriesEnv = t.type({ [n.workGroup]: NonEmpty, [n.databaseName]: No
 export const RejectToleranceEnv = t.partial({ [n.rejectTolerance]: WholeNumberString });
 /** The SNS topic failures are published to. */
 export const FailureTopicEnv = t.type({ [n.failureTopicArn]: NonEmpty });
+/** What a restart schedule starts, with which role, in which schedule group. */
+export const RestartsEnv = t.type({ [n.stateMachineArn]: NonEmpty, [n.restartGroup]: NonEmpty, [n.restartRoleArn]: NonEmpty });
 
 /**
  * The variables each kind of declared resource (core/resources.ts) brings, in the order they are
@@ -84,10 +89,11 @@ export const envByResource = {
   failureTopic: FailureTopicEnv,
   // A file beside the bundle, not a variable.
   charts: t.type({}),
+  restarts: RestartsEnv,
 } as const satisfies Record<keyof StepResources, t.Mixed>;
 
 /** The values of every variable a declaration brings, decoded (playlist ids as a list, the tolerance as a number). */
-export type StepEnv = Partial<t.TypeOf<typeof LakeEnv> & t.TypeOf<typeof PlaylistsEnv> & t.TypeOf<typeof SpotifyEnv> & t.TypeOf<typeof CrawlerEnv> & t.TypeOf<typeof QueriesEnv> & t.TypeOf<typeof RejectToleranceEnv> & t.TypeOf<typeof FailureTopicEnv>>;
+export type StepEnv = Partial<t.TypeOf<typeof LakeEnv> & t.TypeOf<typeof PlaylistsEnv> & t.TypeOf<typeof SpotifyEnv> & t.TypeOf<typeof CrawlerEnv> & t.TypeOf<typeof QueriesEnv> & t.TypeOf<typeof RejectToleranceEnv> & t.TypeOf<typeof FailureTopicEnv> & t.TypeOf<typeof RestartsEnv>>;
 
 /** The kinds of resource a declaration names that bring variables, in {@link envByResource}'s order. */
 export const envResourcesOf = (resources: StepResources): (keyof typeof envByResource)[] =>

@@ -4,7 +4,7 @@
  * from the step's declared resources (steps/aws-wiring.ts), the local run from local adapters
  * (cli/local/handlers.ts). Neither needs a line per step.
  */
-import type { BlobStore, Catalog, Clock, DateLeases, Notifier, QueryEngine, SpotifyApi, SpotifyAuth, TableEncoder, TokenCache } from '../core/ports';
+import type { BlobStore, Catalog, Clock, DateLeases, Notifier, QueryEngine, RequestMeter, RunRestarts, SpotifyApi, SpotifyAuth, TableEncoder, TokenCache } from '../core/ports';
 
 /** The ports and settings a step's logic may take. */
 export interface StepPorts {
@@ -13,6 +13,10 @@ export interface StepPorts {
   readonly spotify: SpotifyApi;
   readonly auth: SpotifyAuth;
   readonly tokens: TokenCache;
+  /** Counts the Spotify requests of each invocation (steps/request-counts.ts). */
+  readonly meter: RequestMeter;
+  /** Schedules a throttled run's restart (EventBridge Scheduler on AWS; nothing locally, where the summary prints the command). */
+  readonly restarts: RunRestarts;
   readonly encoder: TableEncoder;
   readonly catalog: Catalog;
   readonly queries: QueryEngine;

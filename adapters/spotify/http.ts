@@ -11,7 +11,7 @@
  * ever passed on as a `cause`: only a sanitised description of the failure is.
  */
 import type * as GotSend from './got-send';
-import { SpotifyRateLimitedError, SpotifyThrottledError, SpotifyUnavailableError } from '../../core/errors';
+import { resumeAfterPhrase, SpotifyRateLimitedError, SpotifyThrottledError, SpotifyUnavailableError } from '../../core/errors';
 import { tryDecode } from '../../core/decode';
 import { WebApiError } from '../../core/spotify/codecs';
 
@@ -153,7 +153,7 @@ const rateLimitBeyondInProcess = async (
   if (settings.waitState) {
     if (seconds > settings.maxStateMachineWaitSeconds) {
       return new SpotifyThrottledError(
-        `${asked}, longer than a run waits (${humanSeconds(settings.maxStateMachineWaitSeconds)}): the run stops as throttled. Run it again after that time.`,
+        `${asked}, longer than a run waits (${humanSeconds(settings.maxStateMachineWaitSeconds)}): the run stops as throttled. Run it again after that time. ${resumeAfterPhrase(seconds)}`,
         seconds,
         false,
       );
@@ -162,7 +162,7 @@ const rateLimitBeyondInProcess = async (
   }
   if (seconds > settings.maxInProcessWaitSeconds) {
     return new SpotifyThrottledError(
-      `${asked}, longer than this step waits (${humanSeconds(settings.maxInProcessWaitSeconds)}): the run stops as throttled. Run it again after that time.`,
+      `${asked}, longer than this step waits (${humanSeconds(settings.maxInProcessWaitSeconds)}): the run stops as throttled. Run it again after that time. ${resumeAfterPhrase(seconds)}`,
       seconds,
       false,
     );
@@ -196,7 +196,7 @@ export const requestJson = async (request: HttpRequest, settings: HttpSettings, 
         const quota = parsed.ok && webApiErrorOf(parsed.value).reason === 'QUOTA_EXCEEDED';
         if (quota) {
           throw new SpotifyThrottledError(
-            `Spotify's request quota for this developer account is spent (429 QUOTA_EXCEEDED) while ${context}; it asks to wait ${humanSeconds(seconds)}. Run again after that, or apply for Extended Quota Mode.`,
+            `Spotify's request quota for this developer account is spent (429 QUOTA_EXCEEDED) while ${context}; it asks to wait ${humanSeconds(seconds)}. Run again after that, or apply for Extended Quota Mode. ${resumeAfterPhrase(seconds)}`,
             seconds,
             true,
           );

@@ -162,7 +162,7 @@ export const createRun =
     const lake = resolve(io.cwd, values.lake ?? 'lake');
     try {
       await prepareLake(lake);
-      return await runIn(lake, { values, request, emulatorOptions, rejectTolerance }, deps, io);
+      return await runIn(lake, { args, values, request, emulatorOptions, rejectTolerance }, deps, io);
     } catch (error) {
       const problem = error instanceof LakeFolderError ? error.message : await lakeProblem(lake, error);
       if (problem === undefined) throw error;
@@ -174,11 +174,11 @@ export const createRun =
 /** The run itself, once its options are checked and its lake is writable. */
 const runIn = async (
   lake: string,
-  given: { values: Values; request: Record<string, unknown>; emulatorOptions: EmulatorOptions | undefined; rejectTolerance: number | undefined },
+  given: { args: readonly string[]; values: Values; request: Record<string, unknown>; emulatorOptions: EmulatorOptions | undefined; rejectTolerance: number | undefined },
   deps: RunDeps,
   io: CliIo,
 ): Promise<number> => {
-  const { values, request, emulatorOptions, rejectTolerance } = given;
+  const { args, values, request, emulatorOptions, rejectTolerance } = given;
   let emulator: RunningEmulator | undefined;
   if (emulatorOptions) {
     try {
@@ -207,7 +207,7 @@ const runIn = async (
     });
     progress.done();
     const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
-    const summary = withReport(await summarise(lake, run, faults));
+    const summary = withReport(await summarise(lake, run, faults, args));
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.

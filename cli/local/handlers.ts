@@ -3,19 +3,25 @@
  * to local adapters, keyed by the state name the rendered ASL uses.
  */
 import { readChartLibrary } from '../../adapters/charts/echarts-library';
+import { AsyncRequestMeter } from '../../adapters/spotify/request-meter';
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../../core/step';
 import type { TaskHandler } from '../../state-machine/local-executor';
 import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
 import type { StepPorts } from '../../steps/ports';
 import { allSteps } from '../../steps/registry';
+import { countingRequests } from '../../steps/request-counts';
 
 /**
  * The ports a local run binds the steps to: the steps' own ports (steps/ports.ts), with the
  * settings defaulted (50 entries per request, the contract's pages per invocation, no reject
- * tolerance, the installed charting library) unless the run sets them.
+ * tolerance, the installed charting library) unless the run sets them. A request meter counts
+ * only requests its clients report to it; restarts are never scheduled locally (the run's summary
+ * prints the command instead).
  */
-export type LocalPorts = Omit<StepPorts, Settings> & Partial<Pick<StepPorts, Settings>>;
-type Settings = 'pageSize' | 'maxPages' | 'rejectTolerance' | 'chartLibrary';
+export type LocalPorts = Omit<StepPorts, Defaulted> & Partial<Pick<StepPorts, Defaulted>>;
+type Defaulted = 'pageSize' | 'maxPages' | 'rejectTolerance' | 'chartLibrary' | 'meter' | 'restarts';
+
+const noRestarts: StepPorts['restarts'] = { restartAt: async () => {} };
 
 /**
  * A step's logic, found by the convention every step folder follows: `steps/<dir>/step.ts`
@@ -30,8 +36,13 @@ export const stepLogic = async <S extends StepDefinition>(step: S): Promise<(por
 
 /** A handler for every Task state of the machine, by state name: each step's logic given the same local ports. */
 export const localHandlers = async (ports: LocalPorts): Promise<Record<string, TaskHandler>> => {
-  const bound: StepPorts = { rejectTolerance: 0, pageSize: 50, maxPages: maxPagesPerInvocation, chartLibrary: readChartLibrary, ...ports };
+  const bound: StepPorts = { rejectTolerance: 0, pageSize: 50, maxPages: maxPagesPerInvocation, chartLibrary: readChartLibrary, meter: new AsyncRequestMeter(), restarts: noRestarts, ...ports };
   return Object.fromEntries(
-    await Promise.all(allSteps.map(async (step): Promise<[string, TaskHandler]> => [step.stateName, lambdaHandler<StepDefinition>(step, (await stepLogic<StepDefinition>(step))(bound))])),
+    await Promise.all(
+      allSteps.map(async (step): Promise<[string, TaskHandler]> => [
+        step.stateName,
+        lambdaHandler<StepDefinition>(step, countingRequests<StepDefinition>(step, bound, (await stepLogic<StepDefinition>(step))(bound))),
+      ]),
+    ),
   );
 };

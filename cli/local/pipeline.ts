@@ -10,6 +10,7 @@ import { FileDateLeases } from '../../adapters/local/file-date-leases';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-encoder';
 import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
+import { AsyncRequestMeter } from '../../adapters/spotify/request-meter';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
 import type { Catalog, Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
@@ -131,14 +132,19 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const asl = options.asl ?? builtAsl;
   const { source, lake } = options;
   // Counted where the requests are sent, so retries count and nothing the server did not get does.
+  // The run's total is counted here; the meter attributes each request to the step invocation it was sent for (the manifests' counts).
   const requests = { spotifyApi: 0, spotifyToken: 0 };
+  const meter = new AsyncRequestMeter();
   const credentials = source.kind === 'emulator' ? emulatorCredentials(source.credentials) : source.credentials;
   const tokens = new FileTokenCache(source.kind === 'emulator' ? join(stateDir(lake), 'emulator', 'token-cache.json') : tokenCachePath(lake));
   const auth = new SpotifyTokenClient({
     accountsBaseUrl: source.accountsBaseUrl,
     credentials,
     grant: source.kind === 'emulator' ? 'refresh_token' : source.grant,
-    onRequest: () => void (requests.spotifyToken += 1),
+    onRequest: () => {
+      requests.spotifyToken += 1;
+      meter.tokenRequest();
+    },
   });
   const notifications: { subject: string; message: string }[] = [];
   // Lease times are real times, whatever date the run is told it is.
@@ -153,7 +159,16 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   try {
     const handlers = await localHandlers({
       store,
-      spotify: new GotSpotifyApi({ apiBaseUrl: source.apiBaseUrl, tokens, auth, onRequest: () => void (requests.spotifyApi += 1) }),
+      spotify: new GotSpotifyApi({
+        apiBaseUrl: source.apiBaseUrl,
+        tokens,
+        auth,
+        onRequest: () => {
+          requests.spotifyApi += 1;
+          meter.apiRequest();
+        },
+      }),
+      meter,
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),

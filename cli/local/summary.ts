@@ -19,7 +19,7 @@ import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { FetchTokenOutput } from '../../steps/fetch-token/contract';
 import { steps } from '../../steps/registry';
 import type { PipelineRun } from './pipeline';
-import { escapeControl, plural } from './text';
+import { escapeControl, plural, shellWords } from './text';
 
 /** One date of the run as its manifest records it: this run's attempt, and the run published for it. */
 export interface DateSummary {
@@ -58,6 +58,13 @@ export interface RunSummary {
   readonly refreshTokenAgeDays: number | null;
   /** The HTML report written after the run (cli/local/report.ts); absent when none was. */
   readonly report?: string;
+  /**
+   * When a throttled run may run again (ISO-8601 UTC, from its manifests' `resumeAfter`), or null
+   * when it was not throttled with a long Retry-After.
+   */
+  readonly resumeAfter: string | null;
+  /** The command that runs it again then, with the same options; null without `resumeAfter`. */
+  readonly resumeCommand: string | null;
 }
 
 /** The faults a run's emulator injected, in all and by kind (`429`, `reset`, …). */
@@ -124,15 +131,20 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
   }
 };
 
-/** Reads the run's manifests and, when it succeeded, queries the top artists of its last date. */
-export const summarise = async (lake: string, run: PipelineRun, faults: FaultCount | null = null): Promise<RunSummary> => {
+/**
+ * Reads the run's manifests and, when it succeeded, queries the top artists of its last date.
+ * `args` are the options the run was given: a throttled run's summary says how to run it again.
+ */
+export const summarise = async (lake: string, run: PipelineRun, faults: FaultCount | null = null, args: readonly string[] = []): Promise<RunSummary> => {
   const { outcome } = run;
   const plan = planOf(outcome.events);
   const store = new FsBlobStore(lake);
   const dates: DateSummary[] = [];
+  let resumeAfter: string | null = null;
   for (const planned of plan?.dates ?? []) {
     const manifest = await readManifest(store, planned.date);
     const written = manifest?.lastAttempt.executionName === run.executionName ? manifest.lastAttempt : undefined;
+    if (written?.resumeAfter !== undefined && (resumeAfter === null || written.resumeAfter > resumeAfter)) resumeAfter = written.resumeAfter;
     const published = manifest?.published ?? null;
     dates.push({
       date: planned.date,
@@ -164,6 +176,8 @@ export const summarise = async (lake: string, run: PipelineRun, faults: FaultCou
     sample,
     requests: run.requests,
     faults,
+    resumeAfter,
+    resumeCommand: resumeAfter === null ? null : `npx spotify-etl ${shellWords(['run', ...args])}`,
     refreshTokenAgeDays: refreshTokenAgeOf(outcome.events),
   };
 };
@@ -213,6 +227,7 @@ export const formatSummary = (summary: RunSummary): string => {
   if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${summary.playlists.join(', ')}`);
   lines.push(`  requests   ${summary.requests.spotifyApi} Web API, ${summary.requests.spotifyToken} token`);
   if (summary.faults) lines.push(`  faults     ${faultsLine(summary.faults, summary)}`);
+  if (summary.resumeAfter !== null) lines.push(`  resume     Spotify allows this run again after ${summary.resumeAfter}: ${summary.resumeCommand ?? ''}`);
   if (summary.refreshTokenAgeDays !== null && reconsentDue(summary.refreshTokenAgeDays)) lines.push(`  warning    ${reconsentWarning(summary.refreshTokenAgeDays)}`);
   for (const d of summary.dates) {
     if (d.tables) lines.push(`  rows       ${d.date}: ${tableNames.map((name) => `${name} ${d.tables?.[name] ?? 0}`).join(', ')}${d.rejectCount > 0 ? `; ${d.rejectCount} rejected` : ''}`);

@@ -17,3 +17,10 @@ export const escapeControl = (text: string): string =>
     const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
     return named[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });
+
+/**
+ * Arguments as a POSIX shell reads them back: plain words as they are, anything else in single quotes.
+ * @example shellWords(['run', '--faults', '429=1', "it's"]) // "run --faults 429=1 'it'\\''s'"
+ */
+export const shellWords = (words: readonly string[]): string =>
+  words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)).join(' ');

@@ -40,6 +40,24 @@ export const offsetOfPageKey = (key: string): number | undefined => {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 };
 
+/** `raw/requests/`: the Spotify requests each step of a run sent, until RecordRun or NotifyFailure sums them into the manifests. */
+export const requestsPrefix = 'raw/requests/';
+
+/** `raw/requests/snapshot_date=D/`: the request counts of every playlist of a date. */
+export const dateRequestsPrefix = (date: IsoDate): string => `${requestsPrefix}snapshot_date=${date}/`;
+
+/**
+ * The Spotify requests sent for one playlist of a date (GetPlaylist and ExtractItems, retries included).
+ * @example playlistRequestsKey('2026-11-20', 'abc') // 'raw/requests/snapshot_date=2026-11-20/playlist_id=abc.json'
+ */
+export const playlistRequestsKey = (date: IsoDate, playlistId: string): string => `${dateRequestsPrefix(date)}playlist_id=${playlistId}.json`;
+
+/**
+ * The Spotify requests one execution sent before its dates: FetchToken's token requests.
+ * @example executionRequestsKey('manual-1') // 'raw/requests/execution=manual-1.json'
+ */
+export const executionRequestsKey = (executionName: string): string => `${requestsPrefix}execution=${runIdOf(executionName)}.json`;
+
 /** `curated/T/` — the folder a catalog table is registered over. */
 export const curatedTablePrefix = (table: TableName): string => `curated/${table}/`;
 

@@ -8,6 +8,7 @@ import * as t from 'io-ts';
 import { IsoDate } from '../dates';
 import { nullable } from '../decode';
 import { createNormaliser, Reject, type Normalised } from '../normalise';
+import { RequestCounts } from '../requests';
 import { tableNames, type TableName } from '../tables';
 import { runIdOf } from './keys';
 
@@ -74,25 +75,38 @@ export const countsOf = (counts: TableCounts): Record<TableName, number> =>
   Object.fromEntries(tableNames.map((name) => [name, (counts as Partial<Record<TableName, number>>)[name] ?? 0])) as Record<TableName, number>;
 
 /** One run's attempt at a date: what it read and wrote, its checks and where it stands. Timestamps are ISO-8601 UTC. */
-export const RunAttempt = t.type({
-  /** The folder of its candidate files (`run_id=<runId>`), derived from the execution name. */
-  runId: t.string,
-  executionName: t.string,
-  mode: RunMode,
-  status: RunStatus,
-  /** When Spotify was read for this date; null when the run rebuilt from raw snapshots already landed. */
-  extractedAt: nullable(t.string),
-  updatedAt: t.string,
-  /** When this attempt became the date's published data; null until then. */
-  publishedAt: nullable(t.string),
-  playlists: t.array(ManifestPlaylist),
-  tables: TableCounts,
-  /** The first {@link maxManifestRejects} rejects, in the order they were found. */
-  rejects: t.array(Reject),
-  rejectCount: t.number,
-  checks: t.array(CheckResult),
-  error: nullable(t.type({ name: t.string, message: t.string })),
-});
+export const RunAttempt = t.intersection([
+  t.type({
+    /** The folder of its candidate files (`run_id=<runId>`), derived from the execution name. */
+    runId: t.string,
+    executionName: t.string,
+    mode: RunMode,
+    status: RunStatus,
+    /** When Spotify was read for this date; null when the run rebuilt from raw snapshots already landed. */
+    extractedAt: nullable(t.string),
+    updatedAt: t.string,
+    /** When this attempt became the date's published data; null until then. */
+    publishedAt: nullable(t.string),
+    playlists: t.array(ManifestPlaylist),
+    tables: TableCounts,
+    /** The first {@link maxManifestRejects} rejects, in the order they were found. */
+    rejects: t.array(Reject),
+    rejectCount: t.number,
+    checks: t.array(CheckResult),
+    error: nullable(t.type({ name: t.string, message: t.string })),
+  }),
+  /** Recorded by RecordRun and NotifyFailure; absent in manifests written before they were. */
+  t.partial({
+    /**
+     * The Spotify requests the attempt sent for the date, retries included: its playlists' Web
+     * API and token requests, and on the run's first date also FetchToken's, so the dates of a
+     * run add up to what it sent.
+     */
+    requests: RequestCounts,
+    /** A throttled attempt only: when Spotify allows the run again (ISO-8601 UTC, Retry-After after the failure). */
+    resumeAfter: t.string,
+  }),
+]);
 export type RunAttempt = t.TypeOf<typeof RunAttempt>;
 
 /**

@@ -368,9 +368,9 @@ const durationChart = (data: ReportData): Chart => {
   };
 };
 
-/** The note shown until manifests record request counts. */
+/** The note shown when no manifest in range records request counts (manifests written before runs recorded them). */
 export const requestsNotRecorded =
-  'Spotify requests and retries are not recorded in the manifests yet (playlist history adds them, issue: history); this chart draws them once they are.';
+  'No manifest of these dates records Spotify requests (runs before requests were counted did not); this chart draws them for the dates of newer runs.';
 
 const requestsChart = (data: ReportData): Chart => {
   const id = 'spotify-requests';

@@ -5,13 +5,8 @@
  */
 import type { IsoDate } from '../dates';
 import type { RunAttempt, RunManifest, RunStatus } from '../lake/manifest';
+import type { RequestCounts } from '../requests';
 import type { ReportRange } from './queries';
-
-/** Spotify requests of an attempt, when its manifest records them (the history issue adds them). */
-export interface RequestCounts {
-  readonly spotifyApi: number;
-  readonly spotifyToken: number;
-}
 
 /** One date's health as the report shows it. */
 export interface HealthRow {
@@ -30,16 +25,10 @@ export interface HealthRow {
    * from raw, and its manifest keeps the extraction time of the run that landed the data).
    */
   readonly durationSeconds: number | null;
+  /** The Spotify requests the attempt sent for the date; null in manifests written before runs recorded them. */
   readonly requests: RequestCounts | null;
   readonly error: string | null;
 }
-
-const requestsOf = (attempt: RunAttempt): RequestCounts | null => {
-  // Not in the manifest's codec yet: read it when a newer pipeline has written it.
-  const requests = (attempt as { requests?: Partial<Record<keyof RequestCounts, unknown>> }).requests;
-  const { spotifyApi, spotifyToken } = requests ?? {};
-  return typeof spotifyApi === 'number' && typeof spotifyToken === 'number' ? { spotifyApi, spotifyToken } : null;
-};
 
 const durationOf = (attempt: RunAttempt): number | null => {
   if (attempt.mode === 'backfill' || attempt.extractedAt === null) return null;
@@ -62,6 +51,6 @@ export const healthRows = (manifests: readonly RunManifest[], range: ReportRange
       checksFailed: attempt.checks.filter((check) => !check.passed).length,
       rejects: attempt.rejectCount,
       durationSeconds: durationOf(attempt),
-      requests: requestsOf(attempt),
+      requests: attempt.requests ?? null,
       error: attempt.error === null ? null : `${attempt.error.name}: ${attempt.error.message}`,
     }));

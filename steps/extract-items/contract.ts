@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import { IsoDate } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { ItemsCursor } from '../../core/extract';
+import { playlistRequestsKey } from '../../core/lake/keys';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
@@ -49,6 +50,8 @@ export const extractItems = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 300,
-  // Lands pages in raw/ only; a 401 renews the cached token (and may rotate the refresh token).
-  resources: { lake: { write: ['raw/playlist_items/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
+  // Lands pages in raw/, and adds the requests each invocation sent to the playlist's count
+  // (raw/requests/); a 401 renews the cached token (and may rotate the refresh token).
+  resources: { lake: { read: ['raw/requests/'], write: ['raw/playlist_items/', 'raw/requests/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
+  requestsKey: (input) => playlistRequestsKey(input.date, input.playlistId),
 });

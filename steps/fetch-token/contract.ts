@@ -1,10 +1,15 @@
 /** FetchToken: trades the stored credentials for an access token and leaves it in the token cache. */
 import * as t from 'io-ts';
 import { ErrorName } from '../../core/errors';
+import { executionRequestsKey } from '../../core/lake/keys';
 import { defineStep } from '../../core/step';
 
-/** Nothing: the credentials come from the credentials store, never from the payload. */
-export const FetchTokenInput = t.exact(t.type({}));
+/**
+ * The execution's name, where its token requests are counted (absent in payloads of definitions
+ * before requests were counted: then they are not stored). The credentials come from the
+ * credentials store, never from the payload.
+ */
+export const FetchTokenInput = t.exact(t.partial({ executionName: t.string }));
 export type FetchTokenInput = t.TypeOf<typeof FetchTokenInput>;
 
 /**
@@ -30,10 +35,13 @@ export const fetchToken = defineStep({
     ErrorName.SpotifyThrottled,
     ErrorName.SpotifyUnavailable,
     ErrorName.AwsUnavailable,
+    ErrorName.StorageUnavailable,
   ],
   timeoutSeconds: 60,
-  // Reads the credentials, keeps a rotated refresh token and dates an undated one; leaves the new access token in the cache.
-  resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' } },
+  // Reads the credentials, keeps a rotated refresh token and dates an undated one; leaves the new
+  // access token in the cache; adds its token requests to the run's count (raw/requests/).
+  resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' }, lake: { read: ['raw/requests/'], write: ['raw/requests/'] } },
+  requestsKey: (input) => (input.executionName === undefined ? undefined : executionRequestsKey(input.executionName)),
   metricsOf: (output) =>
     output.refreshTokenAgeDays === undefined ? [] : [{ name: refreshTokenAgeMetric, unit: 'None', value: output.refreshTokenAgeDays }],
 });

@@ -3,6 +3,7 @@ import * as t from 'io-ts';
 import { IsoDate } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { ItemsCursor } from '../../core/extract';
+import { playlistRequestsKey } from '../../core/lake/keys';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
@@ -68,8 +69,9 @@ export const getPlaylist = defineStep({
   timeoutSeconds: 60,
   // Lands the playlist in raw/ (or carries its last published snapshot over) and prunes the playlist's older pages of the date.
   resources: {
-    // Reads earlier dates' manifests (the last published snapshot) and raw (to carry it over), writes this date's raw.
+    // Reads earlier dates' manifests (the last published snapshot) and raw (to carry it over), writes this date's raw and its request count (raw/requests/).
     lake: { read: ['runs/', 'raw/'], write: ['raw/'], delete: ['raw/playlist_items/'] },
     spotify: { credentials: 'readWrite', tokenCache: 'readWrite' },
   },
+  requestsKey: (input) => playlistRequestsKey(input.date, input.playlistId),
 });

@@ -12,15 +12,24 @@ import { defineStep } from '../../core/step';
 export const CaughtError = t.intersection([t.type({ Error: t.string }), t.partial({ Cause: t.string })]);
 export type CaughtError = t.TypeOf<typeof CaughtError>;
 
-/** The caught error, and the plan when the run got far enough to have one. */
+/**
+ * The caught error, the plan when the run got far enough to have one, and the execution's input
+ * (`request`, the state's own copy of it), which a throttled run's restart starts with again.
+ */
 export const NotifyFailureInput = t.intersection([
   t.exact(t.type({ error: CaughtError })),
-  t.exact(t.partial({ plan: RunPlan })),
+  t.exact(t.partial({ plan: RunPlan, request: t.unknown })),
 ]);
 export type NotifyFailureInput = t.TypeOf<typeof NotifyFailureInput>;
 
-/** The error as recorded and the dates whose last attempt now says failed. */
-export const NotifyFailureOutput = t.type({ error: t.string, message: t.string, failedDates: t.array(IsoDate) });
+/**
+ * The error as recorded and the dates whose last attempt now says failed; `resumeAfter` when the
+ * run was throttled with a Retry-After longer than it waits: when it may run again (ISO-8601 UTC).
+ */
+export const NotifyFailureOutput = t.intersection([
+  t.type({ error: t.string, message: t.string, failedDates: t.array(IsoDate) }),
+  t.partial({ resumeAfter: t.string }),
+]);
 export type NotifyFailureOutput = t.TypeOf<typeof NotifyFailureOutput>;
 
 /** The NotifyFailure step. */
@@ -31,6 +40,11 @@ export const notifyFailure = defineStep({
   output: NotifyFailureOutput,
   errors: [ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
-  // Marks the last attempt failed, gives back the leases, notifies.
-  resources: { lake: { read: ['runs/', 'leases/'], write: ['runs/'], delete: ['leases/'] }, failureTopic: true },
+  // Marks the last attempt failed (with the run's Spotify requests, summed from raw/requests/, and
+  // when a throttled run may resume), gives back the leases, schedules a throttled run's restart, notifies.
+  resources: {
+    lake: { read: ['runs/', 'leases/', 'raw/requests/'], write: ['runs/'], delete: ['leases/', 'raw/requests/'] },
+    failureTopic: true,
+    restarts: true,
+  },
 });

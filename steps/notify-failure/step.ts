@@ -1,32 +1,52 @@
 /** NotifyFailure's logic: the error into the last attempt of this execution's dates, then one notification. */
 import type { IsoDate } from '../../core/dates';
+import { ErrorName, resumeAfterSecondsOf } from '../../core/errors';
 import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
-import type { BlobStore, Clock, DateLeases, Notifier } from '../../core/ports';
+import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
+import { collectRequests, noRequests } from '../../core/requests';
 import { causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
 
-/** What NotifyFailure needs: the manifests, the notifier, the time and the date leases it gives back. */
+/** What NotifyFailure needs: the manifests, the notifier, the time, the date leases it gives back and where restarts are scheduled. */
 export interface NotifyFailureDeps {
   readonly store: BlobStore;
   readonly notifier: Notifier;
   readonly clock: Clock;
   readonly leases: DateLeases;
+  readonly restarts: RunRestarts;
 }
+
+/**
+ * When a run that failed with `error` may run again: for SpotifyThrottled whose message carries
+ * the Retry-After it was refused with (core/errors.ts), that long after now, which is after
+ * Spotify's answer; otherwise undefined (another error, or a throttle that was no single long wait).
+ */
+export const resumeTimeOf = (error: NotifyFailureInput['error'], now: Date): Date | undefined => {
+  if (error.Error !== ErrorName.SpotifyThrottled) return undefined;
+  const seconds = resumeAfterSecondsOf(causeMessage(error.Cause ?? ''));
+  return seconds === undefined ? undefined : new Date(now.getTime() + seconds * 1000);
+};
 
 /**
  * Records the failure as the last attempt of each date of the run, keeping the published run as
  * it was: a failed run changes nothing any reader sees. A date this run already published stays
  * published; a damaged manifest is left for a rebuild of the date to replace (a run refused its
- * dates has no plan, so it writes none). Then gives back its leases and sends one notification
- * naming the error, its message and the dates.
+ * dates has no plan, so it writes none). The attempt keeps the Spotify requests the run sent and,
+ * when it was throttled with a long Retry-After, `resumeAfter`; then the restart with the same
+ * input is scheduled at that time. Then gives back its leases and sends one notification naming
+ * the error, its message, the dates and the restart.
  */
 export const runNotifyFailure =
   (deps: NotifyFailureDeps) =>
-  async ({ error, plan }: NotifyFailureInput): Promise<NotifyFailureOutput> => {
+  async ({ error, plan, request }: NotifyFailureInput): Promise<NotifyFailureOutput> => {
     const message = causeMessage(error.Cause ?? 'no cause was reported');
     const recorded = { name: error.Error, message };
-    const updatedAt = deps.clock.now().toISOString();
+    const now = deps.clock.now();
+    const updatedAt = now.toISOString();
+    const resumeAt = plan ? resumeTimeOf(error, now) : undefined;
+    const resumeAfter = resumeAt?.toISOString();
+    const requests = plan ? await collectRequests(deps.store, plan.dates.map(({ date }) => date), plan.run.executionName) : undefined;
     const failedDates: IsoDate[] = [];
     for (const { date } of plan?.dates ?? []) {
       if (plan === undefined) break;
@@ -35,12 +55,17 @@ export const runNotifyFailure =
       const manifest = found.state === 'present' ? found.manifest : undefined;
       const own = manifest?.lastAttempt.executionName === plan.run.executionName ? manifest?.lastAttempt : undefined;
       if (own?.status === 'succeeded') continue;
+      const outcome = { requests: requests?.byDate.get(date) ?? noRequests, ...(resumeAfter === undefined ? {} : { resumeAfter }) };
       const attempt: RunAttempt = own
-        ? { ...own, status: 'failed', error: recorded, updatedAt }
-        : buildAttempt({ executionName: plan.run.executionName, status: 'failed', mode: plan.run.mode, extractedAt: null, updatedAt, error: recorded });
+        ? { ...own, status: 'failed', error: recorded, updatedAt, ...outcome }
+        : { ...buildAttempt({ executionName: plan.run.executionName, status: 'failed', mode: plan.run.mode, extractedAt: null, updatedAt, error: recorded }), ...outcome };
       await writeManifest(deps.store, withAttempt(date, manifest, attempt));
       failedDates.push(date);
     }
+    // Counted into the manifests: the counts would otherwise add to the next run of these dates.
+    if (requests) await deps.store.delete(requests.keys);
+    // The same input again once Spotify allows it (on AWS a one-time schedule; locally the summary prints the command).
+    if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, input: request });
 
     // One writer per date: give back the leases this execution holds (none when it was refused), before a notification that may fail.
     if (plan) await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
@@ -49,7 +74,8 @@ export const runNotifyFailure =
     await deps.notifier.notify(
       `spotify-etl: ${error.Error}`,
       `${run}${dates} failed with ${error.Error}: ${message}` +
-        (failedDates.length > 0 ? `\nNothing of it was published; the manifests of ${failedDates.join(', ')} record the failed attempt.` : ''),
+        (failedDates.length > 0 ? `\nNothing of it was published; the manifests of ${failedDates.join(', ')} record the failed attempt.` : '') +
+        (resumeAfter === undefined ? '' : `\nSpotify allows it again after ${resumeAfter}: a restart with the same input is scheduled then.`),
     );
-    return { error: error.Error, message, failedDates };
+    return { error: error.Error, message, failedDates, ...(resumeAfter === undefined ? {} : { resumeAfter }) };
   };

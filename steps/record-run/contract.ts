@@ -21,6 +21,9 @@ export const recordRun = defineStep({
   output: RecordRunOutput,
   errors: [ErrorName.ValidationFailed, ErrorName.StorageUnavailable],
   timeoutSeconds: 60,
-  // The publishing step: writes the manifest that publishes, removes superseded curated/ files, gives back the leases.
-  resources: { lake: { read: ['runs/', 'leases/'], list: ['curated/'], write: ['runs/'], delete: ['curated/', 'leases/'] } },
+  // The publishing step: writes the manifest that publishes (with the run's Spotify requests, summed from raw/requests/),
+  // removes superseded curated/ files and the summed counts, gives back the leases.
+  resources: {
+    lake: { read: ['runs/', 'leases/', 'raw/requests/'], list: ['curated/'], write: ['runs/'], delete: ['curated/', 'leases/', 'raw/requests/'] },
+  },
 });

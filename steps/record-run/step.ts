@@ -9,6 +9,7 @@ import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey } from '../../
 import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
+import { collectRequests, noRequests } from '../../core/requests';
 import { tableNames } from '../../core/tables';
 import type { RecordRunInput, RecordRunOutput } from './contract';
 
@@ -30,14 +31,15 @@ const removeSuperseded = async (store: BlobStore, date: IsoDate, runId: string):
 };
 
 /**
- * Publishes each date of the plan whose attempt by this run passed validation, then records the
- * skipped dates. A date whose attempt is not this run's or not validated fails the step before
+ * Publishes each date of the plan whose attempt by this run passed validation, with the Spotify
+ * requests the run sent for it, then records the skipped dates. A date whose attempt is not this run's or not validated fails the step before
  * anything of it is published.
  */
 export const runRecordRun =
   (deps: RecordRunDeps) =>
   async ({ plan }: RecordRunInput): Promise<RecordRunOutput> => {
     const { executionName } = plan.run;
+    const requests = await collectRequests(deps.store, plan.dates.map(({ date }) => date), executionName);
     for (const { date } of plan.dates) {
       const manifest = await readOwnManifest(deps.store, date, executionName);
       if (manifest.lastAttempt.status !== 'validated') {
@@ -46,7 +48,7 @@ export const runRecordRun =
         );
       }
       const now = deps.clock.now().toISOString();
-      const published = { ...manifest.lastAttempt, status: 'succeeded' as const, publishedAt: now, updatedAt: now };
+      const published = { ...manifest.lastAttempt, status: 'succeeded' as const, publishedAt: now, updatedAt: now, requests: requests.byDate.get(date) ?? noRequests };
       await writeManifest(deps.store, withAttempt(date, manifest, published));
       await removeSuperseded(deps.store, date, published.runId);
     }
@@ -58,6 +60,8 @@ export const runRecordRun =
       await writeManifest(deps.store, withAttempt(date, found.state === 'present' ? found.manifest : undefined, skipped));
     }
 
+    // Counted into the manifests: the counts would otherwise add to the next run of these dates.
+    await deps.store.delete(requests.keys);
     // One writer per date: the run is recorded, so its dates are free for the next run.
     await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     return { published: plan.dates.map(({ date }) => date), skipped: plan.skipped };

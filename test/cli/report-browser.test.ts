@@ -45,7 +45,7 @@ describe.skipIf(missing !== undefined)('the report in Chromium', () => {
     // Assess
     expect(visit.consoleErrors).toEqual([]);
     expect(visit.networkRequests).toEqual([]);
-    expect(visit.charts.map((chart) => chart.id)).toEqual(['playlist-sizes', 'playlist-changes', 'top-artists', 'release-years', 'explicit-share', 'run-health', 'run-duration']);
+    expect(visit.charts.map((chart) => chart.id)).toEqual(['playlist-sizes', 'playlist-changes', 'top-artists', 'release-years', 'explicit-share', 'run-health', 'run-duration', 'spotify-requests']);
     expect(visit.charts.filter((chart) => chart.svgs !== 1 || chart.marks === 0)).toEqual([]);
     expect(visit.notes['playlist-changes']).not.toBe(changesNeedHistory);
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faultCountOf, formatRows, formatSummary, type RunSummary } from '../../cli/local/summary';
-import { escapeControl, plural } from '../../cli/local/text';
+import { escapeControl, plural, shellWords } from '../../cli/local/text';
 
 const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
   status: 'succeeded',
@@ -14,6 +14,8 @@ const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
   error: null,
   sample: null,
   faults: null,
+  resumeAfter: null,
+  resumeCommand: null,
   refreshTokenAgeDays: 3,
   ...overrides,
 });
@@ -78,6 +80,20 @@ describe('text values', () => {
     expect(formatRows([{ 'a\nb': 'x\ry', n: null }])).toBe('a\\nb  n\n----  ----\nx\\ry  null\n');
     expect(escapeControl('日本語 🎧 "quoted"')).toBe('日本語 🎧 "quoted"');
     expect(escapeControl('\u0000\u007f\u0085\u2028')).toBe('\\u0000\\u007f\\u0085\\u2028');
+  });
+
+  it('says in one line when a throttled run may run again and the command that does it', () => {
+    // Act
+    const text = formatSummary(
+      summary({ status: 'failed', resumeAfter: '2026-11-20T09:30:00.000Z', resumeCommand: 'npx spotify-etl run --date 2026-11-20', error: { name: 'SpotifyThrottledError', message: 'wait' } }),
+    );
+    // Assess
+    expect(text).toContain('\n  resume     Spotify allows this run again after 2026-11-20T09:30:00.000Z: npx spotify-etl run --date 2026-11-20\n');
+    expect(formatSummary(summary())).not.toContain('resume');
+  });
+
+  it('quotes for the shell only the words that need it', () => {
+    expect(shellWords(['run', '--lake', '/tmp/my lake', '--faults', '429=1', "it's"])).toBe("run --lake '/tmp/my lake' --faults 429=1 'it'\\''s'");
   });
 
   it('puts a noun in the number its count needs', () => {

@@ -12,11 +12,13 @@ import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQu
 import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, utcDateOf } from '../../core/dates';
+import { resumeAfterPhrase } from '../../core/errors';
 import type { StepResources } from '../../core/resources';
 import { grantsOf, objectsArn, type Grant, type ResourceArns } from '../../infra/grants';
 import { leaseKey, curatedPartKey, runIdOf } from '../../core/lake/keys';
@@ -40,6 +42,8 @@ const arns: ResourceArns = {
   athenaResultsPrefix: 'athena-results/',
   topicArn: 'arn:aws:sns:eu-west-1:123456789012:failures',
   keyArn: 'arn:aws:kms:eu-west-1:123456789012:key/failures',
+  restartSchedulesArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/spotify-etl-restarts/*',
+  restartRoleArn: 'arn:aws:iam::123456789012:role/restarts',
 };
 
 /** One authorization AWS makes for a call: an action on a resource ARN. */
@@ -105,6 +109,12 @@ const accessesOf = (command: { constructor: { name: string }; input: Record<stri
         { action: 'kms:GenerateDataKey', resource: arns.keyArn, call: `${call} (SNS encrypts with the topic's key)` },
         { action: 'kms:Decrypt', resource: arns.keyArn, call: `${call} (SNS encrypts with the topic's key)` },
       ];
+    case 'CreateSchedule':
+      return [
+        { action: 'scheduler:CreateSchedule', resource: `arn:aws:scheduler:eu-west-1:123456789012:schedule/${String(input['GroupName'])}/${String(input['Name'])}`, call },
+        // Handing Scheduler the role it starts the machine with is a PassRole of that role.
+        { action: 'iam:PassRole', resource: String((input['Target'] as { RoleArn?: unknown }).RoleArn), call: `${call} (passes the target's role)` },
+      ];
     default:
       throw new Error(`the replay does not know how AWS authorizes ${name}: add it to accessesOf`);
   }
@@ -145,7 +155,7 @@ const withOneEntryRemoved = (resources: StepResources): { removed: string; resou
       for (const left of fewer) variants.push({ removed: `spotify.${secret} ${access} → ${left}`, resources: { ...resources, spotify: { ...resources.spotify, [secret]: left } } });
     }
   }
-  for (const key of ['crawler', 'queries', 'failureTopic'] as const) {
+  for (const key of ['crawler', 'queries', 'failureTopic', 'restarts'] as const) {
     if (resources[key] !== undefined) {
       const { [key]: _dropped, ...rest } = resources;
       variants.push({ removed: key, resources: rest });
@@ -219,6 +229,9 @@ describe('each step\'s AWS calls against its granted policy', () => {
       GLUE_DATABASE_NAME: 'spotify_etl',
       ATHENA_WORKGROUP: 'spotify-etl',
       FAILURE_TOPIC_ARN: arns.topicArn,
+      STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl',
+      RESTART_SCHEDULE_GROUP: 'spotify-etl-restarts',
+      RESTART_ROLE_ARN: arns.restartRoleArn,
       REJECT_TOLERANCE: '0',
       AWS_REGION: 'eu-west-1',
       AWS_ENDPOINT_URL_S3: gate.endpoint,
@@ -248,8 +261,10 @@ describe('each step\'s AWS calls against its granted policy', () => {
     athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [] }, Rows: [] } });
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const mocks = [sm, glue, athena, sns];
-    const sends = [S3Client, SecretsManagerClient, GlueClient, AthenaClient, SNSClient].map((client) => recordSends(client.prototype as unknown as Sender, recorded));
+    const scheduler = mockClient(SchedulerClient);
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/spotify-etl-restarts/restart' });
+    const mocks = [sm, glue, athena, sns, scheduler];
+    const sends = [S3Client, SecretsManagerClient, GlueClient, AthenaClient, SNSClient, SchedulerClient].map((client) => recordSends(client.prototype as unknown as Sender, recorded));
     const lake = s3rver.client();
     const put = (key: string, body: string) => lake.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     const expireCachedToken = () => void secrets.set(arns.tokenCacheSecretArn, JSON.stringify(storedToken({ value: 'expired', expiresAt: new Date(0) })));
@@ -285,6 +300,11 @@ describe('each step\'s AWS calls against its granted policy', () => {
       const outcome = await runLocally({ asl, handlers, input: execution.input, executionName: execution.name, pauses: uniformPauses(asl, 0) });
       outcomes.push({ name: execution.name, planned: execution.ends, ended: `${outcome.status}${outcome.status === 'failed' ? ` (${outcome.error}: ${outcome.cause})` : ''}` });
     }
+    // Spotify throttles a run with a long Retry-After: the one path on which NotifyFailure schedules
+    // the run's restart. The emulator cannot be told to mid-replay, so the failure is handed to NotifyFailure as the machine would.
+    const plan = { run: { mode: 'manual', executionName: 'replay-5', startedAt: new Date().toISOString() }, playlistIds: emulator.playlistIds.slice(0, 1), rebuildLanded: false, dates: [{ date: today, extract: true }], skipped: [] };
+    const throttled = { Error: 'SpotifyThrottledError', Cause: JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `wait ${resumeAfterPhrase(3600)}` }) };
+    await handlers['NotifyFailure']?.({ request: { mode: 'manual', date: today }, executionName: 'replay-5', plan, error: throttled });
     for (const restore of sends) restore();
     for (const mock of mocks) mock.restore();
   }, 120_000);

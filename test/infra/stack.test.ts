@@ -130,6 +130,8 @@ describe('SpotifyEtlStack', () => {
       athenaResultsPrefix: Lake.athenaResultsPrefix,
       topicArn: stack.alerts.topic.topicArn,
       keyArn: (stack.node.findChild('EncryptionKey') as kms.IKey).keyArn,
+      restartSchedulesArn: stack.pipeline.restarts.schedulesArn,
+      restartRoleArn: stack.pipeline.restarts.role.roleArn,
     };
     const normal = (statements: { actions: readonly string[]; resources: readonly string[] }[]) =>
       [...new Set(statements.flatMap((statement) => statement.actions.flatMap((action) => statement.resources.map((resource) => `${action} ${resource}`))))].sort();
@@ -156,11 +158,47 @@ describe('SpotifyEtlStack', () => {
     }
     expect(reach(steps.getPlaylist.stateName, 's3:DeleteObject')).toEqual(['raw/playlist_items/']);
     expect(reach(steps.extractItems.stateName, 's3:DeleteObject')).toEqual([]);
-    const rawDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('raw/')));
+    const rawDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('raw/') && !prefix.startsWith('raw/requests/')));
     expect(rawDeleters.map((step) => step.stateName)).toEqual([steps.getPlaylist.stateName]);
+    // The request counts go once summed into the manifests, by the two steps that sum them.
+    const countDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').includes('raw/requests/'));
+    expect(countDeleters.map((step) => step.stateName).sort()).toEqual([steps.notifyFailure.stateName, steps.recordRun.stateName].sort());
     // Only the publishing step deletes curated/ files of other runs; Normalise clears its own run folder.
     const curatedDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('curated/')));
     expect(curatedDeleters.map((step) => step.stateName)).toEqual([steps.normalise.stateName, steps.recordRun.stateName]);
+  });
+
+  it('lets EventBridge Scheduler of this account start only this state machine, and only NotifyFailure schedule it with that role', () => {
+    // Prepare
+    const role = stack.getLogicalId(stack.pipeline.restarts.role.node.defaultChild as never);
+    const machineArn = JSON.stringify(stack.resolve(stack.pipeline.restarts.stateMachineArn));
+    // Assess: the role trusts Scheduler, for this account only.
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
+    });
+    const roleStatementsOf = Object.values(resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy' && JSON.stringify(resource.Properties['Roles']).includes(role))
+      .flatMap((policy) => (policy.Properties['PolicyDocument'] as { Statement: Record<string, unknown>[] }).Statement);
+    expect(roleStatementsOf.map((statement) => [statement['Action'], JSON.stringify(statement['Resource'])])).toEqual([['states:StartExecution', machineArn]]);
+    // The formatted ARN names the deployed machine (formatted, not referenced: NotifyFailure's environment would make a cycle).
+    expect(machineArn).toContain(':stateMachine:spotify-etl');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: 'spotify-etl' });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: stack.pipeline.restarts.groupName });
+    // Only NotifyFailure may create schedules and pass the role; its function knows where.
+    const schedulers = allSteps.filter((step) => roleStatements(step.stateName).some((statement) => statement.actions.some((action) => action === 'scheduler:CreateSchedule' || action === 'iam:PassRole')));
+    expect(schedulers.map((step) => step.stateName)).toEqual([steps.notifyFailure.stateName]);
+    const passed = roleStatements(steps.notifyFailure.stateName).filter((statement) => statement.actions.includes('iam:PassRole'));
+    expect(passed.flatMap((statement) => statement.resources)).toEqual([JSON.stringify({ 'Fn::GetAtt': [role, 'Arn'] })]);
+    const variables = (resources[functionOf(steps.notifyFailure.stateName).logicalId]?.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment.Variables;
+    expect(variables).toMatchObject({ STATE_MACHINE_ARN: JSON.parse(machineArn), RESTART_SCHEDULE_GROUP: stack.pipeline.restarts.groupName, RESTART_ROLE_ARN: { 'Fn::GetAtt': [role, 'Arn'] } });
   });
 
   it('bundles every handler so that it loads on Node 24 with the environment infra gives it', () => {

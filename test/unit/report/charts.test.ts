@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { changesNeedHistory, reportCharts, requestsNotRecorded, type ReportData } from '../../../core/report/charts';
 import { healthRows } from '../../../core/report/health';
+import type { RequestCounts } from '../../../core/requests';
 import { explicitShareSql, playlistChangesSql, playlistSizesSql, releaseYearsSql, topArtistsSql } from '../../../core/report/queries';
 
 const data = (overrides: Partial<ReportData> = {}): ReportData => ({
@@ -24,7 +25,7 @@ const data = (overrides: Partial<ReportData> = {}): ReportData => ({
 
 const chart = (report: ReportData, id: string) => reportCharts(report).find((each) => each.id === id);
 
-const manifest = (date: string, attempt: Partial<Parameters<typeof buildAttempt>[0]> & { requests?: unknown }): RunManifest => {
+const manifest = (date: string, attempt: Partial<Parameters<typeof buildAttempt>[0]> & { requests?: RequestCounts }): RunManifest => {
   const { requests, ...input } = attempt;
   const built = buildAttempt({ executionName: `local-${date}`, status: 'succeeded', mode: 'scheduled', extractedAt: `${date}T06:00:00.000Z`, updatedAt: `${date}T06:00:42.500Z`, ...input });
   const lastAttempt = requests === undefined ? built : { ...built, requests };

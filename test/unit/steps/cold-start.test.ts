@@ -35,6 +35,9 @@ const deployedEnv = {
   GLUE_DATABASE_NAME: 'spotify',
   ATHENA_WORKGROUP: 'spotify',
   FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:failures',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl',
+  RESTART_SCHEDULE_GROUP: 'spotify-etl-restarts',
+  RESTART_ROLE_ARN: 'arn:aws:iam::123456789012:role/restarts',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 };
 

@@ -8,7 +8,7 @@ import type { RunPlan } from '../../../core/run-input';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
 import { runRecordRun } from '../../../steps/record-run/step';
 import { runValidateInput } from '../../../steps/validate-input/step';
-import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier } from './fakes';
+import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier, RecordingRestarts } from './fakes';
 
 const clock = fixedClock('2026-11-20T09:30:00Z');
 const playlist = '37i9dQZF1DZ06evO25rXbO';
@@ -73,7 +73,7 @@ describe('one writer per date', () => {
     leases.holders.set('2026-11-18', 'exec-2');
     leases.holders.set('2026-11-19', 'exec-1');
     // Act
-    await runNotifyFailure({ store: new MemoryBlobStore(), notifier: new RecordingNotifier(), clock, leases })({
+    await runNotifyFailure({ store: new MemoryBlobStore(), notifier: new RecordingNotifier(), clock, leases, restarts: new RecordingRestarts() })({
       error: { Error: 'QueryFailedError', Cause: 'boom' },
       plan: planOf('exec-2', ['2026-11-18', '2026-11-19']),
     });
@@ -86,7 +86,7 @@ describe('one writer per date', () => {
     const leases = new MemoryDateLeases();
     leases.holders.set('2026-11-20', 'scheduled-2026-11-20');
     // Act
-    await runNotifyFailure({ store: new MemoryBlobStore(), notifier: new RecordingNotifier(), clock, leases })({
+    await runNotifyFailure({ store: new MemoryBlobStore(), notifier: new RecordingNotifier(), clock, leases, restarts: new RecordingRestarts() })({
       error: { Error: 'DateInUseError', Cause: '2026-11-20 is being written by scheduled-2026-11-20' },
     });
     // Assess

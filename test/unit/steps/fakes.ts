@@ -5,7 +5,7 @@
 import { decodeOrThrow } from '../../../core/decode';
 import { CrawlerBusyError, SpotifyRateLimitedError } from '../../../core/errors';
 import { acquireAll, dateInUse, newLease } from '../../../core/leases';
-import type { BlobStore, Catalog, Clock, DateLeases, Fetched, JobState, Notifier, QueryEngine, SpotifyApi, TableEncoder } from '../../../core/ports';
+import type { BlobStore, Catalog, Clock, DateLeases, Fetched, JobState, Notifier, QueryEngine, RunRestarts, SpotifyApi, TableEncoder } from '../../../core/ports';
 import { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
 import type { TableName, TableRows } from '../../../core/tables';
 
@@ -209,5 +209,14 @@ export class RecordingNotifier implements Notifier {
 
   public async notify(subject: string, message: string): Promise<void> {
     this.sent.push({ subject, message });
+  }
+}
+
+/** Restarts that are kept, not scheduled. */
+export class RecordingRestarts implements RunRestarts {
+  public readonly scheduled: { executionName: string; at: string; input: unknown }[] = [];
+
+  public async restartAt(restart: { executionName: string; at: Date; input: unknown }): Promise<void> {
+    this.scheduled.push({ ...restart, at: restart.at.toISOString() });
   }
 }

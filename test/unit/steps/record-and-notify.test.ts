@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { curatedPartKey, runManifestKey } from '../../../core/lake/keys';
+import { resumeAfterPhrase } from '../../../core/errors';
+import { curatedPartKey, executionRequestsKey, playlistRequestsKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest, type RunStatus } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
 import type { RunPlan } from '../../../core/run-input';
@@ -7,7 +8,7 @@ import { tableNames } from '../../../core/tables';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
 import { runRecordRun } from '../../../steps/record-run/step';
 import { steps } from '../../../steps/registry';
-import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier } from './fakes';
+import { fixedClock, MemoryBlobStore, MemoryDateLeases, RecordingNotifier, RecordingRestarts } from './fakes';
 
 const clock = fixedClock('2026-11-20T09:20:00Z');
 const plan: RunPlan = {
@@ -54,6 +55,22 @@ describe(steps.recordRun.stateName, () => {
     expect(read(store, '2026-11-17')).toMatchObject({ published: null, lastAttempt: { status: 'skipped' } });
   });
 
+  it("records the Spotify requests the run's steps counted for each date, FetchToken's on its first date, and removes the counts", async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    for (const { date } of plan.dates) await writeManifest(store, manifestOf(date, 'exec-2', 'validated'));
+    await store.put(playlistRequestsKey('2026-11-18', '1Cp6VQCKf2VL4sP09jN9oX'), JSON.stringify({ spotifyApi: 3, spotifyToken: 0 }));
+    await store.put(playlistRequestsKey('2026-11-18', '37i9dQZF1DZ06evO25rXbO'), JSON.stringify({ spotifyApi: 2, spotifyToken: 1 }));
+    await store.put(playlistRequestsKey('2026-11-19', '1Cp6VQCKf2VL4sP09jN9oX'), JSON.stringify({ spotifyApi: 1, spotifyToken: 0 }));
+    await store.put(executionRequestsKey('exec-2'), JSON.stringify({ spotifyApi: 0, spotifyToken: 1 }));
+    // Act
+    await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
+    // Assess
+    expect(read(store, '2026-11-18').published?.requests).toEqual({ spotifyApi: 5, spotifyToken: 2 });
+    expect(read(store, '2026-11-19').published?.requests).toEqual({ spotifyApi: 1, spotifyToken: 0 });
+    expect(await store.list('raw/requests/')).toEqual([]);
+  });
+
   it('publishes nothing of a date whose attempt did not pass validation', async () => {
     // Prepare
     const store = new MemoryBlobStore();
@@ -75,7 +92,7 @@ describe(steps.notifyFailure.stateName, () => {
     const notifier = new RecordingNotifier();
     const cause = JSON.stringify({ errorType: 'CrawlerFailedError', errorMessage: 'The crawler failed: access denied.', trace: [] });
     // Act
-    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({ error: { Error: 'CrawlerFailedError', Cause: cause }, plan });
     // Assess
     expect(output).toEqual({ error: 'CrawlerFailedError', message: 'The crawler failed: access denied.', failedDates: ['2026-11-18', '2026-11-19'] });
     const error = { name: 'CrawlerFailedError', message: 'The crawler failed: access denied.' };
@@ -95,18 +112,57 @@ describe(steps.notifyFailure.stateName, () => {
     await writeManifest(store, withAttempt('2026-11-18', undefined, attemptOf('exec-2', 'succeeded')));
     await store.put(runManifestKey('2026-11-19'), '{ not json');
     // Act
-    const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases() })({ error: { Error: 'QueryFailedError', Cause: 'x' }, plan });
+    const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({ error: { Error: 'QueryFailedError', Cause: 'x' }, plan });
     // Assess
     expect(output.failedDates).toEqual([]);
     expect(read(store, '2026-11-18').lastAttempt.status).toBe('succeeded');
     expect(new TextDecoder().decode(await store.get(runManifestKey('2026-11-19')))).toBe('{ not json');
   });
 
+  it('records when a run throttled with a long Retry-After may resume, and schedules its restart with the same input then', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
+    await store.put(playlistRequestsKey('2026-11-18', '1Cp6VQCKf2VL4sP09jN9oX'), JSON.stringify({ spotifyApi: 7, spotifyToken: 0 }));
+    const restarts = new RecordingRestarts();
+    const notifier = new RecordingNotifier();
+    const cause = JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `Spotify rate-limited it. ${resumeAfterPhrase(7200)}`, trace: [] });
+    const request = { mode: 'backfill', from: '2026-11-18', to: '2026-11-19' };
+    // Act
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases(), restarts })({ error: { Error: 'SpotifyThrottledError', Cause: cause }, plan, request });
+    // Assess
+    expect(output.resumeAfter).toBe('2026-11-20T11:20:00.000Z');
+    expect(read(store, '2026-11-18')).toMatchObject({
+      published: { executionName: 'exec-1' },
+      lastAttempt: { executionName: 'exec-2', status: 'failed', resumeAfter: '2026-11-20T11:20:00.000Z', requests: { spotifyApi: 7, spotifyToken: 0 } },
+    });
+    expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', input: request }]);
+    expect(notifier.sent[0]?.message).toContain('Spotify allows it again after 2026-11-20T11:20:00.000Z');
+    expect(await store.list('raw/requests/')).toEqual([]);
+  });
+
+  it('records no resume time and schedules nothing for another error, or a throttle without one long Retry-After', async () => {
+    for (const error of [
+      { Error: 'SpotifyThrottledError', Cause: 'Spotify rate-limited it 6 times in a row: the run stops as throttled.' },
+      { Error: 'SpotifyUnavailableError', Cause: `Spotify did not answer. ${resumeAfterPhrase(60)}` },
+    ]) {
+      // Prepare
+      const store = new MemoryBlobStore();
+      const restarts = new RecordingRestarts();
+      // Act
+      const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts })({ error, plan, request: {} });
+      // Assess
+      expect(output.resumeAfter).toBeUndefined();
+      expect(read(store, '2026-11-18').lastAttempt.resumeAfter).toBeUndefined();
+      expect(restarts.scheduled).toEqual([]);
+    }
+  });
+
   it('notifies without touching any manifest when the run failed before it had a plan', async () => {
     const store = new MemoryBlobStore();
     const notifier = new RecordingNotifier();
 
-    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases() })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({ error: { Error: 'InvalidInputError', Cause: 'mode: "weekly" is not a run mode' } });
 
     expect(output.failedDates).toEqual([]);
     expect(store.puts).toEqual([]);
