@@ -1,0 +1,21 @@
+/** Spotify's ports: the Web API, the accounts service and the token cache, sharing one Secrets Manager client. */
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerCredentialsStore } from '../../adapters/aws/secrets-manager-credentials-store';
+import { SecretsManagerTokenCache } from '../../adapters/aws/secrets-manager-token-cache';
+import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
+import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
+import { envNames, type StepEnv } from '../env';
+import type { StepPorts } from '../ports';
+import { onFirstSend } from './first-send';
+
+/** The ports a `spotify` declaration brings: its endpoints, grant and two secrets from the SPOTIFY_* variables. */
+export const spotify = (env: StepEnv): Pick<StepPorts, 'spotify' | 'auth' | 'tokens'> => {
+  const secrets = onFirstSend(() => new SecretsManagerClient({}));
+  const tokens = new SecretsManagerTokenCache(secrets, env[envNames.tokenCacheSecret] as string);
+  const auth = new SpotifyTokenClient({
+    accountsBaseUrl: env[envNames.accountsBaseUrl] as string,
+    credentials: new SecretsManagerCredentialsStore(secrets, env[envNames.credentialsSecret] as string),
+    grant: env[envNames.grant] as SpotifyGrant,
+  });
+  return { spotify: new GotSpotifyApi({ apiBaseUrl: env[envNames.apiBaseUrl] as string, tokens, auth }), auth, tokens };
+};
