@@ -16,7 +16,7 @@ import { LakeFolderError, lakeProblem, prepareLake } from '../local/lake-folder'
 import { runPipeline, storedSpotifyCredentials, type SpotifySource } from '../local/pipeline';
 import { progressTo } from '../local/progress';
 import { withReport } from '../local/report';
-import { faultCountOf, formatSummary, summarise } from '../local/summary';
+import { faultCountOf, formatSummary, lakeReader, summarise } from '../local/summary';
 import { emulatorOptionsFrom } from './emulator';
 
 /** `spotify-etl run --help`. */
@@ -204,7 +204,11 @@ const runIn = async (
     });
     progress.done();
     const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
-    const summary = await withReport(await summarise(lake, run, faults), (warning) => io.err.write(`spotify-etl run: ${warning}\n`));
+    const warn = (warning: string) => void io.err.write(`spotify-etl run: ${warning}\n`);
+    // One read-only DuckDB for the summary's sample and the report: one instance and one
+    // registration of the views, not two.
+    const reader = lakeReader(lake, warn);
+    const summary = await withReport(await summarise(lake, run, faults, reader), warn, reader).finally(() => reader.close());
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.

@@ -22,7 +22,7 @@ import {
   type ReportRange,
 } from '../../core/report/queries';
 import { tableNames } from '../../core/tables';
-import type { RunSummary } from './summary';
+import { lakeReader, type LakeReader, type RunSummary } from './summary';
 
 /** Where `npm start` and `report` put the report by default, below the lake. */
 export const defaultReportKey = 'reports/latest.html';
@@ -49,20 +49,19 @@ const manifestsOf = async (lake: string): Promise<RunManifest[]> => {
 
 /**
  * Reads everything the report shows. One read-only engine answers every query, so all charts
- * show the lake as it was at the first one.
+ * show the lake as it was at the first one: `reader`'s when given (a run shares its summary's),
+ * else one of its own.
  */
 export const collectReport = async (
   lake: string,
   range: ReportRange,
   now: Date,
   onWarning?: (message: string) => void,
+  reader?: LakeReader,
 ): Promise<ReportData> => {
-  // DuckDB (a native module) loads only when a report is drawn, not with the run command's code.
-  const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
-  const db = await openDuckDb();
+  const own = reader === undefined ? lakeReader(lake, onWarning) : undefined;
   try {
-    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) });
-    const rows = async <T>(sql: string): Promise<T[]> => (await engine.query(sql)) as T[];
+    const rows = async <T>(sql: string): Promise<T[]> => (await (reader ?? own)?.query(sql)) as T[];
     const sizes = await rows<SizeRow>(playlistSizesSql(range));
     const latestDate = sizes.map((row) => row.snapshot_date).toSorted().at(-1) ?? null;
     const onLatest = async <T>(sql: (date: string) => string): Promise<T[]> => (latestDate === null ? [] : rows<T>(sql(latestDate)));
@@ -79,7 +78,7 @@ export const collectReport = async (
       health: healthRows(await manifestsOf(lake), range),
     };
   } finally {
-    db.close();
+    await own?.close();
   }
 };
 
@@ -87,9 +86,9 @@ export const collectReport = async (
 export const writeReport = async (
   lake: string,
   out: string,
-  options: { readonly range?: ReportRange; readonly now?: Date; readonly onWarning?: (message: string) => void } = {},
+  options: { readonly range?: ReportRange; readonly now?: Date; readonly onWarning?: (message: string) => void; readonly reader?: LakeReader } = {},
 ): Promise<string> => {
-  const data = await collectReport(lake, options.range ?? {}, options.now ?? new Date(), options.onWarning);
+  const data = await collectReport(lake, options.range ?? {}, options.now ?? new Date(), options.onWarning, options.reader);
   const html = renderReport(data, await readFile(libraryPath(), 'utf8'));
   await mkdir(dirname(out), { recursive: true });
   const temporary = join(dirname(out), `.${process.pid}-${Date.now()}.html.tmp`);
@@ -109,10 +108,10 @@ export const writeReport = async (
  * its summary says its error once, without a second line about a report (on a full disk, say).
  * The run's outcome stands whatever happens here: a report that cannot be written is a warning.
  */
-export const withReport = async (summary: RunSummary, onWarning: (message: string) => void): Promise<RunSummary> => {
+export const withReport = async (summary: RunSummary, onWarning: (message: string) => void, reader?: LakeReader): Promise<RunSummary> => {
   if (summary.status !== 'succeeded' || summary.dates.length === 0) return summary;
   try {
-    return { ...summary, report: await writeReport(summary.lake, join(summary.lake, defaultReportKey), { onWarning }) };
+    return { ...summary, report: await writeReport(summary.lake, join(summary.lake, defaultReportKey), { onWarning, ...(reader ? { reader } : {}) }) };
   } catch (error) {
     onWarning(`the report could not be written (${error instanceof Error ? error.message : String(error)}); the run's data is unaffected: try \`spotify-etl report --lake ${summary.lake}\``);
     return summary;
