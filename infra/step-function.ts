@@ -16,6 +16,7 @@ import type { Construct } from 'constructs';
 import type { AnyStep } from '../steps/registry';
 import { environmentOf, type EnvValues } from '../steps/env';
 import { grantsOf, objectPrefixesOf, type ResourceArns } from './grants';
+import { lambdaBuiltinAliases } from './lambda-builtins';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
 
@@ -89,6 +90,8 @@ export class StepFunction extends NodejsFunction {
         bundleAwsSDK: true,
         // CommonJS dependencies call require(), which an ES module does not have by default.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        // node:http and node:crypto as CommonJS, not ES imports (infra/lambda-builtins.ts: 60 ms of a cold start).
+        esbuildArgs: Object.fromEntries(Object.entries(lambdaBuiltinAliases).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },
