@@ -3,7 +3,7 @@
  * to import that bundle (the part of a cold start our code controls).
  *
  * The esbuild options mirror the NodejsFunction bundling of infra/step-function.ts (ESM, node24,
- * minify, keepNames, mainFields module,main, the createRequire banner, the node:http and node:crypto
+ * minify, keepNames, mainFields module,main, the createRequire banner, the node:http(s/2) and node:crypto
  * aliases of infra/lambda-builtins.ts, linked source map). That
  * stack bundles the pinned AWS SDK (`bundleAwsSDK: true`), so the bundle measured and imported is
  * that one; the size with `@aws-sdk/*` external (CDK's default) is printed beside it.

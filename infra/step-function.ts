@@ -90,7 +90,7 @@ export class StepFunction extends NodejsFunction {
         bundleAwsSDK: true,
         // CommonJS dependencies call require(), which an ES module does not have by default.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        // node:http and node:crypto as CommonJS, not ES imports (infra/lambda-builtins.ts: 60 ms of a cold start).
+        // node:http, https, http2 and crypto as CommonJS, not ES imports (infra/lambda-builtins.ts: 60–90 ms of a cold start).
         esbuildArgs: Object.fromEntries(Object.entries(lambdaBuiltinAliases).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
