@@ -35,13 +35,21 @@ export interface SpotifyCredentials {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly refreshToken?: string | undefined;
+  /** When the refresh token was first seen (at `auth login`, or by the first FetchToken that read it): its age counts from here. */
+  readonly refreshTokenFirstSeen?: Date | undefined;
 }
 
 /** Where the credentials live: Secrets Manager in AWS, a 0600 file locally. */
 export interface CredentialsStore {
   read(): Promise<SpotifyCredentials>;
-  /** Keeps a refresh token Spotify rotated, so the next run can still use it. */
-  saveRefreshToken(refreshToken: string): Promise<void>;
+  /** Keeps a refresh token Spotify rotated, so the next run can still use it, first seen at `firstSeen`. */
+  saveRefreshToken(refreshToken: string, firstSeen: Date): Promise<void>;
+  /**
+   * Records when `refreshToken` was first seen, if it is still the stored one and has no date yet
+   * (credentials stored before dates were kept); anything else is left as it is, so a token
+   * another run rotated meanwhile is never overwritten by an older one.
+   */
+  recordRefreshTokenFirstSeen(refreshToken: string, firstSeen: Date): Promise<void>;
 }
 
 /** Where FetchToken leaves the access token for the extraction steps (never the state payload). */
@@ -50,9 +58,15 @@ export interface TokenCache {
   write(token: AccessToken): Promise<void>;
 }
 
+/** A token just issued; with the refresh_token grant, also the age of the refresh token it was traded for. */
+export interface IssuedToken extends AccessToken {
+  /** Whole days since the refresh token was first seen; undefined for the client_credentials grant. */
+  readonly refreshTokenAgeDays?: number | undefined;
+}
+
 /** Trades the stored credentials for a new access token (refresh_token or client_credentials grant). */
 export interface SpotifyAuth {
-  fetchAccessToken(): Promise<AccessToken>;
+  fetchAccessToken(): Promise<IssuedToken>;
 }
 
 /** A decoded Spotify response together with the exact text it was decoded from (kept as raw). */

@@ -4,14 +4,44 @@
  */
 import * as t from 'io-ts';
 import { tryDecode } from './decode';
-import type { AccessToken } from './ports';
+import type { AccessToken, SpotifyCredentials } from './ports';
 
-/** The credentials secret: `{"clientId": "...", "clientSecret": "...", "refreshToken": "..."}`. */
+/**
+ * The credentials secret: `{"clientId": "...", "clientSecret": "...", "refreshToken": "...",
+ * "refreshTokenFirstSeen": "2026-11-20T06:00:00.000Z"}`; the last two are optional (the
+ * client_credentials grant has no refresh token; older secrets have no date).
+ */
 export const StoredCredentials = t.intersection([
   t.type({ clientId: t.string, clientSecret: t.string }),
-  t.partial({ refreshToken: t.string }),
+  t.partial({ refreshToken: t.string, refreshTokenFirstSeen: t.string }),
 ]);
 export type StoredCredentials = t.TypeOf<typeof StoredCredentials>;
+
+/**
+ * The credentials a secret's JSON holds; a first-seen date that is not a date reads as none, so
+ * the next FetchToken records one instead of failing the run.
+ * @example credentialsFromStored({ clientId: 'id', clientSecret: 's', refreshToken: 'r', refreshTokenFirstSeen: '2026-11-20T06:00:00.000Z' }).refreshTokenFirstSeen // Date
+ */
+export const credentialsFromStored = (stored: StoredCredentials): SpotifyCredentials => {
+  const firstSeen = stored.refreshTokenFirstSeen === undefined ? undefined : new Date(stored.refreshTokenFirstSeen);
+  return {
+    clientId: stored.clientId,
+    clientSecret: stored.clientSecret,
+    refreshToken: stored.refreshToken,
+    refreshTokenFirstSeen: firstSeen === undefined || Number.isNaN(firstSeen.getTime()) ? undefined : firstSeen,
+  };
+};
+
+/**
+ * The secret's JSON of `credentials`: the date as ISO 8601, absent fields left out.
+ * @example storedCredentials({ clientId: 'id', clientSecret: 's' }) // { clientId: 'id', clientSecret: 's' }
+ */
+export const storedCredentials = (credentials: SpotifyCredentials): StoredCredentials => ({
+  clientId: credentials.clientId,
+  clientSecret: credentials.clientSecret,
+  ...(credentials.refreshToken === undefined ? {} : { refreshToken: credentials.refreshToken }),
+  ...(credentials.refreshTokenFirstSeen === undefined ? {} : { refreshTokenFirstSeen: credentials.refreshTokenFirstSeen.toISOString() }),
+});
 
 /** The token cache secret: `{"accessToken": "...", "expiresAt": "2026-11-20T06:00:00.000Z"}`. */
 export const StoredToken = t.type({ accessToken: t.string, expiresAt: t.string });

@@ -21,6 +21,18 @@ export interface StepDefinition<N extends string = string, I extends t.Mixed = t
   readonly timeoutSeconds: number;
   /** What the step uses (core/resources.ts): its grants, environment and ports derive from it. */
   readonly resources: StepResources;
+  /**
+   * Numbers of a successful output that the AWS handler publishes as CloudWatch metrics under the
+   * step's `stateName`, besides the outcome and duration every step has; an alarm may watch them.
+   */
+  metricsOf?(output: t.OutputOf<O>): readonly StepMetric[];
+}
+
+/** One CloudWatch metric a step publishes (Embedded Metric Format; units as CloudWatch names them). */
+export interface StepMetric {
+  readonly name: string;
+  readonly unit: 'Count' | 'None';
+  readonly value: number;
 }
 
 /** The type a step's runner receives. */

@@ -1,7 +1,7 @@
 /**
  * Failure alerts: the topic NotifyFailure publishes to (with an optional e-mail subscription),
  * and alarms on failed, timed-out and throttled executions that reach the same topic even when
- * NotifyFailure itself could not run.
+ * NotifyFailure itself could not run, and on a refresh token due for re-consent.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,6 +13,8 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { reconsentRunbook, reconsentWarningAgeDays, refreshTokenLifetimeDays } from '../core/reconsent';
+import { fetchToken, refreshTokenAgeMetric } from '../steps/fetch-token/contract';
 import type { StackConfig } from './config';
 import { freshnessWindowHours } from './freshness';
 
@@ -80,6 +82,33 @@ export class Alerts extends Construct {
       alarmDescription:
         `No execution of the pipeline has succeeded for ${hours} hours (the schedule ${this.config.schedule} plus ` +
         `${this.config.freshnessMarginHours} h): the archive has stopped. See \`spotify-etl remote list\` and docs/operations.md.`,
+    }).addAlarmAction(this.action);
+  }
+
+  /**
+   * The re-consent alarm: fires when FetchToken reports a refresh token at least
+   * {@link reconsentWarningAgeDays} days old (the `RefreshTokenAgeDays` metric its Lambda
+   * publishes, namespace and service the stack's name prefix as infra/step-function.ts sets
+   * them), about two weeks before Spotify refuses it, so the owner consents again before runs
+   * fail. Days without a run keep the alarm as it is; it clears with the first run after re-consent.
+   */
+  public watchRefreshTokenAge(): void {
+    new cloudwatch.Alarm(this, 'RefreshTokenAgeing', {
+      metric: new cloudwatch.Metric({
+        namespace: this.config.namePrefix,
+        metricName: refreshTokenAgeMetric,
+        dimensionsMap: { service: this.config.namePrefix, stateName: fetchToken.stateName },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.days(1),
+      }),
+      threshold: reconsentWarningAgeDays,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+      alarmDescription:
+        `The Spotify refresh token is ${reconsentWarningAgeDays} or more days old; Spotify refuses it about ${refreshTokenLifetimeDays} days ` +
+        `after consent and runs then fail with SpotifyReauthRequiredError. Run \`spotify-etl auth login\` as the playlists' owner and ` +
+        `put the new credentials in the secret: ${reconsentRunbook}.`,
     }).addAlarmAction(this.action);
   }
 

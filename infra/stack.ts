@@ -57,6 +57,8 @@ export class SpotifyEtlStack extends Stack {
     // A disabled schedule (no playlists) starts nothing, so there is no freshness to watch.
     if (config.playlists.length > 0) this.alerts.watchFreshness(this.pipeline.stateMachine);
     this.alerts.watchDeadLetterQueue(this.schedule.deadLetterQueue);
+    // The client_credentials grant has no refresh token, hence no age to watch.
+    if (config.spotifyGrant === 'refresh_token') this.alerts.watchRefreshTokenAge();
     this.snowflake = config.snowflakeExternalId === '' ? undefined : new SnowflakeAccess(this, 'Snowflake', { lake: this.lake, config });
 
     const output = (id: string, value: string, description: string): void => {

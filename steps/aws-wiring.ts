@@ -132,6 +132,7 @@ export const awsHandler = <S extends StepDefinition>(step: S, wire: Wiring<S>, a
       const output = await handle(event);
       logger.info('step succeeded');
       metrics.addMetric('StepSucceeded', MetricUnit.Count, 1);
+      for (const metric of step.metricsOf?.(output) ?? []) metrics.addMetric(metric.name, metric.unit, metric.value);
       return output;
     } catch (error) {
       const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };

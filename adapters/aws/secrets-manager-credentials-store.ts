@@ -3,7 +3,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { tryDecode } from '../../core/decode';
 import { SpotifyAuthError } from '../../core/errors';
 import type { CredentialsStore, SpotifyCredentials } from '../../core/ports';
-import { StoredCredentials } from '../../core/secrets';
+import { credentialsFromStored, StoredCredentials } from '../../core/secrets';
 import { JsonSecret } from './secrets-manager-secret';
 
 const howToStore = (secretId: string): string =>
@@ -21,14 +21,20 @@ export class SecretsManagerCredentialsStore implements CredentialsStore {
 
   /** The stored credentials; a missing, non-JSON or incomplete secret is a SpotifyAuthError saying how to fix it. */
   public async read(): Promise<SpotifyCredentials> {
-    const stored = await this.readSecret();
-    return { clientId: stored.clientId, clientSecret: stored.clientSecret, refreshToken: stored.refreshToken };
+    return credentialsFromStored(await this.readSecret());
   }
 
   /** Writes the merged JSON back, so the client id and secret stay as they were. */
-  public async saveRefreshToken(refreshToken: string): Promise<void> {
+  public async saveRefreshToken(refreshToken: string, firstSeen: Date): Promise<void> {
     const stored = await this.readSecret();
-    await this.secret.write({ ...stored, refreshToken });
+    await this.secret.write({ ...stored, refreshToken, refreshTokenFirstSeen: firstSeen.toISOString() });
+  }
+
+  /** Adds the date to the secret's JSON only while it holds `refreshToken` and no valid date. */
+  public async recordRefreshTokenFirstSeen(refreshToken: string, firstSeen: Date): Promise<void> {
+    const stored = await this.readSecret();
+    if (stored.refreshToken !== refreshToken || credentialsFromStored(stored).refreshTokenFirstSeen !== undefined) return;
+    await this.secret.write({ ...stored, refreshTokenFirstSeen: firstSeen.toISOString() });
   }
 
   private async readSecret(): Promise<StoredCredentials> {

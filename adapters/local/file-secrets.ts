@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { tryDecode } from '../../core/decode';
 import { SpotifyAuthError } from '../../core/errors';
 import type { AccessToken, CredentialsStore, SpotifyCredentials, TokenCache } from '../../core/ports';
-import { StoredCredentials, storedToken, tokenFromStored } from '../../core/secrets';
+import { credentialsFromStored, StoredCredentials, storedCredentials, storedToken, tokenFromStored } from '../../core/secrets';
 
 /** The folder below the lake that holds local secrets and state. */
 export const stateDir = (lakeRoot: string): string => join(lakeRoot, '.state');
@@ -40,7 +40,7 @@ export const writeSecretFile = async (path: string, text: string): Promise<void>
 
 /**
  * The Spotify app credentials and the owner's refresh token in a 0600 JSON file
- * (`{"clientId","clientSecret","refreshToken"}`). A file others can read is refused, like ssh does.
+ * (`{"clientId","clientSecret","refreshToken","refreshTokenFirstSeen"}`). A file others can read is refused, like ssh does.
  */
 export class FileCredentialsStore implements CredentialsStore {
   public constructor(private readonly path: string) {}
@@ -74,17 +74,23 @@ export class FileCredentialsStore implements CredentialsStore {
         `The Spotify credentials file ${this.path} is not in the expected shape (${decoded.problems.join('; ')}): run \`spotify-etl auth login\` to write it again.`,
       );
     }
-    return decoded.value;
+    return credentialsFromStored(decoded.value);
   }
 
   /** Replaces the whole file with `credentials`. */
   public async write(credentials: SpotifyCredentials): Promise<void> {
-    const { clientId, clientSecret, refreshToken } = credentials;
-    await writeSecretFile(this.path, `${JSON.stringify({ clientId, clientSecret, refreshToken }, null, 2)}\n`);
+    await writeSecretFile(this.path, `${JSON.stringify(storedCredentials(credentials), null, 2)}\n`);
   }
 
-  public async saveRefreshToken(refreshToken: string): Promise<void> {
-    await this.write({ ...(await this.read()), refreshToken });
+  public async saveRefreshToken(refreshToken: string, firstSeen: Date): Promise<void> {
+    await this.write({ ...(await this.read()), refreshToken, refreshTokenFirstSeen: firstSeen });
+  }
+
+  /** Adds the date only while the file holds `refreshToken` and no date (see the port). */
+  public async recordRefreshTokenFirstSeen(refreshToken: string, firstSeen: Date): Promise<void> {
+    const stored = await this.read();
+    if (stored.refreshToken !== refreshToken || stored.refreshTokenFirstSeen !== undefined) return;
+    await this.write({ ...stored, refreshTokenFirstSeen: firstSeen });
   }
 
   /** Where the credentials live, for messages such as "saved to …". */

@@ -6,7 +6,8 @@
 import { systemClock } from '../../core/dates';
 import { decodeOrThrow, tryDecode } from '../../core/decode';
 import { SpotifyAuthError, SpotifyReauthRequiredError, UpstreamSchemaChangedError } from '../../core/errors';
-import type { AccessToken, Clock, CredentialsStore, SpotifyAuth, SpotifyCredentials } from '../../core/ports';
+import type { AccessToken, Clock, CredentialsStore, IssuedToken, SpotifyAuth, SpotifyCredentials } from '../../core/ports';
+import { reconsentRunbook, refreshTokenAgeDays } from '../../core/reconsent';
 import { OAuthError, TokenResponse } from '../../core/spotify/codecs';
 import { httpSettings, requestJson, type HttpOptions, type HttpSettings } from './http';
 
@@ -20,7 +21,7 @@ export const consentScopes = ['playlist-read-private', 'playlist-read-collaborat
 const redact = (text: string, secrets: readonly (string | undefined)[]): string =>
   secrets.reduce<string>((out, secret) => (secret && secret.length >= 4 ? out.split(secret).join('[redacted]') : out), text);
 
-const reconsent = 'Run `spotify-etl auth login` as the playlist owner to consent again, then store the new refresh token (see docs/deploy.md).';
+const reconsent = `Run \`spotify-etl auth login\` as the playlists' owner to consent again, then store the new credentials: ${reconsentRunbook}.`;
 
 interface TokenExchange {
   readonly accountsBaseUrl: string;
@@ -48,7 +49,8 @@ const exchange = async (request: TokenExchange): Promise<{ token: AccessToken; r
   if (response.status !== 200) {
     const oauth = tryDecode(OAuthError, response.json);
     const code = oauth.ok ? oauth.value.error : `HTTP ${response.status}`;
-    const said = oauth.ok && oauth.value.error_description ? `: ${redact(oauth.value.error_description, secrets)}` : '';
+    // On one line, whatever the server wrote: the message is one line of a summary or a log.
+    const said = oauth.ok && oauth.value.error_description ? `: ${redact(oauth.value.error_description, secrets).replace(/\s+/g, ' ').trim()}` : '';
     if (code === 'invalid_grant') {
       const what = request.form.grant_type === 'authorization_code' ? 'the authorisation code' : 'the stored refresh token';
       throw new SpotifyReauthRequiredError(
@@ -88,7 +90,7 @@ export interface SpotifyTokenClientOptions extends HttpOptions {
   readonly clock?: Clock;
 }
 
-/** Gets access tokens from Spotify's accounts service and keeps a rotated refresh token. */
+/** Gets access tokens from Spotify's accounts service, keeps a rotated refresh token and reports its age (core/reconsent.ts). */
 export class SpotifyTokenClient implements SpotifyAuth {
   private readonly settings: HttpSettings;
 
@@ -96,7 +98,7 @@ export class SpotifyTokenClient implements SpotifyAuth {
     this.settings = httpSettings(options);
   }
 
-  public async fetchAccessToken(): Promise<AccessToken> {
+  public async fetchAccessToken(): Promise<IssuedToken> {
     const credentials = await this.options.credentials.read();
     try {
       return await this.exchangeStored(credentials);
@@ -112,30 +114,45 @@ export class SpotifyTokenClient implements SpotifyAuth {
     }
   }
 
-  /** One token request with `credentials`; keeps a refresh token Spotify rotated. */
-  private async exchangeStored(credentials: SpotifyCredentials): Promise<AccessToken> {
-    let form: Record<string, string>;
+  /** One token request with `credentials`; keeps a refresh token Spotify rotated and dates the one in use. */
+  private async exchangeStored(credentials: SpotifyCredentials): Promise<IssuedToken> {
     if (this.options.grant === 'client_credentials') {
-      form = { grant_type: 'client_credentials' };
-    } else {
-      if (!credentials.refreshToken) {
-        throw new SpotifyReauthRequiredError(`No Spotify refresh token is stored with the app credentials. ${reconsent}`);
-      }
-      form = { grant_type: 'refresh_token', refresh_token: credentials.refreshToken };
+      return (await this.tokenRequest(credentials, { grant_type: 'client_credentials' })).token;
     }
-    const { token, refreshToken } = await exchange({
+    const stored = credentials.refreshToken;
+    if (!stored) {
+      throw new SpotifyReauthRequiredError(`No Spotify refresh token is stored with the app credentials. ${reconsent}`);
+    }
+    const { token, refreshToken } = await this.tokenRequest(credentials, { grant_type: 'refresh_token', refresh_token: stored });
+    // Dated only after Spotify accepted it: a refused token is not worth a write.
+    const now = this.clock.now();
+    let firstSeen = credentials.refreshTokenFirstSeen;
+    if (refreshToken !== undefined && refreshToken !== stored) {
+      // Spotify rotated it; the old one may stop working, so the new one must be kept, and its age starts now.
+      firstSeen = now;
+      await this.options.credentials.saveRefreshToken(refreshToken, firstSeen);
+    } else if (firstSeen === undefined) {
+      // Without a new one the stored token stays as it is; credentials older than the date get one now.
+      firstSeen = now;
+      await this.options.credentials.recordRefreshTokenFirstSeen(stored, firstSeen);
+    }
+    return { ...token, refreshTokenAgeDays: refreshTokenAgeDays(firstSeen, now) };
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  /** One token request with these credentials and form, at this client's settings and clock. */
+  private tokenRequest(credentials: SpotifyCredentials, form: Record<string, string>): ReturnType<typeof exchange> {
+    return exchange({
       accountsBaseUrl: this.options.accountsBaseUrl,
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
       form,
       settings: this.settings,
-      clock: this.options.clock ?? systemClock,
+      clock: this.clock,
     });
-    // Spotify may rotate the refresh token; the old one may stop working, so the new one must be kept.
-    if (refreshToken !== undefined && refreshToken !== credentials.refreshToken && this.options.grant === 'refresh_token') {
-      await this.options.credentials.saveRefreshToken(refreshToken);
-    }
-    return token;
   }
 }
 

@@ -77,7 +77,8 @@ export const authLogin: Command = async (args, io) => {
       io.err.write('spotify-etl auth login: cancelled; nothing was stored.\n');
       return 130;
     }
-    await store.write({ clientId, clientSecret, refreshToken: outcome.refreshToken });
+    // The consent starts the refresh token's six months: its age counts from now.
+    await store.write({ clientId, clientSecret, refreshToken: outcome.refreshToken, refreshTokenFirstSeen: new Date() });
     io.out.write(
       `Saved the Spotify app credentials and the owner's refresh token to ${store.location} (mode 0600). Local runs with --source spotify use them; for AWS, put the same values in the credentials secret (docs/deploy.md).\n`,
     );

@@ -115,10 +115,13 @@ export const spotifyCredentials = (env: NodeJS.ProcessEnv, lake: string, grant: 
     read: async () => ({ clientId, clientSecret, refreshToken }),
     // A rotated refresh token replaces the exported one, which may no longer work: this process
     // uses it from now on, and it is kept where `auth login` would, to outlive the process.
-    saveRefreshToken: async (rotated) => {
-      await new FileCredentialsStore(credentialsPath(lake)).write({ clientId, clientSecret, refreshToken: rotated });
+    saveRefreshToken: async (rotated, firstSeen) => {
+      await new FileCredentialsStore(credentialsPath(lake)).write({ clientId, clientSecret, refreshToken: rotated, refreshTokenFirstSeen: firstSeen });
       refreshToken = rotated;
     },
+    // An exported token has nowhere to keep its date, so its age reads 0 on every run: the
+    // environment is for trying things out; `auth login`'s file keeps the date.
+    recordRefreshTokenFirstSeen: async () => {},
   };
 };
 

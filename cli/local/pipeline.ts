@@ -50,6 +50,8 @@ export interface PipelineOptions {
   /** The rendered definition. @default state-machine/asl.json, the build's rendering */
   readonly asl?: Asl;
   readonly onEvent?: (event: ExecutionEvent) => void;
+  /** Sees each Task's payload and result (the golden recorder, test/contract/record-goldens.ts). */
+  readonly onTask?: (stateName: string, payload: unknown, result: unknown) => void;
   /** Stops the run (Ctrl-C). */
   readonly signal?: AbortSignal;
   /** Pages per ExtractItems invocation. @default the contract's budget */
@@ -117,11 +119,21 @@ const polledWhenSettled = {
 const executionNameAt = (now: Date): string =>
   `local-${now.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
 
-/** The emulator's credentials in their own 0600 file, so a run never overwrites real ones. */
-const emulatorCredentials = async (lake: string, credentials: SpotifyCredentials): Promise<CredentialsStore> => {
-  const store = new FileCredentialsStore(join(stateDir(lake), 'emulator', 'credentials.json'));
-  await store.write(credentials);
-  return store;
+/**
+ * The emulator's credentials, in memory: they are made afresh by each emulator and die with it,
+ * so they never touch real ones, and two runs on one lake (each with its own emulator) cannot
+ * read each other's, as they could from one shared file (the second run's write made the
+ * first's token request fail with invalid_client).
+ */
+const emulatorCredentials = (credentials: SpotifyCredentials): CredentialsStore => {
+  let current = credentials;
+  return {
+    read: async () => current,
+    saveRefreshToken: async (refreshToken, refreshTokenFirstSeen) => void (current = { ...current, refreshToken, refreshTokenFirstSeen }),
+    recordRefreshTokenFirstSeen: async (refreshToken, refreshTokenFirstSeen) => {
+      if (current.refreshToken === refreshToken && current.refreshTokenFirstSeen === undefined) current = { ...current, refreshTokenFirstSeen };
+    },
+  };
 };
 
 /** Runs the pipeline once on this machine and returns how it ended. */
@@ -131,7 +143,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const { source, lake } = options;
   // Counted where the requests are sent, so retries count and nothing the server did not get does.
   const requests = { spotifyApi: 0, spotifyToken: 0 };
-  const credentials = source.kind === 'emulator' ? await emulatorCredentials(lake, source.credentials) : source.credentials;
+  const credentials = source.kind === 'emulator' ? emulatorCredentials(source.credentials) : source.credentials;
   const tokens = new FileTokenCache(source.kind === 'emulator' ? join(stateDir(lake), 'emulator', 'token-cache.json') : tokenCachePath(lake));
   const auth = new SpotifyTokenClient({
     accountsBaseUrl: source.accountsBaseUrl,
@@ -165,9 +177,17 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       ...(options.maxPages === undefined ? {} : { maxPages: options.maxPages }),
       ...(options.rejectTolerance === undefined ? {} : { rejectTolerance: options.rejectTolerance }),
     });
+    const { onTask } = options;
+    const observed = onTask
+      ? Object.fromEntries(Object.entries(handlers).map(([name, handler]) => [name, async (payload: unknown) => {
+          const result = await handler(payload);
+          onTask(name, payload, result);
+          return result;
+        }]))
+      : handlers;
     const outcome = await runLocally({
       asl,
-      handlers,
+      handlers: observed,
       input: options.request,
       executionName,
       pauses: localPauses(asl, source.kind),

@@ -11,10 +11,12 @@ import { tryDecode } from '../../core/decode';
 import { runIdOf, runManifestKey } from '../../core/lake/keys';
 import type { RunStatus, TableCounts } from '../../core/lake/manifest';
 import { readManifest } from '../../core/manifests';
+import { reconsentDue, reconsentWarning } from '../../core/reconsent';
 import { RunPlan } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
 import { tableNames } from '../../core/tables';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
+import { FetchTokenOutput } from '../../steps/fetch-token/contract';
 import { steps } from '../../steps/registry';
 import type { PipelineRun } from './pipeline';
 import { escapeControl, plural } from './text';
@@ -52,6 +54,8 @@ export interface RunSummary {
   readonly requests: { readonly spotifyApi: number; readonly spotifyToken: number };
   /** What the emulator's `--faults` injected, or null when the run asked for none. */
   readonly faults: FaultCount | null;
+  /** The refresh token's age in days as FetchToken reported it; null without one (client_credentials) or when FetchToken did not succeed. */
+  readonly refreshTokenAgeDays: number | null;
   /** The HTML report written after the run (cli/local/report.ts); absent when none was. */
   readonly report?: string;
 }
@@ -77,6 +81,17 @@ export const planOf = (events: readonly ExecutionEvent[]): RunPlan | undefined =
     if (decoded.ok) return decoded.value;
   }
   return undefined;
+};
+
+/** The refresh token's age FetchToken returned, found in the execution history; null when it returned none. */
+export const refreshTokenAgeOf = (events: readonly ExecutionEvent[]): number | null => {
+  for (const event of events) {
+    const state = (event as { state?: { name?: string; output?: { token?: unknown } } }).state;
+    if (event.type !== 'StateExited' || state?.name !== steps.fetchToken.stateName) continue;
+    const decoded = tryDecode(FetchTokenOutput, state.output?.token);
+    if (decoded.ok && decoded.value.refreshTokenAgeDays !== undefined) return decoded.value.refreshTokenAgeDays;
+  }
+  return null;
 };
 
 /**
@@ -175,6 +190,7 @@ export const summarise = async (lake: string, run: PipelineRun, faults: FaultCou
     sample,
     requests: run.requests,
     faults,
+    refreshTokenAgeDays: refreshTokenAgeOf(outcome.events),
   };
 };
 
@@ -223,6 +239,7 @@ export const formatSummary = (summary: RunSummary): string => {
   if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${summary.playlists.join(', ')}`);
   lines.push(`  requests   ${summary.requests.spotifyApi} Web API, ${summary.requests.spotifyToken} token`);
   if (summary.faults) lines.push(`  faults     ${faultsLine(summary.faults, summary)}`);
+  if (summary.refreshTokenAgeDays !== null && reconsentDue(summary.refreshTokenAgeDays)) lines.push(`  warning    ${reconsentWarning(summary.refreshTokenAgeDays)}`);
   for (const d of summary.dates) {
     if (d.tables) lines.push(`  rows       ${d.date}: ${tableNames.map((name) => `${name} ${d.tables?.[name] ?? 0}`).join(', ')}${d.rejectCount > 0 ? `; ${d.rejectCount} rejected` : ''}`);
     const checks = d.checksPassed + d.checksFailed.length;

@@ -7,9 +7,15 @@ import { defineStep } from '../../core/step';
 export const FetchTokenInput = t.exact(t.type({}));
 export type FetchTokenInput = t.TypeOf<typeof FetchTokenInput>;
 
-/** Only when the cached token expires (ISO 8601): the token itself never enters a state payload. */
-export const FetchTokenOutput = t.type({ expiresAt: t.string });
+/**
+ * When the cached token expires (ISO 8601), and with the refresh_token grant the refresh token's
+ * age in whole days (core/reconsent.ts): the token itself never enters a state payload.
+ */
+export const FetchTokenOutput = t.intersection([t.type({ expiresAt: t.string }), t.partial({ refreshTokenAgeDays: t.number })]);
 export type FetchTokenOutput = t.TypeOf<typeof FetchTokenOutput>;
+
+/** The metric the re-consent alarm watches (infra/alerts.ts), by stateName FetchToken. */
+export const refreshTokenAgeMetric = 'RefreshTokenAgeDays';
 
 /** The FetchToken step. */
 export const fetchToken = defineStep({
@@ -26,6 +32,8 @@ export const fetchToken = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 60,
-  // Reads the credentials and keeps a rotated refresh token; leaves the new access token in the cache.
+  // Reads the credentials, keeps a rotated refresh token and dates an undated one; leaves the new access token in the cache.
   resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' } },
+  metricsOf: (output) =>
+    output.refreshTokenAgeDays === undefined ? [] : [{ name: refreshTokenAgeMetric, unit: 'None', value: output.refreshTokenAgeDays }],
 });

@@ -1,4 +1,4 @@
-/** FetchToken's logic: a fresh access token into the cache; only its expiry leaves the step. */
+/** FetchToken's logic: a fresh access token into the cache; only its expiry and the refresh token's age leave the step. */
 import type { SpotifyAuth, TokenCache } from '../../core/ports';
 import type { FetchTokenInput, FetchTokenOutput } from './contract';
 
@@ -8,11 +8,11 @@ export interface FetchTokenDeps {
   readonly tokens: TokenCache;
 }
 
-/** Fetches an access token, caches it, and returns when it expires. */
+/** Fetches an access token, caches it, and returns when it expires and how old the refresh token is. */
 export const runFetchToken =
   (deps: FetchTokenDeps) =>
   async (_input: FetchTokenInput): Promise<FetchTokenOutput> => {
-    const token = await deps.auth.fetchAccessToken();
-    await deps.tokens.write(token);
-    return { expiresAt: token.expiresAt.toISOString() };
+    const { value, expiresAt, refreshTokenAgeDays } = await deps.auth.fetchAccessToken();
+    await deps.tokens.write({ value, expiresAt });
+    return { expiresAt: expiresAt.toISOString(), ...(refreshTokenAgeDays === undefined ? {} : { refreshTokenAgeDays }) };
   };

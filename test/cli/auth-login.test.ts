@@ -24,9 +24,10 @@ const cli = (env: Record<string, string> = { SPOTIFY_CLIENT_ID: emulator.credent
 const authorizeUrl = async (io: CapturedIo): Promise<string> => (await io.printed(/^ {2}(http\S+\/authorize\?\S+)$/m, 'stderr'))[1] ?? '';
 
 describe('spotify-etl auth login', () => {
-  it('runs the consent on a loopback redirect and stores a working refresh token in a 0600 file', async () => {
+  it('runs the consent on a loopback redirect and stores a working refresh token, dated at the consent, in a 0600 file', async () => {
     // Prepare
     const io = cli();
+    const before = Date.now();
     // Act: the test plays the browser, which follows Spotify's redirect to the loopback callback
     const exit = main(['auth', 'login', '--port', '0'], io);
     const browser = await fetch(await authorizeUrl(io));
@@ -36,13 +37,16 @@ describe('spotify-etl auth login', () => {
     expect(await browser.text()).toContain('Consent received');
     const path = join(dir, 'lake', '.state', 'credentials.json');
     expect((await stat(path)).mode & 0o777).toBe(0o600);
-    const stored = JSON.parse(await readFile(path, 'utf8')) as { clientId: string; refreshToken: string };
+    const stored = JSON.parse(await readFile(path, 'utf8')) as { clientId: string; refreshToken: string; refreshTokenFirstSeen: string };
     expect(stored.clientId).toBe(emulator.credentials.clientId);
+    expect(Date.parse(stored.refreshTokenFirstSeen)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(stored.refreshTokenFirstSeen)).toBeLessThanOrEqual(Date.now());
     expect(io.stdout()).toContain(`to ${path} (mode 0600)`);
     expect(io.stdout() + io.stderr()).not.toContain(stored.refreshToken);
     expect(io.stdout() + io.stderr()).not.toContain(emulator.credentials.clientSecret);
     const token = await new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: new FileCredentialsStore(path), grant: 'refresh_token' }).fetchAccessToken();
     expect(token.value).not.toBe('');
+    expect(token.refreshTokenAgeDays).toBe(0);
   });
 
   it('asks for the consent with the playlist scopes, a 127.0.0.1 redirect URI and a fresh state', async () => {

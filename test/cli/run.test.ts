@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
+import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { createRun, requestOf, spotifyCredentials } from '../../cli/commands/run';
 import { main } from '../../cli/main';
 import { describeEvent, progressTo } from '../../cli/local/progress';
@@ -74,15 +75,39 @@ describe('spotify-etl run --source spotify', () => {
     expect(await readdir(lake())).toContain('curated');
   });
 
+  it("prints one warning line when the stored refresh token is due for re-consent, and reports its age with --json", async () => {
+    // Prepare: credentials `auth login` stored 170 days ago
+    const emulator = await emulatorWith();
+    const env = { SPOTIFY_ACCOUNTS_BASE_URL: emulator.accountsBaseUrl, SPOTIFY_API_BASE_URL: emulator.apiBaseUrl };
+    const consented = new Date(Date.now() - 170 * 86_400_000 - 3_600_000);
+    await new FileCredentialsStore(credentialsPath(lake())).write({ ...emulator.credentials, refreshTokenFirstSeen: consented });
+    const smallest = emulator.playlists.filter((playlist) => playlist.readable).sort((a, b) => a.total - b.total)[0]?.id ?? '';
+    const args = ['--source', 'spotify', '--date', '2026-11-20', '--playlists', smallest, '--lake', lake()];
+    const text = captureIo(lake(), env);
+    const json = captureIo(lake(), env);
+    // Act
+    const codes = [await createRun({ clock })(args, text), await createRun({ clock })([...args, '--json'], json)];
+    // Assess
+    expect(codes).toEqual([0, 0]);
+    expect(text.stdout().split('\n').filter((line) => line.startsWith('  warning'))).toEqual([
+      "  warning    the Spotify refresh token is 170 days old; Spotify refuses it about 182 days after consent: run `spotify-etl auth login` as the playlists' owner before then (docs/operations.md#re-consent)",
+    ]);
+    expect((JSON.parse(json.stdout()) as RunSummary).refreshTokenAgeDays).toBe(170);
+    expect(text.stdout() + text.stderr()).not.toContain(emulator.credentials.refreshToken ?? '-');
+  });
+
   it('reads a rotated refresh token after saving it, instead of the exported one Spotify revoked', async () => {
     // Prepare
     const credentials = spotifyCredentials({ SPOTIFY_CLIENT_ID: 'id', SPOTIFY_CLIENT_SECRET: 'secret', SPOTIFY_REFRESH_TOKEN: 'exported' }, lake(), 'refresh_token');
     expect((await credentials.read()).refreshToken).toBe('exported');
     // Act
-    await credentials.saveRefreshToken('rotated');
+    await credentials.saveRefreshToken('rotated', new Date('2026-11-20T06:00:00Z'));
     // Assess
     expect(await credentials.read()).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'rotated' });
-    expect(JSON.parse(await readFile(join(lake(), '.state', 'credentials.json'), 'utf8'))).toMatchObject({ refreshToken: 'rotated' });
+    expect(JSON.parse(await readFile(join(lake(), '.state', 'credentials.json'), 'utf8'))).toMatchObject({
+      refreshToken: 'rotated',
+      refreshTokenFirstSeen: '2026-11-20T06:00:00.000Z',
+    });
   });
 
   it('takes the app credentials from the environment without a refresh token for the client_credentials grant', async () => {

@@ -14,6 +14,7 @@ const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
   error: null,
   sample: null,
   faults: null,
+  refreshTokenAgeDays: 3,
   ...overrides,
 });
 
@@ -53,6 +54,18 @@ describe('the run summary as text', () => {
 
     expect(text).toContain('  faults     1 fault injected (500 ×1); the run ended on SpotifyUnavailableError\n');
     expect(text).not.toContain('Spotify answered 500 five times');
+  });
+
+  it('warns in one line, naming the command and the runbook, once the refresh token is 168 days old, and not a day before', () => {
+    const due = formatSummary(summary({ refreshTokenAgeDays: 168 }));
+    const early = formatSummary(summary({ refreshTokenAgeDays: 167 }));
+    const none = formatSummary(summary({ refreshTokenAgeDays: null }));
+
+    expect(due.split('\n').filter((line) => line.includes('refresh token'))).toEqual([
+      "  warning    the Spotify refresh token is 168 days old; Spotify refuses it about 182 days after consent: run `spotify-etl auth login` as the playlists' owner before then (docs/operations.md#re-consent)",
+    ]);
+    expect(early).not.toContain('warning');
+    expect(none).not.toContain('warning');
   });
 
   it('says no fault was drawn when the run asked for faults and none hit', () => {

@@ -1,43 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import * as t from 'io-ts';
 import { describe, expect, it } from 'vitest';
 import { tryDecode } from '../../core/decode';
 import { allStates } from '../../state-machine/local-executor';
 import { renderAsl } from '../../state-machine/render';
-import { allSteps, steps, type AnyStep } from '../../steps/registry';
+import { allSteps, steps } from '../../steps/registry';
+import { missingGolden, newestGolden, readGoldens } from './goldens';
 import { secretLookalikes, undeclaredFields } from './payload-checks';
 
-/** A golden payload: what one step received and returned in a real local run (see steps/README.md). */
-interface Golden {
-  readonly file: string;
-  readonly version: number;
-  readonly step: AnyStep | undefined;
-  readonly json: { readonly stateName?: unknown; readonly input?: unknown; readonly output?: unknown };
-}
-
-const dir = new URL('./steps/', import.meta.url);
-const goldenName = /^([a-z0-9-]+)\.v(\d+)\.json$/;
-
-const parsed = (file: string): Golden['json'] => {
-  try {
-    return JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Golden['json'];
-  } catch (error) {
-    throw new Error(`test/contract/steps/${file} is not JSON: ${(error as Error).message}`, { cause: error });
-  }
-};
-
-const goldens: Golden[] = readdirSync(dir)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => {
-    const [, stepDir, version] = goldenName.exec(file) ?? [];
-    return {
-      file,
-      version: Number(version),
-      step: allSteps.find((step) => step.dir === stepDir),
-      json: parsed(file),
-    };
-  });
+/** Every golden payload file: what one step received and returned in a real local run (see steps/README.md). */
+const goldens = readGoldens();
 
 /** The goldens of known steps, with their step, as `[file, golden]` rows for `it.each`. */
 const ofSteps = goldens.flatMap((golden) => (golden.step ? [[golden.file, { ...golden, step: golden.step }] as const] : []));
@@ -58,12 +29,10 @@ const sentFields = (): Map<string, string[]> =>
 
 describe('golden step payloads (test/contract/steps/<dir>.vN.json)', () => {
   it('has a golden payload file for every step in allSteps', () => {
-    // Prepare
-    const covered = new Set(ofSteps.map(([, golden]) => golden.step.dir));
     // Act
-    const uncovered = allSteps.filter((step) => !covered.has(step.dir)).map((step) => `${step.dir}.v1.json (${step.stateName})`);
+    const uncovered = allSteps.filter((step) => newestGolden(step, goldens) === undefined).map(missingGolden);
     // Assess
-    expect(uncovered, 'every step needs a golden payload from a real run; see test/contract/steps/README.md').toEqual([]);
+    expect(uncovered).toEqual([]);
   });
 
   it('names a step of allSteps, under its own state name, in every golden file', () => {

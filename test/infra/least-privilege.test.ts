@@ -1,6 +1,8 @@
 /**
- * Least privilege, proved offline: every step's handler runs once, in pipeline order, with S3 on
- * s3rver, the other AWS services mocked and Spotify emulated; each AWS call it makes is turned
+ * Least privilege, proved offline: the rendered machine runs a few executions through the local
+ * executor with every registered step's own Lambda handler (so a new step is replayed wherever
+ * the definition places it), S3 on s3rver, the other AWS services mocked and Spotify emulated;
+ * each AWS call a handler makes is turned
  * into the IAM action and resource ARN AWS authorizes it as, and checked against the statements
  * infra grants that step (infra/grants.ts, which the stack test proves equal to the synthesized
  * roles). A missing grant fails; a grant no call used is listed; and removing any one entry of a
@@ -8,20 +10,22 @@
  */
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { utcDateOf } from '../../core/dates';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, utcDateOf } from '../../core/dates';
 import type { StepResources } from '../../core/resources';
 import { grantsOf, objectsArn, type Grant, type ResourceArns } from '../../infra/grants';
 import { leaseKey, curatedPartKey, runIdOf } from '../../core/lake/keys';
 import { newLease } from '../../core/leases';
 import { storedToken } from '../../core/secrets';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { startConditionalGate, type ConditionalGate } from '../adapters/aws/conditional-gate';
-import { allSteps, type AnyStep } from '../../steps/registry';
+import { runLocally, uniformPauses, type TaskHandler } from '../../state-machine/local-executor';
+import { renderAsl } from '../../state-machine/render';
+import { allSteps } from '../../steps/registry';
 import { startEmulator, type RunningEmulator } from '../../adapters/spotify/emulator/server';
 import { startS3rver, type RunningS3rver } from '../adapters/aws/s3rver';
 
@@ -150,8 +154,47 @@ const withOneEntryRemoved = (resources: StepResources): { removed: string; resou
   return variants;
 };
 
+/** The state whose handler is running: every AWS call is recorded against it. */
+const replaying = new AsyncLocalStorage<string>();
+
+/** The `send` every AWS SDK client inherits. */
+interface Sender {
+  send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown>;
+}
+
+/**
+ * Records each call a client class sends while a handler runs, as the accesses AWS authorizes,
+ * under that handler's state (a call from the test itself, outside any handler, is not recorded).
+ * S3 answers a GetObject of a missing key with 404 only to a caller that may list the bucket.
+ * Returns the undo.
+ */
+const recordSends = (prototype: Sender, recorded: Map<string, Access[]>): (() => void) => {
+  const original = prototype.send;
+  prototype.send = async function (this: Sender, command) {
+    const state = replaying.getStore();
+    const record = (accesses: Access[]) => state !== undefined && recorded.set(state, [...(recorded.get(state) ?? []), ...accesses]);
+    try {
+      const answer = await original.call(this, command);
+      record(accessesOf(command));
+      return answer;
+    } catch (error) {
+      const missed = (error as { name?: string }).name === 'NoSuchKey'
+        ? [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${String(command.input['Bucket'])}`, call: `GetObject of a missing key ${JSON.stringify(command.input['Key'])}` }]
+        : [];
+      record([...accessesOf(command), ...missed]);
+      throw error;
+    }
+  };
+  return () => {
+    prototype.send = original;
+  };
+};
+
 describe('each step\'s AWS calls against its granted policy', () => {
   const recorded = new Map<string, Access[]>();
+  /** How each execution of the replay ended, for the message when a step was never reached. */
+  const outcomes: { name: string; planned: string; ended: string }[] = [];
+  const invoked = new Set<string>();
   let s3rver: RunningS3rver;
   let emulator: RunningEmulator;
   let gate: ConditionalGate;
@@ -185,6 +228,7 @@ describe('each step\'s AWS calls against its granted policy', () => {
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_NAMESPACE: 'replay',
+      POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_SERVICE_NAME: 'replay',
     });
     const sm = mockClient(SecretsManagerClient);
@@ -195,8 +239,8 @@ describe('each step\'s AWS calls against its granted policy', () => {
     });
     sm.on(PutSecretValueCommand).callsFake((input: { SecretId: string; SecretString: string }) => void secrets.set(input.SecretId, input.SecretString));
     const glue = mockClient(GlueClient);
+    // GetCrawler answers each execution's crawl below.
     glue.on(StartCrawlerCommand).resolves({});
-    glue.on(GetCrawlerCommand).resolves({ Crawler: { State: 'READY', LastCrawl: { Status: 'SUCCEEDED' } } });
     const athena = mockClient(AthenaClient);
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
@@ -205,66 +249,43 @@ describe('each step\'s AWS calls against its granted policy', () => {
     const sns = mockClient(SNSClient);
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const mocks = [sm, glue, athena, sns];
-    const s3Send = vi.spyOn(S3Client.prototype, 'send');
-
-    // The pipeline's happy path and its failure branch, each handler as Lambda loads it.
-    const today = utcDateOf(new Date());
-    const yesterday = utcDateOf(new Date(Date.now() - 86_400_000));
-    const handlerOf = async (step: AnyStep) => ((await import(`../../steps/${step.dir}/handler.ts`)) as { handler: (event: unknown) => Promise<unknown> }).handler;
-    const run = async (step: AnyStep, event: unknown): Promise<Record<string, unknown>> => {
-      for (const mock of mocks) mock.resetHistory();
-      s3Send.mockClear();
-      const output = (await (await handlerOf(step))(event)) as Record<string, unknown>;
-      const commands = [...s3Send.mock.calls.map(([command]) => command), ...mocks.flatMap((mock) => mock.calls().map((call) => call.args[0]))];
-      // S3 answers a GetObject of a missing key with 404 only to a caller that may list the bucket.
-      const missed = s3Send.mock.settledResults.flatMap((result, index) =>
-        result.type === 'rejected' && (result.value as { name?: string }).name === 'NoSuchKey'
-          ? [{ action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}`, call: `GetObject of a missing key ${JSON.stringify((s3Send.mock.calls[index]?.[0] as { input: { Key?: string } }).input.Key)}` }]
-          : [],
-      );
-      recorded.set(step.stateName, [...(recorded.get(step.stateName) ?? []), ...commands.flatMap((command) => accessesOf(command as never)), ...missed]);
-      return output;
-    };
-    const byName = Object.fromEntries(allSteps.map((step) => [step.stateName, step])) as Record<AnyStep['stateName'], AnyStep>;
+    const sends = [S3Client, SecretsManagerClient, GlueClient, AthenaClient, SNSClient].map((client) => recordSends(client.prototype as unknown as Sender, recorded));
     const lake = s3rver.client();
     const put = (key: string, body: string) => lake.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-    const expireCachedToken = () => secrets.set(arns.tokenCacheSecretArn, JSON.stringify(storedToken({ value: 'expired', expiresAt: new Date(0) })));
-    const playlistId = emulator.playlistIds[0] ?? '';
-    const pipelineOf = async (executionName: string, request: unknown, how: 'publish' | 'fail') => {
-      const plan = await run(byName.ValidateInput, { request, executionName });
-      const normaliseInput = { date: today, extract: true, playlistIds: [playlistId], allLanded: false, run: plan['run'] };
-      // A killed earlier attempt of this run left a part in its folder, which Normalise clears.
-      await put(curatedPartKey('songs', today, runIdOf(executionName), 1), 'left over');
-      await run(byName.Normalise, normaliseInput);
-      if (how === 'fail') return run(byName.NotifyFailure, { error: { Error: 'States.Timeout', Cause: 'replay' }, plan });
-      const query = await run(byName.StartValidation, { date: today, executionName });
-      await run(byName.PollValidation, query);
-      await run(byName.EvaluateValidation, { date: today, executionName, queryId: query['queryId'] });
-      return run(byName.RecordRun, { plan });
-    };
+    const expireCachedToken = () => void secrets.set(arns.tokenCacheSecretArn, JSON.stringify(storedToken({ value: 'expired', expiresAt: new Date(0) })));
 
-    // An aborted execution's lease on today has expired: ValidateInput takes it over.
-    await put(leaseKey(today), JSON.stringify(newLease('aborted-0', new Date(Date.now() - 7 * 86_400_000))));
-    await run(byName.FetchToken, {});
-    // The extraction steps each find the cached token expired and renew it (the refresh token rotates).
-    expireCachedToken();
-    const got = await run(byName.GetPlaylist, { date: today, playlistId });
-    expireCachedToken();
-    await run(byName.ExtractItems, { date: today, playlistId, cursor: got['cursor'] });
-    // A rerun of the playlist clears its earlier pages of the date.
-    const again = await run(byName.GetPlaylist, { date: today, playlistId });
-    await run(byName.ExtractItems, { date: today, playlistId, cursor: again['cursor'] });
-    await run(byName.StartCrawler, {});
-    await run(byName.PollCrawler, { state: 'running', polls: 0 });
-    // A backfill that finds nothing landed yesterday and rebuilds today, published; a failed
-    // manual run; then a manual run whose publication removes the other runs' files of today.
-    await pipelineOf('replay-1', { mode: 'backfill', from: yesterday, to: today }, 'publish');
-    await pipelineOf('replay-2', { mode: 'manual', date: today }, 'fail');
-    await pipelineOf('replay-3', { mode: 'manual', date: today }, 'publish');
-    // The next day the playlist is unchanged: GetPlaylist carries today's published raw snapshot over.
-    const carried = await run(byName.GetPlaylist, { date: utcDateOf(new Date(Date.now() + 86_400_000)), playlistId });
-    expect(carried).not.toHaveProperty('cursor.offset', 0);
-    s3Send.mockRestore();
+    // Every registered step's handler, as Lambda loads it, bound by state name: a new step is
+    // replayed wherever the definition places it, with no call written for it here.
+    const handlers = Object.fromEntries(
+      await Promise.all(
+        allSteps.map(async (step): Promise<[string, TaskHandler]> => {
+          const { handler } = (await import(`../../steps/${step.dir}/handler.ts`)) as { handler: (event: unknown) => Promise<unknown> };
+          // Each step finds the cached token expired, so every step that may renew it does (the refresh token rotates).
+          return [step.stateName, (payload) => replaying.run(step.stateName, () => (invoked.add(step.stateName), expireCachedToken(), handler(payload)))];
+        }),
+      ),
+    );
+    const asl = renderAsl();
+    const today = utcDateOf(new Date());
+    const yesterday = addDays(today, -1);
+    // The paths that between them reach every grant: an aborted execution's expired lease taken
+    // over; a killed earlier attempt's part cleared; a crawl that fails (the failure branch); a
+    // rerun of a date (its earlier pages and the other runs' files removed at publication); a
+    // backfill rebuilding what landed and extracting today, whose unchanged playlist is carried over.
+    await put(leaseKey(yesterday), JSON.stringify(newLease('aborted-0', new Date(Date.now() - 7 * 86_400_000))));
+    const executions = [
+      { name: 'replay-1', input: { mode: 'manual', date: yesterday }, crawl: 'SUCCEEDED', ends: 'succeeded' },
+      { name: 'replay-2', input: { mode: 'manual', date: yesterday }, crawl: 'FAILED', ends: 'failed' },
+      { name: 'replay-3', input: { mode: 'manual', date: yesterday }, crawl: 'SUCCEEDED', ends: 'succeeded' },
+      { name: 'replay-4', input: { mode: 'backfill', from: yesterday, to: today }, crawl: 'SUCCEEDED', ends: 'succeeded' },
+    ] as const;
+    for (const execution of executions) {
+      await put(curatedPartKey('songs', yesterday, runIdOf(execution.name), 1), 'left over');
+      glue.on(GetCrawlerCommand).resolves({ Crawler: { State: 'READY', LastCrawl: { Status: execution.crawl, ErrorMessage: 'replay' } } });
+      const outcome = await runLocally({ asl, handlers, input: execution.input, executionName: execution.name, pauses: uniformPauses(asl, 0) });
+      outcomes.push({ name: execution.name, planned: execution.ends, ended: `${outcome.status}${outcome.status === 'failed' ? ` (${outcome.error}: ${outcome.cause})` : ''}` });
+    }
+    for (const restore of sends) restore();
     for (const mock of mocks) mock.restore();
   }, 120_000);
 
@@ -276,9 +297,23 @@ describe('each step\'s AWS calls against its granted policy', () => {
     await s3rver.close();
   });
 
+  it('ends each execution of the replay as planned: one on the failure branch, the others published', () => {
+    // Act
+    const unplanned = outcomes.filter((outcome) => !outcome.ended.startsWith(outcome.planned)).map((outcome) => `${outcome.name}: planned ${outcome.planned}, ${outcome.ended}`);
+    // Assess
+    expect(outcomes).toHaveLength(4);
+    expect(unplanned).toEqual([]);
+  });
+
+  it('runs every registered step at least once', () => {
+    // Act
+    const missed = allSteps.filter((step) => !invoked.has(step.stateName)).map((step) => step.stateName);
+    // Assess
+    expect(missed, `no execution of the replay reached these states (${outcomes.map((o) => `${o.name} ${o.ended}`).join('; ')}): add one that does to the executions above`).toEqual([]);
+  });
+
   it.each(allSteps.map((step) => [step.stateName, step] as const))('%s makes no call its policy does not grant', (_name, step) => {
     const accesses = recorded.get(step.stateName) ?? [];
-    expect(accesses.length).toBeGreaterThan(0);
     const { denied, unused } = judge(accesses, step.resources);
     expect(denied.map((access) => `${access.action} ${access.resource} (${access.call})`)).toEqual([]);
     // A grant no call used is reported, not failed: some are needed only on paths the replay does not take.

@@ -73,6 +73,12 @@ export interface RunningEmulator {
   /** Files skipped while loading fixtures. */
   readonly warnings: readonly string[];
   stats(): { tokenRequests: number; apiRequests: number; faultsInjected: number; faultsByKind: Partial<Record<FaultKind, number>> };
+  /**
+   * The owner withdraws the app's access (or the six months since consent run out): every refresh
+   * token issued so far is refused with `invalid_grant` from now on, as Spotify does; a new
+   * consent (`/authorize`) issues one that works.
+   */
+  revokeConsent(): void;
   close(): Promise<void>;
 }
 
@@ -134,6 +140,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
 
   const credentials = { clientId: `emulator-client-${seed}`, clientSecret: secret(), refreshToken: secret() };
   const refreshTokens = new Map<string, string>([[credentials.refreshToken, emulatorUser.id]]);
+  const revokedRefreshTokens = new Set<string>();
   const accessTokens = new Map<string, AccessGrant>();
   const codes = new Map<string, { user: string; redirectUri: string }>();
   const recent: number[] = [];
@@ -183,6 +190,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     if (grant === 'refresh_token') {
       const presented = form.get('refresh_token') ?? '';
       const user = refreshTokens.get(presented);
+      if (revokedRefreshTokens.has(presented)) return oauthError(res, 400, 'invalid_grant', 'Refresh token revoked');
       if (user === undefined) return oauthError(res, 400, 'invalid_grant', 'Invalid refresh token');
       const body: Record<string, unknown> = { access_token: issue(user), token_type: 'Bearer', expires_in: lifetimeSeconds, scope: 'playlist-read-private playlist-read-collaborative' };
       if (options.rotateRefreshTokens) {
@@ -369,6 +377,10 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Runn
     })),
     warnings: catalog.warnings,
     stats: () => ({ ...counters, faultsByKind: { ...faultsByKind } }),
+    revokeConsent: () => {
+      for (const token of refreshTokens.keys()) revokedRefreshTokens.add(token);
+      refreshTokens.clear();
+    },
     close: async () => {
       for (const res of held) res.destroy();
       server.closeAllConnections();

@@ -47,16 +47,57 @@ describe('SecretsManagerCredentialsStore', () => {
     expect(await store.read()).toEqual({ clientId: 'cid', clientSecret: 'csecret-123', refreshToken: undefined });
   });
 
-  it('saves a rotated refresh token by writing the merged JSON back', async () => {
+  it('saves a rotated refresh token with the date it was first seen by writing the merged JSON back', async () => {
     // Prepare
-    secretValue({ clientId: 'cid', clientSecret: 'csecret-123', refreshToken: 'rt-old' });
+    secretValue({ clientId: 'cid', clientSecret: 'csecret-123', refreshToken: 'rt-old', refreshTokenFirstSeen: '2026-05-01T00:00:00.000Z' });
     sm.on(PutSecretValueCommand).resolves({});
     // Act
-    await store.saveRefreshToken('rt-new');
+    await store.saveRefreshToken('rt-new', new Date('2026-11-20T06:00:00Z'));
     // Assess
     const put = sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
     expect(put?.SecretId).toBe('spotify-etl/credentials');
-    expect(JSON.parse(put?.SecretString ?? '')).toEqual({ clientId: 'cid', clientSecret: 'csecret-123', refreshToken: 'rt-new' });
+    expect(JSON.parse(put?.SecretString ?? '')).toEqual({
+      clientId: 'cid',
+      clientSecret: 'csecret-123',
+      refreshToken: 'rt-new',
+      refreshTokenFirstSeen: '2026-11-20T06:00:00.000Z',
+    });
+  });
+
+  it('reads the date the refresh token was first seen', async () => {
+    // Prepare
+    secretValue({ clientId: 'cid', clientSecret: 'csecret-123', refreshToken: 'rt-1', refreshTokenFirstSeen: '2026-05-01T00:00:00.000Z' });
+    // Act / Assess
+    expect((await store.read()).refreshTokenFirstSeen).toEqual(new Date('2026-05-01T00:00:00Z'));
+  });
+
+  it('dates an undated refresh token in the secret, keeping the token and the rest of the JSON', async () => {
+    // Prepare: a secret stored before dates were kept
+    secretValue({ clientId: 'cid', clientSecret: 'csecret-123', refreshToken: 'rt-1' });
+    sm.on(PutSecretValueCommand).resolves({});
+    // Act
+    await store.recordRefreshTokenFirstSeen('rt-1', new Date('2026-11-20T06:00:00Z'));
+    // Assess
+    const put = sm.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
+    expect(JSON.parse(put?.SecretString ?? '')).toEqual({
+      clientId: 'cid',
+      clientSecret: 'csecret-123',
+      refreshToken: 'rt-1',
+      refreshTokenFirstSeen: '2026-11-20T06:00:00.000Z',
+    });
+  });
+
+  it.each([
+    ['already has a date', { refreshToken: 'rt-1', refreshTokenFirstSeen: '2026-05-01T00:00:00.000Z' }],
+    ['holds a token another run rotated in meanwhile', { refreshToken: 'rt-2' }],
+  ])('leaves the secret unwritten when asked to date a refresh token while it %s', async (_case, stored) => {
+    // Prepare
+    secretValue({ clientId: 'cid', clientSecret: 'csecret-123', ...stored });
+    sm.on(PutSecretValueCommand).resolves({});
+    // Act
+    await store.recordRefreshTokenFirstSeen('rt-1', new Date('2026-11-20T06:00:00Z'));
+    // Assess
+    expect(sm.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 
   it('fails with SpotifyAuthError saying how to store the secret when it still holds a generated placeholder', async () => {

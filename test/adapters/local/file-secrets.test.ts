@@ -1,4 +1,4 @@
-import { chmod, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { credentialsPath, FileCredentialsStore, FileTokenCache, tokenCachePath } from '../../../adapters/local/file-secrets';
@@ -25,16 +25,48 @@ describe('FileCredentialsStore', () => {
     expect(await modeOf(join(lake, '.state'))).toBe(0o700);
   });
 
-  it('keeps a rotated refresh token and the rest of the credentials, leaving no temporary file behind', async () => {
+  it('keeps a rotated refresh token with its first-seen date and the rest of the credentials, leaving no temporary file behind', async () => {
     // Prepare
     const store = new FileCredentialsStore(credentialsPath(lake));
-    await store.write({ clientId: 'id', clientSecret: 'secret', refreshToken: 'old' });
+    await store.write({ clientId: 'id', clientSecret: 'secret', refreshToken: 'old', refreshTokenFirstSeen: new Date('2026-05-01T00:00:00Z') });
     // Act
-    await store.saveRefreshToken('new');
+    await store.saveRefreshToken('new', new Date('2026-11-20T06:00:00Z'));
     // Assess
-    expect(await store.read()).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'new' });
+    expect(await store.read()).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'new', refreshTokenFirstSeen: new Date('2026-11-20T06:00:00Z') });
+    expect(JSON.parse(await readFile(credentialsPath(lake), 'utf8'))).toMatchObject({ refreshTokenFirstSeen: '2026-11-20T06:00:00.000Z' });
     expect(await readdir(join(lake, '.state'))).toEqual(['credentials.json']);
     expect(await modeOf(credentialsPath(lake))).toBe(0o600);
+  });
+
+  it('dates a file written before dates were kept, once, and keeps it 0600', async () => {
+    // Prepare: the JSON an older `auth login` wrote
+    await mkdir(join(lake, '.state'), { mode: 0o700 });
+    await writeFile(credentialsPath(lake), JSON.stringify({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' }), { mode: 0o600 });
+    const store = new FileCredentialsStore(credentialsPath(lake));
+    // Act
+    await store.recordRefreshTokenFirstSeen('refresh', new Date('2026-11-20T06:00:00Z'));
+    await store.recordRefreshTokenFirstSeen('refresh', new Date('2026-12-01T06:00:00Z'));
+    // Assess
+    expect(await store.read()).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh', refreshTokenFirstSeen: new Date('2026-11-20T06:00:00Z') });
+    expect(await modeOf(credentialsPath(lake))).toBe(0o600);
+  });
+
+  it('does not date a refresh token the file no longer holds', async () => {
+    // Prepare: another process rotated the token after this one read it
+    const store = new FileCredentialsStore(credentialsPath(lake));
+    await store.write({ clientId: 'id', clientSecret: 'secret', refreshToken: 'rotated' });
+    // Act
+    await store.recordRefreshTokenFirstSeen('old', new Date('2026-11-20T06:00:00Z'));
+    // Assess
+    expect(await store.read()).toEqual({ clientId: 'id', clientSecret: 'secret', refreshToken: 'rotated' });
+  });
+
+  it('reads a first-seen date that is not a date as none, so the next run dates the token again', async () => {
+    // Prepare
+    await mkdir(join(lake, '.state'), { mode: 0o700 });
+    await writeFile(credentialsPath(lake), JSON.stringify({ clientId: 'id', clientSecret: 'secret', refreshToken: 'r', refreshTokenFirstSeen: 'last spring' }), { mode: 0o600 });
+    // Act / Assess
+    expect((await new FileCredentialsStore(credentialsPath(lake)).read()).refreshTokenFirstSeen).toBeUndefined();
   });
 
   it('fails with SpotifyAuthError telling to run auth login when there are no credentials', async () => {

@@ -85,6 +85,64 @@ describe('SpotifyTokenClient', () => {
     expect(staleError).toBeInstanceOf(SpotifyReauthRequiredError);
   });
 
+  it('dates a stored refresh token that has no first-seen date the first time it is used, and only then', async () => {
+    // Prepare: credentials stored before the date was kept
+    const emulator = await emulatorWith();
+    const credentials = new MemoryCredentialsStore(emulator.credentials);
+    let today = now;
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant: 'refresh_token', clock: { now: () => today } });
+    // Act
+    const first = await client.fetchAccessToken();
+    today = new Date('2026-12-01T06:00:00Z');
+    const later = await client.fetchAccessToken();
+    // Assess
+    expect(first.refreshTokenAgeDays).toBe(0);
+    expect(later.refreshTokenAgeDays).toBe(11);
+    expect(await credentials.read()).toEqual({ ...emulator.credentials, refreshTokenFirstSeen: now });
+    expect(credentials.writes).toBe(1);
+  });
+
+  it('keeps the stored refresh token and its date when Spotify answers without a new one', async () => {
+    // Prepare: a token consented to 170 days ago
+    const emulator = await emulatorWith();
+    const consented = new Date('2026-06-03T06:00:00Z');
+    const credentials = new MemoryCredentialsStore({ ...emulator.credentials, refreshTokenFirstSeen: consented });
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant: 'refresh_token', clock });
+    // Act
+    const token = await client.fetchAccessToken();
+    // Assess
+    expect(token.refreshTokenAgeDays).toBe(170);
+    expect(await credentials.read()).toEqual({ ...emulator.credentials, refreshTokenFirstSeen: consented });
+    expect(credentials.writes).toBe(0);
+  });
+
+  it('starts the age again from a refresh token Spotify rotated', async () => {
+    // Prepare
+    const emulator = await emulatorWith({ rotateRefreshTokens: true });
+    const credentials = new MemoryCredentialsStore({ ...emulator.credentials, refreshTokenFirstSeen: new Date('2026-05-01T00:00:00Z') });
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant: 'refresh_token', clock });
+    // Act
+    const token = await client.fetchAccessToken();
+    // Assess
+    const stored = await credentials.read();
+    expect(token.refreshTokenAgeDays).toBe(0);
+    expect(stored.refreshToken).not.toBe(emulator.credentials.refreshToken);
+    expect(stored.refreshTokenFirstSeen).toEqual(now);
+  });
+
+  it('reports no refresh token age and stores nothing for the client credentials grant', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    const { clientId, clientSecret } = emulator.credentials;
+    const credentials = new MemoryCredentialsStore({ clientId, clientSecret });
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant: 'client_credentials' });
+    // Act
+    const token = await client.fetchAccessToken();
+    // Assess
+    expect(token.refreshTokenAgeDays).toBeUndefined();
+    expect(credentials.writes).toBe(0);
+  });
+
   it("absorbs the emulator's 429, 500, 503, resets and timeouts at the token endpoint in FetchToken's retries", async () => {
     // Prepare
     const emulator = await emulatorWith({ faults: '429=0.15,500=0.15,503=0.15,reset=0.15,timeout=0.1,retry-after=1', seed: 3 });
@@ -140,7 +198,11 @@ describe('SpotifyTokenClient', () => {
     const shared = new MemoryCredentialsStore(emulator.credentials);
     const snapshot = await shared.read();
     let reads = 0;
-    const seenByB = { read: async () => (++reads === 1 ? snapshot : shared.read()), saveRefreshToken: async (token: string) => shared.saveRefreshToken(token) };
+    const seenByB = {
+      read: async () => (++reads === 1 ? snapshot : shared.read()),
+      saveRefreshToken: async (token: string, firstSeen: Date) => shared.saveRefreshToken(token, firstSeen),
+      recordRefreshTokenFirstSeen: async (token: string, firstSeen: Date) => shared.recordRefreshTokenFirstSeen(token, firstSeen),
+    };
     const a = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: shared, grant: 'refresh_token' });
     const b = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials: seenByB, grant: 'refresh_token' });
     await a.fetchAccessToken();
@@ -168,8 +230,45 @@ describe('SpotifyTokenClient', () => {
     expect(error).toBeInstanceOf(SpotifyReauthRequiredError);
     expect((error as Error).message).toContain('invalid_grant');
     expect((error as Error).message).toContain('spotify-etl auth login');
-    expect((error as Error).message).toContain('docs/deploy.md');
+    expect((error as Error).message).toContain('docs/operations.md#re-consent');
     expect((error as Error).message).not.toContain(revoked);
+    expect((error as Error).message).not.toContain('\n');
+    expect(emulator.stats().tokenRequests).toBe(1);
+  });
+
+  it('fails with SpotifyReauthRequiredError after one token request when the owner revoked the consent, and stores nothing', async () => {
+    // Prepare
+    const emulator = await emulatorWith();
+    emulator.revokeConsent();
+    const credentials = new MemoryCredentialsStore(emulator.credentials);
+    const client = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant: 'refresh_token' });
+    // Act
+    const error = await client.fetchAccessToken().catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyReauthRequiredError);
+    expect((error as Error).message).toMatch(/^Spotify refused the stored refresh token \(invalid_grant: Refresh token revoked\)/);
+    expect(emulator.stats().tokenRequests).toBe(1);
+    expect(credentials.writes).toBe(0);
+  });
+
+  it('says invalid_grant in one line even when the server describes it over several, and never retries it', async () => {
+    // Prepare
+    const server = await scriptedTokenServer([{ status: 400, body: { error: 'invalid_grant', error_description: 'Refresh token\nexpired\r\n  after six months' } }]);
+    const client = new SpotifyTokenClient({
+      accountsBaseUrl: server.url,
+      credentials: new MemoryCredentialsStore({ clientId: 'id', clientSecret: 'secret', refreshToken: 'refresh' }),
+      grant: 'refresh_token',
+    });
+    try {
+      // Act
+      const error = await client.fetchAccessToken().catch((caught: unknown) => caught);
+      // Assess
+      expect(error).toBeInstanceOf(SpotifyReauthRequiredError);
+      expect((error as Error).message).toMatch(/^Spotify refused the stored refresh token \(invalid_grant: Refresh token expired after six months\); [^\n]+docs\/operations\.md#re-consent\.$/);
+      expect(server.calls()).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 
   it('fails with SpotifyReauthRequiredError when no refresh token is stored', async () => {

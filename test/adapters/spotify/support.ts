@@ -20,16 +20,23 @@ export class MemoryTokenCache implements TokenCache {
   }
 }
 
-/** Credentials in memory; records every refresh token saved. */
+/** Credentials in memory; records every refresh token saved and every write. */
 export class MemoryCredentialsStore implements CredentialsStore {
   public readonly saved: string[] = [];
+  public writes = 0;
   public constructor(private credentials: SpotifyCredentials) {}
   public async read(): Promise<SpotifyCredentials> {
     return this.credentials;
   }
-  public async saveRefreshToken(refreshToken: string): Promise<void> {
-    this.credentials = { ...this.credentials, refreshToken };
+  public async saveRefreshToken(refreshToken: string, firstSeen: Date): Promise<void> {
+    this.credentials = { ...this.credentials, refreshToken, refreshTokenFirstSeen: firstSeen };
     this.saved.push(refreshToken);
+    this.writes += 1;
+  }
+  public async recordRefreshTokenFirstSeen(refreshToken: string, firstSeen: Date): Promise<void> {
+    if (this.credentials.refreshToken !== refreshToken || this.credentials.refreshTokenFirstSeen !== undefined) return;
+    this.credentials = { ...this.credentials, refreshTokenFirstSeen: firstSeen };
+    this.writes += 1;
   }
 }
 

@@ -24,6 +24,21 @@ describe(steps.fetchToken.stateName, () => {
     expect(output).toEqual({ expiresAt: '2026-11-20T10:00:00.000Z' });
     expect(JSON.stringify(output)).not.toContain(token.value);
   });
+
+  it("returns the refresh token's age beside the expiry, and caches the token without it", async () => {
+    // Prepare
+    const token: AccessToken = { value: 'BQD-secret-access-token', expiresAt: new Date('2026-11-20T10:00:00Z') };
+    const cached: AccessToken[] = [];
+    const run = runFetchToken({
+      auth: { fetchAccessToken: async () => ({ ...token, refreshTokenAgeDays: 170 }) },
+      tokens: { read: async () => undefined, write: async (t) => void cached.push(t) },
+    });
+    // Act
+    const output = await run({});
+    // Assess
+    expect(output).toEqual({ expiresAt: '2026-11-20T10:00:00.000Z', refreshTokenAgeDays: 170 });
+    expect(cached).toEqual([token]);
+  });
 });
 
 describe(steps.getPlaylist.stateName, () => {

@@ -1,6 +1,10 @@
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { refreshTokenAgeMetric } from '../../../steps/fetch-token/contract';
 import { allSteps, steps } from '../../../steps/registry';
 import { startS3rver, type RunningS3rver } from '../../adapters/aws/s3rver';
+import { emulatorWith } from '../../support/emulator';
 
 /** What infra's bind helpers set on the functions (infra/step-function.ts). */
 const deployedEnv = {
@@ -131,6 +135,32 @@ describe('step handlers', () => {
         },
       ]);
       expect(line).toMatchObject({ service: 'spotify-etl-test', stateName: steps.validateInput.stateName, StepSucceeded: 1, StepDurationMs: expect.any(Number) });
+    }
+  });
+
+  it('publish the refresh token\'s age in days from FetchToken, the metric the re-consent alarm watches, and leave the dated credentials secret unwritten', async () => {
+    // Prepare: the credentials secret holds a refresh token first seen 170 days ago; the token endpoint is the emulator
+    const emulator = await emulatorWith();
+    process.env['SPOTIFY_ACCOUNTS_BASE_URL'] = emulator.accountsBaseUrl;
+    const firstSeen = new Date(Date.now() - 170 * 86_400_000 - 3_600_000);
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand, { SecretId: deployedEnv.SPOTIFY_CREDENTIALS_SECRET_ID }).resolves({
+      SecretString: JSON.stringify({ ...emulator.credentials, refreshTokenFirstSeen: firstSeen.toISOString() }),
+    });
+    sm.on(PutSecretValueCommand).resolves({});
+    try {
+      const { handler } = (await import('../../../steps/fetch-token/handler')) as HandlerModule;
+      // Act
+      const output = await handler({});
+      // Assess
+      expect(output).toEqual({ expiresAt: expect.any(String), refreshTokenAgeDays: 170 });
+      const [line, ...more] = emfLines();
+      expect(more).toEqual([]);
+      expect(line?._aws.CloudWatchMetrics[0]?.Metrics).toContainEqual({ Name: refreshTokenAgeMetric, Unit: 'None' });
+      expect(line).toMatchObject({ service: 'spotify-etl-test', stateName: steps.fetchToken.stateName, [refreshTokenAgeMetric]: 170 });
+      expect(sm.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input.SecretId)).toEqual([deployedEnv.SPOTIFY_TOKEN_CACHE_SECRET_ID]);
+    } finally {
+      sm.restore();
     }
   });
 
