@@ -3,7 +3,8 @@
  * to import that bundle (the part of a cold start our code controls).
  *
  * The esbuild options mirror the NodejsFunction bundling of infra/step-function.ts (ESM, node24,
- * minify, keepNames, mainFields module,main, the createRequire banner, linked source map). That
+ * minify, keepNames, mainFields module,main, the createRequire banner, the node:http(s/2) and node:crypto
+ * aliases of infra/lambda-builtins.ts, linked source map). That
  * stack bundles the pinned AWS SDK (`bundleAwsSDK: true`), so the bundle measured and imported is
  * that one; the size with `@aws-sdk/*` external (CDK's default) is printed beside it.
  */
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
+import { lambdaBuiltinAliases } from '../infra/lambda-builtins';
 import { allSteps } from '../steps/registry';
 import { formatSample, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
 
@@ -65,6 +67,7 @@ const bundle = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external
     keepNames: true,
     external: awsSdk === 'external' ? ['@aws-sdk/*'] : [],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    alias: { ...lambdaBuiltinAliases },
     metafile: true,
     logLevel: 'silent',
   });

@@ -101,6 +101,8 @@ export class DuckDbQueryEngine implements QueryEngine {
   private readonly root: string;
   private readonly lake: FsBlobStore;
   private readonly jobs = new Map<string, Job>();
+  /** Each started query's completion, for {@link DuckDbQueryEngine.settled}. */
+  private readonly finished = new Map<string, Promise<void>>();
   // Views are replaced before every query; one query at a time keeps a refresh from changing
   // a view under a running query.
   private queue: Promise<unknown> = Promise.resolve();
@@ -125,11 +127,19 @@ export class DuckDbQueryEngine implements QueryEngine {
   public async start(sql: string): Promise<string> {
     const id = randomUUID();
     this.jobs.set(id, { state: 'running' });
-    this.query(sql).then(
-      (rows) => this.jobs.set(id, { state: 'succeeded', rows }),
-      (error: unknown) => this.jobs.set(id, { state: 'failed', reason: messageOf(error) }),
+    this.finished.set(
+      id,
+      this.query(sql).then(
+        (rows) => void this.jobs.set(id, { state: 'succeeded', rows }),
+        (error: unknown) => void this.jobs.set(id, { state: 'failed', reason: messageOf(error) }),
+      ),
     );
     return id;
+  }
+
+  /** Resolves when the query `queryId` has finished, whatever its outcome (for the local runner and tests). */
+  public async settled(queryId: string): Promise<void> {
+    await this.finished.get(queryId);
   }
 
   public async status(queryId: string): Promise<{ state: JobState; reason?: string | undefined }> {

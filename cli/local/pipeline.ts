@@ -13,7 +13,7 @@ import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
 import { AsyncRequestMeter } from '../../adapters/spotify/request-meter';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
-import type { Catalog, Clock, CredentialsStore, SpotifyCredentials } from '../../core/ports';
+import type { Catalog, Clock, CredentialsStore, QueryEngine, SpotifyCredentials } from '../../core/ports';
 import { builtAsl } from '../../state-machine/built-asl';
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome, type LocalPauses } from '../../state-machine/local-executor';
 import type { Asl } from '../../state-machine/render';
@@ -82,28 +82,39 @@ const spotifyFacing = [
 ];
 
 /**
- * Local pauses: retries immediate; no wait before polling the local crawl, whose status answers
- * only once it has finished ({@link crawlPolledWhenSettled}); queries polled every 200 ms (so
- * their polling budget still spans seconds); Spotify's own waits kept when the source is the real
- * API, where answering a Retry-After early lengthens the penalty.
+ * Local pauses: retries immediate; no wait before polling the local crawl or a validation query,
+ * whose statuses answer only once they have finished ({@link polledWhenSettled}); Spotify's own
+ * waits kept when the source is the real API, where answering a Retry-After early lengthens the
+ * penalty.
  */
 export const localPauses = (asl: Asl, source: SpotifySource['kind']): LocalPauses => {
   const base = uniformPauses(asl, 0, source === 'spotify' ? spotifyFacing : []);
-  return { ...base, waitMs: { ...base.waitMs, [stateNames.waitForCrawler]: 0, [stateNames.waitForQuery]: 200 } };
+  return { ...base, waitMs: { ...base.waitMs, [stateNames.waitForCrawler]: 0, [stateNames.waitForQuery]: 0 } };
 };
 
 /**
- * The local catalog as PollCrawler sees it: a status asked while the crawl runs answers when it
- * has finished (a long poll), so the machine spends one poll and no wait on a crawl that takes a
- * fraction of a second here; waiting 500 ms for it was most of a one-playlist run's idle time.
+ * The local catalog and query engine as PollCrawler and PollValidation see them: a status asked
+ * while the crawl or the query runs answers when it has finished (a long poll), so the machine
+ * spends one poll and no wait on work that takes a fraction of a second here; waiting 500 ms for
+ * the crawl, then 200 ms for each date's query, was most of a one-playlist run's idle time.
  */
-const crawlPolledWhenSettled = (catalog: Catalog & { settled(): Promise<void> }): Catalog => ({
-  startCrawl: () => catalog.startCrawl(),
-  crawlStatus: async () => {
-    await catalog.settled();
-    return catalog.crawlStatus();
-  },
-});
+const polledWhenSettled = {
+  catalog: (catalog: Catalog & { settled(): Promise<void> }): Catalog => ({
+    startCrawl: () => catalog.startCrawl(),
+    crawlStatus: async () => {
+      await catalog.settled();
+      return catalog.crawlStatus();
+    },
+  }),
+  queries: (engine: QueryEngine & { settled(queryId: string): Promise<void> }): QueryEngine => ({
+    start: (sql) => engine.start(sql),
+    status: async (queryId) => {
+      await engine.settled(queryId);
+      return engine.status(queryId);
+    },
+    results: (queryId) => engine.results(queryId),
+  }),
+};
 
 /** An execution name in the form Step Functions accepts: unique, and sortable by start time. */
 const executionNameAt = (now: Date): string =>
@@ -172,9 +183,9 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),
-      catalog: crawlPolledWhenSettled(new DuckDbCatalog(lake, db.connection)),
+      catalog: polledWhenSettled.catalog(new DuckDbCatalog(lake, db.connection)),
       // Validation reads candidates only; the published views are built for WriteReport's queries alone.
-      queries: new DuckDbQueryEngine(lake, db.connection, { staged: true, published: 'when-named' }),
+      queries: polledWhenSettled.queries(new DuckDbQueryEngine(lake, db.connection, { staged: true, published: 'when-named' })),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
       leases,

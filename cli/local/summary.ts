@@ -118,24 +118,56 @@ export const topArtistsSql = (date: IsoDate): string =>
   ].join('\n');
 
 /**
- * Runs `sql` on a fresh DuckDB over the lake's recorded catalog, as `spotify-etl query` does: read
- * statements only, and no file but the ones the table views read (the instance is locked, hence fresh).
+ * The lake's published tables as `spotify-etl query` reads them: read statements only, and no file
+ * but the ones the table views read (the instance is locked, hence its own). DuckDB opens on the
+ * first query, and every query until `close` shares it, so they all see the lake as it was at the
+ * first (a run's summary and its report: one instance, one registration of the views).
  */
+export interface LakeReader {
+  query(sql: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+/** A {@link LakeReader} of `lake`; `onWarning` hears of damaged manifests, once. */
+export const lakeReader = (lake: string, onWarning?: (message: string) => void): LakeReader => {
+  let opened: Promise<{ query: (sql: string) => Promise<Record<string, unknown>[]>; close: () => void }> | undefined;
+  const open = async () => {
+    const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
+    const db = await openDuckDb();
+    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) });
+    return { query: (sql: string) => engine.query(sql), close: () => db.close() };
+  };
+  return {
+    query: async (sql) => (await (opened ??= open())).query(sql),
+    close: async () => {
+      const db = await opened?.catch(() => undefined);
+      opened = undefined;
+      db?.close();
+    },
+  };
+};
+
+/** Runs `sql` on a DuckDB of its own over the lake's recorded catalog, as `spotify-etl query` does (see {@link LakeReader}). */
 export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
-  const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
-  const db = await openDuckDb();
+  const reader = lakeReader(lake, onWarning);
   try {
-    return await new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) }).query(sql);
+    return await reader.query(sql);
   } finally {
-    db.close();
+    await reader.close();
   }
 };
 
 /**
  * Reads the run's manifests and, when it succeeded, queries the top artists of its last date.
- * `args` are the options the run was given: a throttled run's summary says how to run it again.
+ * `args` are the options the run was given: a throttled run's
+ * summary says how to run it again.
  */
-export const summarise = async (lake: string, run: PipelineRun, faults: FaultCount | null = null, args: readonly string[] = []): Promise<RunSummary> => {
+export const summarise = async (
+  lake: string,
+  run: PipelineRun,
+  faults: FaultCount | null = null,
+  args: readonly string[] = [],
+): Promise<RunSummary> => {
   const { outcome } = run;
   const plan = planOf(outcome.events);
   const store = new FsBlobStore(lake);

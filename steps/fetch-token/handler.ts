@@ -1,7 +1,9 @@
 /** FetchToken's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { lake } from '../aws-ports/lake';
+import { spotify } from '../aws-ports/spotify';
 import { awsHandler } from '../aws-wiring';
 import { fetchToken } from './contract';
 import { runFetchToken } from './step';
 
-/** The Lambda entry point. */
-export const handler = awsHandler(fetchToken, runFetchToken);
+/** The Lambda entry point, with the adapters its declared resources call for (a mismatch fails the cold start). */
+export const handler = awsHandler(fetchToken, runFetchToken, { lake, spotify });

@@ -1,7 +1,9 @@
 /** GetPlaylist's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { lake } from '../aws-ports/lake';
+import { spotify } from '../aws-ports/spotify';
 import { awsHandler } from '../aws-wiring';
 import { getPlaylist } from './contract';
 import { runGetPlaylist } from './step';
 
-/** The Lambda entry point. */
-export const handler = awsHandler(getPlaylist, runGetPlaylist);
+/** The Lambda entry point, with the adapters its declared resources call for (a mismatch fails the cold start). */
+export const handler = awsHandler(getPlaylist, runGetPlaylist, { lake, spotify });

@@ -1,7 +1,9 @@
 /** Normalise's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { lake } from '../aws-ports/lake';
+import { tables } from '../aws-ports/tables';
 import { awsHandler } from '../aws-wiring';
 import { normalise } from './contract';
 import { runNormalise } from './step';
 
-/** The Lambda entry point. */
-export const handler = awsHandler(normalise, runNormalise);
+/** The Lambda entry point, with the adapters its declared resources call for (a mismatch fails the cold start). */
+export const handler = awsHandler(normalise, runNormalise, { lake, tables });

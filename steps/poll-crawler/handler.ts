@@ -1,7 +1,8 @@
 /** PollCrawler's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { crawler } from '../aws-ports/crawler';
 import { awsHandler } from '../aws-wiring';
 import { pollCrawler } from './contract';
 import { runPollCrawler } from './step';
 
-/** The Lambda entry point. */
-export const handler = awsHandler(pollCrawler, runPollCrawler);
+/** The Lambda entry point, with the adapters its declared resources call for (a mismatch fails the cold start). */
+export const handler = awsHandler(pollCrawler, runPollCrawler, { crawler });

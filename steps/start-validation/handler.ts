@@ -1,7 +1,9 @@
 /** StartValidation's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { lake } from '../aws-ports/lake';
+import { queries } from '../aws-ports/queries';
 import { awsHandler } from '../aws-wiring';
 import { startValidation } from './contract';
 import { runStartValidation } from './step';
 
-/** The Lambda entry point. */
-export const handler = awsHandler(startValidation, runStartValidation);
+/** The Lambda entry point, with the adapters its declared resources call for (a mismatch fails the cold start). */
+export const handler = awsHandler(startValidation, runStartValidation, { lake, queries });

@@ -1,7 +1,8 @@
 /** ValidateInput's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { lake } from '../aws-ports/lake';
 import { awsHandler } from '../aws-wiring';
 import { validateInput } from './contract';
 import { runValidateInput } from './step';
 
-/** The Lambda entry point. */
-export const handler = awsHandler(validateInput, runValidateInput);
+/** The Lambda entry point, with the adapters its declared resources call for (a mismatch fails the cold start). */
+export const handler = awsHandler(validateInput, runValidateInput, { lake });

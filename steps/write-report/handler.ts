@@ -1,7 +1,10 @@
 /** WriteReport's Lambda: its logic bound to the AWS ports its contract declares, built once per cold start. */
+import { charts } from '../aws-ports/charts';
+import { lake } from '../aws-ports/lake';
+import { queries } from '../aws-ports/queries';
 import { awsHandler } from '../aws-wiring';
 import { writeReport } from './contract';
 import { runWriteReport } from './step';
 
-/** The Lambda entry point. */
-export const handler = awsHandler(writeReport, runWriteReport);
+/** The Lambda entry point, with the adapters its declared resources call for (a mismatch fails the cold start). */
+export const handler = awsHandler(writeReport, runWriteReport, { lake, queries, charts });

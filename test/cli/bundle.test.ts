@@ -37,9 +37,19 @@ describe('the command line bundle that npm ci builds (cli/bundle.ts)', () => {
 
   it('loads DuckDB and the emulator only when a command uses them, not with the run command itself', () => {
     const runChunk = chunkOf(metafile, 'cli/commands/run.ts');
-    expect(staticPackages(metafile, runChunk)).not.toContain('@duckdb/node-api');
+    const duckDbApi = Object.keys(metafile.inputs).find((input) => input.includes('/@duckdb/node-api/'));
+    expect(duckDbApi).toBeDefined();
+    expect(chunkOf(metafile, duckDbApi ?? '')).not.toBe(runChunk);
+    expect(staticPackages(metafile, runChunk)).not.toContain('@duckdb/node-bindings');
     expect(chunkOf(metafile, 'adapters/spotify/emulator/server.ts')).not.toBe(runChunk);
     expect(chunkOf(metafile, 'adapters/local/duckdb-catalog.ts')).not.toBe(runChunk);
+  });
+
+  it("imports none of Node's own modules as an ES module (node:http's facade alone loads undici): they come through require", () => {
+    const esImports = Object.values(metafile.outputs).flatMap((output) =>
+      output.imports.filter((entry) => entry.external && entry.kind !== 'require-call' && /^node:|^(http|https|crypto|fs|util)$/.test(entry.path)).map((entry) => entry.path),
+    );
+    expect(esImports).toEqual([]);
   });
 
   it('runs as plain JavaScript: the bundled query command answers', async () => {

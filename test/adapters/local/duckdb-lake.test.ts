@@ -309,6 +309,18 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
     await expect(lake.engine.results(id)).rejects.toMatchObject({ name: ErrorName.QueryFailed });
   });
 
+  it('settles a started query, succeeded or failed, so the local run can poll it once with no wait', async () => {
+    // Act
+    const good = await lake.engine.start('SELECT 1 AS one');
+    const bad = await lake.engine.start('SELECT nonsense FROM songs');
+    await lake.engine.settled(bad);
+    await lake.engine.settled(good);
+
+    // Assess
+    expect(await lake.engine.status(good)).toEqual({ state: 'succeeded' });
+    expect(await lake.engine.status(bad)).toMatchObject({ state: 'failed' });
+  });
+
   it('fails clearly for a query id it never started', async () => {
     await expect(lake.engine.status('no-such-id')).rejects.toMatchObject({
       name: ErrorName.QueryFailed,
