@@ -4,10 +4,11 @@ import { errorPolicy, type ErrorName } from '../../core/errors';
 import { lintAsl } from '../../state-machine/asl-lint';
 import { maxConcurrency, stateNames } from '../../state-machine/definition';
 import { allStates } from '../../state-machine/local-executor';
-import { path } from '../../state-machine/paths';
+import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
+import type { RunState } from '../../state-machine/payloads';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
 import type { ExtractItemsOutput } from '../../steps/extract-items/contract';
-import { allSteps } from '../../steps/registry';
+import { allSteps, steps } from '../../steps/registry';
 
 /** Each state with the Map and Parallel states that enclose it, innermost first. */
 const withAncestors = (asl: Asl, ancestors: AslState[] = []): { name: string; state: AslState; ancestors: AslState[] }[] =>
@@ -122,5 +123,13 @@ describe('typed paths', () => {
   it('fails to compile for a field the contract does not have', () => {
     // @ts-expect-error `cursr` is not a field of ExtractItemsOutput: tsc rejects this line.
     expect(path<ExtractItemsOutput>('cursr')).toBe('$.cursr');
+  });
+
+  it('store a step result only in a field its output type fits', () => {
+    const into = resultPathsIn<RunState>();
+
+    expect(resultOf(steps.startCrawler, into('crawl'))).toBe('$.crawl');
+    // @ts-expect-error FetchToken's output ({ expiresAt }) is not a crawl: tsc rejects storing it there.
+    expect(resultOf(steps.fetchToken, into('crawl'))).toBe('$.crawl');
   });
 });
