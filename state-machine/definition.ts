@@ -78,9 +78,21 @@ interface TaskProps<S extends AnyStep> {
   readonly payload?: Record<string, unknown>;
   /** Where the result goes (`into(...)`: a field that fits the step's output); without it, it replaces the input. */
   readonly resultPath?: ResultPath<StepOutput<S>>;
+  /** With `resultPath`: the state becomes `{<field>: result}` alone, dropping the input it was given. */
+  readonly dropInput?: true;
   /** The errors retried here; the step's `retry`-policy errors by default. */
   readonly retried?: readonly ErrorName[];
 }
+
+/**
+ * Where a Task puts its result: at its ResultPath; or, with `dropInput`, as the only field of the
+ * state (a ResultSelector naming the field, and no ResultPath: the result replaces the input).
+ */
+const resultPlacement = <S extends AnyStep>(step: S, props: TaskProps<S>): { resultPath?: string; resultSelector?: Record<string, string> } => {
+  if (props.resultPath === undefined) return {};
+  const at = resultOf(step, props.resultPath);
+  return props.dropInput ? { resultSelector: { [`${at.slice('$.'.length)}.$`]: '$' } } : { resultPath: at };
+};
 
 /** What every fragment builds with: the scope the states live in and each step's Task. */
 interface Build {
@@ -101,7 +113,7 @@ const buildOver = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFun
       payload: props.payload ? sfn.TaskInput.fromObject(props.payload) : undefined,
       // No ResultPath means the result replaces the input; aws-local-stepfunctions 3.0 reads an
       // explicit `"ResultPath": "$"` as a field named `$`, so it is left out.
-      resultPath: props.resultPath === undefined ? undefined : resultOf(step, props.resultPath),
+      ...resultPlacement(step, props),
       taskTimeout: sfn.Timeout.duration(Duration.seconds(step.timeoutSeconds)),
     });
     retryEach(invoke, props.retried ?? errorsWithPolicy(step.errors, 'retry'));
@@ -128,9 +140,12 @@ const planRun = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain =
   const startRun = sfn.Pass.jsonPath(scope, stateNames.startRun, {
     parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.executionInput), executionName: sfn.JsonPath.executionName },
   });
+  // The plan replaces the request: with the 10,000 playlists an execution may name, the request
+  // and the plan would each hold 250 KB of ids, and the state payload is at most 256 KiB.
   const validateInput = task(steps.validateInput, {
     payload: inputOf<ValidateInputInput>({ request: path<RunState>('request'), executionName: path<RunState>('executionName') }),
     resultPath: into('plan'),
+    dropInput: true,
   });
   catchInto(validateInput, caughtErrorsOf(steps.validateInput), onFailure);
   const fetchToken = task(steps.fetchToken, { payload: {}, resultPath: into('token') });
@@ -173,16 +188,32 @@ const playlistExtraction = ({ scope, task }: Build): sfn.Parallel => {
     .when(sfn.Condition.numberGreaterThan(path<ExtractItemsOutput>('waitSeconds'), 0), waitRetryAfter.next(extractItems))
     .otherwise(extractItems);
   extractItems.next(morePages);
-  const extractPlaylist = sfn.Parallel.jsonPath(scope, stateNames.extractPlaylist, { resultPath: sfn.JsonPath.DISCARD }).branch(
+  // The child execution's output is `{}`: a Distributed Map gathers every child's output into
+  // its own result before discarding it, and 10,000 copies of the input would not fit 256 KiB.
+  const extractPlaylist = sfn.Parallel.jsonPath(scope, stateNames.extractPlaylist, { resultSelector: {} }).branch(
     getPlaylist.next(metadataReady),
   );
   retryEach(extractPlaylist, [ErrorName.PlaylistChanged]);
   return extractPlaylist;
 };
 
-/** Each playlist of a date, at most {@link maxConcurrency} at once. */
-const perPlaylist = (build: Build): sfn.Map =>
-  sfn.Map.jsonPath(build.scope, stateNames.forEachPlaylist, {
+/**
+ * How each playlist's child execution runs. STANDARD, not EXPRESS: an EXPRESS execution ends at
+ * five minutes, and one pass of a playlist's read may take longer than that by the rendered
+ * retries and timeouts alone (test/workflow/definition.test.ts derives it from the ASL), before
+ * any Retry-After wait or the page loop of a long playlist; docs/performance.md prices both.
+ */
+export const playlistExecutionType = sfn.StateMachineType.STANDARD;
+
+/**
+ * Each playlist of a date, at most {@link maxConcurrency} at once, as a Distributed Map: each
+ * playlist is a child execution with its own history, so the run's history grows with dates,
+ * not playlists. No failure is tolerated: one failed playlist fails the date, as before.
+ */
+const perPlaylist = (build: Build): sfn.DistributedMap =>
+  sfn.DistributedMap.jsonPath(build.scope, stateNames.forEachPlaylist, {
+    mapExecutionType: playlistExecutionType,
+    // No ToleratedFailureCount or -Percentage: a Distributed Map then tolerates no failed child.
     itemsPath: path<NormaliseInput>('playlistIds'),
     // A playlist's first GetPlaylist has made no Retry-After wait yet, so no rateLimitWaits.
     itemSelector: inputOf<Omit<GetPlaylistInput, 'rateLimitWaits'>>({
