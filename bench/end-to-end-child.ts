@@ -12,7 +12,10 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { FileCredentialsStore, FileTokenCache } from '../adapters/local/file-secrets';
 import { FsBlobStore } from '../adapters/local/fs-blob-store';
 import { main } from '../cli/main';
-import type { ExecutionEvent } from '../state-machine/local-executor';
+import { builtAsl } from '../state-machine/built-asl';
+import { allStates, type ExecutionEvent } from '../state-machine/local-executor';
+import { stateNames } from '../state-machine/state-names';
+import { steps } from '../steps/registry';
 import { timed } from './report';
 
 /** What the parent sends: the command's arguments and the environment that points it at the emulator. */
@@ -30,9 +33,18 @@ export interface ChildReport {
   readonly stderrTail: string;
   readonly commandSeconds: number;
   readonly maxRssBytes: number;
+  /** The most resident memory sampled (every 100 ms) until the execution ended, before the summary's query. */
+  readonly executionPeakBytes: number;
   /** States entered plus retries: what Step Functions bills for a standard workflow. */
   readonly stateTransitions: number;
   readonly retries: number;
+  /** Of those, the ones of the run itself: every state but those of the playlist child executions. */
+  readonly parentTransitions: number;
+  /** Of the run's, those of its poll loops (crawler, validation query): as many as polls were needed. */
+  readonly pollTransitions: number;
+  /** The playlist child executions (ForEachPlaylist's iterations) and their wall seconds, in total. */
+  readonly children: number;
+  readonly childSeconds: number;
   readonly tasks: Record<string, { invocations: number; seconds: number }>;
   /** Lake and secret requests until the execution ended (the summary's own reads are not part of a run on AWS). */
   readonly lake: { put: number; get: number; list: number; delete: number };
@@ -44,6 +56,9 @@ const s3PageSize = 1000;
 
 const counters = { lake: { put: 0, get: 0, list: 0, delete: 0 }, secretRequests: 0 };
 let atExecutionEnd: typeof counters | undefined;
+let executionPeakBytes = 0;
+const sampler = setInterval(() => void (executionPeakBytes = Math.max(executionPeakBytes, process.memoryUsage.rss())), 100);
+sampler.unref();
 
 /** Replaces `name` on `proto` with a wrapper that tallies each completed call, then returns its result unchanged. */
 const count = <P extends object>(proto: P, name: keyof P & string, tally: (result: unknown, args: unknown[]) => void): void => {
@@ -71,12 +86,45 @@ count(FileTokenCache.prototype, 'write', () => void (counters.secretRequests += 
 /** Task time per state from the history: each StateEntered paired with the StateExited or StateFailed of the same state and iteration. */
 const tasks: Record<string, { invocations: number; seconds: number }> = {};
 const openTasks = new Map<string, number[]>();
-const totals = { transitions: 0, retries: 0 };
+const totals = { transitions: 0, retries: 0, parentTransitions: 0, pollTransitions: 0, children: 0, childSeconds: 0 };
+/** The states of the two poll loops, which go round until the local crawl or query has finished. */
+const pollStates = new Set<string>([
+  stateNames.waitForCrawler,
+  steps.pollCrawler.stateName,
+  stateNames.crawlerFinished,
+  stateNames.waitForQuery,
+  steps.pollValidation.stateName,
+  stateNames.queryFinished,
+]);
+/** The states of a playlist's child execution: names are unique across the whole machine. */
+const childStates = new Set(
+  allStates(builtAsl)
+    .filter(([name]) => name === stateNames.forEachPlaylist)
+    .flatMap(([, state]) => (state.ItemProcessor ? allStates(state.ItemProcessor).map(([name]) => name) : [])),
+);
+/** When each running child started, by its playlist's index (the bench runs one date). */
+const openChildren = new Map<number, number>();
 const onEvent = (event: ExecutionEvent): void => {
   if (event.type === 'StateEntered') totals.transitions += 1;
   if (event.type === 'StateRetried') totals.retries += 1;
+  const ofParent = 'state' in event && !childStates.has(event.state.name);
+  if (ofParent && (event.type === 'StateEntered' || event.type === 'StateRetried')) {
+    totals.parentTransitions += 1;
+    if (pollStates.has(event.state.name)) totals.pollTransitions += 1;
+  }
+  if ('parentState' in event && event.parentState.name === stateNames.forEachPlaylist && 'index' in event) {
+    if (event.type === 'MapIterationStarted') openChildren.set(event.index, event.timestamp);
+    const started = openChildren.get(event.index);
+    if ((event.type === 'MapIterationSucceeded' || event.type === 'MapIterationFailed') && started !== undefined) {
+      totals.children += 1;
+      totals.childSeconds += (event.timestamp - started) / 1000;
+      openChildren.delete(event.index);
+    }
+  }
   if (event.type === 'ExecutionSucceeded' || event.type === 'ExecutionFailed') {
     atExecutionEnd = { lake: { ...counters.lake }, secretRequests: counters.secretRequests };
+    executionPeakBytes = Math.max(executionPeakBytes, process.memoryUsage.rss());
+    clearInterval(sampler);
   }
   if (!('state' in event) || event.state.type !== 'Task') return;
   const key = `${event.state.name}#${'index' in event ? String(event.index) : ''}`;
@@ -143,8 +191,13 @@ const runCommand = async (request: ChildRequest): Promise<ChildReport> => {
     stderrTail: err.text().split('\n').slice(-5).join('\n'),
     commandSeconds: wall,
     maxRssBytes,
+    executionPeakBytes,
     stateTransitions: totals.transitions + totals.retries,
     retries: totals.retries,
+    parentTransitions: totals.parentTransitions,
+    pollTransitions: totals.pollTransitions,
+    children: totals.children,
+    childSeconds: totals.childSeconds,
     tasks,
     lake: counted.lake,
     secretRequests: counted.secretRequests,

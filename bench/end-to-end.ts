@@ -1,6 +1,8 @@
 /**
  * End to end: `spotify-etl run` on the emulator's synthetic catalog of 100 and 1,000 playlists of
- * 100 entries. The emulator runs here, in the parent; each run is a fresh child process
+ * 100 entries, and 10,000 playlists of 10 (issue 14: one execution, under 2 GiB). The emulator
+ * serves the catalog it is asked for and the playlists are passed to the command by id
+ * (`--playlists`), so every size runs as one execution. The emulator runs here, in the parent; each run is a fresh child process
  * (bench/end-to-end-child.ts) running the command with `--source spotify` and the emulator's
  * endpoints and credentials in its environment, on a fresh lake. So the wall time includes Node,
  * tsx and module start-up, the peak memory is the command's alone, and `stats()` counts requests.
@@ -19,20 +21,27 @@ import type { RunCounts } from './cost';
 import type { ChildReport, ChildRequest } from './end-to-end-child';
 import { formatSample, mib, secondsOf, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
 
-/** The two catalog sizes of issue 6, with their wall-time targets. */
-const scales = [
-  { playlists: 100, entries: 100, targetSeconds: 10 },
-  { playlists: 1000, entries: 100, targetSeconds: 60 },
-] as const;
+/** One catalog size, with its targets. */
+interface Scale {
+  readonly playlists: number;
+  readonly entries: number;
+  /** Wall-time target (issue 6), where there is one. */
+  readonly targetSeconds?: number;
+  readonly peakTargetBytes: number;
+  /** At most this many runs, whatever `--runs` says. */
+  readonly maxRuns: number;
+}
 
-/** Targets of issue 6. */
-export const endToEndTargets = { peakBytes: 2 ** 30 } as const;
+/** The two catalog sizes of issue 6, and issue 14's 10,000 playlists in one execution. */
+const scales: readonly Scale[] = [
+  { playlists: 100, entries: 100, targetSeconds: 10, peakTargetBytes: 2 ** 30, maxRuns: 3 },
+  { playlists: 1000, entries: 100, targetSeconds: 60, peakTargetBytes: 2 ** 30, maxRuns: 3 },
+  // One run: it takes minutes, and its point is that it runs at all, within 2 GiB.
+  { playlists: 10_000, entries: 10, peakTargetBytes: 2 * 2 ** 30, maxRuns: 1 },
+];
 
 /** Entries per items request: Spotify's maximum `limit`, which the pipeline asks for. */
 const spotifyPageSize = 50;
-
-/** At most this many runs per scale: one run of 1,000 playlists takes tens of seconds. */
-const maxRunsPerScale = 3;
 
 const childPath = fileURLToPath(new URL('./end-to-end-child.ts', import.meta.url));
 
@@ -64,12 +73,12 @@ const bytesBelow = async (dir: string): Promise<number> => {
 /** What one scale measured over its runs. */
 interface ScaleResult {
   readonly label: string;
-  readonly playlists: number;
-  readonly entries: number;
-  readonly targetSeconds: number;
+  readonly scale: Scale;
+  readonly runs: number;
   readonly wallSeconds: Sample;
   readonly commandSeconds: Sample;
   readonly peakBytes: Sample;
+  readonly executionPeakBytes: Sample;
   readonly emulatorCpuSeconds: Sample;
   readonly spotifyRequests: { readonly token: number; readonly api: number; readonly faults: number; readonly expected: number };
   readonly counts: RunCounts;
@@ -77,8 +86,8 @@ interface ScaleResult {
 }
 
 /** Runs one scale `runs` times, each on a fresh emulator and lake; every run must succeed with every row. */
-const measureScale = async (context: BenchContext, scale: (typeof scales)[number], runs: number): Promise<ScaleResult> => {
-  const label = `${scale.playlists} × ${scale.entries}`;
+const measureScale = async (context: BenchContext, scale: Scale, runs: number): Promise<ScaleResult> => {
+  const label = `${scale.playlists.toLocaleString('en-US')} × ${scale.entries}`;
   const date = new Date().toISOString().slice(0, 10);
   const measured: {
     report: ChildReport;
@@ -96,8 +105,9 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
     try {
       context.log(`end to end ${label}: run ${index + 1} of ${runs}`);
       const readable = emulator.playlists.filter((playlist) => playlist.readable);
-      // One token, then per playlist its metadata and one request per page of 50 entries.
-      const expected = 1 + readable.reduce((sum, playlist) => sum + 1 + Math.ceil(playlist.total / spotifyPageSize), 0);
+      // One token, then per playlist its metadata, one request per page of 50 entries, and the
+      // second read of its snapshot id after the last page (core/extract.ts confirmSnapshot).
+      const expected = 1 + readable.reduce((sum, playlist) => sum + 1 + Math.ceil(playlist.total / spotifyPageSize) + 1, 0);
       const parentCpu = process.cpuUsage();
       const { report, wallSeconds } = await runChild({
         args: ['run', '--source', 'spotify', '--date', date, '--playlists', emulator.playlistIds.join(','), '--lake', lake, '--json'],
@@ -128,19 +138,24 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
   const { report } = last;
   return {
     label,
-    playlists: scale.playlists,
-    entries: scale.entries,
-    targetSeconds: scale.targetSeconds,
+    scale,
+    runs,
     wallSeconds: summarise(measured.map((run) => run.wallSeconds)),
     commandSeconds: summarise(measured.map((run) => run.report.commandSeconds)),
     peakBytes: summarise(measured.map((run) => run.report.maxRssBytes)),
+    executionPeakBytes: summarise(measured.map((run) => run.report.executionPeakBytes)),
     emulatorCpuSeconds: summarise(measured.map((run) => run.emulatorCpuSeconds)),
     spotifyRequests: { token: last.stats.tokenRequests, api: last.stats.apiRequests, faults: last.stats.faultsInjected, expected: last.expected },
     counts: {
       label,
       playlists: scale.playlists,
       entriesPerPlaylist: scale.entries,
+      dates: 1,
       stateTransitions: report.stateTransitions,
+      parentTransitions: report.parentTransitions,
+      pollTransitions: report.pollTransitions,
+      children: report.children,
+      childSeconds: report.childSeconds,
       tasks: report.tasks,
       spotifyRequests: last.stats.tokenRequests + last.stats.apiRequests,
       lake: report.lake,
@@ -155,21 +170,26 @@ const measureScale = async (context: BenchContext, scale: (typeof scales)[number
 
 /** The end-to-end data the cost workload prices. */
 export interface EndToEndData {
-  readonly runsPerScale: number;
   readonly scales: readonly ScaleResult[];
 }
 
-/** Runs both scales. */
+/** Runs every scale. */
 export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadResult<EndToEndData>> => {
-  const runs = Math.min(context.runs, maxRunsPerScale);
   const results: ScaleResult[] = [];
-  for (const scale of scales) results.push(await measureScale(context, scale, runs));
+  for (const scale of scales) results.push(await measureScale(context, scale, Math.min(context.runs, scale.maxRuns)));
   const rows: ResultRow[] = results.flatMap((result): ResultRow[] => {
     const workload = `end to end ${result.label}`;
     const requests = result.spotifyRequests;
     const made = requests.token + requests.api;
     return [
-      { workload, metric: 'wall time (process start to exit)', ...formatSample(result.wallSeconds, 2, 's'), target: `≤ ${result.targetSeconds} s`, pass: result.wallSeconds.median <= result.targetSeconds },
+      {
+        workload,
+        metric: `wall time (process start to exit), ${result.runs} run${result.runs === 1 ? '' : 's'}`,
+        ...formatSample(result.wallSeconds, 2, 's'),
+        ...(result.scale.targetSeconds === undefined
+          ? {}
+          : { target: `≤ ${result.scale.targetSeconds} s`, pass: result.wallSeconds.median <= result.scale.targetSeconds }),
+      },
       { workload, metric: 'of which the command (after start-up)', ...formatSample(result.commandSeconds, 2, 's') },
       { workload, metric: 'emulator CPU meanwhile (same cores)', ...formatSample(result.emulatorCpuSeconds, 2, 's') },
       {
@@ -177,8 +197,14 @@ export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadR
         metric: 'peak memory (maxRSS)',
         value: mib(result.peakBytes.median),
         spread: `${mib(result.peakBytes.min)}–${mib(result.peakBytes.max)}`,
-        target: '≤ 1 GiB',
-        pass: result.peakBytes.max <= endToEndTargets.peakBytes,
+        target: `≤ ${result.scale.peakTargetBytes / 2 ** 30} GiB`,
+        pass: result.peakBytes.max <= result.scale.peakTargetBytes,
+      },
+      {
+        workload,
+        metric: 'of which until the execution ended (before the summary query)',
+        value: mib(result.executionPeakBytes.median),
+        spread: `${mib(result.executionPeakBytes.min)}–${mib(result.executionPeakBytes.max)}`,
       },
       {
         workload,
@@ -189,7 +215,12 @@ export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadR
         pass: made >= requests.expected && made - requests.expected <= requests.faults,
         required: true,
       },
-      { workload, metric: 'state transitions (entered + retried)', value: String(result.counts.stateTransitions) },
+      {
+        workload,
+        metric: 'state transitions (entered + retried): the run / its playlist children',
+        value: `${result.counts.parentTransitions} / ${result.counts.stateTransitions - result.counts.parentTransitions}`,
+        spread: `${result.counts.children} children`,
+      },
       {
         workload,
         metric: 'lake requests (PUT / GET / LIST)',
@@ -197,5 +228,5 @@ export const endToEndWorkload = async (context: BenchContext): Promise<WorkloadR
       },
     ];
   });
-  return { rows, data: { runsPerScale: runs, scales: results } };
+  return { rows, data: { scales: results } };
 };

@@ -32,11 +32,12 @@ export const splitList = (text: string): string[] =>
 export const maxBackfillDays = 366;
 
 /**
- * The most playlists one execution reads. Step Functions keeps at most 25,000 history events per
- * execution, and each playlist's iteration (GetPlaylist, ExtractItems, their Choice and Parallel)
- * takes about 20 of them: a longer list must be split across executions.
+ * The most playlists one execution reads. Each playlist is a child execution of a Distributed Map
+ * (its events are in its own history, not the run's), but the run's state carries the plan's
+ * playlist ids, 25 bytes each, and a state payload is at most 256 KiB: 10,000 ids take 250 KB
+ * (test/workflow/payload-size.test.ts measures it). A longer list must be split across executions.
  */
-export const maxPlaylistsPerRun = 1000;
+export const maxPlaylistsPerRun = 10_000;
 
 /** The fields each mode accepts besides `mode` and `playlists`. */
 const fieldsOf: Record<RunMode, readonly string[]> = {
@@ -111,8 +112,9 @@ const playlistsOf = (request: Record<string, unknown>, defaults: readonly string
   const playlists = givenPlaylistsOf(request, defaults, needed);
   if (playlists.length > maxPlaylistsPerRun) {
     fail(
-      `playlists: ${playlists.length} playlists are more than one execution reads (at most ${maxPlaylistsPerRun}: ` +
-        "Step Functions' 25,000-event history limit); split them across runs with \"playlists\"",
+      `playlists: ${playlists.length.toLocaleString('en-US')} playlists are more than one execution reads ` +
+        `(at most ${maxPlaylistsPerRun.toLocaleString('en-US')}: their ids travel in Step Functions' 256 KiB state payload); ` +
+        'split them across runs with "playlists"',
     );
   }
   return playlists;
@@ -203,3 +205,20 @@ export const RunPlan = t.type({
   skipped: t.array(IsoDate),
 });
 export type RunPlan = t.TypeOf<typeof RunPlan>;
+
+/**
+ * The request that runs `plan`'s dates and playlists again (a throttled run's restart): a backfill
+ * over the same range (naming the playlists only when the run named or extracted them), else a
+ * manual run of its date, which a scheduled run's restart after midnight must keep too. Rebuilt
+ * from the plan because the run's state no longer holds the execution's input: at 10,000
+ * playlists the input and the plan would not both fit in one state payload.
+ * @example restartRequestOf(plan) // { mode: 'manual', date: '2026-11-20', playlists: ['37i9dQZF1DZ06evO25rXbO'] }
+ */
+export const restartRequestOf = (plan: RunPlan): Record<string, unknown> => {
+  const dates = [...plan.dates.map(({ date }) => date), ...plan.skipped].toSorted();
+  const full = plan.run.full === true ? { full: true } : {};
+  if (plan.run.mode === 'backfill') {
+    return { mode: 'backfill', from: dates[0], to: dates.at(-1), ...(plan.rebuildLanded ? {} : { playlists: plan.playlistIds }), ...full };
+  }
+  return { mode: 'manual', date: dates[0], playlists: plan.playlistIds, ...full };
+};

@@ -124,6 +124,23 @@ export class Pipeline extends Construct {
       wildcardResourceFinding('*'),
       'CloudWatch Logs delivery (logs:CreateLogDelivery and friends) and X-Ray (xray:PutTraceSegments and friends) do not support resource-level permissions; AWS documents Resource "*" for them.',
     );
+    // The Distributed Map (ForEachPlaylist) starts each playlist as a child execution of this
+    // machine: CDK grants StartExecution on the machine itself, DescribeExecution and
+    // StopExecution on its executions, and RedriveExecution on the Map Run's children (a redriven
+    // run redrives only the playlists that failed). Children log to this machine's log group.
+    const machineName = JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(this.stateMachine) }] }] });
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}`;
+    // CDK attaches these through its own policy below the state machine, not below the role.
+    acknowledge(
+      this.stateMachine,
+      wildcardResourceFinding(`${executions}:*`),
+      "Distributed Map: the machine describes and stops its own child executions, whose names Step Functions chooses; the ARN is this machine's executions only.",
+    );
+    acknowledge(
+      this.stateMachine,
+      wildcardResourceFinding(`${executions}/*:*`),
+      "Distributed Map: redriving a run redrives its Map Run's failed child executions, whose names Step Functions chooses; the ARN is this machine's Map Runs only.",
+    );
     for (const fn of functions.values()) {
       acknowledge(
         role,

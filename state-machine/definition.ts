@@ -2,6 +2,10 @@
  * The pipeline's state machine (DESIGN §3), built once from the step contracts. The deployed
  * stack and the local executor both run the ASL that CDK renders from it. JSONPath only: the
  * local executor runs neither JSONata nor variables.
+ *
+ * The picture ({@link buildDefinition}): plan the run, then each date (each playlist within it),
+ * then crawl, validate each date, and publish; any error goes to the failure branch. Each part is
+ * one fragment function below, built over a {@link Build}.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -11,7 +15,7 @@ import type { Construct } from 'constructs';
 import { ErrorName, errorsWithPolicy, retryProfileOf } from '../core/errors';
 import type { ValidationQuery } from '../core/polling';
 import type { PlannedDate } from '../core/run-input';
-import type { StepDefinition } from '../core/step';
+import type { StepDefinition, StepOutput } from '../core/step';
 import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
 import type { FetchTokenInput } from '../steps/fetch-token/contract';
 import type { GetPlaylistInput, PlaylistCarriedOver, PlaylistRateLimited } from '../steps/get-playlist/contract';
@@ -24,7 +28,7 @@ import { steps, type AnyStep } from '../steps/registry';
 import type { StartValidationInput } from '../steps/start-validation/contract';
 import type { ValidateInputInput } from '../steps/validate-input/contract';
 import type { WriteReportInput } from '../steps/write-report/contract';
-import { inputOf, mapItem, mapItemValue, path } from './paths';
+import { inputOf, mapItem, mapItemValue, path, resultOf, resultPathsIn, type ResultPath } from './paths';
 import type { RunState } from './payloads';
 import { stateNames } from './state-names';
 
@@ -33,8 +37,11 @@ export { stateNames };
 /** How many dates, and playlists of a date, run at once: Spotify wants 1–2 requests in flight. */
 export const maxConcurrency = 2;
 
+/** The fields of the run's payload a step's result may go to, typed by what each holds. */
+const into = resultPathsIn<RunState>();
+
 /** Where every Catch puts the caught error, next to the payload it interrupted. */
-const errorPath = path<RunState>('error');
+const errorPath = into('error');
 
 /** Adds one retrier per transient error: backoff, a cap and full jitter (STYLE §5). */
 const retryEach = (state: sfn.TaskStateBase | sfn.Parallel, errors: readonly ErrorName[]): void => {
@@ -56,7 +63,7 @@ const catchInto = (
   state: sfn.TaskStateBase | sfn.Map,
   errors: readonly ErrorName[],
   handler: sfn.IChainable,
-  resultPath = errorPath,
+  resultPath: string = errorPath,
 ): void => {
   if (errors.length > 0) state.addCatch(handler, { errors: [...errors], resultPath });
   state.addCatch(handler, { errors: [sfn.Errors.ALL], resultPath });
@@ -67,16 +74,39 @@ const caughtErrorsOf = (...defs: StepDefinition[]): ErrorName[] => [
   ...new Set(defs.flatMap((def) => errorsWithPolicy(def.errors, 'catch'))),
 ];
 
+/** How a step's Task is wired: its payload, where its result goes, which errors it retries. */
+interface TaskProps<S extends AnyStep> {
+  /** The Lambda's payload; without it the state input goes as is. */
+  readonly payload?: Record<string, unknown>;
+  /** Where the result goes (`into(...)`: a field that fits the step's output); without it, it replaces the input. */
+  readonly resultPath?: ResultPath<StepOutput<S>>;
+  /** With `resultPath`: the state becomes `{<field>: result}` alone, dropping the input it was given. */
+  readonly dropInput?: true;
+  /** The errors retried here; the step's `retry`-policy errors by default. */
+  readonly retried?: readonly ErrorName[];
+}
+
 /**
- * The state machine's definition: `functionFor` gives the Lambda of each step (placeholders
- * when rendering for the local executor).
+ * Where a Task puts its result: at its ResultPath; or, with `dropInput`, as the only field of the
+ * state (a ResultSelector naming the field, and no ResultPath: the result replaces the input).
  */
-export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFunction): sfn.IChainable => {
+const resultPlacement = <S extends AnyStep>(step: S, props: TaskProps<S>): { resultPath?: string; resultSelector?: Record<string, string> } => {
+  if (props.resultPath === undefined) return {};
+  const at = resultOf(step, props.resultPath);
+  return props.dropInput ? { resultSelector: { [`${at.slice('$.'.length)}.$`]: '$' } } : { resultPath: at };
+};
+
+/** What every fragment builds with: the scope the states live in and each step's Task. */
+interface Build {
+  readonly scope: Construct;
   /** A step's Task: the Lambda's payload in, its result at `resultPath`; transient errors retried here. */
-  const task = (
-    step: AnyStep,
-    props: { payload?: Record<string, unknown>; resultPath?: string; retried?: readonly ErrorName[] },
-  ): LambdaInvoke => {
+  readonly task: <S extends AnyStep>(step: S, props: TaskProps<S>) => LambdaInvoke;
+}
+
+/** The Task factory over `functionFor` (placeholders when rendering for the local executor). */
+const buildOver = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFunction): Build => ({
+  scope,
+  task: (step, props) => {
     const invoke = LambdaInvoke.jsonPath(scope, step.stateName, {
       lambdaFunction: functionFor(step),
       payloadResponseOnly: true,
@@ -85,42 +115,57 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       payload: props.payload ? sfn.TaskInput.fromObject(props.payload) : undefined,
       // No ResultPath means the result replaces the input; aws-local-stepfunctions 3.0 reads an
       // explicit `"ResultPath": "$"` as a field named `$`, so it is left out.
-      resultPath: props.resultPath,
+      ...resultPlacement(step, props),
       taskTimeout: sfn.Timeout.duration(Duration.seconds(step.timeoutSeconds)),
     });
     retryEach(invoke, props.retried ?? errorsWithPolicy(step.errors, 'retry'));
     return invoke;
-  };
+  },
+});
 
+/** The failure branch: NotifyFailure, then RunFailed with the run's own error. */
+const failureBranch = ({ scope, task }: Build): sfn.IChainable => {
   const runFailed = sfn.Fail.jsonPath(scope, stateNames.runFailed, {
     errorPath: path<RunState>('error', 'Error'),
     causePath: path<RunState>('error', 'Cause'),
   });
-  const notifyFailure = task(steps.notifyFailure, { resultPath: path<RunState>('notified') });
+  const notifyFailure = task(steps.notifyFailure, { resultPath: into('notified') });
   // A failed notification must not hide the run's own error: it goes to its own field.
-  catchInto(notifyFailure, caughtErrorsOf(steps.notifyFailure), runFailed, path<RunState>('notifyError'));
-  notifyFailure.next(runFailed);
+  catchInto(notifyFailure, caughtErrorsOf(steps.notifyFailure), runFailed, into('notifyError'));
+  return notifyFailure.next(runFailed);
+};
 
+/** StartRun → ValidateInput (the plan) → FetchToken. */
+const planRun = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain => {
   // The request is read from the context object, not from `$`: an input of `null` has no `$`
   // to point to, and must still reach ValidateInput to be refused like any other bad input.
   const startRun = sfn.Pass.jsonPath(scope, stateNames.startRun, {
     parameters: { request: sfn.JsonPath.objectAt(sfn.JsonPath.executionInput), executionName: sfn.JsonPath.executionName },
   });
+  // The plan replaces the request: with the 10,000 playlists an execution may name, the request
+  // and the plan would each hold 250 KB of ids, and the state payload is at most 256 KiB.
   const validateInput = task(steps.validateInput, {
     payload: inputOf<ValidateInputInput>({ request: path<RunState>('request'), executionName: path<RunState>('executionName') }),
-    resultPath: path<RunState>('plan'),
+    resultPath: into('plan'),
+    dropInput: true,
   });
-  catchInto(validateInput, caughtErrorsOf(steps.validateInput), notifyFailure);
+  catchInto(validateInput, caughtErrorsOf(steps.validateInput), onFailure);
   // The execution's name says where FetchToken counts its token requests (raw/requests/).
   const fetchToken = task(steps.fetchToken, {
-    payload: inputOf<FetchTokenInput>({ executionName: path<RunState>('executionName') }),
-    resultPath: path<RunState>('token'),
+    payload: inputOf<FetchTokenInput>({ executionName: path<RunState>('plan', 'run', 'executionName') }),
+    resultPath: into('token'),
   });
-  catchInto(fetchToken, caughtErrorsOf(steps.fetchToken), notifyFailure);
+  catchInto(fetchToken, caughtErrorsOf(steps.fetchToken), onFailure);
+  return sfn.Chain.start(startRun).next(validateInput).next(fetchToken);
+};
 
-  // One playlist: metadata, then pages until done. Spotify reports a playlist edited meanwhile as
-  // PlaylistChangedError; retrying ExtractItems alone would meet the same stale total again, so the
-  // whole block is retried from GetPlaylist (which also clears the half-landed pages).
+/**
+ * One playlist: metadata, then pages until done, each Retry-After waited out in a Wait state.
+ * Spotify reports a playlist edited meanwhile as PlaylistChangedError; retrying ExtractItems alone
+ * would meet the same stale total again, so the whole block is retried from GetPlaylist (which
+ * also clears the half-landed pages).
+ */
+const playlistExtraction = ({ scope, task }: Build): sfn.Parallel => {
   const getPlaylist = task(steps.getPlaylist, {});
   const extractItems = task(steps.extractItems, {
     payload: inputOf<ExtractItemsInput>({
@@ -149,12 +194,32 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     .when(sfn.Condition.numberGreaterThan(path<ExtractItemsOutput>('waitSeconds'), 0), waitRetryAfter.next(extractItems))
     .otherwise(extractItems);
   extractItems.next(morePages);
-  const extractPlaylist = sfn.Parallel.jsonPath(scope, stateNames.extractPlaylist, { resultPath: sfn.JsonPath.DISCARD }).branch(
+  // The child execution's output is `{}`: a Distributed Map gathers every child's output into
+  // its own result before discarding it, and 10,000 copies of the input would not fit 256 KiB.
+  const extractPlaylist = sfn.Parallel.jsonPath(scope, stateNames.extractPlaylist, { resultSelector: {} }).branch(
     getPlaylist.next(metadataReady),
   );
   retryEach(extractPlaylist, [ErrorName.PlaylistChanged]);
+  return extractPlaylist;
+};
 
-  const forEachPlaylist = sfn.Map.jsonPath(scope, stateNames.forEachPlaylist, {
+/**
+ * How each playlist's child execution runs. STANDARD, not EXPRESS: an EXPRESS execution ends at
+ * five minutes, and one pass of a playlist's read may take longer than that by the rendered
+ * retries and timeouts alone (test/workflow/definition.test.ts derives it from the ASL), before
+ * any Retry-After wait or the page loop of a long playlist; docs/performance.md prices both.
+ */
+export const playlistExecutionType = sfn.StateMachineType.STANDARD;
+
+/**
+ * Each playlist of a date, at most {@link maxConcurrency} at once, as a Distributed Map: each
+ * playlist is a child execution with its own history, so the run's history grows with dates,
+ * not playlists. No failure is tolerated: one failed playlist fails the date, as before.
+ */
+const perPlaylist = (build: Build): sfn.DistributedMap =>
+  sfn.DistributedMap.jsonPath(build.scope, stateNames.forEachPlaylist, {
+    mapExecutionType: playlistExecutionType,
+    // No ToleratedFailureCount or -Percentage: a Distributed Map then tolerates no failed child.
     itemsPath: path<NormaliseInput>('playlistIds'),
     // A playlist's first GetPlaylist has made no Retry-After wait yet, so no rateLimitWaits.
     itemSelector: inputOf<Omit<GetPlaylistInput, 'rateLimitWaits'>>({
@@ -164,9 +229,11 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     }),
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,
-  }).itemProcessor(extractPlaylist);
+  }).itemProcessor(playlistExtraction(build));
 
-  const normalise = task(steps.normalise, {
+/** Each date of the plan: its playlists extracted (unless it is a rebuild), then normalised. */
+const perDate = (build: Build, onFailure: sfn.IChainable): sfn.Map => {
+  const normalise = build.task(steps.normalise, {
     payload: inputOf<NormaliseInput>({
       date: path<NormaliseInput>('date'),
       extract: path<NormaliseInput>('extract'),
@@ -175,11 +242,10 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
       run: path<NormaliseInput>('run'),
     }),
   });
-  const extractOrRebuild = sfn.Choice.jsonPath(scope, stateNames.extractOrRebuild)
-    .when(sfn.Condition.booleanEquals(path<NormaliseInput>('extract'), true), forEachPlaylist.next(normalise))
+  const extractOrRebuild = sfn.Choice.jsonPath(build.scope, stateNames.extractOrRebuild)
+    .when(sfn.Condition.booleanEquals(path<NormaliseInput>('extract'), true), perPlaylist(build).next(normalise))
     .otherwise(normalise);
-
-  const forEachDate = sfn.Map.jsonPath(scope, stateNames.forEachDate, {
+  const forEachDate = sfn.Map.jsonPath(build.scope, stateNames.forEachDate, {
     itemsPath: path<RunState>('plan', 'dates'),
     itemSelector: inputOf<NormaliseInput>({
       date: mapItem<PlannedDate>('date'),
@@ -192,19 +258,30 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,
   }).itemProcessor(extractOrRebuild);
-  catchInto(forEachDate, caughtErrorsOf(steps.getPlaylist, steps.extractItems, steps.normalise), notifyFailure);
+  catchInto(forEachDate, caughtErrorsOf(steps.getPlaylist, steps.extractItems, steps.normalise), onFailure);
+  return forEachDate;
+};
 
-  const startCrawler = task(steps.startCrawler, { payload: {}, resultPath: path<RunState>('crawl') });
-  catchInto(startCrawler, caughtErrorsOf(steps.startCrawler), notifyFailure);
+/** StartCrawler, then WaitForCrawler → PollCrawler until the crawl has finished; then `next`. */
+const crawlerPollLoop = ({ scope, task }: Build, onFailure: sfn.IChainable, next: sfn.IChainable): sfn.Chain => {
+  const startCrawler = task(steps.startCrawler, { payload: {}, resultPath: into('crawl') });
+  catchInto(startCrawler, caughtErrorsOf(steps.startCrawler), onFailure);
   const waitForCrawler = sfn.Wait.jsonPath(scope, stateNames.waitForCrawler, {
     time: sfn.WaitTime.duration(Duration.seconds(crawlerPolling.waitSeconds)),
   });
   const pollCrawler = task(steps.pollCrawler, {
     payload: inputOf<PollCrawlerInput>({ polls: path<RunState>('crawl', 'polls') }),
-    resultPath: path<RunState>('crawl'),
+    resultPath: into('crawl'),
   });
-  catchInto(pollCrawler, caughtErrorsOf(steps.pollCrawler), notifyFailure);
+  catchInto(pollCrawler, caughtErrorsOf(steps.pollCrawler), onFailure);
+  const crawlerFinished = sfn.Choice.jsonPath(scope, stateNames.crawlerFinished)
+    .when(sfn.Condition.stringEquals(path<RunState>('crawl', 'state'), 'succeeded'), next)
+    .otherwise(waitForCrawler);
+  return sfn.Chain.start(startCrawler).next(waitForCrawler).next(pollCrawler).next(crawlerFinished);
+};
 
+/** Each date's validation query: StartValidation, then WaitForQuery → PollValidation until it has finished, then EvaluateValidation. */
+const validationPollLoop = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Map => {
   const startValidation = task(steps.startValidation, {
     payload: inputOf<StartValidationInput>({ date: path<StartValidationInput>('date'), executionName: path<StartValidationInput>('executionName') }),
   });
@@ -222,34 +299,36 @@ export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) =
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,
   }).itemProcessor(startValidation.next(waitForQuery).next(pollValidation).next(queryFinished));
-  catchInto(validateEachDate, caughtErrorsOf(steps.startValidation, steps.pollValidation, steps.evaluateValidation), notifyFailure);
+  catchInto(validateEachDate, caughtErrorsOf(steps.startValidation, steps.pollValidation, steps.evaluateValidation), onFailure);
+  return validateEachDate;
+};
 
+/** Publication: RecordRun publishes the validated dates (one manifest write each), then RunSucceeded. */
+const publication = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain => {
   const recordRun = task(steps.recordRun, {
     payload: inputOf<RecordRunInput>({ plan: path<RunState>('plan') }),
-    resultPath: path<RunState>('recorded'),
+    resultPath: into('recorded'),
   });
-  catchInto(recordRun, caughtErrorsOf(steps.recordRun), notifyFailure);
-
+  catchInto(recordRun, caughtErrorsOf(steps.recordRun), onFailure);
   // The dates are published by now: a report that cannot be written, once its transient errors
   // are retried, fails the run under its own name, past NotifyFailure, so no date is marked failed.
   const writeReport = task(steps.writeReport, {
     payload: inputOf<WriteReportInput>({ published: path<RunState>('recorded', 'published') }),
-    resultPath: path<RunState>('report'),
+    resultPath: into('report'),
   });
   const reportFailed = sfn.Fail.jsonPath(scope, stateNames.reportFailed, { error: ErrorName.ReportNotWritten, causePath: path<RunState>('error', 'Cause') });
   catchInto(writeReport, caughtErrorsOf(steps.writeReport), reportFailed);
+  return sfn.Chain.start(recordRun).next(writeReport).next(new sfn.Succeed(scope, stateNames.runSucceeded));
+};
 
-  validateEachDate.next(recordRun).next(writeReport).next(new sfn.Succeed(scope, stateNames.runSucceeded));
-  const crawlerFinished = sfn.Choice.jsonPath(scope, stateNames.crawlerFinished)
-    .when(sfn.Condition.stringEquals(path<RunState>('crawl', 'state'), 'succeeded'), validateEachDate)
-    .otherwise(waitForCrawler);
-
-  return sfn.Chain.start(startRun)
-    .next(validateInput)
-    .next(fetchToken)
-    .next(forEachDate)
-    .next(startCrawler)
-    .next(waitForCrawler)
-    .next(pollCrawler)
-    .next(crawlerFinished);
+/**
+ * The state machine's definition: `functionFor` gives the Lambda of each step (placeholders
+ * when rendering for the local executor).
+ */
+export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFunction): sfn.IChainable => {
+  const build = buildOver(scope, functionFor);
+  const onFailure = failureBranch(build);
+  return planRun(build, onFailure)
+    .next(perDate(build, onFailure))
+    .next(crawlerPollLoop(build, onFailure, validationPollLoop(build, onFailure).next(publication(build, onFailure))));
 };

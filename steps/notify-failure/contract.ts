@@ -12,14 +12,8 @@ import { defineStep } from '../../core/step';
 export const CaughtError = t.intersection([t.type({ Error: t.string }), t.partial({ Cause: t.string })]);
 export type CaughtError = t.TypeOf<typeof CaughtError>;
 
-/**
- * The caught error, the plan when the run got far enough to have one, and the execution's input
- * (`request`, the state's own copy of it), which a throttled run's restart starts with again.
- */
-export const NotifyFailureInput = t.intersection([
-  t.exact(t.type({ error: CaughtError })),
-  t.exact(t.partial({ plan: RunPlan, request: t.unknown })),
-]);
+/** The caught error, and the plan when the run got far enough to have one (a throttled run's restart runs it again). */
+export const NotifyFailureInput = t.intersection([t.exact(t.type({ error: CaughtError })), t.exact(t.partial({ plan: RunPlan }))]);
 export type NotifyFailureInput = t.TypeOf<typeof NotifyFailureInput>;
 
 /**

@@ -5,6 +5,7 @@ import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/mani
 import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
 import { collectRequests, noRequests } from '../../core/requests';
+import { restartRequestOf } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
 
@@ -34,12 +35,12 @@ export const resumeTimeOf = (error: NotifyFailureInput['error'], now: Date): Dat
  * published; a damaged manifest is left for a rebuild of the date to replace (a run refused its
  * dates has no plan, so it writes none). The attempt keeps the Spotify requests the run sent and,
  * when it was throttled with a long Retry-After, `resumeAfter`; then the restart with the same
- * input is scheduled at that time. Then gives back its leases and sends one notification naming
+ * dates and playlists (core/run-input.ts restartRequestOf) is scheduled at that time. Then gives back its leases and sends one notification naming
  * the error, its message, the dates and the restart.
  */
 export const runNotifyFailure =
   (deps: NotifyFailureDeps) =>
-  async ({ error, plan, request }: NotifyFailureInput): Promise<NotifyFailureOutput> => {
+  async ({ error, plan }: NotifyFailureInput): Promise<NotifyFailureOutput> => {
     const message = causeMessage(error.Cause ?? 'no cause was reported');
     const recorded = { name: error.Error, message };
     const now = deps.clock.now();
@@ -64,8 +65,8 @@ export const runNotifyFailure =
     }
     // Counted into the manifests: the counts would otherwise add to the next run of these dates.
     if (requests) await deps.store.delete(requests.keys);
-    // The same input again once Spotify allows it (on AWS a one-time schedule; locally the summary prints the command).
-    if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, input: request });
+    // The same dates and playlists again once Spotify allows it (on AWS a one-time schedule; locally the summary prints the command).
+    if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, input: restartRequestOf(plan) });
 
     // One writer per date: give back the leases this execution holds (none when it was refused), before a notification that may fail.
     if (plan) await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);

@@ -302,6 +302,26 @@ describe('SpotifyEtlStack', () => {
     expect(deployed).toEqual(renderAsl());
   });
 
+  it("lets the state machine start, watch, stop and redrive its own playlist child executions, and nothing else's", () => {
+    // Prepare
+    const role = { Ref: stack.getLogicalId(stack.pipeline.stateMachine.role.node.defaultChild as never) };
+    const machine = { Ref: stack.getLogicalId(stack.pipeline.stateMachine.node.defaultChild as never) };
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((policy) => asArray(policy.Properties.Roles).some((r) => JSON.stringify(r) === JSON.stringify(role)))
+      .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+    const resourcesOf = (action: string): unknown[] =>
+      statements.filter((statement) => asArray(statement['Action'] as string | string[]).includes(action)).flatMap((statement) => asArray(statement['Resource']));
+    // This machine's executions: `arn:…:execution:<its name>` (the name split out of its own ARN) and a suffix.
+    const executions = (suffix: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':execution:', { 'Fn::Select': [6, { 'Fn::Split': [':', machine] }] }, suffix]],
+    });
+    // Assess: the machine itself, its executions, and its Map Runs' child executions; nothing else.
+    expect(resourcesOf('states:StartExecution')).toEqual([machine]);
+    expect(resourcesOf('states:DescribeExecution')).toEqual([executions(':*')]);
+    expect(resourcesOf('states:StopExecution')).toEqual([executions(':*')]);
+    expect(resourcesOf('states:RedriveExecution')).toEqual([executions('/*:*')]);
+  });
+
   it('logs every state machine event without execution data, and traces with X-Ray', () => {
     // Assess
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {

@@ -2,12 +2,14 @@ import validateAsl from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorPolicy, type ErrorName } from '../../core/errors';
 import { lintAsl } from '../../state-machine/asl-lint';
-import { maxConcurrency, stateNames } from '../../state-machine/definition';
+import { maxConcurrency, playlistExecutionType, stateNames } from '../../state-machine/definition';
 import { allStates } from '../../state-machine/local-executor';
-import { path } from '../../state-machine/paths';
+import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
+import type { RunState } from '../../state-machine/payloads';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
+import { expressMaxSeconds, onePassWorstCaseSeconds } from '../../state-machine/worst-case';
 import type { ExtractItemsOutput } from '../../steps/extract-items/contract';
-import { allSteps } from '../../steps/registry';
+import { allSteps, steps } from '../../steps/registry';
 
 /** Each state with the Map and Parallel states that enclose it, innermost first. */
 const withAncestors = (asl: Asl, ancestors: AslState[] = []): { name: string; state: AslState; ancestors: AslState[] }[] =>
@@ -78,6 +80,26 @@ describe('the rendered state machine', () => {
     expect(maxConcurrency).toBeLessThanOrEqual(2);
   });
 
+  it('runs each playlist of a date as a child execution of a Distributed Map that tolerates no failure and returns nothing', () => {
+    const forEachPlaylist = allStates(asl).find(([name]) => name === stateNames.forEachPlaylist)?.[1];
+
+    expect(forEachPlaylist?.ItemProcessor?.['ProcessorConfig']).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: playlistExecutionType });
+    expect(Object.keys(forEachPlaylist ?? {}).filter((field) => field.startsWith('ToleratedFailure'))).toEqual([]);
+    // Every child's output is gathered into the Map's result: `{}` keeps 10,000 of them small.
+    expect(forEachPlaylist?.ItemProcessor?.States[stateNames.extractPlaylist]?.['ResultSelector']).toEqual({});
+  });
+
+  it('runs the playlist children STANDARD, because one pass of a child may outlast an EXPRESS execution by its retries and timeouts alone', () => {
+    const child = allStates(asl).find(([name]) => name === stateNames.forEachPlaylist)?.[1].ItemProcessor;
+    if (!child) throw new Error('ForEachPlaylist has no item processor');
+
+    const worstCase = onePassWorstCaseSeconds(child);
+
+    // EXPRESS only once a child's worst case fits five minutes: then this flips and the child may be cheaper.
+    expect(playlistExecutionType).toBe(worstCase <= expressMaxSeconds ? 'EXPRESS' : 'STANDARD');
+    expect(worstCase).toBeGreaterThan(expressMaxSeconds);
+  });
+
   it('is valid ASL for asl-validator', () => {
     const result = validateAsl(asl);
 
@@ -87,6 +109,24 @@ describe('the rendered state machine', () => {
 
   it('uses JSONPath only: no JSONata, variables or Distributed Map reader', () => {
     expect(lintAsl(asl)).toEqual([]);
+  });
+});
+
+describe('the one-pass worst case of a rendered machine', () => {
+  it('adds every attempt of a Task at its timeout, each capped backoff delay and fixed waits, along the longest path once', () => {
+    // Prepare
+    const asl: Asl = {
+      StartAt: 'T',
+      States: {
+        T: { Type: 'Task', TimeoutSeconds: 10, Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 5 }], Next: 'C' },
+        C: { Type: 'Choice', Choices: [{ Next: 'W' }], Default: 'T' },
+        W: { Type: 'Wait', Seconds: 7, End: true },
+      },
+    };
+    // Act
+    const seconds = onePassWorstCaseSeconds(asl);
+    // Assess: 4 attempts × 10 s + delays 2 + 4 + 5 (capped), then the 7 s wait; the loop back to T is not taken twice.
+    expect(seconds).toBe(40 + 11 + 7);
   });
 });
 
@@ -122,5 +162,13 @@ describe('typed paths', () => {
   it('fails to compile for a field the contract does not have', () => {
     // @ts-expect-error `cursr` is not a field of ExtractItemsOutput: tsc rejects this line.
     expect(path<ExtractItemsOutput>('cursr')).toBe('$.cursr');
+  });
+
+  it('store a step result only in a field its output type fits', () => {
+    const into = resultPathsIn<RunState>();
+
+    expect(resultOf(steps.startCrawler, into('crawl'))).toBe('$.crawl');
+    // @ts-expect-error FetchToken's output ({ expiresAt }) is not a crawl: tsc rejects storing it there.
+    expect(resultOf(steps.fetchToken, into('crawl'))).toBe('$.crawl');
   });
 });

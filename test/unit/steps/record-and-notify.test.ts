@@ -127,16 +127,15 @@ describe(steps.notifyFailure.stateName, () => {
     const restarts = new RecordingRestarts();
     const notifier = new RecordingNotifier();
     const cause = JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `Spotify rate-limited it. ${resumeAfterPhrase(7200)}`, trace: [] });
-    const request = { mode: 'backfill', from: '2026-11-18', to: '2026-11-19' };
     // Act
-    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases(), restarts })({ error: { Error: 'SpotifyThrottledError', Cause: cause }, plan, request });
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases(), restarts })({ error: { Error: 'SpotifyThrottledError', Cause: cause }, plan });
     // Assess
     expect(output.resumeAfter).toBe('2026-11-20T11:20:00.000Z');
     expect(read(store, '2026-11-18')).toMatchObject({
       published: { executionName: 'exec-1' },
       lastAttempt: { executionName: 'exec-2', status: 'failed', resumeAfter: '2026-11-20T11:20:00.000Z', requests: { spotifyApi: 7, spotifyToken: 0 } },
     });
-    expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', input: request }]);
+    expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', input: { mode: 'backfill', from: '2026-11-17', to: '2026-11-19', playlists: ['1Cp6VQCKf2VL4sP09jN9oX'] } }]);
     expect(notifier.sent[0]?.message).toContain('Spotify allows it again after 2026-11-20T11:20:00.000Z');
     expect(await store.list('raw/requests/')).toEqual([]);
   });
@@ -150,7 +149,7 @@ describe(steps.notifyFailure.stateName, () => {
       const store = new MemoryBlobStore();
       const restarts = new RecordingRestarts();
       // Act
-      const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts })({ error, plan, request: {} });
+      const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts })({ error, plan });
       // Assess
       expect(output.resumeAfter).toBeUndefined();
       expect(read(store, '2026-11-18').lastAttempt.resumeAfter).toBeUndefined();

@@ -80,8 +80,8 @@ describe(steps.validateInput.stateName, () => {
     ['a non-object input', 'run it', 'the run input "run it" is not a JSON object'],
     [
       'more playlists than one execution holds',
-      { mode: 'manual', date: '2026-11-20', playlists: Array.from({ length: 1001 }, (_, index) => `p${String(index).padStart(21, '0')}`) },
-      'playlists: 1001 playlists are more than one execution reads (at most 1000',
+      { mode: 'manual', date: '2026-11-20', playlists: Array.from({ length: 10_001 }, (_, index) => `p${String(index).padStart(21, '0')}`) },
+      'playlists: 10,001 playlists are more than one execution reads (at most 10,000',
     ],
   ])('fails on %s with a message naming the field, the value and the rule', async (_case, request, message) => {
     const error = await failureOf(request);
