@@ -76,7 +76,7 @@ export const runNotifyFailure =
       `spotify-etl: ${error.Error}`,
       `${run}${dates} failed with ${error.Error}: ${message}` +
         (failedDates.length > 0 ? `\nNothing of it was published; the manifests of ${failedDates.join(', ')} record the failed attempt.` : '') +
-        (resumeAfter === undefined ? '' : `\nSpotify allows it again after ${resumeAfter}: a restart with the same input is scheduled then.`),
+        (resumeAfter === undefined ? '' : `\nSpotify allows it again after ${resumeAfter}: a restart of the same dates and playlists is scheduled then.`),
     );
     return { error: error.Error, message, failedDates, ...(resumeAfter === undefined ? {} : { resumeAfter }) };
   };
