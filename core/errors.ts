@@ -105,7 +105,6 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
  */
 export const childTransientRetry: RetryProfile = { intervalSeconds: 2, backoffRate: 1, maxDelaySeconds: 2, maxAttempts: 1 };
 
-
 /** The names of `names` whose policy is `policy`, in table order. */
 export const errorsWithPolicy = (names: readonly ErrorName[], policy: ErrorPolicy['policy']): ErrorName[] =>
   names.filter((name) => errorPolicy[name].policy === policy);
