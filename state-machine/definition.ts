@@ -136,7 +136,10 @@ const buildOver = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFun
       retryOnServiceExceptions: props.retryTogether === undefined,
     });
     const retried = props.retried ?? errorsWithPolicy(step.errors, 'retry');
-    if (props.retryTogether) retryOn(invoke, [...retried, ...lambdaServiceErrors], props.retryTogether);
+    // In the child, a timed-out invocation is retried once too (both steps are idempotent): a slow
+    // Spotify can outlast the short step timeouts the five-minute budget allows, and the budget
+    // already counts a timeout per attempt (state-machine/worst-case.ts).
+    if (props.retryTogether) retryOn(invoke, [...retried, ...lambdaServiceErrors, sfn.Errors.TIMEOUT], props.retryTogether);
     else retryEach(invoke, retried);
     return invoke;
   },
