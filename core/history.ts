@@ -1,15 +1,25 @@
 /**
  * A playlist's history across dates: which earlier snapshot a date is compared with.
  *
- * Finding it never lists the lake's dates: it walks back one date at a time from the day before,
- * at most {@link historyLookbackDays} dates, and stops at the first that has what it looks for.
- * A daily schedule finds it on the first step (one request); a playlist seen on no date of the
- * window counts as new. A pointer file per playlist, written at publication, would be one request
+ * Finding it reads the manifest of the day before first: on a daily schedule that is the answer
+ * (one request). Otherwise it lists the manifests of the window, {@link historyLookbackDays}
+ * dates back (one listing per calendar year the window touches, so one except in January), and
+ * reads only the dates that have one, latest first, until one published the playlist. Walking back
+ * one date at a time instead read a manifest per date of the window whether it existed or not: 31
+ * requests per playlist on a lake with no earlier run. A playlist seen on no date of the window
+ * counts as new. A pointer file per playlist, written at publication, would be one request
  * whatever the gap, but it is a second record of what the manifests already say, and it would be
  * wrong for a backfill, whose dates are published together at the end of the run.
  */
 import { addDays, type IsoDate } from './dates';
-import { playlistIdOfKey, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix } from './lake/keys';
+import {
+  dateOfManifestKey,
+  playlistIdOfKey,
+  rawItemsPrefix,
+  rawPlaylistKey,
+  rawPlaylistsPrefix,
+  runManifestsOfYearPrefix,
+} from './lake/keys';
 import { readManifest } from './manifests';
 import type { BlobStore } from './ports';
 
@@ -23,17 +33,38 @@ export interface EarlierSnapshot {
 }
 
 /**
- * The playlist's last published snapshot before `date`: the latest earlier date whose manifest's
- * published run lists the playlist with a snapshot id. One manifest read per date walked back.
+ * The playlist's last published snapshot before `date`: the latest earlier date, within
+ * {@link historyLookbackDays}, whose manifest's published run lists the playlist with a snapshot id.
+ * One manifest read when the day before has it; else one listing and a read per earlier date with a
+ * manifest, latest first, until one has it.
  */
 export const lastPublishedSnapshot = async (store: BlobStore, date: IsoDate, playlistId: string): Promise<EarlierSnapshot | undefined> => {
-  for (let back = 1; back <= historyLookbackDays; back += 1) {
-    const earlier = addDays(date, -back);
-    const manifest = await readManifest(store, earlier);
-    const listed = manifest?.published?.playlists.find((playlist) => playlist.playlistId === playlistId);
-    if (listed?.snapshotId) return { date: earlier, snapshotId: listed.snapshotId };
+  const dayBefore = addDays(date, -1);
+  const found = await publishedIn(store, dayBefore, playlistId);
+  if (found !== undefined) return found;
+  for (const earlier of await manifestDatesBefore(store, dayBefore)) {
+    const published = await publishedIn(store, earlier, playlistId);
+    if (published !== undefined) return published;
   }
   return undefined;
+};
+
+/** The playlist's snapshot as `date`'s published run lists it, if it does. */
+const publishedIn = async (store: BlobStore, date: IsoDate, playlistId: string): Promise<EarlierSnapshot | undefined> => {
+  const listed = (await readManifest(store, date))?.published?.playlists.find((playlist) => playlist.playlistId === playlistId);
+  return listed?.snapshotId ? { date, snapshotId: listed.snapshotId } : undefined;
+};
+
+/** The dates of the window before `dayBefore` (which is read first) that have a manifest, latest first. */
+const manifestDatesBefore = async (store: BlobStore, dayBefore: IsoDate): Promise<IsoDate[]> => {
+  const oldest = addDays(dayBefore, 1 - historyLookbackDays);
+  const years = [...new Set([oldest.slice(0, 4), dayBefore.slice(0, 4)])];
+  const keys = (await Promise.all(years.map((year) => store.list(runManifestsOfYearPrefix(year))))).flat();
+  return keys
+    .map(dateOfManifestKey)
+    .filter((earlier): earlier is IsoDate => earlier !== undefined && earlier >= oldest && earlier < dayBefore)
+    .sort()
+    .reverse();
 };
 
 /**

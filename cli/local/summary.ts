@@ -5,12 +5,12 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
-import { sqlString } from '../../core/checks';
 import type { IsoDate } from '../../core/dates';
 import { tryDecode } from '../../core/decode';
 import { runIdOf, runManifestKey } from '../../core/lake/keys';
 import type { RunStatus, TableCounts } from '../../core/lake/manifest';
 import { readManifest } from '../../core/manifests';
+import { tableOnDate } from '../../core/report/queries';
 import { reconsentDue, reconsentWarning } from '../../core/reconsent';
 import { RunPlan } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
@@ -102,16 +102,15 @@ export const refreshTokenAgeOf = (events: readonly ExecutionEvent[]): number | n
 };
 
 /**
- * The sample query: the most frequent artists in the date's playlists. `snapshot_date` is compared
- * as text, which both DuckDB (a DATE) and Athena (a string partition) accept.
+ * The sample query: the most frequent artists in the date's playlists, each table read on the date
+ * and joined by ids ({@link tableOnDate} says why).
  */
 export const topArtistsSql = (date: IsoDate): string =>
   [
     'SELECT a.name AS artist, COUNT(*) AS entries',
-    'FROM playlist_items i',
-    'JOIN song_artists sa ON sa.song_id = i.song_id AND sa.snapshot_date = i.snapshot_date',
-    'JOIN artists a ON a.artist_id = sa.artist_id AND a.snapshot_date = sa.snapshot_date',
-    `WHERE CAST(i.snapshot_date AS VARCHAR) = ${sqlString(date)}`,
+    `FROM ${tableOnDate('playlist_items', 'i', date)}`,
+    `JOIN ${tableOnDate('song_artists', 'sa', date)} ON sa.song_id = i.song_id`,
+    `JOIN ${tableOnDate('artists', 'a', date)} ON a.artist_id = sa.artist_id`,
     'GROUP BY a.name',
     'ORDER BY entries DESC, artist',
     'LIMIT 5',

@@ -93,6 +93,12 @@ export const runManifestsPrefix = 'runs/';
 /** The run manifest of a date: counts, rejects, checks and status. */
 export const runManifestKey = (date: IsoDate): string => `runs/snapshot_date=${date}/manifest.json`;
 
+/**
+ * The prefix of every manifest of a calendar year's dates: one listing names at most 366 keys.
+ * @example runManifestsOfYearPrefix('2026') // 'runs/snapshot_date=2026'
+ */
+export const runManifestsOfYearPrefix = (year: string): string => `${runManifestsPrefix}snapshot_date=${year}`;
+
 /** The date of a manifest key, or undefined when the key is not one. */
 export const dateOfManifestKey = (key: string): IsoDate | undefined => /^runs\/snapshot_date=([^/]+)\/manifest\.json$/.exec(key)?.[1];
 

@@ -4,6 +4,7 @@ import { buildAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { changesNeedHistory, reportCharts, requestsNotRecorded, type ReportData } from '../../../core/report/charts';
 import { healthRows } from '../../../core/report/health';
 import type { RequestCounts } from '../../../core/requests';
+import { topArtistsSql as summaryTopArtistsSql } from '../../../cli/local/summary';
 import { explicitShareSql, playlistChangesSql, playlistSizesSql, releaseYearsSql, topArtistsSql } from '../../../core/report/queries';
 
 const data = (overrides: Partial<ReportData> = {}): ReportData => ({
@@ -114,6 +115,15 @@ describe('the report SQL', () => {
       expect(sql).not.toMatch(/::|\bILIKE\b|\bQUALIFY\b|\bSTRUCT\b|"|\bDATE '/i);
       expect(sql.match(/\w+\.snapshot_date\s*(=|<|>)\s*'/g) ?? []).toEqual([]);
       expect(sql).toMatch(/CAST\(\w+\.snapshot_date AS VARCHAR\) (=|>=|<=) '2026-11-\d\d'/);
+    }
+  });
+
+  it('joins the tables of one date by their ids, never by snapshot_date, so no two tables are joined through the date alone', () => {
+    const statements = [topArtistsSql('2026-11-19'), releaseYearsSql('2026-11-19'), explicitShareSql('2026-11-19'), summaryTopArtistsSql('2026-11-19')];
+
+    for (const sql of statements) {
+      expect(sql).toMatch(/\bJOIN\b/);
+      expect(sql).not.toMatch(/snapshot_date\s*=\s*\w+\.snapshot_date/);
     }
   });
 });

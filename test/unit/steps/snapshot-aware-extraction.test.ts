@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError } from '../../../core/errors';
-import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey } from '../../../core/lake/keys';
+import { addDays } from '../../../core/dates';
+import { lastPublishedSnapshot } from '../../../core/history';
+import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
 import { runExtractItems } from '../../../steps/extract-items/step';
@@ -79,6 +81,94 @@ describe('GetPlaylist against the last published snapshot', () => {
     const output = await runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store })({ date: today, playlistId: id });
     // Assess
     expect(output).toMatchObject({ cursor: { offset: 0, total: 70 } });
+  });
+});
+
+/** A store that records the keys it reads and the prefixes it lists, as S3 bills them. */
+class CountingStore extends MemoryBlobStore {
+  public readonly gets: string[] = [];
+  public readonly lists: string[] = [];
+
+  public override async get(key: string): Promise<Uint8Array | undefined> {
+    this.gets.push(key);
+    return super.get(key);
+  }
+
+  public override async list(prefix: string): Promise<string[]> {
+    this.lists.push(prefix);
+    return super.list(prefix);
+  }
+
+  /** The manifests read, and the listings of manifests. */
+  public manifestRequests(): { gets: string[]; lists: string[] } {
+    return { gets: this.gets.filter((key) => key.startsWith('runs/')), lists: this.lists.filter((prefix) => prefix.startsWith('runs/')) };
+  }
+}
+
+/** Publishes, on `date`, a run that lists `playlists` (id and snapshot id). */
+const publish = async (store: MemoryBlobStore, date: string, playlists: Record<string, string>): Promise<void> => {
+  const attempt = buildAttempt({ executionName: `exec-${date}`, status: 'succeeded', mode: 'scheduled', extractedAt: null, updatedAt: `${date}T06:00:00.000Z` });
+  for (const [playlistId, snapshotId] of Object.entries(playlists)) {
+    attempt.playlists.push({ playlistId, snapshotId, totalItems: 70, rows: 70, rejects: 0, lostEntries: 0 });
+  }
+  await writeManifest(store, withAttempt(date, undefined, attempt));
+};
+
+const other = '5Rrf7mqN8uus2AaQQQNdc1';
+
+describe('Finding the last published snapshot costs a few lake requests per playlist', () => {
+  it('reads one manifest and lists once on a lake with no earlier run', async () => {
+    // Prepare
+    const store = new CountingStore();
+    // Act
+    const output = await runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toMatchObject({ cursor: { offset: 0, total: 70 } });
+    expect(store.manifestRequests()).toEqual({ gets: [runManifestKey(yesterday)], lists: ['runs/snapshot_date=2026'] });
+    expect(store.gets).toEqual([runManifestKey(yesterday)]);
+  });
+
+  it('reads only the day before on a lake of 60 daily dates that all published the playlist, and lists nothing', async () => {
+    // Prepare
+    const store = await publishedLake(yesterday, 'snap-1');
+    for (let back = 2; back <= 60; back += 1) await publish(store, addDays(today, -back), { [id]: 'snap-1' });
+    const counting = new CountingStore();
+    for (const [key, body] of store.objects) counting.objects.set(key, body);
+    // Act
+    const output = await runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store: counting })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toMatchObject({ carriedFrom: yesterday });
+    expect(counting.manifestRequests()).toEqual({ gets: [runManifestKey(yesterday)], lists: [] });
+  });
+
+  it('reads only the dates of the window that have a manifest, latest first, until one published the playlist', async () => {
+    // Prepare: runs every third day publish another playlist; the playlist was last published on the 8th.
+    const store = new CountingStore();
+    for (const date of ['2026-11-19', '2026-11-16', '2026-11-13', '2026-11-10']) await publish(store, date, { [other]: 'snap-7' });
+    await publish(store, '2026-11-08', { [id]: 'snap-3', [other]: 'snap-7' });
+    await publish(store, '2026-11-02', { [id]: 'snap-2' });
+    // Act
+    const found = await lastPublishedSnapshot(store, today, id);
+    // Assess
+    expect(found).toEqual({ date: '2026-11-08', snapshotId: 'snap-3' });
+    expect(store.manifestRequests()).toEqual({
+      gets: ['2026-11-19', '2026-11-16', '2026-11-13', '2026-11-10', '2026-11-08'].map(runManifestKey),
+      lists: ['runs/snapshot_date=2026'],
+    });
+  });
+
+  it('finds a snapshot published 31 dates back but not 32, and lists both years of a window that crosses one', async () => {
+    // Prepare
+    const store = new CountingStore();
+    await publish(store, '2026-12-10', { [id]: 'snap-31' });
+    await publish(store, '2026-12-09', { [other]: 'snap-32' });
+    // Act
+    const within = await lastPublishedSnapshot(store, '2027-01-10', id);
+    const beyond = await lastPublishedSnapshot(store, '2027-01-10', other);
+    // Assess
+    expect(within).toEqual({ date: '2026-12-10', snapshotId: 'snap-31' });
+    expect(beyond).toBeUndefined();
+    expect(store.lists).toEqual(['runs/snapshot_date=2026', 'runs/snapshot_date=2027', 'runs/snapshot_date=2026', 'runs/snapshot_date=2027']);
   });
 });
 
