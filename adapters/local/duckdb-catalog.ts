@@ -1,8 +1,9 @@
 /**
- * The local stand-in for the Glue crawler: finds the `snapshot_date=` partitions of every curated
- * table below `<lake>/curated/`, checks their Parquet schema against core/tables.ts with DuckDB,
- * and records what it found in `<lake>/.catalog/catalog.json` for the query engine of this or a
- * later process.
+ * The local stand-in for the Glue catalog: its crawl finds the `snapshot_date=` partitions of every
+ * curated table below `<lake>/curated/`, checks their Parquet schema against core/tables.ts with
+ * DuckDB, and records what it found in `<lake>/.catalog/catalog.json` for the query engine of this
+ * or a later process; once a crawl has recorded every table, a run's partitions are added to that
+ * record directly, as BatchCreatePartition does in Glue.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { sqlString } from '../../core/checks';
 import { isIsoDate } from '../../core/dates';
 import { CrawlerBusyError } from '../../core/errors';
 import { curatedTablePrefix } from '../../core/lake/keys';
-import type { Catalog } from '../../core/ports';
+import type { Catalog, Registration, RunPartition } from '../../core/ports';
 import { sqlTypes, tableNames, tables, type TableName } from '../../core/tables';
 import {
   partitionFiles,
@@ -28,6 +29,10 @@ export { DuckDbQueryEngine } from './duckdb-query-engine';
 
 // One crawler per lake, as in Glue: two catalog objects over the same folder share it.
 const crawlers = new Map<string, { running?: Promise<void>; last?: CrawlOutcome }>();
+
+// The last change to each lake's catalog record by a registration: the next one waits for it, so
+// two runs of this process registering at once do not lose each other's partitions.
+const recordChanges = new Map<string, Promise<unknown>>();
 
 // A run's candidate: `snapshot_date=D/run_id=R/part-n.parquet`; a file elsewhere is not a partition's.
 const partitionOf = /^snapshot_date=([^/]+)\/run_id=([^/]+)\/[^/]+\.parquet$/;
@@ -65,6 +70,40 @@ export class DuckDbCatalog implements Catalog {
     if (crawler.running !== undefined) return { state: 'running' };
     const last = crawler.last ?? (await this.recordedOutcome());
     return last ?? { state: 'failed', message: `No crawl has run on ${this.root} yet: call startCrawl() first.` };
+  }
+
+  /**
+   * As GetTable and BatchCreatePartition in Glue: when the catalog record holds every table (a
+   * crawl has found them) and DuckDB reads the columns of core/tables.ts in the partitions'
+   * files, adds the partitions to the record; a partition already there (a redrive) is kept once.
+   * Otherwise registers nothing and says why, so the machine crawls, as with Glue.
+   */
+  public async registerPartitions(partitions: readonly RunPartition[]): Promise<Registration> {
+    let record: CatalogRecord | undefined;
+    try {
+      record = await readCatalogRecord(this.root);
+    } catch (error) {
+      return { registered: false, crawlNeeded: messageOf(error) };
+    }
+    const paths = [...new Set(partitions.map((partition) => partitionPath(partition.date, partition.runId)))];
+    for (const table of tableNames) {
+      if (record?.partitions[table] === undefined) return { registered: false, crawlNeeded: `no crawl of ${this.root} has recorded ${table} yet` };
+      const files = (await Promise.all(paths.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
+      try {
+        if (files.length > 0) await this.checkSchema(table, files);
+      } catch (error) {
+        return { registered: false, crawlNeeded: messageOf(error) };
+      }
+    }
+    const change = (recordChanges.get(this.root) ?? Promise.resolve()).catch(() => undefined).then(async () => {
+      // Read again: a crawl or another registration may have changed the record since.
+      const latest = (await readCatalogRecord(this.root)) ?? record;
+      const merged = Object.fromEntries(tableNames.map((table) => [table, [...new Set([...(latest?.partitions[table] ?? []), ...paths])].sort()]));
+      await writeCatalogRecord(this.root, { version: 2, lastCrawl: latest?.lastCrawl ?? { state: 'succeeded', message: undefined }, partitions: { ...latest?.partitions, ...merged } });
+    });
+    recordChanges.set(this.root, change);
+    await change;
+    return { registered: true };
   }
 
   /** Resolves when the running crawl, if any, has finished (for the local runner and tests). */
