@@ -2,8 +2,8 @@
  * The local stand-in for the Glue catalog: its crawl finds the `snapshot_date=` partitions of every
  * curated table below `<lake>/curated/`, checks their Parquet schema against core/tables.ts with
  * DuckDB, and records what it found in `<lake>/.catalog/catalog.json` for the query engine of this
- * or a later process; once a crawl has recorded every table, a run's partitions are added to that
- * record directly, as BatchCreatePartition does in Glue.
+ * or a later process; once a crawl has recorded every table, a run's registration brings the record
+ * up to date at once, where Glue would take BatchCreatePartition.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { resolve } from 'node:path';
@@ -30,9 +30,9 @@ export { DuckDbQueryEngine } from './duckdb-query-engine';
 // One crawler per lake, as in Glue: two catalog objects over the same folder share it.
 const crawlers = new Map<string, { running?: Promise<void>; last?: CrawlOutcome }>();
 
-// The last change to each lake's catalog record by a registration: the next one waits for it, so
-// two runs of this process registering at once do not lose each other's partitions.
-const recordChanges = new Map<string, Promise<unknown>>();
+// The last scan of each lake a registration ran: the next waits for it, so two registrations of
+// this process never write the record at once.
+const scans = new Map<string, Promise<unknown>>();
 
 // A run's candidate: `snapshot_date=D/run_id=R/part-n.parquet`; a file elsewhere is not a partition's.
 const partitionOf = /^snapshot_date=([^/]+)\/run_id=([^/]+)\/[^/]+\.parquet$/;
@@ -73,37 +73,32 @@ export class DuckDbCatalog implements Catalog {
   }
 
   /**
-   * As GetTable and BatchCreatePartition in Glue: when the catalog record holds every table (a
-   * crawl has found them) and DuckDB reads the columns of core/tables.ts in the partitions'
-   * files, adds the partitions to the record; a partition already there (a redrive) is kept once.
-   * Otherwise registers nothing and says why, so the machine crawls, as with Glue.
+   * As GetTable and BatchCreatePartition in Glue: once a crawl has recorded every table, brings
+   * the record up to date at once and answers registered, so the machine polls no crawl; before
+   * that (the first run), or when a file does not have the columns of core/tables.ts, registers
+   * nothing and says why, so the machine crawls, as with Glue. It does so by the crawl's own scan,
+   * run here: locally a crawl has no minimum to pay, and DuckDB, unlike Athena, opens every file
+   * of a staged table it reads, so a damaged partition must stay left out, as the crawl leaves
+   * it, and a partition whose folder RecordRun removed must go. `partitions` are among what the
+   * scan finds, having been written before.
    */
-  public async registerPartitions(partitions: readonly RunPartition[]): Promise<Registration> {
+  public async registerPartitions(_partitions: readonly RunPartition[]): Promise<Registration> {
     let record: CatalogRecord | undefined;
     try {
       record = await readCatalogRecord(this.root);
     } catch (error) {
       return { registered: false, crawlNeeded: messageOf(error) };
     }
-    const paths = [...new Set(partitions.map((partition) => partitionPath(partition.date, partition.runId)))];
-    for (const table of tableNames) {
-      if (record?.partitions[table] === undefined) return { registered: false, crawlNeeded: `no crawl of ${this.root} has recorded ${table} yet` };
-      const files = (await Promise.all(paths.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
-      try {
-        if (files.length > 0) await this.checkSchema(table, files);
-      } catch (error) {
-        return { registered: false, crawlNeeded: messageOf(error) };
-      }
-    }
-    const change = (recordChanges.get(this.root) ?? Promise.resolve()).catch(() => undefined).then(async () => {
-      // Read again: a crawl or another registration may have changed the record since.
-      const latest = (await readCatalogRecord(this.root)) ?? record;
-      const merged = Object.fromEntries(tableNames.map((table) => [table, [...new Set([...(latest?.partitions[table] ?? []), ...paths])].sort()]));
-      await writeCatalogRecord(this.root, { version: 2, lastCrawl: latest?.lastCrawl ?? { state: 'succeeded', message: undefined }, partitions: { ...latest?.partitions, ...merged } });
-    });
-    recordChanges.set(this.root, change);
-    await change;
-    return { registered: true };
+    const missing = tableNames.find((table) => record?.partitions[table] === undefined);
+    if (missing !== undefined) return { registered: false, crawlNeeded: `no crawl of ${this.root} has recorded ${missing} yet` };
+    const crawler = this.crawler();
+    const scan = (scans.get(this.root) ?? Promise.resolve())
+      .then(() => crawler.running)
+      .then(() => this.crawl());
+    scans.set(this.root, scan);
+    const outcome = await scan;
+    crawler.last = outcome;
+    return outcome.state === 'succeeded' ? { registered: true } : { registered: false, crawlNeeded: outcome.message ?? 'the scan failed' };
   }
 
   /** Resolves when the running crawl, if any, has finished (for the local runner and tests). */

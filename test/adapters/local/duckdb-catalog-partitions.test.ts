@@ -1,8 +1,8 @@
 /**
  * The local catalog's equivalent of registering a run's partitions in Glue: once a crawl has
- * recorded the tables, StartCrawler adds the run's partitions to the record directly and the
- * machine goes on without a crawl; before that, or when the files differ from core/tables.ts, it
- * crawls, as with Glue.
+ * recorded the tables, StartCrawler brings the record up to date at once and the machine goes on
+ * without polling a crawl; before that, or when the files differ from core/tables.ts, it crawls,
+ * as with Glue.
  */
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,7 +86,7 @@ describe('StartCrawler on the local DuckDB catalog', () => {
     expect(await lake.catalog.crawlStatus()).toMatchObject({ state: 'failed', message: expect.stringContaining('column name is INTEGER, expected VARCHAR') });
   });
 
-  it('keeps both runs\' partitions when two registrations of one process change the record at once', async () => {
+  it('keeps both runs\' partitions when two registrations of one process run at once', async () => {
     // Prepare
     await lake.write(date, goodDay(), { runId: 'run-1' });
     await lake.crawl();
@@ -103,5 +103,19 @@ describe('StartCrawler on the local DuckDB catalog', () => {
       `snapshot_date=${next}/run_id=run-2`,
       'snapshot_date=2026-11-22/run_id=run-3',
     ]);
+  });
+
+  it('leaves out an earlier run\'s partition whose file is no longer Parquet, as the crawl does, so the staged table stays readable', async () => {
+    // Prepare
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await lake.store.put(curatedPartKey('songs', date, 'run-1', 0), 'cut short');
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    // Act
+    const output = await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    // Assess
+    expect(output).toEqual({ state: 'succeeded', polls: 0 });
+    expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([`snapshot_date=${next}/run_id=run-2`]);
+    expect(await lake.engine.query('SELECT DISTINCT run_id FROM staged_songs')).toEqual([{ run_id: 'run-2' }]);
   });
 });
