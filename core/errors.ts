@@ -79,8 +79,10 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   SpotifyRateLimitedError: retried({ intervalSeconds: 5, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 4 }),
   SpotifyThrottledError: caught,
   SpotifyUnavailableError: retried({ intervalSeconds: 3, backoffRate: 2, maxDelaySeconds: 60, maxAttempts: 4 }),
-  // A playlist edited while it was paged is read again from its metadata; editors rarely keep at it.
-  PlaylistChangedError: retried({ intervalSeconds: 30, backoffRate: 2, maxDelaySeconds: 300, maxAttempts: 3 }),
+  // A playlist edited while it was paged is read again from its metadata, once and soon: this is
+  // retried only inside the EXPRESS playlist child, which ends at five minutes (worst-case.ts).
+  // Edited again, the child fails and the parent handles it like any failed playlist.
+  PlaylistChangedError: retried({ intervalSeconds: 2, backoffRate: 1, maxDelaySeconds: 2, maxAttempts: 1 }),
   StorageUnavailableError: retried({ intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 }),
   AwsUnavailableError: retried({ intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 }),
   // Someone else's crawl of the same crawler usually ends within minutes.
@@ -94,6 +96,14 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   // but nothing marks a date failed.
   ReportNotWrittenError: caught,
 };
+
+/**
+ * The retry timing inside a playlist's child execution (GetPlaylist, ExtractItems), which is
+ * EXPRESS and so ends at five minutes: one retrier covers all of a child step's transient errors
+ * (one shared attempt, not one per error), because the Spotify client has already retried each
+ * request in-process four times; state-machine/worst-case.ts budgets the child with it.
+ */
+export const childTransientRetry: RetryProfile = { intervalSeconds: 2, backoffRate: 1, maxDelaySeconds: 2, maxAttempts: 1 };
 
 /** The names of `names` whose policy is `policy`, in table order. */
 export const errorsWithPolicy = (names: readonly ErrorName[], policy: ErrorPolicy['policy']): ErrorName[] =>

@@ -25,7 +25,8 @@ export type ItemsCursor = t.TypeOf<typeof ItemsCursor>;
 
 /**
  * Retry-After waits in a row a read may ask for before it stops as throttled: the machine's
- * MorePages → WaitRetryAfter loop has no bound of its own, and each wait may be 15 minutes.
+ * MorePages → WaitRetryAfter loop has no bound of its own (each wait is at most
+ * adapters/spotify/http.ts `defaultMaxStateMachineWaitSeconds`).
  */
 export const maxConsecutiveRateLimitWaits = 5;
 

@@ -127,7 +127,8 @@ export class Pipeline extends Construct {
     // The Distributed Map (ForEachPlaylist) starts each playlist as a child execution of this
     // machine: CDK grants StartExecution on the machine itself, DescribeExecution and
     // StopExecution on its executions, and RedriveExecution on the Map Run's children (a redriven
-    // run redrives only the playlists that failed). Children log to this machine's log group.
+    // run redrives only the playlists that failed). The children are EXPRESS, which keep no history
+    // of their own: they log to this machine's log group, through its logging configuration above.
     const machineName = JSON.stringify({ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: logicalIdOf(this.stateMachine) }] }] });
     const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${machineName}`;
     // CDK attaches these through its own policy below the state machine, not below the role.

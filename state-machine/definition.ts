@@ -12,7 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { ErrorName, errorsWithPolicy, retryProfileOf } from '../core/errors';
+import { childTransientRetry, ErrorName, errorsWithPolicy, retryProfileOf, type RetryProfile } from '../core/errors';
 import type { ValidationQuery } from '../core/polling';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition, StepOutput } from '../core/step';
@@ -44,19 +44,29 @@ const into = resultPathsIn<RunState>();
 /** Where every Catch puts the caught error, next to the payload it interrupted. */
 const errorPath = into('error');
 
-/** Adds one retrier per transient error: backoff, a cap and full jitter (STYLE §5). */
+/**
+ * The Lambda service's own transient errors, which CDK retries by default on every LambdaInvoke
+ * (6 attempts, from 2 s doubling, no cap: over two minutes of delays alone). Inside the EXPRESS
+ * playlist child they share the child's one retrier instead.
+ */
+const lambdaServiceErrors = ['Lambda.ClientExecutionTimeoutException', 'Lambda.ServiceException', 'Lambda.AWSLambdaException', 'Lambda.SdkClientException'] as const;
+
+/** Adds one retrier for `errors` on `profile`'s timing: backoff, a cap and full jitter (STYLE §5). */
+const retryOn = (state: sfn.TaskStateBase | sfn.Parallel, errors: readonly string[], profile: RetryProfile): void => {
+  if (errors.length === 0) return;
+  state.addRetry({
+    errors: [...errors],
+    interval: Duration.seconds(profile.intervalSeconds),
+    backoffRate: profile.backoffRate,
+    maxDelay: Duration.seconds(profile.maxDelaySeconds),
+    maxAttempts: profile.maxAttempts,
+    jitterStrategy: sfn.JitterType.FULL,
+  });
+};
+
+/** Adds one retrier per transient error, each on its own profile from core/errors.ts. */
 const retryEach = (state: sfn.TaskStateBase | sfn.Parallel, errors: readonly ErrorName[]): void => {
-  for (const name of errors) {
-    const profile = retryProfileOf(name);
-    state.addRetry({
-      errors: [name],
-      interval: Duration.seconds(profile.intervalSeconds),
-      backoffRate: profile.backoffRate,
-      maxDelay: Duration.seconds(profile.maxDelaySeconds),
-      maxAttempts: profile.maxAttempts,
-      jitterStrategy: sfn.JitterType.FULL,
-    });
-  }
+  for (const name of errors) retryOn(state, [name], retryProfileOf(name));
 };
 
 /** Catches the named errors, then anything else (`States.ALL` last), into the failure branch. */
@@ -85,6 +95,12 @@ interface TaskProps<S extends AnyStep> {
   readonly dropInput?: true;
   /** The errors retried here; the step's `retry`-policy errors by default. */
   readonly retried?: readonly ErrorName[];
+  /**
+   * One retrier on this timing for all of `retried` and the Lambda service's errors, sharing its
+   * attempts (the playlist child's budget); without it each error gets its own retrier on its own
+   * profile, and CDK's default retrier takes the Lambda service's errors.
+   */
+  readonly retryTogether?: RetryProfile;
 }
 
 /**
@@ -118,8 +134,14 @@ const buildOver = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFun
       // explicit `"ResultPath": "$"` as a field named `$`, so it is left out.
       ...resultPlacement(step, props),
       taskTimeout: sfn.Timeout.duration(Duration.seconds(step.timeoutSeconds)),
+      retryOnServiceExceptions: props.retryTogether === undefined,
     });
-    retryEach(invoke, props.retried ?? errorsWithPolicy(step.errors, 'retry'));
+    const retried = props.retried ?? errorsWithPolicy(step.errors, 'retry');
+    // In the child, a timed-out invocation is retried once too (both steps are idempotent): a slow
+    // Spotify can outlast the short step timeouts the five-minute budget allows, and the budget
+    // already counts a timeout per attempt (state-machine/worst-case.ts).
+    if (props.retryTogether) retryOn(invoke, [...retried, ...lambdaServiceErrors, sfn.Errors.TIMEOUT], props.retryTogether);
+    else retryEach(invoke, retried);
     return invoke;
   },
 });
@@ -167,7 +189,8 @@ const planRun = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain =
  * also clears the half-landed pages).
  */
 const playlistExtraction = ({ scope, task }: Build): sfn.Parallel => {
-  const getPlaylist = task(steps.getPlaylist, {});
+  // The child is EXPRESS: its retries run on the child's own short timing (core/errors.ts).
+  const getPlaylist = task(steps.getPlaylist, { retryTogether: childTransientRetry });
   const extractItems = task(steps.extractItems, {
     payload: inputOf<ExtractItemsInput>({
       date: path<ExtractItemsInput>('date'),
@@ -176,6 +199,7 @@ const playlistExtraction = ({ scope, task }: Build): sfn.Parallel => {
       snapshotId: path<ExtractItemsInput>('snapshotId'),
     }),
     retried: errorsWithPolicy(steps.extractItems.errors, 'retry').filter((name) => name !== ErrorName.PlaylistChanged),
+    retryTogether: childTransientRetry,
   });
   const waitRetryAfter = sfn.Wait.jsonPath(scope, stateNames.waitRetryAfter, {
     time: sfn.WaitTime.secondsPath(path<ExtractItemsOutput>('waitSeconds')),
@@ -205,12 +229,15 @@ const playlistExtraction = ({ scope, task }: Build): sfn.Parallel => {
 };
 
 /**
- * How each playlist's child execution runs. STANDARD, not EXPRESS: an EXPRESS execution ends at
- * five minutes, and one pass of a playlist's read may take longer than that by the rendered
- * retries and timeouts alone (test/workflow/definition.test.ts derives it from the ASL), before
- * any Retry-After wait or the page loop of a long playlist; docs/performance.md prices both.
+ * How each playlist's child execution runs: EXPRESS, which costs its requests and duration
+ * instead of every transition (docs/performance.md prices both), and ends at five minutes. The
+ * child is budgeted to fit (state-machine/worst-case.ts, asserted from the rendered ASL in
+ * test/workflow/definition.test.ts): every retry and Retry-After wait of a playlist read in one
+ * ExtractItems invocation, and the largest playlist (10,000 entries) with every invocation at its
+ * timeout. A child that still runs longer ends as States.Timeout, a failed child the parent
+ * catches like any other (docs/operations.md "A playlist child that ran out of time").
  */
-export const playlistExecutionType = sfn.StateMachineType.STANDARD;
+export const playlistExecutionType = sfn.StateMachineType.EXPRESS;
 
 /**
  * Each playlist of a date, at most {@link maxConcurrency} at once, as a Distributed Map: each

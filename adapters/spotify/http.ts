@@ -30,6 +30,14 @@ export interface RetryPolicy {
 /** Defaults sized to stay well below a step's Lambda timeout. */
 export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseDelayMs: 300, maxDelayMs: 3_000, requestTimeoutMs: 10_000 };
 
+/**
+ * The longest Retry-After a Wait state takes (WaitForMetadata, WaitRetryAfter): both run inside
+ * the EXPRESS playlist child, which ends at five minutes, and state-machine/worst-case.ts budgets
+ * each at this length. A longer wait ends the child as SpotifyThrottledError, which the parent
+ * handles as a throttled run (NotifyFailure records resumeAfter and schedules the restart).
+ */
+export const defaultMaxStateMachineWaitSeconds = 10;
+
 /** Where a client may report retries and waits; shaped so Powertools Logger and `console` both fit. */
 export interface RetryLogger {
   warn(message: string, attributes: Record<string, unknown>): void;
@@ -62,7 +70,7 @@ export interface HttpOptions {
   readonly retry?: Partial<RetryPolicy>;
   /** @default 5 */
   readonly maxInProcessWaitSeconds?: number;
-  /** @default 900 */
+  /** @default {@link defaultMaxStateMachineWaitSeconds} */
   readonly maxStateMachineWaitSeconds?: number;
   /** @default 3 */
   readonly maxRateLimitWaits?: number;
@@ -77,7 +85,7 @@ export interface HttpOptions {
 export const httpSettings = (options: HttpOptions): HttpSettings => ({
   retry: { ...defaultRetryPolicy, ...options.retry },
   maxInProcessWaitSeconds: options.maxInProcessWaitSeconds ?? 5,
-  maxStateMachineWaitSeconds: options.maxStateMachineWaitSeconds ?? 900,
+  maxStateMachineWaitSeconds: options.maxStateMachineWaitSeconds ?? defaultMaxStateMachineWaitSeconds,
   maxRateLimitWaits: options.maxRateLimitWaits ?? 3,
   waitState: false,
   sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),

@@ -7,8 +7,13 @@ import { playlistRequestsKey } from '../../core/lake/keys';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
-/** Pages one invocation reads at most: 40 pages of 50 finish well inside the Task's timeout. */
-export const maxPagesPerInvocation = 40;
+/**
+ * Pages one invocation reads at most: 25 pages of 50 take 5–10 s, well inside the Task's 30 s
+ * timeout. Kept short because the page loop runs in the EXPRESS playlist child, which ends at five
+ * minutes: the largest playlist (200 pages) takes 8 invocations, and state-machine/worst-case.ts
+ * budgets them.
+ */
+export const maxPagesPerInvocation = 25;
 
 /**
  * The playlist, where its next page starts, and the snapshot id its read began with (absent in
@@ -49,7 +54,7 @@ export const extractItems = defineStep({
     ErrorName.StorageUnavailable,
     ErrorName.AwsUnavailable,
   ],
-  timeoutSeconds: 300,
+  timeoutSeconds: 30,
   // Lands pages in raw/, and adds the requests each invocation sent to the playlist's count
   // (raw/requests/); a 401 renews the cached token (and may rotate the refresh token).
   resources: { lake: { read: ['raw/requests/'], write: ['raw/playlist_items/', 'raw/requests/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },

@@ -66,7 +66,8 @@ export const getPlaylist = defineStep({
     ErrorName.StorageUnavailable,
     ErrorName.AwsUnavailable,
   ],
-  timeoutSeconds: 60,
+  // Short: GetPlaylist runs inside the EXPRESS playlist child, budgeted to five minutes (state-machine/worst-case.ts).
+  timeoutSeconds: 15,
   // Lands the playlist in raw/ (or carries its last published snapshot over) and prunes the playlist's older pages of the date.
   resources: {
     // Reads earlier dates' manifests (the last published snapshot) and raw (to carry it over), writes this date's raw and its request count (raw/requests/).

@@ -53,9 +53,9 @@ describe('a run against a faulty emulator', () => {
   it('absorbs rate limits, server errors, resets, truncated bodies and expired tokens, and writes what a clean run writes', async () => {
     // Prepare
     const clean = await runOn('clean', {});
-    // Act: with seed 5 this mix draws its 429s on item pages only; a 429 of 20 s on the token
+    // Act: with seed 5 this mix draws its 429s on item pages only; a 429 of 8 s on the token
     // ends the run as throttled by design (no Wait state follows FetchToken)
-    const faulty = await runOn('faulty', { faults: '429=0.04,500=0.05,503=0.05,reset=0.03,truncate=0.03,expire-token=0.03,retry-after=20' });
+    const faulty = await runOn('faulty', { faults: '429=0.04,500=0.05,503=0.05,reset=0.03,truncate=0.03,expire-token=0.03,retry-after=8' });
     // Assess
     expect(clean.run.outcome.status).toBe('succeeded');
     expect(faulty.run.outcome).toMatchObject({ status: 'succeeded' });

@@ -331,6 +331,16 @@ describe('SpotifyEtlStack', () => {
     });
   });
 
+  it("logs the EXPRESS playlist children, which keep no history of their own, to the run's vended log group", () => {
+    // Prepare
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const [destination] = (machine?.Properties.LoggingConfiguration as { Destinations: { CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [string, string] } } }[] }).Destinations;
+    const logGroup = resources[destination?.CloudWatchLogsLogGroup.LogGroupArn['Fn::GetAtt'][0] ?? ''];
+    // Assess: the children run EXPRESS (the deployed ASL is the rendered one) and log through the parent's configuration
+    expect(JSON.stringify(machine?.Properties.DefinitionString)).toContain('\\"ExecutionType\\":\\"EXPRESS\\"');
+    expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: expect.stringMatching(/^\/aws\/vendedlogs\/states\//) } });
+  });
+
   it('keeps the lake private, encrypted, TLS-only, access-logged, and expires Athena results', () => {
     // Prepare
     const lake = resources[stack.getLogicalId(stack.lake.bucket.node.defaultChild as never)]?.Properties;

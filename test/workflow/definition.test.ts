@@ -1,4 +1,6 @@
 import validateAsl from 'asl-validator';
+import { maxPageSize } from '../../adapters/spotify/endpoints';
+import { defaultMaxStateMachineWaitSeconds } from '../../adapters/spotify/http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorPolicy, type ErrorName } from '../../core/errors';
 import { lintAsl } from '../../state-machine/asl-lint';
@@ -7,7 +9,8 @@ import { allStates } from '../../state-machine/local-executor';
 import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
 import type { RunState } from '../../state-machine/payloads';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
-import { expressMaxSeconds, onePassWorstCaseSeconds } from '../../state-machine/worst-case';
+import { expressMaxSeconds, onePassWorstCaseSeconds, pagedReadSeconds, type PagedRead } from '../../state-machine/worst-case';
+import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
 import type { ExtractItemsOutput } from '../../steps/extract-items/contract';
 import { allSteps, steps } from '../../steps/registry';
 
@@ -89,15 +92,55 @@ describe('the rendered state machine', () => {
     expect(forEachPlaylist?.ItemProcessor?.States[stateNames.extractPlaylist]?.['ResultSelector']).toEqual({});
   });
 
-  it('runs the playlist children STANDARD, because one pass of a child may outlast an EXPRESS execution by its retries and timeouts alone', () => {
-    const child = allStates(asl).find(([name]) => name === stateNames.forEachPlaylist)?.[1].ItemProcessor;
-    if (!child) throw new Error('ForEachPlaylist has no item processor');
+  describe('the EXPRESS playlist child, which ends at five minutes', () => {
+    // A tenth of the five minutes is kept free: Lambda cold starts, Step Functions' own latency.
+    const budgetSeconds = expressMaxSeconds * 0.9;
+    const read: PagedRead = {
+      metadata: steps.getPlaylist.stateName,
+      metadataWait: stateNames.waitForMetadata,
+      page: steps.extractItems.stateName,
+      pageWait: stateNames.waitRetryAfter,
+      pagesPerInvocation: maxPagesPerInvocation,
+      waitCapSeconds: defaultMaxStateMachineWaitSeconds,
+    };
+    // Spotify caps a playlist at 10,000 entries: 200 pages of 50.
+    const largestPlaylistPages = Math.ceil(10_000 / maxPageSize);
+    const extractPlaylist = (): AslState => {
+      const child = allStates(asl).find(([name]) => name === stateNames.forEachPlaylist)?.[1].ItemProcessor;
+      const block = child?.States[stateNames.extractPlaylist];
+      if (!block) throw new Error('ForEachPlaylist has no ExtractPlaylist');
+      return block;
+    };
 
-    const worstCase = onePassWorstCaseSeconds(child);
+    it('runs the playlist children EXPRESS', () => {
+      expect(playlistExecutionType).toBe('EXPRESS');
+    });
 
-    // EXPRESS only once a child's worst case fits five minutes: then this flips and the child may be cheaper.
-    expect(playlistExecutionType).toBe(worstCase <= expressMaxSeconds ? 'EXPRESS' : 'STANDARD');
-    expect(worstCase).toBeGreaterThan(expressMaxSeconds);
+    it('fits a playlist read in one invocation with every retry at its timeout and every Retry-After wait at its cap', () => {
+      // Act
+      const budget = pagedReadSeconds(extractPlaylist(), read, maxPagesPerInvocation, 'every');
+      // Assess: one invocation; the whole read twice (the PlaylistChanged retry) with its delay.
+      expect(budget.invocations).toBe(1);
+      expect(budget.total).toBeLessThanOrEqual(budgetSeconds);
+    });
+
+    it('fits the largest playlist with every Task running to its timeout once', () => {
+      // Act
+      const budget = pagedReadSeconds(extractPlaylist(), read, largestPlaylistPages, 'none');
+      // Assess
+      expect(budget.invocations).toBe(Math.ceil(largestPlaylistPages / maxPagesPerInvocation));
+      expect(budget.total).toBeLessThanOrEqual(budgetSeconds);
+    });
+
+    it('leaves the largest playlist with faults on every invocation to the five-minute limit, a failed child the parent catches', () => {
+      // Act
+      const budget = pagedReadSeconds(extractPlaylist(), read, largestPlaylistPages, 'every');
+      const forEachDate = allStates(asl).find(([name]) => name === stateNames.forEachDate)?.[1];
+      // Assess: that does not fit, so such a child ends as States.Timeout, and a failed child fails
+      // ForEachPlaylist, which ForEachDate catches (States.ALL) into the failure branch.
+      expect(budget.total).toBeGreaterThan(expressMaxSeconds);
+      expect(forEachDate?.Catch?.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], Next: steps.notifyFailure.stateName });
+    });
   });
 
   it('is valid ASL for asl-validator', () => {
@@ -127,6 +170,43 @@ describe('the one-pass worst case of a rendered machine', () => {
     const seconds = onePassWorstCaseSeconds(asl);
     // Assess: 4 attempts × 10 s + delays 2 + 4 + 5 (capped), then the 7 s wait; the loop back to T is not taken twice.
     expect(seconds).toBe(40 + 11 + 7);
+  });
+});
+
+describe('the worst case of a paged read', () => {
+  // Prepare: metadata (10 s, one retry after 1 s), its wait, pages (20 s, one retry after 1 s), its wait; the block retried once after 3 s.
+  const retryOnce = [{ ErrorEquals: ['E'], IntervalSeconds: 1, MaxAttempts: 1, BackoffRate: 1, MaxDelaySeconds: 1 }];
+  const block: AslState = {
+    Type: 'Parallel',
+    Retry: [{ ErrorEquals: ['Changed'], IntervalSeconds: 3, MaxAttempts: 1, BackoffRate: 1, MaxDelaySeconds: 3 }],
+    Branches: [
+      {
+        StartAt: 'M',
+        States: {
+          M: { Type: 'Task', TimeoutSeconds: 10, Retry: retryOnce, Next: 'R' },
+          R: { Type: 'Choice', Choices: [{ Next: 'MW' }], Default: 'P' },
+          MW: { Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'M' },
+          P: { Type: 'Task', TimeoutSeconds: 20, Retry: retryOnce, Next: 'C' },
+          C: { Type: 'Choice', Choices: [{ Next: 'PW' }], Default: 'P' },
+          PW: { Type: 'Wait', SecondsPath: '$.waitSeconds', Next: 'P' },
+        },
+      },
+    ],
+  };
+  const read: PagedRead = { metadata: 'M', metadataWait: 'MW', page: 'P', pageWait: 'PW', pagesPerInvocation: 4, waitCapSeconds: 5 };
+
+  it('adds every retry and capped wait on every invocation, and the whole read again for the block retry', () => {
+    // Act: 10 pages at 4 an invocation are 3 invocations
+    const budget = pagedReadSeconds(block, read, 10, 'every');
+    // Assess: metadata 10 × 2 + 1, its wait 5, each invocation 20 × 2 + 1 + 5; then the read twice with 3 s between
+    expect(budget).toEqual({ metadata: 21, metadataWait: 5, invocation: 46, invocations: 3, read: 21 + 5 + 3 * 46, total: (21 + 5 + 3 * 46) * 2 + 3 });
+  });
+
+  it('counts each Task once at its timeout and no wait without faults', () => {
+    // Act
+    const budget = pagedReadSeconds(block, read, 10, 'none');
+    // Assess
+    expect(budget.total).toBe(10 + 3 * 20);
   });
 });
 

@@ -75,18 +75,30 @@ describe('GotSpotifyApi over the emulator', () => {
     expect(waits.filter((ms) => ms === 2000)).toHaveLength(emulator.stats().faultsInjected);
   });
 
-  it('fails with SpotifyRateLimitedError carrying the wait when Retry-After is too long to wait in-process', async () => {
-    // Prepare
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=60', tokenFaults: false });
+  it('fails with SpotifyRateLimitedError carrying the wait when Retry-After is too long to wait in-process but fits a Wait state', async () => {
+    // Prepare: 8 s is more than the client sits out (5 s), and no more than a Wait state takes by default (10 s)
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=8', tokenFaults: false });
     const { api, waits } = clientFor(emulator, { maxInProcessWaitSeconds: 5 });
     const id = playlistNamed(emulator, 'Fifty-one');
     // Act
     const error = await api.getItemsPage(id, 50, 50).catch((caught: unknown) => caught);
     // Assess
     expect(error).toBeInstanceOf(SpotifyRateLimitedError);
-    expect((error as SpotifyRateLimitedError).retryAfterSeconds).toBe(60);
+    expect((error as SpotifyRateLimitedError).retryAfterSeconds).toBe(8);
     expect((error as Error).message).toContain(`playlist ${id} at offset 50`);
     expect(waits).toEqual([]);
+  });
+
+  it('fails with SpotifyThrottledError, saying when to resume, when Retry-After is longer than a Wait state takes by default', async () => {
+    // Prepare: 11 s is one second past the default cap of the playlist child's Wait states
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=11', tokenFaults: false });
+    const { api } = clientFor(emulator, { maxInProcessWaitSeconds: 5 });
+    // Act
+    const error = await api.getItemsPage(playlistNamed(emulator, 'Just one'), 0, 50).catch((caught: unknown) => caught);
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyThrottledError);
+    expect(error).toMatchObject({ retryAfterSeconds: 11, quotaExceeded: false });
+    expect((error as Error).message).toContain('[resume after 11 s]');
   });
 
   it('fails with SpotifyThrottledError when Retry-After is longer than a run waits', async () => {
