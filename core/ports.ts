@@ -91,12 +91,32 @@ export interface TableEncoder {
 /** State of an asynchronous job (a crawl or a query). */
 export type JobState = 'running' | 'succeeded' | 'failed';
 
-/** The crawler that makes new curated partitions visible: Glue in AWS, the DuckDB catalog locally. */
+/** One run's candidate of one date: the partition `snapshot_date=D/run_id=R` of every curated table. */
+export interface RunPartition {
+  readonly date: IsoDate;
+  /** The run's id in lake keys (`runIdOf(executionName)`). */
+  readonly runId: string;
+}
+
+/** What {@link Catalog.registerPartitions} did: registered every partition, or nothing, for want of a crawl. */
+export type Registration = { readonly registered: true } | { readonly registered: false; readonly crawlNeeded: string };
+
+/**
+ * The catalog that makes new curated partitions visible: Glue in AWS, the DuckDB catalog locally.
+ * A crawl creates or changes the staged tables; once they are as core/tables.ts declares, a run's
+ * partitions are registered directly, which costs no crawl.
+ */
 export interface Catalog {
   /** Starts a crawl; throws CrawlerBusyError when one is already running. */
   startCrawl(): Promise<void>;
   /** The state of the current or last crawl, with the failure message when it failed. */
   crawlStatus(): Promise<{ state: JobState; message?: string | undefined }>;
+  /**
+   * Registers `partitions` in every staged table when each table exists with the columns
+   * core/tables.ts declares; one registered before (a redrive) is no error. Otherwise registers
+   * nothing and says which table needs a crawl and why.
+   */
+  registerPartitions(partitions: readonly RunPartition[]): Promise<Registration>;
 }
 
 /** A SQL engine over the catalog: Athena in AWS, DuckDB locally. */

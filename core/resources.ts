@@ -34,6 +34,11 @@ export interface StepResources {
   /** The Glue crawler over curated/: starting it, or reading its state. */
   readonly crawler?: 'start' | 'poll';
   /**
+   * Registering a run's partitions in the staged tables of the stack's Glue database directly
+   * (GetTable, BatchCreatePartition), which costs no crawl; needs `crawler`, whose port does it.
+   */
+  readonly partitions?: true;
+  /**
    * Athena queries in the stack's workgroup over its Glue database. Athena runs them with the
    * caller's own access, so this also grants reading curated/ (the staged tables) and writing
    * the workgroup's results location; `results` reads the result files back; `run` is all three

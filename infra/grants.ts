@@ -62,6 +62,8 @@ export const grantsOf = (resources: StepResources, arns: ResourceArns): Grant[] 
     { actions: ['secretsmanager:PutSecretValue'], resources: secrets(writes) },
     { actions: ['glue:StartCrawler'], resources: resources.crawler === 'start' ? [arns.crawlerArn] : [] },
     { actions: ['glue:GetCrawler'], resources: resources.crawler === 'poll' ? [arns.crawlerArn] : [] },
+    // Glue authorizes both on the catalog, the database and the table.
+    { actions: ['glue:GetTable', 'glue:BatchCreatePartition'], resources: resources.partitions ? [...arns.catalogArns] : [] },
     { actions: ['sns:Publish'], resources: resources.failureTopic ? [arns.topicArn] : [] },
     { actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: resources.failureTopic ? [arns.keyArn] : [] },
     { actions: ['scheduler:CreateSchedule'], resources: resources.restarts ? [arns.restartSchedulesArn] : [] },

@@ -128,7 +128,7 @@ export class StepFunction extends NodejsFunction {
         "Each throttled execution gets its own one-time schedule, named after it at run time; the grant stays within this stack's restart group.",
       );
     }
-    if (resources.queries === 'start' || resources.queries === 'run') {
+    if (resources.queries === 'start' || resources.queries === 'run' || resources.partitions === true) {
       acknowledge(
         this.role ?? this,
         wildcardResourceFinding(`arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${targets.env.databaseName}/*`),

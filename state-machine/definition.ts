@@ -24,6 +24,7 @@ import type { PollCrawlerInput } from '../steps/poll-crawler/contract';
 import { crawlerPolling } from '../steps/poll-crawler/contract';
 import { queryPolling } from '../steps/poll-validation/contract';
 import type { RecordRunInput } from '../steps/record-run/contract';
+import type { StartCrawlerInput } from '../steps/start-crawler/contract';
 import { steps, type AnyStep } from '../steps/registry';
 import type { StartValidationInput } from '../steps/start-validation/contract';
 import type { ValidateInputInput } from '../steps/validate-input/contract';
@@ -289,9 +290,15 @@ const perDate = (build: Build, onFailure: sfn.IChainable): sfn.Map => {
   return forEachDate;
 };
 
-/** StartCrawler, then WaitForCrawler → PollCrawler until the crawl has finished; then `next`. */
+/**
+ * StartCrawler, then `next` at once when it registered the run's partitions itself; otherwise
+ * WaitForCrawler → PollCrawler until the crawl it started has finished, then `next`.
+ */
 const crawlerPollLoop = ({ scope, task }: Build, onFailure: sfn.IChainable, next: sfn.IChainable): sfn.Chain => {
-  const startCrawler = task(steps.startCrawler, { payload: {}, resultPath: into('crawl') });
+  const startCrawler = task(steps.startCrawler, {
+    payload: inputOf<Required<StartCrawlerInput>>({ dates: path<RunState>('plan', 'dates'), executionName: path<RunState>('plan', 'run', 'executionName') }),
+    resultPath: into('crawl'),
+  });
   catchInto(startCrawler, caughtErrorsOf(steps.startCrawler), onFailure);
   const waitForCrawler = sfn.Wait.jsonPath(scope, stateNames.waitForCrawler, {
     time: sfn.WaitTime.duration(Duration.seconds(crawlerPolling.waitSeconds)),
@@ -304,7 +311,8 @@ const crawlerPollLoop = ({ scope, task }: Build, onFailure: sfn.IChainable, next
   const crawlerFinished = sfn.Choice.jsonPath(scope, stateNames.crawlerFinished)
     .when(sfn.Condition.stringEquals(path<RunState>('crawl', 'state'), 'succeeded'), next)
     .otherwise(waitForCrawler);
-  return sfn.Chain.start(startCrawler).next(waitForCrawler).next(pollCrawler).next(crawlerFinished);
+  waitForCrawler.next(pollCrawler).next(crawlerFinished);
+  return sfn.Chain.start(startCrawler).next(crawlerFinished);
 };
 
 /** Each date's validation query: StartValidation, then WaitForQuery → PollValidation until it has finished, then EvaluateValidation. */

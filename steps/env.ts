@@ -65,6 +65,8 @@ export const SpotifyEnv = t.type({
 });
 /** The Glue crawler over curated/. */
 export const CrawlerEnv = t.type({ [n.crawlerName]: NonEmpty });
+/** The Glue database whose staged tables take a run's partitions. */
+export const PartitionsEnv = t.type({ [n.databaseName]: NonEmpty });
 /** The Athena workgroup and Glue database validation queries run in. */
 export const QueriesEnv = t.type({ [n.workGroup]: NonEmpty, [n.databaseName]: NonEmpty });
 /** Entries that may fail to decode before a date fails validation (DESIGN §4); absent means 0. */
@@ -84,6 +86,7 @@ export const envByResource = {
   defaultPlaylists: PlaylistsEnv,
   spotify: SpotifyEnv,
   crawler: CrawlerEnv,
+  partitions: PartitionsEnv,
   queries: QueriesEnv,
   rejectTolerance: RejectToleranceEnv,
   failureTopic: FailureTopicEnv,

@@ -1,8 +1,9 @@
 /**
- * The local stand-in for the Glue crawler: finds the `snapshot_date=` partitions of every curated
- * table below `<lake>/curated/`, checks their Parquet schema against core/tables.ts with DuckDB,
- * and records what it found in `<lake>/.catalog/catalog.json` for the query engine of this or a
- * later process.
+ * The local stand-in for the Glue catalog: its crawl finds the `snapshot_date=` partitions of every
+ * curated table below `<lake>/curated/`, checks their Parquet schema against core/tables.ts with
+ * DuckDB, and records what it found in `<lake>/.catalog/catalog.json` for the query engine of this
+ * or a later process; once a crawl has recorded every table, a run's registration brings the record
+ * up to date at once, where Glue would take BatchCreatePartition.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { resolve } from 'node:path';
@@ -10,7 +11,7 @@ import { sqlString } from '../../core/checks';
 import { isIsoDate } from '../../core/dates';
 import { CrawlerBusyError } from '../../core/errors';
 import { curatedTablePrefix } from '../../core/lake/keys';
-import type { Catalog } from '../../core/ports';
+import type { Catalog, Registration, RunPartition } from '../../core/ports';
 import { sqlTypes, tableNames, tables, type TableName } from '../../core/tables';
 import {
   partitionFiles,
@@ -28,6 +29,10 @@ export { DuckDbQueryEngine } from './duckdb-query-engine';
 
 // One crawler per lake, as in Glue: two catalog objects over the same folder share it.
 const crawlers = new Map<string, { running?: Promise<void>; last?: CrawlOutcome }>();
+
+// The last scan of each lake a registration ran: the next waits for it, so two registrations of
+// this process never write the record at once.
+const scans = new Map<string, Promise<unknown>>();
 
 // A run's candidate: `snapshot_date=D/run_id=R/part-n.parquet`; a file elsewhere is not a partition's.
 const partitionOf = /^snapshot_date=([^/]+)\/run_id=([^/]+)\/[^/]+\.parquet$/;
@@ -65,6 +70,35 @@ export class DuckDbCatalog implements Catalog {
     if (crawler.running !== undefined) return { state: 'running' };
     const last = crawler.last ?? (await this.recordedOutcome());
     return last ?? { state: 'failed', message: `No crawl has run on ${this.root} yet: call startCrawl() first.` };
+  }
+
+  /**
+   * As GetTable and BatchCreatePartition in Glue: once a crawl has recorded every table, brings
+   * the record up to date at once and answers registered, so the machine polls no crawl; before
+   * that (the first run), or when a file does not have the columns of core/tables.ts, registers
+   * nothing and says why, so the machine crawls, as with Glue. It does so by the crawl's own scan,
+   * run here: locally a crawl has no minimum to pay, and DuckDB, unlike Athena, opens every file
+   * of a staged table it reads, so a damaged partition must stay left out, as the crawl leaves
+   * it, and a partition whose folder RecordRun removed must go. `partitions` are among what the
+   * scan finds, having been written before.
+   */
+  public async registerPartitions(_partitions: readonly RunPartition[]): Promise<Registration> {
+    let record: CatalogRecord | undefined;
+    try {
+      record = await readCatalogRecord(this.root);
+    } catch (error) {
+      return { registered: false, crawlNeeded: messageOf(error) };
+    }
+    const missing = tableNames.find((table) => record?.partitions[table] === undefined);
+    if (missing !== undefined) return { registered: false, crawlNeeded: `no crawl of ${this.root} has recorded ${missing} yet` };
+    const crawler = this.crawler();
+    const scan = (scans.get(this.root) ?? Promise.resolve())
+      .then(() => crawler.running)
+      .then(() => this.crawl());
+    scans.set(this.root, scan);
+    const outcome = await scan;
+    crawler.last = outcome;
+    return outcome.state === 'succeeded' ? { registered: true } : { registered: false, crawlNeeded: outcome.message ?? 'the scan failed' };
   }
 
   /** Resolves when the running crawl, if any, has finished (for the local runner and tests). */

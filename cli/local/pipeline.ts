@@ -101,6 +101,7 @@ export const localPauses = (asl: Asl, source: SpotifySource['kind']): LocalPause
 const polledWhenSettled = {
   catalog: (catalog: Catalog & { settled(): Promise<void> }): Catalog => ({
     startCrawl: () => catalog.startCrawl(),
+    registerPartitions: (partitions) => catalog.registerPartitions(partitions),
     crawlStatus: async () => {
       await catalog.settled();
       return catalog.crawlStatus();

@@ -9,7 +9,7 @@
  * step's declaration is shown to fail the replay.
  */
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { GetCrawlerCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
+import { BatchCreatePartitionCommand, EntityNotFoundException, GetCrawlerCommand, GetTableCommand, GlueClient, StartCrawlerCommand } from '@aws-sdk/client-glue';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -24,6 +24,7 @@ import { grantsOf, objectsArn, type Grant, type ResourceArns } from '../../infra
 import { leaseKey, curatedPartKey, runIdOf } from '../../core/lake/keys';
 import { newLease } from '../../core/leases';
 import { storedToken } from '../../core/secrets';
+import { sqlTypes, stagedTableName, tables, type TableName } from '../../core/tables';
 import { startConditionalGate, type ConditionalGate } from '../adapters/aws/conditional-gate';
 import { runLocally, uniformPauses, type TaskHandler } from '../../state-machine/local-executor';
 import { renderAsl } from '../../state-machine/render';
@@ -86,6 +87,13 @@ const accessesOf = (command: { constructor: { name: string }; input: Record<stri
       return [{ action: 'glue:StartCrawler', resource: arns.crawlerArn, call }];
     case 'GetCrawler':
       return [{ action: 'glue:GetCrawler', resource: arns.crawlerArn, call }];
+    case 'GetTable':
+    case 'BatchCreatePartition': {
+      // Glue authorizes a table's call on the catalog, its database and the table itself.
+      const table = String(input['Name'] ?? input['TableName']);
+      const database = String(input['DatabaseName']);
+      return [`catalog`, `database/${database}`, `table/${database}/${table}`].map((resource) => ({ action: `glue:${name}`, resource: `arn:aws:glue:eu-west-1:123456789012:${resource}`, call: `${name} ${table}` }));
+    }
     case 'StartQueryExecution':
       return [
         { action: 'athena:StartQueryExecution', resource: arns.workGroupArn, call },
@@ -155,7 +163,7 @@ const withOneEntryRemoved = (resources: StepResources): { removed: string; resou
       for (const left of fewer) variants.push({ removed: `spotify.${secret} ${access} → ${left}`, resources: { ...resources, spotify: { ...resources.spotify, [secret]: left } } });
     }
   }
-  for (const key of ['crawler', 'queries', 'failureTopic', 'restarts'] as const) {
+  for (const key of ['crawler', 'partitions', 'queries', 'failureTopic', 'restarts'] as const) {
     if (resources[key] !== undefined) {
       const { [key]: _dropped, ...rest } = resources;
       variants.push({ removed: key, resources: rest });
@@ -252,8 +260,14 @@ describe('each step\'s AWS calls against its granted policy', () => {
     });
     sm.on(PutSecretValueCommand).callsFake((input: { SecretId: string; SecretString: string }) => void secrets.set(input.SecretId, input.SecretString));
     const glue = mockClient(GlueClient);
-    // GetCrawler answers each execution's crawl below.
+    // GetTable and GetCrawler answer each execution's catalog and crawl below.
     glue.on(StartCrawlerCommand).resolves({});
+    glue.on(BatchCreatePartitionCommand).resolves({ Errors: [] });
+    const crawled = (table: TableName) => ({
+      Name: stagedTableName(table),
+      PartitionKeys: [{ Name: 'snapshot_date' }, { Name: 'run_id' }],
+      StorageDescriptor: { Location: `s3://${bucket}/curated/${table}/`, Columns: tables[table].map((column) => ({ Name: column.name, Type: sqlTypes[column.type].hive })) },
+    });
     const athena = mockClient(AthenaClient);
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
@@ -284,19 +298,24 @@ describe('each step\'s AWS calls against its granted policy', () => {
     const today = utcDateOf(new Date());
     const yesterday = addDays(today, -1);
     // The paths that between them reach every grant: an aborted execution's expired lease taken
-    // over; a killed earlier attempt's part cleared; a crawl that fails (the failure branch); a
-    // rerun of a date (its earlier pages and the other runs' files removed at publication); a
+    // over; a killed earlier attempt's part cleared; a first run, whose tables the crawler creates;
+    // a crawl that fails (the failure branch); a rerun of a date (its earlier pages and the other
+    // runs' files removed at publication), whose partitions are registered without a crawl; a
     // backfill rebuilding what landed and extracting today, whose unchanged playlist is carried over.
     await put(leaseKey(yesterday), JSON.stringify(newLease('aborted-0', new Date(Date.now() - 7 * 86_400_000))));
     const executions = [
-      { name: 'replay-1', input: { mode: 'manual', date: yesterday }, crawl: 'SUCCEEDED', ends: 'succeeded' },
-      { name: 'replay-2', input: { mode: 'manual', date: yesterday }, crawl: 'FAILED', ends: 'failed' },
-      { name: 'replay-3', input: { mode: 'manual', date: yesterday }, crawl: 'SUCCEEDED', ends: 'succeeded' },
-      { name: 'replay-4', input: { mode: 'backfill', from: yesterday, to: today }, crawl: 'SUCCEEDED', ends: 'succeeded' },
+      { name: 'replay-1', input: { mode: 'manual', date: yesterday }, tables: 'missing', crawl: 'SUCCEEDED', ends: 'succeeded' },
+      { name: 'replay-2', input: { mode: 'manual', date: yesterday }, tables: 'missing', crawl: 'FAILED', ends: 'failed' },
+      { name: 'replay-3', input: { mode: 'manual', date: yesterday }, tables: 'catalogued', crawl: 'SUCCEEDED', ends: 'succeeded' },
+      { name: 'replay-4', input: { mode: 'backfill', from: yesterday, to: today }, tables: 'catalogued', crawl: 'SUCCEEDED', ends: 'succeeded' },
     ] as const;
     for (const execution of executions) {
       await put(curatedPartKey('songs', yesterday, runIdOf(execution.name), 1), 'left over');
       glue.on(GetCrawlerCommand).resolves({ Crawler: { State: 'READY', LastCrawl: { Status: execution.crawl, ErrorMessage: 'replay' } } });
+      glue.on(GetTableCommand).callsFake((input: { Name: string }) => {
+        if (execution.tables === 'missing') throw new EntityNotFoundException({ message: `Table ${input.Name} not found`, $metadata: {} });
+        return { Table: crawled(input.Name.slice('staged_'.length) as TableName) };
+      });
       const outcome = await runLocally({ asl, handlers, input: execution.input, executionName: execution.name, pauses: uniformPauses(asl, 0) });
       outcomes.push({ name: execution.name, planned: execution.ends, ended: `${outcome.status}${outcome.status === 'failed' ? ` (${outcome.error}: ${outcome.cause})` : ''}` });
     }

@@ -203,6 +203,24 @@ describe('workflow scenarios', () => {
     expect(entered(outcome.events, stateNames.waitForCrawler)).toHaveLength(3);
   });
 
+  it('PartitionsRegistered: when StartCrawler registered the run\'s partitions itself, the machine validates at once, with no wait and no poll', async () => {
+    // Prepare
+    const fakes = happyFakes();
+    const given: unknown[] = [];
+    fakes.startCrawler = (input) => {
+      given.push(input);
+      return { state: 'succeeded', polls: 0 };
+    };
+    // Act
+    const { outcome, calls } = await execute(fakes);
+    // Assess
+    expect(outcome.status).toBe('succeeded');
+    expect(given).toEqual([{ dates: [{ date: '2026-11-20', extract: true }], executionName: 'scenario' }]);
+    expect(calls.get(steps.pollCrawler.stateName)).toBeUndefined();
+    expect(entered(outcome.events, stateNames.waitForCrawler)).toHaveLength(0);
+    expect(calls.get(steps.recordRun.stateName)).toBe(1);
+  });
+
   it('fails the run with ValidationFailedError when a check fails, after NotifyFailure', async () => {
     // Prepare
     const fakes = happyFakes();

@@ -29,6 +29,35 @@ describe('StartCrawler and PollCrawler', () => {
     await expect(runStartCrawler({ catalog: new ScriptedCatalog([], 1) })({})).rejects.toBeInstanceOf(CrawlerBusyError);
   });
 
+  it('registers the run\'s partitions of each date and answers succeeded, starting no crawl, when the tables are catalogued', async () => {
+    const catalog = new ScriptedCatalog([]);
+    catalog.tablesCatalogued = true;
+
+    const output = await runStartCrawler({ catalog })({ dates: [{ date, extract: true }, { date: '2026-11-19', extract: false }], executionName: 'manual 1' });
+
+    expect(output).toEqual({ state: 'succeeded', polls: 0 });
+    expect(catalog.registrations).toEqual([[{ date, runId: 'manual_1' }, { date: '2026-11-19', runId: 'manual_1' }]]);
+    expect(catalog.starts).toBe(0);
+  });
+
+  it('starts a crawl and answers running when a staged table needs one', async () => {
+    const catalog = new ScriptedCatalog([]);
+
+    const output = await runStartCrawler({ catalog })({ dates: [{ date, extract: true }], executionName });
+
+    expect(output).toEqual({ state: 'running', polls: 0 });
+    expect(catalog.starts).toBe(1);
+    expect(catalog.registrations).toEqual([]);
+  });
+
+  it('crawls, as before, when a redriven older execution passes no dates', async () => {
+    const catalog = new ScriptedCatalog([]);
+    catalog.tablesCatalogued = true;
+
+    expect(await runStartCrawler({ catalog })({})).toEqual({ state: 'running', polls: 0 });
+    expect(catalog.starts).toBe(1);
+  });
+
   it('counts polls until the crawl succeeds', async () => {
     const poll = runPollCrawler({ catalog: new ScriptedCatalog([{ state: 'running' }, { state: 'succeeded' }]) });
 

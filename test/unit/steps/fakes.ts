@@ -5,7 +5,7 @@
 import { decodeOrThrow } from '../../../core/decode';
 import { CrawlerBusyError, SpotifyRateLimitedError } from '../../../core/errors';
 import { acquireAll, dateInUse, newLease } from '../../../core/leases';
-import type { BlobStore, Catalog, Clock, DateLeases, Fetched, JobState, Notifier, QueryEngine, RunRestarts, SpotifyApi, TableEncoder } from '../../../core/ports';
+import type { BlobStore, Catalog, Clock, DateLeases, Fetched, JobState, Notifier, QueryEngine, Registration, RunPartition, RunRestarts, SpotifyApi, TableEncoder } from '../../../core/ports';
 import { PlaylistItemsPage, PlaylistMetadata } from '../../../core/spotify/codecs';
 import type { TableName, TableRows } from '../../../core/tables';
 
@@ -158,9 +158,14 @@ export class JsonTableEncoder implements TableEncoder {
   }
 }
 
-/** A crawler whose states are scripted, one per status call; `busy` rejects that many starts. */
+/**
+ * A crawler whose states are scripted, one per status call; `busy` rejects that many starts.
+ * Its staged tables need a crawl until `tablesCatalogued` is set; it records each registration.
+ */
 export class ScriptedCatalog implements Catalog {
   public starts = 0;
+  public tablesCatalogued = false;
+  public readonly registrations: (readonly RunPartition[])[] = [];
 
   public constructor(
     private readonly states: { state: JobState; message?: string }[],
@@ -177,6 +182,12 @@ export class ScriptedCatalog implements Catalog {
 
   public async crawlStatus(): Promise<{ state: JobState; message?: string }> {
     return this.states.shift() ?? { state: 'succeeded' };
+  }
+
+  public async registerPartitions(partitions: readonly RunPartition[]): Promise<Registration> {
+    if (!this.tablesCatalogued) return { registered: false, crawlNeeded: 'staged_songs is not catalogued yet' };
+    this.registrations.push(partitions);
+    return { registered: true };
   }
 }
 

@@ -1,0 +1,121 @@
+/**
+ * The local catalog's equivalent of registering a run's partitions in Glue: once a crawl has
+ * recorded the tables, StartCrawler brings the record up to date at once and the machine goes on
+ * without polling a crawl; before that, or when the files differ from core/tables.ts, it crawls,
+ * as with Glue.
+ */
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readCatalogRecord } from '../../../adapters/local/duckdb-lake';
+import { curatedPartKey } from '../../../core/lake/keys';
+import { tableNames } from '../../../core/tables';
+import { runStartCrawler } from '../../../steps/start-crawler/step';
+import { createTestLake, goodDay, type TestLake } from './lake-fixture';
+
+const date = '2026-11-20';
+const next = '2026-11-21';
+
+describe('StartCrawler on the local DuckDB catalog', () => {
+  let lake: TestLake;
+
+  beforeEach(async () => {
+    lake = await createTestLake();
+  });
+  afterEach(async () => {
+    await lake.remove();
+  });
+
+  it('starts a crawl and registers nothing when no crawl has recorded the tables yet (the first run)', async () => {
+    // Prepare
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    // Act
+    const output = await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date, extract: true }], executionName: 'run-1' });
+    await lake.catalog.settled();
+    // Assess
+    expect(output).toEqual({ state: 'running', polls: 0 });
+    expect(await lake.catalog.crawlStatus()).toMatchObject({ state: 'succeeded' });
+    expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([`snapshot_date=${date}/run_id=run-1`]);
+  });
+
+  it('registers the run\'s partitions of every table without a crawl once the tables are recorded, so the staged and published views read them', async () => {
+    // Prepare
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    // Act
+    const output = await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    // Assess
+    expect(output).toEqual({ state: 'succeeded', polls: 0 });
+    const record = await readCatalogRecord(lake.root);
+    for (const table of tableNames) expect(record?.partitions[table], table).toEqual([`snapshot_date=${date}/run_id=run-1`, `snapshot_date=${next}/run_id=run-2`]);
+    expect(await lake.engine.query('SELECT DISTINCT CAST(snapshot_date AS VARCHAR) AS d, run_id FROM staged_artists ORDER BY d')).toEqual([
+      { d: date, run_id: 'run-1' },
+      { d: next, run_id: 'run-2' },
+    ]);
+    expect(await lake.engine.query('SELECT DISTINCT CAST(snapshot_date AS VARCHAR) AS d FROM artists ORDER BY d')).toEqual([{ d: date }, { d: next }]);
+  });
+
+  it('succeeds on a redrive that registers the same partitions again, recording each once', async () => {
+    // Prepare
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    const start = runStartCrawler({ catalog: lake.catalog });
+    await start({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    // Act
+    const again = await start({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    // Assess
+    expect(again).toEqual({ state: 'succeeded', polls: 0 });
+    expect((await readCatalogRecord(lake.root))?.partitions['albums']).toEqual([`snapshot_date=${date}/run_id=run-1`, `snapshot_date=${next}/run_id=run-2`]);
+  });
+
+  it('crawls instead when a new partition\'s file does not have the columns of core/tables.ts, and the crawl names the column', async () => {
+    // Prepare
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    const drifted = parquetWriteBuffer({ columnData: [{ name: 'artist_id', data: ['ar1'], type: 'STRING' }, { name: 'name', data: [42], type: 'INT32' }] });
+    await lake.store.put(curatedPartKey('artists', next, 'run-2', 0), new Uint8Array(drifted));
+    // Act
+    const registration = await lake.catalog.registerPartitions([{ date: next, runId: 'run-2' }]);
+    const output = await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    await lake.catalog.settled();
+    // Assess
+    expect(registration).toEqual({ registered: false, crawlNeeded: expect.stringContaining('column name is INTEGER, expected VARCHAR') });
+    expect(output).toEqual({ state: 'running', polls: 0 });
+    expect(await lake.catalog.crawlStatus()).toMatchObject({ state: 'failed', message: expect.stringContaining('column name is INTEGER, expected VARCHAR') });
+  });
+
+  it('keeps both runs\' partitions when two registrations of one process run at once', async () => {
+    // Prepare
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    await lake.write('2026-11-22', goodDay(), { runId: 'run-3' });
+    // Act
+    await Promise.all([
+      lake.catalog.registerPartitions([{ date: next, runId: 'run-2' }]),
+      lake.catalog.registerPartitions([{ date: '2026-11-22', runId: 'run-3' }]),
+    ]);
+    // Assess
+    expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([
+      `snapshot_date=${date}/run_id=run-1`,
+      `snapshot_date=${next}/run_id=run-2`,
+      'snapshot_date=2026-11-22/run_id=run-3',
+    ]);
+  });
+
+  it('leaves out an earlier run\'s partition whose file is no longer Parquet, as the crawl does, so the staged table stays readable', async () => {
+    // Prepare
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await lake.store.put(curatedPartKey('songs', date, 'run-1', 0), 'cut short');
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    // Act
+    const output = await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    // Assess
+    expect(output).toEqual({ state: 'succeeded', polls: 0 });
+    expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([`snapshot_date=${next}/run_id=run-2`]);
+    expect(await lake.engine.query('SELECT DISTINCT run_id FROM staged_songs')).toEqual([{ run_id: 'run-2' }]);
+  });
+});
