@@ -45,6 +45,9 @@ const lambdaEnvironment = {
   ATHENA_WORKGROUP: 'bench-workgroup',
   FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench-failures',
   DEFAULT_PLAYLIST_IDS: '37i9dQZEVXbMDoHDwVN2tF',
+  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:bench',
+  RESTART_SCHEDULE_GROUP: 'bench-restarts',
+  RESTART_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-restart',
   POWERTOOLS_SERVICE_NAME: 'bench',
   POWERTOOLS_METRICS_NAMESPACE: 'bench',
 } as const;
