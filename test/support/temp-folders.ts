@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, onTestFinished } from 'vitest';
 
-const remove = (folder: string): Promise<void> => rm(folder, { recursive: true, force: true });
+/**
+ * Node retries a recursive rm on ENOTEMPTY/EBUSY: a folder emptied while a run's last write (its
+ * temp files in `.tmp/`) lands can otherwise fail the cleanup of a test that passed.
+ */
+const remove = (folder: string): Promise<void> => rm(folder, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 
 /** A new folder below the system temp folder, removed when the calling test (or its beforeEach's test) finishes. */
 export const tempFolder = async (prefix: string): Promise<string> => {
