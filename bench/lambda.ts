@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { lambdaBuiltinAliases } from '../infra/lambda-builtins';
 import { allSteps } from '../steps/registry';
+import { deployedEnvironment } from '../test/support/lambda-environment';
 import { formatSample, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
 
 const run = promisify(execFile);
@@ -27,30 +28,8 @@ export const lambdaTargets = { bundleBytes: 1_000_000, coldImportMs: 150 } as co
 /** At least this many cold imports per handler, however few runs were asked for: each takes a fraction of a second. */
 const minImports = 7;
 
-/**
- * Placeholder values for every variable a handler decodes at cold start (steps/env.ts), so the
- * import runs the same module-level code as in Lambda. Nothing here is contacted.
- */
-const lambdaEnvironment = {
-  AWS_REGION: 'eu-west-1',
-  NODE_OPTIONS: '--enable-source-maps',
-  LAKE_BUCKET_NAME: 'bench-lake',
-  SPOTIFY_CREDENTIALS_SECRET_ID: 'bench/spotify-credentials',
-  SPOTIFY_TOKEN_CACHE_SECRET_ID: 'bench/spotify-token',
-  SPOTIFY_API_BASE_URL: 'https://api.spotify.com/v1',
-  SPOTIFY_ACCOUNTS_BASE_URL: 'https://accounts.spotify.com',
-  SPOTIFY_GRANT: 'refresh_token',
-  GLUE_CRAWLER_NAME: 'bench-crawler',
-  GLUE_DATABASE_NAME: 'bench_db',
-  ATHENA_WORKGROUP: 'bench-workgroup',
-  FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:bench-failures',
-  DEFAULT_PLAYLIST_IDS: '37i9dQZEVXbMDoHDwVN2tF',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:bench',
-  RESTART_SCHEDULE_GROUP: 'bench-restarts',
-  RESTART_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench-restart',
-  POWERTOOLS_SERVICE_NAME: 'bench',
-  POWERTOOLS_METRICS_NAMESPACE: 'bench',
-} as const;
+/** The functions' environment as the stack sets it (placeholders, nothing contacted), and the Node options it gives them. */
+const lambdaEnvironment = { ...deployedEnvironment, NODE_OPTIONS: '--enable-source-maps' };
 
 /** Bundles one handler as infra/step-function.ts does; returns the .mjs path and what went into it. */
 const bundle = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external'): Promise<{ file: string; metafile: Metafile }> => {

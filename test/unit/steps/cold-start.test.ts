@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deployedEnvironment as deployedEnv } from '../../support/lambda-environment';
 import { allSteps } from '../../../steps/registry';
 
 /** What a function's cold start loaded and built, recorded by the mocks below. */
@@ -20,26 +21,6 @@ vi.mock('@aws-sdk/client-secrets-manager', (importOriginal) => recorded(importOr
 vi.mock('@aws-sdk/client-glue', (importOriginal) => recorded(importOriginal, 'GlueClient'));
 vi.mock('@aws-sdk/client-athena', (importOriginal) => recorded(importOriginal, 'AthenaClient'));
 vi.mock('@aws-sdk/client-sns', (importOriginal) => recorded(importOriginal, 'SNSClient'));
-
-/** Every variable a handler decodes at cold start; nothing here is contacted. */
-const deployedEnv = {
-  AWS_REGION: 'eu-west-1',
-  LAKE_BUCKET_NAME: 'lake-bucket',
-  DEFAULT_PLAYLIST_IDS: '37i9dQZF1DZ06evO25rXbO',
-  SPOTIFY_CREDENTIALS_SECRET_ID: 'creds',
-  SPOTIFY_TOKEN_CACHE_SECRET_ID: 'token',
-  SPOTIFY_API_BASE_URL: 'https://api.spotify.com/v1',
-  SPOTIFY_ACCOUNTS_BASE_URL: 'https://accounts.spotify.com',
-  SPOTIFY_GRANT: 'refresh_token',
-  GLUE_CRAWLER_NAME: 'crawler',
-  GLUE_DATABASE_NAME: 'spotify',
-  ATHENA_WORKGROUP: 'spotify',
-  FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:failures',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl',
-  RESTART_SCHEDULE_GROUP: 'spotify-etl-restarts',
-  RESTART_ROLE_ARN: 'arn:aws:iam::123456789012:role/restarts',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-};
 
 describe('a step function cold start', () => {
   const saved = { ...process.env };

@@ -1,33 +1,11 @@
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
+import { deployedEnvironment as deployedEnv } from '../../support/lambda-environment';
 import { refreshTokenAgeMetric } from '../../../steps/fetch-token/contract';
 import { allSteps, steps } from '../../../steps/registry';
 import { startS3rver, type RunningS3rver } from '../../adapters/aws/s3rver';
 import { emulatorWith } from '../../support/emulator';
-
-/** What infra's bind helpers set on the functions (infra/step-function.ts). */
-const deployedEnv = {
-  LAKE_BUCKET_NAME: 'lake-bucket',
-  DEFAULT_PLAYLIST_IDS: '37i9dQZF1DZ06evO25rXbO,5lH9NjOeJvctAO92ZrKQNB',
-  SPOTIFY_CREDENTIALS_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:creds',
-  SPOTIFY_TOKEN_CACHE_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:token',
-  SPOTIFY_API_BASE_URL: 'https://api.spotify.com/v1',
-  SPOTIFY_ACCOUNTS_BASE_URL: 'https://accounts.spotify.com',
-  SPOTIFY_GRANT: 'refresh_token',
-  GLUE_CRAWLER_NAME: 'curated-crawler',
-  GLUE_DATABASE_NAME: 'spotify',
-  ATHENA_WORKGROUP: 'spotify',
-  FAILURE_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:failures',
-  STATE_MACHINE_ARN: 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl',
-  RESTART_SCHEDULE_GROUP: 'spotify-etl-restarts',
-  RESTART_ROLE_ARN: 'arn:aws:iam::123456789012:role/restarts',
-  REJECT_TOLERANCE: '2',
-  AWS_REGION: 'eu-west-1',
-  POWERTOOLS_SERVICE_NAME: 'spotify-etl-test',
-  POWERTOOLS_METRICS_NAMESPACE: 'spotify-etl-test',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-};
 
 type HandlerModule = { handler: (event: unknown) => Promise<unknown> };
 
