@@ -15,7 +15,7 @@ import type { ReportData } from '../../core/report/charts';
 import { collectReport } from '../../core/report/collect';
 import { renderReport } from '../../core/report/page';
 import type { ReportRange } from '../../core/report/queries';
-import type { RunSummary } from './summary';
+import { lakeReader, type RunSummary } from './summary';
 
 /** Where `npm start` and `report` put the report by default, below the lake. */
 export const defaultReportKey = latestReportKey;
@@ -30,15 +30,13 @@ export const collectLocalReport = async (
   now: Date,
   onWarning?: (message: string) => void,
 ): Promise<ReportData> => {
-  // DuckDB (a native module) loads only when a report is drawn, not with the run command's code.
-  const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
-  const db = await openDuckDb();
+  // One reader (DuckDB loads on its first query, not with the run command's code); a damaged
+  // manifest is named on stderr by its query engine, which reads the same ones.
+  const reader = lakeReader(lake, onWarning);
   try {
-    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) });
-    // A damaged manifest is named on stderr by the query engine, which reads the same ones.
-    return await collectReport({ rows: (sql) => engine.query(sql), store: new FsBlobStore(lake), lake }, range, now);
+    return await collectReport({ rows: (sql) => reader.query(sql), store: new FsBlobStore(lake), lake }, range, now);
   } finally {
-    db.close();
+    await reader.close();
   }
 };
 

@@ -120,7 +120,7 @@ export const topArtistsSql = (date: IsoDate): string =>
  * The lake's published tables as `spotify-etl query` reads them: read statements only, and no file
  * but the ones the table views read (the instance is locked, hence its own). DuckDB opens on the
  * first query, and every query until `close` shares it, so they all see the lake as it was at the
- * first (a run's summary and its report: one instance, one registration of the views).
+ * first (every chart of a report: one instance, one registration of the views).
  */
 export interface LakeReader {
   query(sql: string): Promise<Record<string, unknown>[]>;
