@@ -5,7 +5,9 @@
  *
  * The picture ({@link buildDefinition}): plan the run, then each date (each playlist within it),
  * then crawl, validate each date, and publish; any error goes to the failure branch. Each part is
- * one fragment function below, built over a {@link Build}.
+ * one fragment function below, built over a {@link Build}. A step that runs once per run between
+ * two parts is placed by its registry line (state-machine/placement.ts) and chained after its part
+ * by {@link placedAfter}; FetchToken is one.
  */
 import { Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -17,7 +19,6 @@ import type { ValidationQuery } from '../core/polling';
 import type { PlannedDate } from '../core/run-input';
 import type { StepDefinition, StepOutput } from '../core/step';
 import type { ExtractItemsInput, ExtractItemsOutput } from '../steps/extract-items/contract';
-import type { FetchTokenInput } from '../steps/fetch-token/contract';
 import type { GetPlaylistInput, PlaylistCarriedOver, PlaylistRateLimited } from '../steps/get-playlist/contract';
 import type { NormaliseInput } from '../steps/normalise/contract';
 import type { PollCrawlerInput } from '../steps/poll-crawler/contract';
@@ -25,12 +26,13 @@ import { crawlerPolling } from '../steps/poll-crawler/contract';
 import { queryPolling } from '../steps/poll-validation/contract';
 import type { RecordRunInput } from '../steps/record-run/contract';
 import type { StartCrawlerInput } from '../steps/start-crawler/contract';
-import { steps, type AnyStep } from '../steps/registry';
+import { allSteps, steps, type AnyStep } from '../steps/registry';
 import type { StartValidationInput } from '../steps/start-validation/contract';
 import type { ValidateInputInput } from '../steps/validate-input/contract';
 import type { WriteReportInput } from '../steps/write-report/contract';
 import { inputOf, mapItem, mapItemValue, path, resultOf, resultPathsIn, type ResultPath } from './paths';
 import type { RunState } from './payloads';
+import { isPlaced, type RunPart } from './placement';
 import { stateNames } from './state-names';
 
 export { stateNames };
@@ -158,7 +160,7 @@ const failureBranch = ({ scope, task }: Build): sfn.IChainable => {
   return notifyFailure.next(runFailed);
 };
 
-/** StartRun → ValidateInput (the plan) → FetchToken. */
+/** StartRun → ValidateInput: the plan replaces the request. */
 const planRun = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain => {
   // The request is read from the context object, not from `$`: an input of `null` has no `$`
   // to point to, and must still reach ValidateInput to be refused like any other bad input.
@@ -173,13 +175,31 @@ const planRun = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain =
     dropInput: true,
   });
   catchInto(validateInput, caughtErrorsOf(steps.validateInput), onFailure);
-  // The execution's name says where FetchToken counts its token requests (raw/requests/).
-  const fetchToken = task(steps.fetchToken, {
-    payload: inputOf<FetchTokenInput>({ executionName: path<RunState>('plan', 'run', 'executionName') }),
-    resultPath: into('token'),
+  return sfn.Chain.start(startRun).next(validateInput);
+};
+
+/**
+ * The steps the registry places after `part` (state-machine/placement.ts), in registry order:
+ * each a Task given its declared fields of the run's state, its result into its own field, its
+ * caught errors and any other into the failure branch. Their paths and fields were type-checked
+ * where `placed` declared them.
+ */
+const placedAfter = ({ task }: Build, part: RunPart, onFailure: sfn.IChainable): LambdaInvoke[] =>
+  allSteps.filter(isPlaced).filter((step) => step.placement.after === part).map((step) => {
+    const { given, into: field } = step.placement;
+    const placedTask = task(step, {
+      payload: inputOf<Record<string, string>>(Object.fromEntries(Object.entries(given).map(([name, keys]) => [name, ['$', ...keys].join('.')]))),
+      resultPath: `$.${field}` as ResultPath<StepOutput<typeof step>>,
+    });
+    catchInto(placedTask, caughtErrorsOf(step), onFailure);
+    return placedTask;
   });
-  catchInto(fetchToken, caughtErrorsOf(steps.fetchToken), onFailure);
-  return sfn.Chain.start(startRun).next(validateInput).next(fetchToken);
+
+/** The links in order, each the next of the one before. */
+const chainOf = (...links: [...sfn.IChainable[], sfn.IChainable]): sfn.Chain => {
+  const [first, ...rest] = links;
+  if (first === undefined) throw new Error('chainOf: no links');
+  return rest.reduce<sfn.Chain>((chain, link) => chain.next(link), sfn.Chain.start(first));
 };
 
 /**
@@ -363,7 +383,9 @@ const publication = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Cha
 export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFunction): sfn.IChainable => {
   const build = buildOver(scope, functionFor);
   const onFailure = failureBranch(build);
-  return planRun(build, onFailure)
-    .next(perDate(build, onFailure))
-    .next(crawlerPollLoop(build, onFailure, validationPollLoop(build, onFailure).next(publication(build, onFailure))));
+  const after = (part: RunPart): LambdaInvoke[] => placedAfter(build, part, onFailure);
+  const validate = chainOf(validationPollLoop(build, onFailure), ...after('validation'), publication(build, onFailure));
+  // The crawler loop ends in a Choice, which goes on to what follows it itself.
+  const catalog = crawlerPollLoop(build, onFailure, chainOf(...after('catalog'), validate));
+  return chainOf(planRun(build, onFailure), ...after('plan'), perDate(build, onFailure), ...after('dates'), catalog);
 };

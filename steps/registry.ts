@@ -1,4 +1,10 @@
-/** Every step of the pipeline, in the order the machine runs them: infra builds one Lambda per entry. */
+/**
+ * Every step of the pipeline, in the order the machine runs them: infra builds one Lambda per
+ * entry, the local run wires each, the docs list them. A step that runs once per run before
+ * publication is placed by its line here (`placed`, state-machine/placement.ts) and the definition
+ * chains it; the others have their place in a fragment of state-machine/definition.ts.
+ */
+import { placed } from '../state-machine/placement';
 import { evaluateValidation } from './evaluate-validation/contract';
 import { extractItems } from './extract-items/contract';
 import { fetchToken } from './fetch-token/contract';
@@ -16,7 +22,7 @@ import { writeReport } from './write-report/contract';
 /** The step definitions by their contract's export name. */
 export const steps = {
   validateInput,
-  fetchToken,
+  fetchToken: placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'token' }),
   getPlaylist,
   extractItems,
   normalise,

@@ -8,10 +8,12 @@ import { maxConcurrency, playlistExecutionType, stateNames } from '../../state-m
 import { allStates } from '../../state-machine/local-executor';
 import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
 import type { RunState } from '../../state-machine/payloads';
+import { isPlaced, placed, runParts } from '../../state-machine/placement';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
 import { expressMaxSeconds, onePassWorstCaseSeconds, pagedReadSeconds, type PagedRead } from '../../state-machine/worst-case';
 import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
 import type { ExtractItemsOutput } from '../../steps/extract-items/contract';
+import { fetchToken } from '../../steps/fetch-token/contract';
 import { allSteps, steps } from '../../steps/registry';
 
 /** Each state with the Map and Parallel states that enclose it, innermost first. */
@@ -252,3 +254,49 @@ describe('typed paths', () => {
     expect(resultOf(steps.fetchToken, into('crawl'))).toBe('$.crawl');
   });
 });
+
+describe('steps placed by their registry line', () => {
+  let asl: Asl;
+  beforeAll(() => {
+    asl = renderAsl();
+  });
+
+  it('run each right after the part of the run their line names, given their declared fields, their result in their own field', () => {
+    // Prepare: the state each part ends with, which goes on to what is placed after it.
+    const lastStateOf = { plan: steps.validateInput.stateName, dates: stateNames.forEachDate, catalog: stateNames.crawlerFinished, validation: stateNames.validateEachDate };
+    const placedSteps = allSteps.filter(isPlaced);
+    // Act
+    const wiring = placedSteps.map((step) => {
+      const state = asl.States[step.stateName];
+      const before = Object.entries(asl.States).find(([, other]) => other.Next === step.stateName || (other.Choices ?? []).some((choice) => choice.Next === step.stateName));
+      return { state, before: before?.[0] };
+    });
+    // Assert
+    expect(placedSteps.length).toBeGreaterThan(0);
+    placedSteps.forEach((step, index) => {
+      const { state, before } = wiring[index] ?? {};
+      const { after, given, into } = step.placement;
+      const previousPlaced = placedSteps.slice(0, index).filter((other) => other.placement.after === after).at(-1);
+      expect(before).toBe(previousPlaced?.stateName ?? lastStateOf[after]);
+      expect(state?.Parameters).toEqual(Object.fromEntries(Object.entries(given).map(([field, keys]) => [`${field}.$`, ['$', ...keys].join('.')])));
+      expect(state?.ResultPath).toBe(`$.${into}`);
+      expect(namesIn(state?.Catch)).toContain('States.ALL');
+    });
+  });
+
+  it('name only parts that come before publication', () => {
+    expect(runParts).toEqual(['plan', 'dates', 'catalog', 'validation']);
+    for (const step of allSteps.filter(isPlaced)) expect(runParts).toContain(step.placement.after);
+  });
+
+  it('fail to compile when a given field is not in the run state, or the result would overwrite a field the machine uses', () => {
+    // @ts-expect-error `plan.run.executionNam` is not a field of the run's state: tsc rejects this line.
+    const misspelt = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionNam'] }, into: 'tokenAgain' });
+    // @ts-expect-error `plan` is ValidateInput's field: a placed step cannot take it.
+    const overwriting = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'plan' });
+    // @ts-expect-error every field of the step's input must be given.
+    const missing = placed(fetchToken, { after: 'plan', given: {}, into: 'tokenAgain' });
+    expect([misspelt, overwriting, missing].map((step) => step.placement.after)).toEqual(['plan', 'plan', 'plan']);
+  });
+});
+
