@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { maxPlaylistsPerRun, type RunPlan } from '../../core/run-input';
-import type { RunState } from '../../state-machine/payloads';
+import type { RunStateBase } from '../../state-machine/payloads';
+import { isPlaced } from '../../state-machine/placement';
 import type { NormaliseInput } from '../../steps/normalise/contract';
+import { allSteps } from '../../steps/registry';
+import { goldenAnswer } from './fake-steps';
 
 /** Step Functions' most bytes of a state's input or output, and of an execution's input. */
 const payloadLimitBytes = 256 * 1024;
@@ -22,17 +25,18 @@ describe(`the payloads of a run of ${maxPlaylistsPerRun.toLocaleString('en-US')}
   const payloads: Record<string, unknown> = {
     // The request as started: it names every playlist.
     'the execution input': { mode: 'manual', date: '2026-11-30', playlists: ids },
-    // After ValidateInput the plan replaces the request; a failed run carries every field at once.
+    // After ValidateInput the plan replaces the request; a failed run carries every field at once,
+    // a placed step's as its golden output has it.
     "the run's state at its largest": {
+      ...Object.fromEntries(allSteps.filter(isPlaced).map((step) => [step.placement.into, goldenAnswer(step)])),
       plan,
-      token: { expiresAt: '2026-11-30T07:00:00.000Z' },
       crawl: { state: 'succeeded', polls: 12 },
       recorded: { published: [], skipped: [] },
       report: { latest: 'reports/latest.html', dated: 'reports/snapshot_date=2026-11-30/index.html' },
       error: { Error: 'SpotifyThrottledError', Cause: cause },
       notified: { error: 'SpotifyThrottledError', message: 'x'.repeat(1000), failedDates: ['2026-11-30'] },
       notifyError: { Error: 'AwsUnavailableError', Cause: cause },
-    } satisfies Omit<RunState, 'request' | 'executionName'>,
+    } satisfies Omit<RunStateBase, 'request' | 'executionName'>,
     // ForEachDate's ItemSelector: the ids the Distributed Map iterates (ItemsPath) and Normalise reads.
     "a date's iteration": { date: '2026-11-30', extract: true, playlistIds: ids, allLanded: false, run } satisfies NormaliseInput,
     // A Distributed Map gathers every child's output (ExtractPlaylist's `{}`) before ResultPath discards it.
