@@ -26,7 +26,11 @@ export type RunPart = (typeof runParts)[number];
 /** A placed step's place: its part, the JSONPath of each input field, and its result's field. */
 export interface Placement<F extends string = string> {
   readonly after: RunPart;
-  /** Each field of the step's input, as the key path of the run's state it is read from. */
+  /**
+   * Each field of the step's input, as the key path of the run's state it is read from: a field
+   * the machine's own parts fill (RunStateBase), not another placed step's result, so that the
+   * run's state type is not defined in terms of itself.
+   */
   readonly given: Readonly<Record<string, readonly string[]>>;
   /** The field of the run's state its result goes to (a new one: RunState gains it, typed). */
   readonly into: F;
