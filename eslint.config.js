@@ -82,4 +82,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The registry is loaded by the command line and by every place that lists the steps: it
+    // takes the step contracts and `placed`, whose module has type imports only, so no CDK follows.
+    files: ['steps/registry.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./[a-z-]+/contract$|\\.\\./state-machine/placement$)', message: 'the registry imports step contracts and state-machine/placement only.' }] },
+      ],
+    },
+  },
 );

@@ -32,7 +32,7 @@ import type { ValidateInputInput } from '../steps/validate-input/contract';
 import type { WriteReportInput } from '../steps/write-report/contract';
 import { inputOf, mapItem, mapItemValue, path, resultOf, resultPathsIn, type ResultPath } from './paths';
 import type { RunState } from './payloads';
-import { isPlaced, type RunPart } from './placement';
+import { isPlaced, type PlacedStep, type RunPart } from './placement';
 import { stateNames } from './state-names';
 
 export { stateNames };
@@ -184,8 +184,8 @@ const planRun = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain =
  * caught errors and any other into the failure branch. Their paths and fields were type-checked
  * where `placed` declared them.
  */
-const placedAfter = ({ task }: Build, part: RunPart, onFailure: sfn.IChainable): LambdaInvoke[] =>
-  allSteps.filter(isPlaced).filter((step) => step.placement.after === part).map((step) => {
+const placedAfter = ({ task }: Build, placedSteps: readonly PlacedStep<AnyStep>[], part: RunPart, onFailure: sfn.IChainable): LambdaInvoke[] =>
+  placedSteps.filter((step) => step.placement.after === part).map((step) => {
     const { given, into: field } = step.placement;
     const placedTask = task(step, {
       payload: inputOf<Record<string, string>>(Object.fromEntries(Object.entries(given).map(([name, keys]) => [name, ['$', ...keys].join('.')]))),
@@ -378,14 +378,21 @@ const publication = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Cha
 
 /**
  * The state machine's definition: `functionFor` gives the Lambda of each step (placeholders
- * when rendering for the local executor).
+ * when rendering for the local executor); `placedSteps` are the registry's placed steps (a test
+ * passes others to place a step after every part).
  */
-export const buildDefinition = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFunction): sfn.IChainable => {
+export const buildDefinition = (
+  scope: Construct,
+  functionFor: (step: AnyStep) => lambda.IFunction,
+  placedSteps: readonly PlacedStep<AnyStep>[] = allSteps.filter(isPlaced),
+): sfn.IChainable => {
   const build = buildOver(scope, functionFor);
   const onFailure = failureBranch(build);
-  const after = (part: RunPart): LambdaInvoke[] => placedAfter(build, part, onFailure);
-  const validate = chainOf(validationPollLoop(build, onFailure), ...after('validation'), publication(build, onFailure));
+  const after = (part: RunPart): LambdaInvoke[] => placedAfter(build, placedSteps, part, onFailure);
+  // Built from the end, as each part needs what follows it; the picture, in the order it runs:
+  // plan → (placed) → each date → (placed) → catalog → (placed) → validation → (placed) → publication.
+  const validationOn = chainOf(validationPollLoop(build, onFailure), ...after('validation'), publication(build, onFailure));
   // The crawler loop ends in a Choice, which goes on to what follows it itself.
-  const catalog = crawlerPollLoop(build, onFailure, chainOf(...after('catalog'), validate));
-  return chainOf(planRun(build, onFailure), ...after('plan'), perDate(build, onFailure), ...after('dates'), catalog);
+  const catalogOn = crawlerPollLoop(build, onFailure, chainOf(...after('catalog'), validationOn));
+  return chainOf(planRun(build, onFailure), ...after('plan'), perDate(build, onFailure), ...after('dates'), catalogOn);
 };

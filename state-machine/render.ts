@@ -11,6 +11,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { AnyStep } from '../steps/registry';
 import { buildDefinition } from './definition';
+import type { PlacedStep } from './placement';
 
 /** A rendered state machine: the parsed ASL document. */
 export interface Asl {
@@ -59,8 +60,8 @@ const resolveTokens = (value: unknown): string => {
   throw new Error(`the rendered definition holds a token the renderer cannot resolve: ${JSON.stringify(value)}`);
 };
 
-/** Synthesizes the definition with placeholder functions and returns its ASL. */
-export const renderAsl = (): Asl => {
+/** Synthesizes the definition with placeholder functions and returns its ASL (`placedSteps`: the registry's unless a test passes others). */
+export const renderAsl = (placedSteps?: readonly PlacedStep<AnyStep>[]): Asl => {
   // CDK's built-in CloudFormation validation costs about 2 s and 250 MiB per render, on every
   // local run; the deployed stack (infra/) keeps it, and tests validate this ASL with asl-validator.
   const outdir = mkdtempSync(join(tmpdir(), 'spotify-etl-render-'));
@@ -75,7 +76,7 @@ export const renderAsl = (): Asl => {
     return fn;
   };
   new sfn.StateMachine(stack, 'StateMachine', {
-    definitionBody: sfn.DefinitionBody.fromChainable(buildDefinition(stack, functionFor)),
+    definitionBody: sfn.DefinitionBody.fromChainable(buildDefinition(stack, functionFor, placedSteps)),
   });
   // The synthesized assembly is only read here: its folder goes as soon as the template is in hand.
   let template: { Resources: Record<string, { Type: string; Properties: { DefinitionString: unknown } }> };

@@ -1,6 +1,6 @@
 /**
- * The generated parts of docs/workflow.md and docs/data-model.md, computed from the rendered ASL,
- * the step contracts and core/tables.ts. The docs hold them between `<!-- generated:NAME -->`
+ * The generated parts of docs/workflow.md, docs/data-model.md and docs/architecture.md, computed
+ * from the rendered ASL, the step contracts and core/tables.ts. The docs hold them between `<!-- generated:NAME -->`
  * markers; a test fails when a committed doc differs from what this produces.
  */
 import type * as t from 'io-ts';
@@ -79,6 +79,20 @@ export const dataModelBlocks = (): Blocks => ({
     )
     .join('\n\n'),
 });
+
+/** The generated blocks of docs/architecture.md: who may do what in the lake, from each step's declaration. */
+export const architectureBlocks = (): Blocks => {
+  const prefixes = (list: readonly string[] | undefined): string => (list ?? []).map(code).join(', ');
+  return {
+    'lake-access': [
+      '| step | lists | reads | writes | deletes |',
+      '|---|---|---|---|---|',
+      ...allSteps.flatMap(({ stateName, resources: { lake } }) =>
+        lake ? [`| ${stateName} | ${prefixes(lake.list)} | ${prefixes(lake.read)} | ${prefixes(lake.write)} | ${prefixes(lake.delete)} |`] : [],
+      ),
+    ].join('\n'),
+  };
+};
 
 /** `text` with each generated block replaced by its current content; throws on a missing marker. */
 export const spliceBlocks = (text: string, blocks: Blocks): string =>

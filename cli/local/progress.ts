@@ -40,7 +40,7 @@ export const describeEvent = (event: ExecutionEvent, lastError: Map<string, stri
       return `  ✓ plan: ${plan.run.mode} run; dates ${dates}${plan.skipped.length > 0 ? `; skipping ${plan.skipped.join(', ')}` : ''}; ${plural(plan.playlistIds.length, 'playlist')}`;
     }
     case steps.fetchToken.stateName:
-      return FetchTokenOutput.is(output?.['token']) ? '  ✓ Spotify token cached' : undefined;
+      return FetchTokenOutput.is(output?.[steps.fetchToken.placement.into]) ? '  ✓ Spotify token cached' : undefined;
     case steps.extractItems.stateName:
       return ExtractItemsOutput.is(output) && output.done ? `  ✓ ${output.date} ${output.playlistId}: ${plural(output.cursor.total, 'entry', 'entries')} landed` : undefined;
     case steps.normalise.stateName: {

@@ -93,9 +93,9 @@ export const planOf = (events: readonly ExecutionEvent[]): RunPlan | undefined =
 /** The refresh token's age FetchToken returned, found in the execution history; null when it returned none. */
 export const refreshTokenAgeOf = (events: readonly ExecutionEvent[]): number | null => {
   for (const event of events) {
-    const state = (event as { state?: { name?: string; output?: { token?: unknown } } }).state;
+    const state = (event as { state?: { name?: string; output?: Record<string, unknown> } }).state;
     if (event.type !== 'StateExited' || state?.name !== steps.fetchToken.stateName) continue;
-    const decoded = tryDecode(FetchTokenOutput, state.output?.token);
+    const decoded = tryDecode(FetchTokenOutput, state.output?.[steps.fetchToken.placement.into]);
     if (decoded.ok && decoded.value.refreshTokenAgeDays !== undefined) return decoded.value.refreshTokenAgeDays;
   }
   return null;

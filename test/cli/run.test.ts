@@ -174,7 +174,7 @@ describe('run progress', () => {
     ({ type, timestamp: 0, state: { name, type: 'Task', input: {}, ...extra } }) as unknown as ExecutionEvent;
   const events = [
     event('StateEntered', steps.fetchToken.stateName, {}),
-    event('StateExited', steps.fetchToken.stateName, { output: { token: { expiresAt: '2026-11-20T08:30:00Z' } } }),
+    event('StateExited', steps.fetchToken.stateName, { output: { [steps.fetchToken.placement.into]: { expiresAt: '2026-11-20T08:30:00Z' } } }),
     event('StateFailed', steps.getPlaylist.stateName, {}),
     event('StateRetried', steps.getPlaylist.stateName, {}),
   ];

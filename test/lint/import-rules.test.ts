@@ -113,6 +113,22 @@ describe('import rules (STYLE.md §1)', () => {
     },
   );
 
+  it.each(['./normalise/contract', '../state-machine/placement'])('lets the registry import %s', async (specifier) => {
+    // Act
+    const messages = await restrictedImports('steps/registry.ts', importing(specifier));
+
+    // Assess
+    expect(messages).toEqual([]);
+  });
+
+  it.each(['../state-machine/paths', '../state-machine/definition', './normalise/step', './aws-wiring', 'aws-cdk-lib'])('fails the registry importing %s', async (specifier) => {
+    // Act
+    const messages = await restrictedImports('steps/registry.ts', importing(specifier));
+
+    // Assess
+    expect(messages).toEqual([expect.stringMatching(/the registry imports step contracts and state-machine\/placement only/)]);
+  });
+
   it.each(['adapters/aws/x.ts', 'steps/x/handler.ts', 'cli/x.ts'])('fails %s importing aws-cdk-lib', async (filePath) => {
     // Act
     const messages = await restrictedImports(filePath, importing('aws-cdk-lib'));

@@ -8,13 +8,13 @@ import { maxConcurrency, playlistExecutionType, stateNames } from '../../state-m
 import { allStates } from '../../state-machine/local-executor';
 import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
 import type { RunState } from '../../state-machine/payloads';
-import { isPlaced, placed, runParts } from '../../state-machine/placement';
+import { isPlaced, placed, type PlacedStep, type RunPart } from '../../state-machine/placement';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
 import { expressMaxSeconds, onePassWorstCaseSeconds, pagedReadSeconds, type PagedRead } from '../../state-machine/worst-case';
 import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
 import type { ExtractItemsOutput } from '../../steps/extract-items/contract';
 import { fetchToken } from '../../steps/fetch-token/contract';
-import { allSteps, steps } from '../../steps/registry';
+import { allSteps, steps, type AnyStep } from '../../steps/registry';
 
 /** Each state with the Map and Parallel states that enclose it, innermost first. */
 const withAncestors = (asl: Asl, ancestors: AslState[] = []): { name: string; state: AslState; ancestors: AslState[] }[] =>
@@ -256,47 +256,72 @@ describe('typed paths', () => {
 });
 
 describe('steps placed by their registry line', () => {
-  let asl: Asl;
-  beforeAll(() => {
-    asl = renderAsl();
+  /** A placed step under another state name: FetchToken's contract, placed after `after`. */
+  const probe = (stateName: string, after: RunPart, into: string): PlacedStep<AnyStep> =>
+    // The registry types a step's state name as one of its own; a probe is a step it does not have.
+    ({ ...placed(fetchToken, { after, given: { executionName: ['plan', 'run', 'executionName'] }, into: into as 'probe' }), stateName }) as unknown as PlacedStep<AnyStep>;
+
+  /** The state whose Next (or a Choice branch's) is `name`, and the state `name` goes on to. */
+  const neighbours = (asl: Asl, name: string): { before: string[]; next: string | undefined } => ({
+    before: Object.entries(asl.States)
+      .filter(([, state]) => state.Next === name || (state.Choices ?? []).some((choice) => choice.Next === name))
+      .map(([other]) => other),
+    next: asl.States[name]?.Next,
   });
 
-  it('run each right after the part of the run their line names, given their declared fields, their result in their own field', () => {
-    // Prepare: the state each part ends with, which goes on to what is placed after it.
-    const lastStateOf = { plan: steps.validateInput.stateName, dates: stateNames.forEachDate, catalog: stateNames.crawlerFinished, validation: stateNames.validateEachDate };
-    const placedSteps = allSteps.filter(isPlaced);
+  it('put FetchToken after the plan, given the execution name, its result at $.token', () => {
+    const asl = renderAsl();
+    const state = asl.States[steps.fetchToken.stateName];
+
+    expect(neighbours(asl, steps.fetchToken.stateName)).toEqual({ before: [steps.validateInput.stateName], next: stateNames.forEachDate });
+    expect(state?.Parameters).toEqual({ 'executionName.$': '$.plan.run.executionName' });
+    expect(state?.ResultPath).toBe('$.token');
+  });
+
+  it('chain a step after every part of the run, several after one part in registry order, each caught into the failure branch', () => {
+    // Prepare: a step after each part, two after the catalog, whose loop ends in a Choice.
+    const probes = [probe('AfterPlan', 'plan', 'afterPlan'), probe('AfterDates', 'dates', 'afterDates'), probe('FirstAfterCatalog', 'catalog', 'firstAfterCatalog'), probe('SecondAfterCatalog', 'catalog', 'secondAfterCatalog'), probe('AfterValidation', 'validation', 'afterValidation')];
     // Act
-    const wiring = placedSteps.map((step) => {
-      const state = asl.States[step.stateName];
-      const before = Object.entries(asl.States).find(([, other]) => other.Next === step.stateName || (other.Choices ?? []).some((choice) => choice.Next === step.stateName));
-      return { state, before: before?.[0] };
-    });
+    const asl = renderAsl(probes);
     // Assert
-    expect(placedSteps.length).toBeGreaterThan(0);
-    placedSteps.forEach((step, index) => {
-      const { state, before } = wiring[index] ?? {};
-      const { after, given, into } = step.placement;
-      const previousPlaced = placedSteps.slice(0, index).filter((other) => other.placement.after === after).at(-1);
-      expect(before).toBe(previousPlaced?.stateName ?? lastStateOf[after]);
-      expect(state?.Parameters).toEqual(Object.fromEntries(Object.entries(given).map(([field, keys]) => [`${field}.$`, ['$', ...keys].join('.')])));
-      expect(state?.ResultPath).toBe(`$.${into}`);
-      expect(namesIn(state?.Catch)).toContain('States.ALL');
-    });
+    expect(neighbours(asl, 'AfterPlan')).toEqual({ before: [steps.validateInput.stateName], next: stateNames.forEachDate });
+    expect(neighbours(asl, 'AfterDates')).toEqual({ before: [stateNames.forEachDate], next: steps.startCrawler.stateName });
+    expect(neighbours(asl, 'FirstAfterCatalog')).toEqual({ before: [stateNames.crawlerFinished], next: 'SecondAfterCatalog' });
+    expect(neighbours(asl, 'SecondAfterCatalog')).toEqual({ before: ['FirstAfterCatalog'], next: stateNames.validateEachDate });
+    expect(neighbours(asl, 'AfterValidation')).toEqual({ before: [stateNames.validateEachDate], next: steps.recordRun.stateName });
+    for (const { stateName, placement } of probes) {
+      const state = asl.States[stateName];
+      expect(state?.Parameters, stateName).toEqual({ 'executionName.$': '$.plan.run.executionName' });
+      expect(state?.ResultPath, stateName).toBe(`$.${placement.into}`);
+      expect(state?.Catch?.map((c) => [c.ErrorEquals, c.Next]), stateName).toEqual([
+        [steps.fetchToken.errors.filter((name) => errorPolicy[name].policy === 'catch'), 'NotifyFailure'],
+        [['States.ALL'], 'NotifyFailure'],
+      ]);
+    }
   });
 
-  it('name only parts that come before publication', () => {
-    expect(runParts).toEqual(['plan', 'dates', 'catalog', 'validation']);
-    for (const step of allSteps.filter(isPlaced)) expect(runParts).toContain(step.placement.after);
+  it('each put their result in a field of its own, a plain name', () => {
+    const fields = allSteps.filter(isPlaced).map((step) => step.placement.into);
+
+    expect(new Set(fields).size).toBe(fields.length);
+    for (const field of fields) expect(field).toMatch(/^[a-z][A-Za-z0-9]*$/);
   });
 
-  it('fail to compile when a given field is not in the run state, or the result would overwrite a field the machine uses', () => {
+  it('fail to compile when a given path is not in the run state by then, holds another type, or the result would overwrite a field', () => {
     // @ts-expect-error `plan.run.executionNam` is not a field of the run's state: tsc rejects this line.
     const misspelt = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionNam'] }, into: 'tokenAgain' });
+    // @ts-expect-error the crawl is not in the run's state until after the catalog.
+    const tooEarly = placed(fetchToken, { after: 'plan', given: { executionName: ['crawl', 'state'] }, into: 'tokenAgain' });
+    // @ts-expect-error the report is written after publication: no placed step may read it.
+    const tooLate = placed(fetchToken, { after: 'validation', given: { executionName: ['report', 'latest'] }, into: 'tokenAgain' });
+    // @ts-expect-error the plan's dates are a list, not the execution name.
+    const wrongType = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'dates'] }, into: 'tokenAgain' });
     // @ts-expect-error `plan` is ValidateInput's field: a placed step cannot take it.
     const overwriting = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'plan' });
     // @ts-expect-error every field of the step's input must be given.
     const missing = placed(fetchToken, { after: 'plan', given: {}, into: 'tokenAgain' });
-    expect([misspelt, overwriting, missing].map((step) => step.placement.after)).toEqual(['plan', 'plan', 'plan']);
+    const wellFormed = placed(fetchToken, { after: 'catalog', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'tokenAgain' });
+
+    expect([misspelt, tooEarly, tooLate, wrongType, overwriting, missing, wellFormed].map((step) => step.placement.after)).toEqual(['plan', 'plan', 'validation', 'plan', 'plan', 'plan', 'catalog']);
   });
 });
-

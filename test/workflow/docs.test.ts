@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dataModelBlocks, regenerateCommand, spliceBlocks, workflowBlocks } from '../../cli/docs/generate';
+import { architectureBlocks, dataModelBlocks, regenerateCommand, spliceBlocks, workflowBlocks } from '../../cli/docs/generate';
 import { renderAsl } from '../../state-machine/render';
 
 const doc = (name: string): string => readFileSync(new URL(`../../docs/${name}`, import.meta.url), 'utf8');
@@ -16,6 +16,12 @@ describe('generated docs', () => {
     const committed = doc('data-model.md');
 
     expect(spliceBlocks(committed, dataModelBlocks())).toBe(committed);
+  });
+
+  it(`keeps docs/architecture.md's lake access table in step with the step declarations (regenerate: ${regenerateCommand})`, () => {
+    const committed = doc('architecture.md');
+
+    expect(spliceBlocks(committed, architectureBlocks())).toBe(committed);
   });
 
   it('fails to splice a doc that lost a generated block', () => {
