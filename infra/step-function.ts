@@ -1,7 +1,8 @@
 /**
  * One Lambda per step, with the function defaults in one place (STYLE §6): Node 24 on arm64,
  * an ESM bundle built locally by esbuild with keepNames (Step Functions matches on
- * `error.name`) and source maps, a log group with retention, and a role holding nothing but
+ * `error.name`) and a source map beside it (read on a failure, not at every cold start:
+ * steps/source-mapped-stack.ts), a log group with retention, and a role holding nothing but
  * what its step's declared resources imply (bindDeclared). Environment variables are set only
  * there, each together with the IAM access the variable implies.
  */
@@ -79,7 +80,6 @@ export class StepFunction extends NodejsFunction {
       role,
       logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.namePrefix,
         POWERTOOLS_METRICS_NAMESPACE: props.namePrefix,
         POWERTOOLS_LOG_LEVEL: 'INFO',
