@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { lambdaBuiltinAliases } from '../infra/lambda-builtins';
+import { lambdaAliases } from '../infra/lambda-builtins';
 import { allSteps } from '../steps/registry';
 import { deployedEnvironment } from '../test/support/lambda-environment';
 import { formatSample, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
@@ -53,7 +53,7 @@ const bundle = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external
     keepNames: true,
     external: awsSdk === 'external' ? ['@aws-sdk/*'] : [],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    alias: { ...lambdaBuiltinAliases },
+    alias: { ...lambdaAliases },
     metafile: true,
     logLevel: 'silent',
   });

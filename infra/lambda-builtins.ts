@@ -12,7 +12,8 @@
  * also rewrites the subpaths of its name (`fs/promises` from `fs`) unless the subpath has its own,
  * so a subpath missing here fails the build (esbuild cannot resolve `…/fs.cjs/promises`).
  *
- * The one list for infra/step-function.ts (esbuild's --alias) and bench/lambda.ts (its `alias`).
+ * The one list for infra/step-function.ts (esbuild's --alias) and bench/lambda.ts (its `alias`),
+ * with fp-ts's below.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -50,13 +51,22 @@ const shims = [
   'zlib',
 ] as const;
 
-/** Import path → the shim file that stands in for it (`lambda-builtins/fs-promises.cjs` for `fs/promises`), for both spellings (`fs`, `node:fs`). */
-export const lambdaBuiltinAliases: Readonly<Record<string, string>> = Object.fromEntries(
-  shims.flatMap((name) => {
-    const file = fileURLToPath(new URL(`./lambda-builtins/${name.replace('/', '-')}.cjs`, import.meta.url));
-    return [
-      [name, file],
-      [`node:${name}`, file],
-    ];
-  }),
-);
+/**
+ * Import path → what the Lambda bundles take instead: for Node's modules, the shim file that
+ * stands in for it (`lambda-builtins/fs-promises.cjs` for `fs/promises`), for both spellings (`fs`,
+ * `node:fs`); for fp-ts's CommonJS build, which core/decode.ts names so that Node and tsx load it
+ * unbundled, its ES build, the one io-ts imports: one copy of fp-ts in a bundle, not two, and none
+ * of its CommonJS module bodies run at import.
+ */
+export const lambdaAliases: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    shims.flatMap((name) => {
+      const file = fileURLToPath(new URL(`./lambda-builtins/${name.replace('/', '-')}.cjs`, import.meta.url));
+      return [
+        [name, file],
+        [`node:${name}`, file],
+      ];
+    }),
+  ),
+  'fp-ts/lib': 'fp-ts/es6',
+};

@@ -18,7 +18,7 @@ import { echartsPackagePath } from '../adapters/charts/echarts-library';
 import type { AnyStep } from '../steps/registry';
 import { environmentOf, type EnvValues } from '../steps/env';
 import { grantsOf, objectPrefixesOf, type ResourceArns } from './grants';
-import { lambdaBuiltinAliases } from './lambda-builtins';
+import { lambdaAliases } from './lambda-builtins';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
 
@@ -98,8 +98,8 @@ export class StepFunction extends NodejsFunction {
         bundleAwsSDK: true,
         // CommonJS dependencies call require(), which an ES module does not have by default.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        // node:http, https, http2 and crypto as CommonJS, not ES imports (infra/lambda-builtins.ts: 60–90 ms of a cold start).
-        esbuildArgs: Object.fromEntries(Object.entries(lambdaBuiltinAliases).map(([from, to]) => [`--alias:${from}`, to])),
+        // Node's modules as CommonJS, not ES imports, and fp-ts's ES build only (infra/lambda-builtins.ts: 60–100 ms of a cold start).
+        esbuildArgs: Object.fromEntries(Object.entries(lambdaAliases).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
         // The report inlines the charting library, a file no import brings: it goes beside the bundle (adapters/charts).
