@@ -3,8 +3,8 @@
  * to import that bundle (the part of a cold start our code controls).
  *
  * The esbuild options mirror the NodejsFunction bundling of infra/step-function.ts (ESM, node24,
- * minify, keepNames, mainFields module,main, the createRequire banner, the node:http(s/2) and node:crypto
- * aliases of infra/lambda-builtins.ts, linked source map). That
+ * minify, keepNames, mainFields module,main, the createRequire banner, the CommonJS aliases of
+ * Node's modules of infra/lambda-builtins.ts, linked source map, not read at start). That
  * stack bundles the pinned AWS SDK (`bundleAwsSDK: true`), so the bundle measured and imported is
  * that one; the size with `@aws-sdk/*` external (CDK's default) is printed beside it.
  */
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { lambdaBuiltinAliases } from '../infra/lambda-builtins';
+import { lambdaAliases } from '../infra/lambda-builtins';
 import { allSteps } from '../steps/registry';
 import { deployedEnvironment } from '../test/support/lambda-environment';
 import { formatSample, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
@@ -28,8 +28,12 @@ export const lambdaTargets = { bundleBytes: 1_000_000, coldImportMs: 150 } as co
 /** At least this many cold imports per handler, however few runs were asked for: each takes a fraction of a second. */
 const minImports = 7;
 
-/** The functions' environment as the stack sets it (placeholders, nothing contacted), and the Node options it gives them. */
-const lambdaEnvironment = { ...deployedEnvironment, NODE_OPTIONS: '--enable-source-maps' };
+/**
+ * The functions' environment as the stack sets it (placeholders, nothing contacted). No
+ * NODE_OPTIONS: the functions run without --enable-source-maps and map a failure's stack
+ * themselves (steps/source-mapped-stack.ts).
+ */
+const lambdaEnvironment = { ...deployedEnvironment };
 
 /** Bundles one handler as infra/step-function.ts does; returns the .mjs path and what went into it. */
 const bundle = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external'): Promise<{ file: string; metafile: Metafile }> => {
@@ -49,7 +53,7 @@ const bundle = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external
     keepNames: true,
     external: awsSdk === 'external' ? ['@aws-sdk/*'] : [],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    alias: { ...lambdaBuiltinAliases },
+    alias: { ...lambdaAliases },
     metafile: true,
     logLevel: 'silent',
   });

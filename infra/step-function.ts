@@ -1,7 +1,8 @@
 /**
  * One Lambda per step, with the function defaults in one place (STYLE §6): Node 24 on arm64,
  * an ESM bundle built locally by esbuild with keepNames (Step Functions matches on
- * `error.name`) and source maps, a log group with retention, and a role holding nothing but
+ * `error.name`) and a source map beside it (read on a failure, not at every cold start:
+ * steps/source-mapped-stack.ts), a log group with retention, and a role holding nothing but
  * what its step's declared resources imply (bindDeclared). Environment variables are set only
  * there, each together with the IAM access the variable implies.
  */
@@ -17,7 +18,7 @@ import { echartsPackagePath } from '../adapters/charts/echarts-library';
 import type { AnyStep } from '../steps/registry';
 import { environmentOf, type EnvValues } from '../steps/env';
 import { grantsOf, objectPrefixesOf, type ResourceArns } from './grants';
-import { lambdaBuiltinAliases } from './lambda-builtins';
+import { lambdaAliases } from './lambda-builtins';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
 
@@ -79,7 +80,6 @@ export class StepFunction extends NodejsFunction {
       role,
       logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.namePrefix,
         POWERTOOLS_METRICS_NAMESPACE: props.namePrefix,
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -98,8 +98,8 @@ export class StepFunction extends NodejsFunction {
         bundleAwsSDK: true,
         // CommonJS dependencies call require(), which an ES module does not have by default.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-        // node:http, https, http2 and crypto as CommonJS, not ES imports (infra/lambda-builtins.ts: 60–90 ms of a cold start).
-        esbuildArgs: Object.fromEntries(Object.entries(lambdaBuiltinAliases).map(([from, to]) => [`--alias:${from}`, to])),
+        // Node's modules as CommonJS, not ES imports, and fp-ts's ES build only (infra/lambda-builtins.ts: 60–100 ms of a cold start).
+        esbuildArgs: Object.fromEntries(Object.entries(lambdaAliases).map(([from, to]) => [`--alias:${from}`, to])),
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
         // The report inlines the charting library, a file no import brings: it goes beside the bundle (adapters/charts).

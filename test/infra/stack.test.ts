@@ -21,7 +21,7 @@ import { synthStack } from './synth';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
-const functionDefaults = ['NODE_OPTIONS', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+const functionDefaults = ['POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
 /** The actions AWS only grants on Resource "*" (log delivery and X-Ray have no resource-level permissions). */
 const starOnlyActions = new Set([

@@ -1,0 +1,3 @@
+/* global module */
+// node:net as CommonJS, for the Lambda bundles: infra/lambda-builtins.ts says why.
+module.exports = process.getBuiltinModule('node:net');
