@@ -6,7 +6,7 @@
  * a catalog of any size costs the memory of its album and artist pools only.
  */
 import type { EmulatedCatalog, EmulatedPlaylist, Shape } from './catalog';
-import { entryKeysOf, pageKeysOf } from './catalog';
+import { entryKeysOf, pageKeysOf, servedOften } from './catalog';
 import { versionOn } from './catalog-history';
 import { randomFor, spotifyIdFor, type Random } from './random';
 
@@ -239,7 +239,7 @@ export const builtInCatalog = (options: BuiltInCatalogOptions): EmulatedCatalog 
     const key = `${albumIndex}/${trackNumber}`;
     let track = tracks.get(key);
     if (track === undefined) {
-      track = newTrackObject(albumIndex, trackNumber);
+      track = servedOften(newTrackObject(albumIndex, trackNumber));
       tracks.set(key, track);
     }
     return track;
