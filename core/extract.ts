@@ -57,7 +57,10 @@ export interface ReadItemsOptions {
   readonly pageSize: number;
   /** Pages read before returning the next cursor (the step's time budget). */
   readonly maxPages: number;
-  /** Receives each page as fetched, before the next one is requested (e.g. to land it raw). */
+  /**
+   * Receives each page as fetched, in order, one at a time (e.g. to land it raw). The next page is
+   * requested while it runs; the read returns, or throws, only after it has finished.
+   */
   readonly onPage: (offset: number, page: Fetched<PlaylistItemsPage>) => Promise<void>;
 }
 
@@ -98,15 +101,20 @@ export const readItemsPages = async (
 ): Promise<ItemsProgress> => {
   let offset = cursor.offset;
   let rateLimitWaits = cursor.rateLimitWaits ?? 0;
+  // The previous page's onPage runs while the next page is requested: landing a page then no
+  // longer adds its write (on S3 a PUT's round trip) to the read. A failed landing ends the read
+  // with its error before the next page is looked at, and the read never ends with one pending.
+  let landing: Promise<void> = Promise.resolve();
   for (let pages = 0; pages < options.maxPages; pages += 1) {
-    let page: Fetched<PlaylistItemsPage>;
-    try {
-      page = await spotify.getItemsPage(playlistId, offset, options.pageSize);
-    } catch (error) {
+    const [answer, landed] = await Promise.allSettled([spotify.getItemsPage(playlistId, offset, options.pageSize), landing]);
+    if (landed.status === 'rejected') throw landed.reason;
+    if (answer.status === 'rejected') {
+      const error: unknown = answer.reason;
       if (!(error instanceof SpotifyRateLimitedError)) throw error;
       rateLimitWaits = countRateLimitWait(error, rateLimitWaits, `the items of playlist ${playlistId} at offset ${offset}`);
       return { next: { offset, total: cursor.total, rateLimitWaits }, waitSeconds: error.retryAfterSeconds };
     }
+    const page = answer.value;
     rateLimitWaits = 0;
     const { total, items } = page.value;
     if (total !== cursor.total) {
@@ -124,10 +132,14 @@ export const readItemsPages = async (
         `Playlist ${playlistId} returned no entries at offset ${offset} although it reports ${total}: it changed while it was being read. Read it again from the start.`,
       );
     }
-    await options.onPage(offset, page);
+    landing = options.onPage(offset, page);
     offset += items.length;
-    if (offset >= total) return { next: null };
+    if (offset >= total) {
+      await landing;
+      return { next: null };
+    }
   }
+  await landing;
   return { next: { offset, total: cursor.total } };
 };
 

@@ -8,19 +8,26 @@ import type { HttpRequest } from './http';
 /** One request's answer (any status), or a description of why none came that carries nothing of the request (its Authorization header included). */
 export type Sent = { readonly response: { status: number; headers: Record<string, string | string[] | undefined>; body: string } } | { readonly failure: string };
 
-/** Sends `request` once: got's own retries and redirects are off, every retry is http.ts's. */
+/**
+ * got with what every request shares set once, so a request merges only its own options: got's
+ * own retries and redirects are off (every retry is http.ts's), and any status is an answer.
+ */
+const client = got.extend({
+  retry: { limit: 0 },
+  throwHttpErrors: false,
+  followRedirect: false,
+  responseType: 'text',
+});
+
+/** Sends `request` once. */
 export const sendOnce = async (request: HttpRequest, timeoutMs: number): Promise<Sent> => {
   try {
-    const response = await got(request.url, {
+    const response = await client(request.url, {
       method: request.method,
       headers: request.headers,
       searchParams: request.searchParams ? { ...request.searchParams } : undefined,
       form: request.form ? { ...request.form } : undefined,
       timeout: { request: timeoutMs },
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      followRedirect: false,
-      responseType: 'text',
     });
     return { response: { status: response.statusCode, headers: response.headers, body: response.body } };
   } catch (error) {

@@ -4,7 +4,7 @@
  */
 import { SpotifyRateLimitedError } from '../../core/errors';
 import { countRateLimitWait, firstCursor } from '../../core/extract';
-import { copyRawSnapshot, lastPublishedSnapshot } from '../../core/history';
+import { copyRawSnapshot, lastPublishedSnapshot, type EarlierSnapshot } from '../../core/history';
 import { rawItemsPrefix, rawPlaylistKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import type { GetPlaylistInput, GetPlaylistOutput } from './contract';
@@ -23,10 +23,18 @@ export interface GetPlaylistDeps {
 export const runGetPlaylist =
   (deps: GetPlaylistDeps) =>
   async (input: GetPlaylistInput): Promise<GetPlaylistOutput> => {
+    // The carry-over lookup reads only the lake, so it runs while Spotify answers: on S3 its GET
+    // (and LIST, when the day before lacks the playlist) would otherwise add their round trips to
+    // every playlist's read. Both are settled before anything else, so no read outlives the step.
+    const [answer, lookup] = await Promise.allSettled([
+      deps.spotify.getPlaylist(input.playlistId),
+      input.full === true ? Promise.resolve(undefined) : lastPublishedSnapshot(deps.store, input.date, input.playlistId),
+    ]);
     let fetched;
-    try {
-      fetched = await deps.spotify.getPlaylist(input.playlistId);
-    } catch (error) {
+    if (answer.status === 'fulfilled') {
+      fetched = answer.value;
+    } else {
+      const error: unknown = answer.reason;
       if (!(error instanceof SpotifyRateLimitedError)) throw error;
       // A Wait state of the Retry-After's length follows (MetadataReady), so no Lambda sleeps.
       const rateLimitWaits = countRateLimitWait(error, input.rateLimitWaits ?? 0, `the metadata of playlist ${input.playlistId}`);
@@ -36,7 +44,8 @@ export const runGetPlaylist =
     }
     const snapshotId = fetched.value.snapshot_id;
     if (input.full !== true) {
-      const carried = await carryOver(deps.store, input.date, input.playlistId, snapshotId);
+      if (lookup.status === 'rejected') throw lookup.reason;
+      const carried = await carryOver(deps.store, input.date, input.playlistId, snapshotId, lookup.value);
       if (carried !== undefined) return { date: input.date, playlistId: input.playlistId, snapshotId, carriedFrom: carried };
     }
     const cursor = firstCursor(fetched.value);
@@ -46,12 +55,18 @@ export const runGetPlaylist =
   };
 
 /**
- * Copies the playlist's raw snapshot from its last published date when Spotify still serves the
- * same snapshot id, and returns that date. The id is checked in the copied playlist.json too, not
- * only in the manifest: raw that a later failed attempt rewrote must not pass for the published one.
+ * Copies the playlist's raw snapshot from `last`, its last published date, when Spotify still
+ * serves the same snapshot id, and returns that date. The id is checked in the copied
+ * playlist.json too, not only in the manifest: raw that a later failed attempt rewrote must not
+ * pass for the published one.
  */
-const carryOver = async (store: BlobStore, date: string, playlistId: string, snapshotId: string): Promise<string | undefined> => {
-  const last = await lastPublishedSnapshot(store, date, playlistId);
+const carryOver = async (
+  store: BlobStore,
+  date: string,
+  playlistId: string,
+  snapshotId: string,
+  last: EarlierSnapshot | undefined,
+): Promise<string | undefined> => {
   if (last?.snapshotId !== snapshotId) return undefined;
   const raw = await store.get(rawPlaylistKey(last.date, playlistId));
   if (raw === undefined || snapshotIdIn(raw) !== snapshotId) return undefined;

@@ -6,7 +6,7 @@
  * a catalog of any size costs the memory of its album and artist pools only.
  */
 import type { EmulatedCatalog, EmulatedPlaylist, Shape } from './catalog';
-import { entryKeysOf, pageKeysOf } from './catalog';
+import { entryKeysOf, pageKeysOf, servedOften } from './catalog';
 import { versionOn } from './catalog-history';
 import { randomFor, spotifyIdFor, type Random } from './random';
 
@@ -232,7 +232,19 @@ export const builtInCatalog = (options: BuiltInCatalogOptions): EmulatedCatalog 
   const showPool = shows(seed);
   const entryKeys = entryKeysOf(shape);
 
-  const trackObject = (albumIndex: number, trackNumber: number): Record<string, unknown> => {
+  // A track is the same object wherever it appears (a pure function of the seed and its place on
+  // its album), and the pools hold a few thousand: each is built once, not once per entry served.
+  const tracks = new Map<string, Readonly<Record<string, unknown>>>();
+  const trackObject = (albumIndex: number, trackNumber: number): Readonly<Record<string, unknown>> => {
+    const key = `${albumIndex}/${trackNumber}`;
+    let track = tracks.get(key);
+    if (track === undefined) {
+      track = servedOften(newTrackObject(albumIndex, trackNumber));
+      tracks.set(key, track);
+    }
+    return track;
+  };
+  const newTrackObject = (albumIndex: number, trackNumber: number): Record<string, unknown> => {
     const album = albums[albumIndex] as Album;
     const random = randomFor(seed, 'track', albumIndex, trackNumber);
     const id = spotifyIdFor(seed, 'track', albumIndex, trackNumber);

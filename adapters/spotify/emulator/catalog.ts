@@ -53,7 +53,11 @@ export const itemsPage = (
   const link = (at: number): string => `${apiBaseUrl}/playlists/${playlist.id}/${endpoint}?offset=${at}&limit=${limit}`;
   return {
     href: link(offset),
-    items: playlist.entries(offset, limit),
+    // Generated when read: a `fields` filter that drops them (extraction's `items(total)` on the
+    // playlist object) then costs nothing, and generating entries is most of the emulator's work.
+    get items() {
+      return playlist.entries(offset, limit);
+    },
     limit,
     next: offset + limit < playlist.total ? link(offset + limit) : null,
     offset,
@@ -77,4 +81,40 @@ export const playlistObject = (apiBaseUrl: string, playlist: EmulatedPlaylist, w
       : { href: `${apiBaseUrl}/playlists/${playlist.id}/${key}`, total: playlist.total };
   }
   return object;
+};
+
+/** Objects served unchanged in many answers (the built-in catalog's tracks), with their JSON text once made. */
+const sharedText = new WeakMap<object, string | undefined>();
+
+/**
+ * Marks `value` as served unchanged in many answers, so {@link toJson} serialises it once: the
+ * built-in catalog's tracks recur across entries and playlists, and serialising them again for
+ * every page was about a third of the emulator's work per request.
+ */
+export const servedOften = <T extends object>(value: T): T => {
+  sharedText.set(value, undefined);
+  return value;
+};
+
+/**
+ * Stands where a shared object's text goes. Only the built-in catalog marks objects, and none of
+ * its strings holds a NUL, so its text cannot hold the placeholder by chance.
+ */
+const placeholder = (index: number): string => `\u0000shared ${index}\u0000`;
+const placeholders = /"\\u0000shared (\d+)\\u0000"/g;
+
+/** `JSON.stringify(body)`, the same text, with each object marked {@link servedOften} serialised once per emulator. */
+export const toJson = (body: unknown): string => {
+  const parts: string[] = [];
+  const text = JSON.stringify(body, (_key, value: unknown) => {
+    if (typeof value !== 'object' || value === null || !sharedText.has(value)) return value;
+    let part = sharedText.get(value);
+    if (part === undefined) {
+      part = JSON.stringify(value);
+      sharedText.set(value, part);
+    }
+    parts.push(part);
+    return placeholder(parts.length - 1);
+  });
+  return parts.length === 0 ? text : text.replace(placeholders, (_match, index: string) => parts[Number(index)] ?? 'null');
 };

@@ -1,4 +1,4 @@
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
@@ -47,6 +47,22 @@ describe('FsBlobStore', () => {
     // Assess
     expect(text(await store.get(key))).toBe('second');
     expect(await store.list('raw/')).toEqual([key]);
+  });
+
+  it('writes into a folder that another process removed after this store last wrote there', async () => {
+    // Prepare: the store has written into the date's folders, then another process removes them
+    const first = rawItemsPageKey('2026-11-20', 'abc', 0);
+    const second = rawItemsPageKey('2026-11-20', 'abc', 50);
+    await store.put(first, '{"offset":0}');
+    await rm(join(root, 'lake', 'raw'), { recursive: true });
+    await rm(join(root, 'lake', '.tmp'), { recursive: true });
+
+    // Act
+    await store.put(second, '{"offset":50}');
+
+    // Assess
+    expect(text(await store.get(second))).toBe('{"offset":50}');
+    expect(await store.list('raw/')).toEqual([second]);
   });
 
   it('lists every key below a prefix, recursively and sorted', async () => {

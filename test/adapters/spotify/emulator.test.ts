@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtInCatalog } from '../../../adapters/spotify/emulator/built-in-catalog';
+import { itemsPage, playlistObject, toJson } from '../../../adapters/spotify/emulator/catalog';
 import { parseFaults } from '../../../adapters/spotify/emulator/faults';
 import { startEmulator, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
 import { InvalidInputError } from '../../../core/errors';
@@ -304,6 +306,24 @@ describe('the emulator', () => {
     // Assess
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'invalid_client', error_description: 'Invalid client' });
+  });
+});
+
+describe("the emulator's serialiser", () => {
+  it('writes the same text as JSON.stringify for every page and playlist object, tracks that recur included', () => {
+    // Prepare: both field names, so each track stands twice in every entry, and a date with edits
+    const catalog = builtInCatalog({ seed: 3, shape: 'dual', date: '2026-11-20' });
+    const bodies = [...catalog.playlists.values()].flatMap((playlist) => [
+      playlistObject('http://127.0.0.1:1/v1', playlist, true),
+      ...Array.from({ length: Math.ceil(playlist.total / 50) }, (_, page) => itemsPage('http://127.0.0.1:1/v1', playlist, page * 50, 50)),
+    ]);
+
+    // Act
+    const texts = bodies.map(toJson);
+
+    // Assess
+    expect(texts).toEqual(bodies.map((body) => JSON.stringify(body)));
+    expect(texts.join('')).not.toContain('shared');
   });
 });
 

@@ -80,6 +80,45 @@ describe('readItemsPages', () => {
     expect(progress.waitSeconds).toBeLessThanOrEqual(10);
   });
 
+  it('requests the next page while the previous one lands, and lands every page in order before it returns', async () => {
+    // Prepare: the page at 0 lands only once the page at 50 has been asked for
+    const spotify = new RateLimitedAt(-1, 0, 0);
+    const asked: number[] = [];
+    let askedFor50: () => void = () => undefined;
+    const fiftyAsked = new Promise<void>((resolve) => {
+      askedFor50 = resolve;
+    });
+    const getItemsPage = spotify.getItemsPage.bind(spotify);
+    spotify.getItemsPage = async (playlistId, offset, limit) => {
+      asked.push(offset);
+      if (offset === 50) askedFor50();
+      return getItemsPage(playlistId, offset, limit);
+    };
+    const landed: number[] = [];
+    const onPage = async (offset: number) => {
+      if (offset === 0) await fiftyAsked;
+      landed.push(offset);
+    };
+    // Act
+    const progress = await readItemsPages(spotify, 'p1', { offset: 0, total: 120 }, { pageSize: 50, maxPages: 5, onPage });
+    // Assess
+    expect(progress).toEqual({ next: null });
+    expect(asked).toEqual([0, 50, 100]);
+    expect(landed).toEqual([0, 50, 100]);
+  });
+
+  it('ends with the landing\'s error, not a cursor, when a page cannot be landed', async () => {
+    // Prepare
+    const spotify = new RateLimitedAt(-1, 0, 0);
+    const onPage = async (offset: number) => {
+      if (offset === 50) throw new Error('disk full');
+    };
+    // Act
+    const read = readItemsPages(spotify, 'p1', { offset: 0, total: 120 }, { pageSize: 50, maxPages: 5, onPage });
+    // Assess
+    await expect(read).rejects.toThrow('disk full');
+  });
+
   it('counts the Retry-After waits in a row in the cursor and forgets them once a page is read', async () => {
     // Prepare: every request for offset 50 is refused once, whatever came before
     const spotify = new RateLimitedAt(50, 1, 3);

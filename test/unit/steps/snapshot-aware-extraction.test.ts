@@ -116,6 +116,53 @@ const publish = async (store: MemoryBlobStore, date: string, playlists: Record<s
 
 const other = '5Rrf7mqN8uus2AaQQQNdc1';
 
+describe('GetPlaylist looks up the last published snapshot while Spotify answers', () => {
+  it('reads the lake before the metadata request has answered', async () => {
+    // Prepare: Spotify answers only once the lookup has read the day before's manifest
+    const store = await publishedLake(yesterday, 'snap-1');
+    let manifestRead: () => void = () => undefined;
+    const lookupStarted = new Promise<void>((resolve) => {
+      manifestRead = resolve;
+    });
+    const get = store.get.bind(store);
+    store.get = async (key) => {
+      if (key === runManifestKey(yesterday)) manifestRead();
+      return get(key);
+    };
+    const fake = new FakeSpotify({ [id]: 70 });
+    const spotify = {
+      getPlaylist: async (playlistId: string) => {
+        await lookupStarted;
+        return fake.getPlaylist(playlistId);
+      },
+      getItemsPage: fake.getItemsPage.bind(fake),
+    };
+    // Act
+    const output = await runGetPlaylist({ spotify, store })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toMatchObject({ carriedFrom: yesterday });
+  });
+
+  it('answers a rate-limited metadata request with its wait even when the lake cannot be read', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    store.get = async () => {
+      throw new Error('the lake is gone');
+    };
+    const fake = new FakeSpotify({ [id]: 70 });
+    const spotify = {
+      getPlaylist: async () => {
+        throw new SpotifyRateLimitedError('Spotify rate-limited reading the playlist', 3);
+      },
+      getItemsPage: fake.getItemsPage.bind(fake),
+    };
+    // Act
+    const output = await runGetPlaylist({ spotify, store })({ date: today, playlistId: id });
+    // Assess
+    expect(output).toEqual({ date: today, playlistId: id, waitSeconds: 3, rateLimitWaits: 1 });
+  });
+});
+
 describe('Finding the last published snapshot costs a few lake requests per playlist', () => {
   it('reads one manifest and lists once on a lake with no earlier run', async () => {
     // Prepare
