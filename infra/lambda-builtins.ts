@@ -13,7 +13,7 @@
  * so a subpath missing here fails the build (esbuild cannot resolve `…/fs.cjs/promises`).
  *
  * The one list for infra/step-function.ts (esbuild's --alias) and bench/lambda.ts (its `alias`),
- * with fp-ts's below.
+ * with fp-ts's and the SDK credential chain's below.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -56,7 +56,9 @@ const shims = [
  * stands in for it (`lambda-builtins/fs-promises.cjs` for `fs/promises`), for both spellings (`fs`,
  * `node:fs`); for fp-ts's CommonJS build, which core/decode.ts names so that Node and tsx load it
  * unbundled, its ES build, the one io-ts imports: one copy of fp-ts in a bundle, not two, and none
- * of its CommonJS module bodies run at import.
+ * of its CommonJS module bodies run at import; for the SDK's default credential chain, the
+ * environment alone (infra/lambda-credentials.ts says why). Only the bundles take these: the
+ * command line and the tests run from sources keep Node's modules and the SDK's whole chain.
  */
 export const lambdaAliases: Readonly<Record<string, string>> = {
   ...Object.fromEntries(
@@ -69,4 +71,5 @@ export const lambdaAliases: Readonly<Record<string, string>> = {
     }),
   ),
   'fp-ts/lib': 'fp-ts/es6',
+  '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
 };
