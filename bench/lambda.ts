@@ -4,9 +4,10 @@
  *
  * The esbuild options mirror the NodejsFunction bundling of infra/step-function.ts (ESM, node24,
  * minify, keepNames, mainFields module,main, the createRequire banner, the CommonJS aliases of
- * Node's modules of infra/lambda-builtins.ts, linked source map, not read at start). That
- * stack bundles the pinned AWS SDK (`bundleAwsSDK: true`), so the bundle measured and imported is
- * that one; the size with `@aws-sdk/*` external (CDK's default) is printed beside it.
+ * Node's modules and the environment-only credential chain of infra/lambda-builtins.ts, linked
+ * source map, not read at start). That stack bundles the pinned AWS SDK (`bundleAwsSDK: true`),
+ * so the bundle measured and imported is that one; the size with `@aws-sdk/*` external (CDK's
+ * default) is printed beside it.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
@@ -35,8 +36,11 @@ const minImports = 7;
  */
 const lambdaEnvironment = { ...deployedEnvironment };
 
-/** Bundles one handler as infra/step-function.ts does; returns the .mjs path and what went into it. */
-const bundle = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external'): Promise<{ file: string; metafile: Metafile }> => {
+/**
+ * Bundles one handler as infra/step-function.ts does; returns the .mjs path and what went into it.
+ * Also the bundle test/infra/lambda-credentials.test.ts runs, so the bench and that test build alike.
+ */
+export const bundleHandler = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external'): Promise<{ file: string; metafile: Metafile }> => {
   const file = join(outDir, 'index.mjs');
   const result = await build({
     entryPoints: [join(repoRoot, 'steps', dir, 'handler.ts')],
@@ -106,8 +110,8 @@ export const lambdaWorkload = async (context: BenchContext): Promise<WorkloadRes
   for (const step of allSteps) {
     const outDir = join(context.workDir, 'lambda', step.dir);
     await mkdir(join(outDir, 'sdk-external'), { recursive: true });
-    const { file, metafile } = await bundle(step.dir, outDir, 'bundled');
-    const external = await bundle(step.dir, join(outDir, 'sdk-external'), 'external');
+    const { file, metafile } = await bundleHandler(step.dir, outDir, 'bundled');
+    const external = await bundleHandler(step.dir, join(outDir, 'sdk-external'), 'external');
     const imports: { wall: number; cpu: number }[] = [];
     for (let index = 0; index < Math.max(context.runs, minImports); index += 1) imports.push(await coldImportMs(file));
     steps.push({

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -17,6 +17,7 @@ import type { SpotifyEtlStack } from '../../infra/stack';
 import { grantsOf } from '../../infra/grants';
 import { Lake } from '../../infra/lake';
 import { envNamesOf } from '../../steps/env';
+import { credentialChainCode } from '../support/credential-chain';
 import { synthStack } from './synth';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -228,6 +229,16 @@ describe('SpotifyEtlStack', () => {
     // Assess
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual(Object.fromEntries(allSteps.map((step) => [step.stateName, 'function'])));
+  });
+
+  it('bundles every handler with AWS credentials from the environment only, not the SDK\'s default chain', () => {
+    const assets = allSteps.map((step) => {
+      const properties = resources[functionOf(step.stateName).logicalId]?.Properties as { Code: { S3Key: string } };
+      return { step: step.stateName, text: readFileSync(join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8') };
+    });
+
+    expect(assets.filter((asset) => credentialChainCode.test(asset.text)).map((asset) => asset.step)).toEqual([]);
+    expect(assets.filter((asset) => !asset.text.includes('no AWS credentials: ')).map((asset) => asset.step)).toEqual([]);
   });
 
   it('points the bound variables at this stack\'s resources', () => {
