@@ -19,7 +19,7 @@ import { lakePrefixesOf, type StepResources } from '../core/resources';
 import { lambdaHandler, type StepDefinition, type StepRunner } from '../core/step';
 import { envNames, loadStepEnv, type StepEnv } from './env';
 import { countingRequests } from './request-counts';
-import { sourceMappedStack } from './source-mapped-stack';
+import { mapStackOf } from './source-mapped-stack';
 import { maxPagesPerInvocation } from './extract-items/contract';
 import type { StepPorts } from './ports';
 
@@ -150,7 +150,7 @@ export const awsHandler = <S extends StepDefinition>(step: S, wire: Wiring<S>, a
       return output;
     } catch (error) {
       // The Lambda runtime logs the stack of what the handler throws: in source positions, as the functions run without --enable-source-maps.
-      if (error instanceof Error && error.stack !== undefined && Object.isExtensible(error)) error.stack = sourceMappedStack(error.stack);
+      mapStackOf(error);
       const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
       logger.error('step failed', { errorName: name, errorMessage: message });
       metrics.addMetric('StepFailed', MetricUnit.Count, 1);

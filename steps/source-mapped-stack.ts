@@ -33,10 +33,28 @@ export const sourceMappedStack = (stack: string, fileUrl: string = import.meta.u
   const map = mapBeside(fileUrl);
   if (map === null) return stack;
   return stack.replace(new RegExp(`${escapeRegExp(fileUrl)}:(\\d+):(\\d+)`, 'g'), (position, line: string, column: string) => {
-    const entry = map.findEntry(Number(line) - 1, Number(column) - 1);
-    if (!('originalSource' in entry)) return position;
-    // The map names sources relative to itself; printed as paths, as --enable-source-maps prints them.
-    const source = new URL(entry.originalSource, fileUrl);
-    return `${source.protocol === 'file:' ? fileURLToPath(source) : source.href}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    try {
+      const entry = map.findEntry(Number(line) - 1, Number(column) - 1);
+      if (!('originalSource' in entry)) return position;
+      // The map names sources relative to itself; printed as paths, as --enable-source-maps prints them.
+      const source = new URL(entry.originalSource, fileUrl);
+      return `${source.protocol === 'file:' ? fileURLToPath(source) : source.href}:${entry.originalLine + 1}:${entry.originalColumn + 1}`;
+    } catch {
+      // A source that is no path (fileURLToPath refuses an encoded slash, say) keeps its bundle position.
+      return position;
+    }
   });
+};
+
+/**
+ * Maps `error`'s stack in place where it can, and never throws: the step's own error, its name
+ * (what Step Functions' Retry and Catch match) and its message must reach the runtime unchanged
+ * even when its stack is read-only or cannot be mapped.
+ */
+export const mapStackOf = (error: unknown): void => {
+  try {
+    if (error instanceof Error && typeof error.stack === 'string') error.stack = sourceMappedStack(error.stack);
+  } catch {
+    // The unmapped stack stays.
+  }
 };

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sourceMappedStack } from '../../../steps/source-mapped-stack';
+import { mapStackOf, sourceMappedStack } from '../../../steps/source-mapped-stack';
 
 const run = promisify(execFile);
 
@@ -50,5 +50,24 @@ describe("a failed invocation's stack", () => {
     const stack = await thrownStack();
 
     expect(sourceMappedStack(stack, pathToFileURL(join(dir, 'elsewhere.mjs')).href)).toBe(stack);
+  });
+
+  it('keeps a position whose source cannot be named as a path, instead of throwing', async () => {
+    // A map whose one source has an encoded slash, which fileURLToPath refuses.
+    const fileUrl = pathToFileURL(join(dir, 'odd', 'index.mjs')).href;
+    await mkdir(join(dir, 'odd'), { recursive: true });
+    await writeFile(join(dir, 'odd', 'index.mjs.map'), JSON.stringify({ version: 3, sources: ['weird%2Fname.ts'], names: [], mappings: 'AAAA' }));
+    const stack = `Error: boom\n    at fail (${fileUrl}:1:1)`;
+
+    expect(sourceMappedStack(stack, fileUrl)).toBe(stack);
+  });
+
+  it('leaves an error whose stack is read-only as it was: its name and message still reach Step Functions', () => {
+    const error = new Error('no such crawler');
+    error.name = 'CrawlerFailedError';
+    Object.defineProperty(error, 'stack', { value: 'CrawlerFailedError: no such crawler\n    at x (file:///var/task/index.mjs:1:1)', writable: false });
+
+    expect(() => mapStackOf(error)).not.toThrow();
+    expect(error).toMatchObject({ name: 'CrawlerFailedError', message: 'no such crawler' });
   });
 });
