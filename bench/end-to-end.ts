@@ -174,6 +174,28 @@ const measureScale = async (context: BenchContext, scale: Scale, runs: number): 
   };
 };
 
+/** Issue 14's target for the whole run of 100 × 100 against the seeds' transform alone. */
+const overSeedsTarget = 1;
+
+/**
+ * The whole run of 100 × 100 (process start to exit) over the seeds' transform alone on 100
+ * pages of 100 entries of the same shape, both medians of this bench run (issue 14); undefined
+ * when either was not measured.
+ */
+export const overSeedsRow = (endToEnd: EndToEndData, seedsSeconds: number | undefined): ResultRow | undefined => {
+  const run = endToEnd.scales.find((scale) => scale.scale.playlists === 100 && scale.scale.entries === 100);
+  if (run === undefined || seedsSeconds === undefined) return undefined;
+  const ratio = run.wallSeconds.median / seedsSeconds;
+  return {
+    workload: `end to end ${run.label}`,
+    metric: "wall time / the seeds' transform alone (same shape, this run)",
+    value: `${ratio.toFixed(2)}×`,
+    spread: `${run.wallSeconds.median.toFixed(2)} s / ${seedsSeconds.toFixed(3)} s`,
+    target: `≤ ${overSeedsTarget.toFixed(1)}×`,
+    pass: ratio <= overSeedsTarget,
+  };
+};
+
 /** The end-to-end data the cost workload prices. */
 export interface EndToEndData {
   readonly scales: readonly ScaleResult[];

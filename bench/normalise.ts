@@ -212,8 +212,18 @@ const measureShape = async (context: BenchContext, shape: (typeof shapes)[number
   };
 };
 
+/** What the normalise workload measured, by shape. */
+export interface NormaliseData {
+  readonly peerNotMeasured: string | null;
+  readonly pagesFrom: string;
+  readonly shapes: readonly Awaited<ReturnType<typeof measureShape>>[];
+}
+
+/** The shape the emulator serves by default, so the one the end-to-end run reads. */
+export const endToEndShape = 'feb2026' satisfies (typeof shapes)[number]['name'];
+
 /** Runs the workload for both shapes. */
-export const normaliseWorkload = async (context: BenchContext): Promise<WorkloadResult> => {
+export const normaliseWorkload = async (context: BenchContext): Promise<WorkloadResult<NormaliseData>> => {
   const peers = peersProblem();
   if (peers !== undefined) context.log(`skipped: the seeds' transform and the peers' generator (${peers}); ours and the floor are measured on the emulator's synthetic pages instead`);
   const pandas = peers ?? (await pandasProblem(context.log));
