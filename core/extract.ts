@@ -106,7 +106,10 @@ export const readItemsPages = async (
   // with its error before the next page is looked at, and the read never ends with one pending.
   let landing: Promise<void> = Promise.resolve();
   for (let pages = 0; pages < options.maxPages; pages += 1) {
-    const [answer, landed] = await Promise.allSettled([spotify.getItemsPage(playlistId, offset, options.pageSize), landing]);
+    // Called inside a promise: a port that throws instead of rejecting must not leave the landing
+    // in flight with no one to see its outcome.
+    const asked = Promise.resolve().then(() => spotify.getItemsPage(playlistId, offset, options.pageSize));
+    const [answer, landed] = await Promise.allSettled([asked, landing]);
     if (landed.status === 'rejected') throw landed.reason;
     if (answer.status === 'rejected') {
       const error: unknown = answer.reason;

@@ -119,6 +119,24 @@ describe('readItemsPages', () => {
     await expect(read).rejects.toThrow('disk full');
   });
 
+  it("still waits for a landing in flight when the next request throws instead of rejecting, and ends with the landing's error", async () => {
+    // Prepare: a port that throws synchronously at offset 50 while page 0 is still landing
+    const spotify = new RateLimitedAt(-1, 0, 0);
+    const getItemsPage = spotify.getItemsPage.bind(spotify);
+    spotify.getItemsPage = (playlistId, offset, limit) => {
+      if (offset === 50) throw new Error('socket refused');
+      return getItemsPage(playlistId, offset, limit);
+    };
+    const onPage = async (offset: number) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (offset === 0) throw new Error('disk full');
+    };
+    // Act
+    const read = readItemsPages(spotify, 'p1', { offset: 0, total: 120 }, { pageSize: 50, maxPages: 5, onPage });
+    // Assess: the landing's failure is the read's, not an unhandled rejection after it ended
+    await expect(read).rejects.toThrow('disk full');
+  });
+
   it('counts the Retry-After waits in a row in the cursor and forgets them once a page is read', async () => {
     // Prepare: every request for offset 50 is refused once, whatever came before
     const spotify = new RateLimitedAt(50, 1, 3);
