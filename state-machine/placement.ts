@@ -13,27 +13,25 @@ import type { KeyPath } from './paths';
 import type { RunStateBase } from './payloads';
 
 /**
- * The parts of the run, in the order they run, that a placed step may follow; all come before
- * publication, so a placed step's failure fails the run with nothing published:
- * - `plan`: StartRun → ValidateInput (the plan is at `$.plan`);
+ * The parts of the run, in the order they run, that a placed step may follow, each with the
+ * fields of the run's state that hold a value once it has run. All come before publication, so a
+ * placed step's failure fails the run with nothing published:
+ * - `plan`: StartRun → ValidateInput (the plan replaces the request at `$.plan`);
  * - `dates`: ForEachDate, every date's playlists extracted and normalised;
  * - `catalog`: StartCrawler and its poll loop, the run's partitions registered (`$.crawl`);
  * - `validation`: ValidateEachDate, every date's checks passed.
+ * The report, the error and the notification come later or only on the failure branch, so no
+ * placed step may read them.
  */
-export const runParts = ['plan', 'dates', 'catalog', 'validation'] as const;
-export type RunPart = (typeof runParts)[number];
-
-/**
- * The fields of the run's state that hold a value once each part has run: ValidateInput's plan
- * replaces the request, the crawl comes with the catalog; the report, the error and the
- * notification come later or only on the failure branch, so no placed step may read them.
- */
-export interface StateAfter {
+interface StateAfter {
   readonly plan: Pick<RunStateBase, 'plan'>;
   readonly dates: Pick<RunStateBase, 'plan'>;
   readonly catalog: Pick<RunStateBase, 'plan' | 'crawl'>;
   readonly validation: Pick<RunStateBase, 'plan' | 'crawl'>;
 }
+
+/** A part of the run a placed step may follow. */
+export type RunPart = keyof StateAfter;
 
 /** The value at the key path `P` of `T`. */
 type ValueAt<T, P> = P extends readonly [infer Head extends keyof T & string, ...infer Rest]
@@ -41,7 +39,7 @@ type ValueAt<T, P> = P extends readonly [infer Head extends keyof T & string, ..
   : never;
 
 /** The key paths of `T` whose value fits a field of type `V`. */
-export type PathTo<T, V> = KeyPath<T> extends infer P ? (P extends KeyPath<T> ? ([ValueAt<T, P>] extends [V] ? P : never) : never) : never;
+type PathTo<T, V> = KeyPath<T> extends infer P ? (P extends KeyPath<T> ? ([ValueAt<T, P>] extends [V] ? P : never) : never) : never;
 
 declare const placedBrand: unique symbol;
 
