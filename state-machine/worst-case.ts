@@ -1,13 +1,12 @@
 /**
- * How long a rendered state machine may take at worst, from its ASL alone: every Task times out
- * on every attempt its retriers allow, every retry waits its longest (backoff to the cap), every
- * fixed Wait runs in full, and a Wait whose length comes from the payload (a Retry-After) runs as
- * long as the client lets one be ({@link onePassWorstCaseSeconds}'s `waitCapSeconds`). "One pass"
- * follows each path once; {@link pagedReadSeconds} adds the page loop of a playlist's read. They
- * budget the EXPRESS playlist child, which ends at five minutes (state-machine/definition.ts
+ * How long a playlist's read may take at worst, from the rendered ASL alone ({@link
+ * pagedReadSeconds}): every Task times out on every attempt its retriers allow, every retry waits
+ * its longest (backoff to the cap), every fixed Wait runs in full, and a Wait whose length comes
+ * from the payload (a Retry-After) runs as long as the client lets one be (`waitCapSeconds`). It
+ * budgets the EXPRESS playlist child, which ends at five minutes (state-machine/definition.ts
  * `playlistExecutionType`).
  */
-import type { Asl, AslState } from './render';
+import type { AslState } from './render';
 
 /** The longest an EXPRESS execution runs, in seconds (Step Functions quota). */
 export const expressMaxSeconds = 300;
@@ -33,19 +32,9 @@ const retriesOf = (state: AslState): { attempts: number; delaySeconds: number } 
     { attempts: 0, delaySeconds: 0 },
   );
 
-/** One attempt of a state, without retries: a Task at its timeout, a Wait in full (a payload's wait at the cap). */
+/** One attempt of a Task or Wait, without retries: a Task at its timeout, a Wait in full (a payload's wait at the cap). */
 const attemptSeconds = (state: AslState, waitCapSeconds: number): number =>
-  state.Type === 'Task'
-    ? Number(state['TimeoutSeconds'] ?? 60)
-    : state.Type === 'Wait'
-      ? state['SecondsPath'] === undefined
-        ? Number(state['Seconds'] ?? 0)
-        : waitCapSeconds
-      : state.Type === 'Parallel'
-        ? Math.max(0, ...(state.Branches ?? []).map((branch) => onePassWorstCaseSeconds(branch, waitCapSeconds)))
-        : state.Type === 'Map' && state.ItemProcessor
-          ? onePassWorstCaseSeconds(state.ItemProcessor, waitCapSeconds)
-          : 0;
+  state.Type === 'Task' ? Number(state['TimeoutSeconds'] ?? 60) : state.Type === 'Wait' ? (state['SecondsPath'] === undefined ? Number(state['Seconds'] ?? 0) : waitCapSeconds) : 0;
 
 /** `once` seconds of work on every attempt `state`'s retriers allow, plus the retry delays between them. */
 const withRetries = (state: AslState, once: number): number => {
@@ -55,28 +44,6 @@ const withRetries = (state: AslState, once: number): number => {
 
 /** One visit of a state: its work on every attempt, plus the retry delays between them. */
 const visitSeconds = (state: AslState, waitCapSeconds: number): number => withRetries(state, attemptSeconds(state, waitCapSeconds));
-
-/** The states a state may go to next. */
-const nextOf = (state: AslState): string[] => [
-  ...(state.Next ? [state.Next] : []),
-  ...(state.Default ? [state.Default] : []),
-  ...(state.Choices ?? []).map((choice) => choice.Next),
-];
-
-/**
- * The longest path from StartAt through `asl`, each state visited at most once per path; a Wait
- * on a payload's seconds (SecondsPath) counts `waitCapSeconds`.
- * @example onePassWorstCaseSeconds({ StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 10, End: true } } }) // 10
- */
-export const onePassWorstCaseSeconds = (asl: Asl, waitCapSeconds = 0): number => {
-  const longestFrom = (name: string, onPath: ReadonlySet<string>): number => {
-    const state = asl.States[name];
-    if (!state || onPath.has(name)) return 0;
-    const path = new Set([...onPath, name]);
-    return visitSeconds(state, waitCapSeconds) + Math.max(0, ...nextOf(state).map((next) => longestFrom(next, path)));
-  };
-  return longestFrom(asl.StartAt, new Set());
-};
 
 /** The states of a paged read (a Parallel whose one branch reads metadata, then pages in a loop). */
 export interface PagedRead {

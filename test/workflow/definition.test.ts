@@ -10,7 +10,7 @@ import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
 import type { RunState } from '../../state-machine/payloads';
 import { isPlaced, placed, type PlacedStep, type RunPart } from '../../state-machine/placement';
 import { renderAsl, type Asl, type AslState } from '../../state-machine/render';
-import { expressMaxSeconds, onePassWorstCaseSeconds, pagedReadSeconds, type PagedRead } from '../../state-machine/worst-case';
+import { expressMaxSeconds, pagedReadSeconds, type PagedRead } from '../../state-machine/worst-case';
 import { maxPagesPerInvocation } from '../../steps/extract-items/contract';
 import type { ExtractItemsOutput } from '../../steps/extract-items/contract';
 import { fetchToken } from '../../steps/fetch-token/contract';
@@ -154,24 +154,6 @@ describe('the rendered state machine', () => {
 
   it('uses JSONPath only: no JSONata, variables or Distributed Map reader', () => {
     expect(lintAsl(asl)).toEqual([]);
-  });
-});
-
-describe('the one-pass worst case of a rendered machine', () => {
-  it('adds every attempt of a Task at its timeout, each capped backoff delay and fixed waits, along the longest path once', () => {
-    // Prepare
-    const asl: Asl = {
-      StartAt: 'T',
-      States: {
-        T: { Type: 'Task', TimeoutSeconds: 10, Retry: [{ ErrorEquals: ['E'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2, MaxDelaySeconds: 5 }], Next: 'C' },
-        C: { Type: 'Choice', Choices: [{ Next: 'W' }], Default: 'T' },
-        W: { Type: 'Wait', Seconds: 7, End: true },
-      },
-    };
-    // Act
-    const seconds = onePassWorstCaseSeconds(asl);
-    // Assess: 4 attempts × 10 s + delays 2 + 4 + 5 (capped), then the 7 s wait; the loop back to T is not taken twice.
-    expect(seconds).toBe(40 + 11 + 7);
   });
 });
 
