@@ -85,6 +85,10 @@ export const bundleCli = async (outdir: string): Promise<Metafile> => {
     target: 'node22',
     // io-ts and fp-ts ship ES modules under `module`: smaller, and tree-shaken.
     mainFields: ['module', 'main'],
+    // core/decode.ts names fp-ts's CommonJS build (so Node and tsx load it unbundled), while io-ts
+    // imports the ES one: without this the bundle holds both copies, as the Lambda bundles did
+    // (infra/lambda-builtins.ts has the same alias).
+    alias: { 'fp-ts/lib': 'fp-ts/es6' },
     external: externalPackages,
     // CommonJS packages in an ES module bundle call require() for Node's own modules.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
