@@ -51,12 +51,6 @@ export interface CostLine {
   readonly usd: number;
 }
 
-/**
- * The bill of one run, line by line. Lambda time is the local handler time, plus the network
- * latency the loopback run did not have (prices.ts `assumptions`), plus each function's cold
- * import once (INIT is billed since 2025-08), all at the function's memory; I/O latency is
- * charged at the default memory.
- */
 /** How the playlist children run: STANDARD bills their transitions, EXPRESS their requests and duration. */
 export type ChildType = 'STANDARD' | 'EXPRESS';
 
@@ -88,6 +82,12 @@ const stepFunctionsLines = (run: RunCounts, children: ChildType): CostLine[] => 
   ];
 };
 
+/**
+ * The bill of one run, line by line. Lambda time is the local handler time, plus the network
+ * latency the loopback run did not have (prices.ts `assumptions`), plus each function's cold
+ * import once (INIT is billed since 2025-08), all at the function's memory; I/O latency is
+ * charged at the default memory.
+ */
 export const costOfRun = (run: RunCounts, coldImportSeconds: Readonly<Record<string, number>>, children: ChildType = playlistExecutionType): CostLine[] => {
   const tasks = Object.entries(run.tasks);
   const invocations = tasks.reduce((sum, [, task]) => sum + task.invocations, 0);
