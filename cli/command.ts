@@ -30,6 +30,14 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A run input's rule broken (core/run-input.ts names the JSON fields: `from/to, playlists: …`)
+ * said with the command line's options instead, for a command that took them as options.
+ * @example asOptions('from/to: "2026-11-02".."2026-11-01" …') // '--from/--to: "2026-11-02".."2026-11-01" …'
+ */
+export const asOptions = (message: string): string =>
+  message.replace(/^[a-z/, ]+(?=:)/, (fields) => fields.replace(/\b(date|from|to|playlists)\b/g, '--$1'));
+
 /** Whether the arguments ask for help rather than for work. */
 export const asksForHelp = (args: readonly string[]): boolean => args.some((arg) => arg === '--help' || arg === '-h');
 

@@ -31,13 +31,31 @@ export const splitList = (text: string): string[] =>
 /** The longest backfill one run accepts, in dates (a leap year). */
 export const maxBackfillDays = 366;
 
+/** Step Functions' most bytes of a state's input or output, and of an execution's input (256 KiB). */
+export const statePayloadLimitBytes = 256 * 1024;
+
+/**
+ * What the plan leaves free in the run's state for its other fields (error causes, step results:
+ * about 3.6 KB at their largest besides the dates they list, test/workflow/payload-size.test.ts
+ * measures them) and for what may grow. A state over the limit fails with States.DataLimitExceeded,
+ * which no Catch takes, so the run's date leases would stay held until they expire.
+ */
+export const stateHeadroomBytes = 8 * 1024;
+
+/** The most bytes of the run's state a plan may take, with the dates its results list again: the payload limit less the headroom. */
+export const maxPlanBytes = statePayloadLimitBytes - stateHeadroomBytes;
+
 /**
  * The most playlists one execution reads. Each playlist is a child execution of a Distributed Map
  * (its events are in its own history, not the run's), but the run's state carries the plan's
- * playlist ids, 25 bytes each, and a state payload is at most 256 KiB: 10,000 ids take 250 KB
- * (test/workflow/payload-size.test.ts measures it). A longer list must be split across executions.
+ * playlist ids, 25 bytes each, within {@link maxPlanBytes}: 10,000 ids of one date take 250 KB
+ * (test/workflow/payload-size.test.ts measures it). A longer list must be split across executions,
+ * and a backfill's dates take room too (about 38 bytes each), so a long one takes fewer.
  */
 export const maxPlaylistsPerRun = 10_000;
+
+/** Step Functions' longest execution name, the longest a plan's `run.executionName` can be. */
+const maxExecutionNameLength = 80;
 
 /** The fields each mode accepts besides `mode` and `playlists`. */
 const fieldsOf: Record<RunMode, readonly string[]> = {
@@ -166,13 +184,48 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
   if (typeof full !== 'boolean') fail(`full: ${show(full)} is not true or false; pass "full": true to read every playlist's pages again`);
   // Only extraction needs a list: a backfill of past dates rebuilds whatever landed on them.
   const extractsToday = runMode !== 'backfill' || dates.includes(today);
-  return {
+  const parsed = {
     mode: runMode,
     dates,
     playlistIds: playlistsOf(request, defaultPlaylists, extractsToday),
     playlistsNamed: 'playlists' in request,
     full: full as boolean,
   };
+  refuseOversizedPlan(parsed);
+  return parsed;
+};
+
+/**
+ * The most bytes the plan of `request` can take in the run's state, serialised as the state
+ * carries it (every date planned, as `"extract":false` is longer than a skipped date; the longest
+ * execution name; a start time of ISO 8601's fixed length), and its dates once more: RecordRun's
+ * `published` and `skipped` and NotifyFailure's `failedDates` list each of them at most once.
+ */
+export const planBytesAtMost = (request: RunRequest): number => {
+  const plan: RunPlan = {
+    run: { mode: request.mode, executionName: 'x'.repeat(maxExecutionNameLength), startedAt: new Date(0).toISOString(), full: request.full },
+    playlistIds: request.playlistIds,
+    rebuildLanded: false,
+    dates: request.dates.map((date) => ({ date, extract: false })),
+    skipped: [],
+  };
+  return new TextEncoder().encode(JSON.stringify([plan, request.dates])).length;
+};
+
+/**
+ * Refuses a request whose plan would not fit the run's state: past the limit ValidateInput's
+ * result fails with States.DataLimitExceeded, which NotifyFailure cannot catch, so nothing would
+ * release the dates' leases. Only many playlists over many dates get there (10,000 fit one date).
+ */
+const refuseOversizedPlan = (request: RunRequest): void => {
+  const bytes = planBytesAtMost(request);
+  if (bytes <= maxPlanBytes) return;
+  const count = (n: number): string => n.toLocaleString('en-US');
+  fail(
+    `from/to, playlists: ${count(request.playlistIds.length)} playlists over ${count(request.dates.length)} dates take ` +
+      `${count(bytes)} bytes of the run's state, more than the ${count(maxPlanBytes)} it holds for them (Step Functions' 256 KiB payload less ` +
+      `${stateHeadroomBytes / 1024} KiB for its other fields); split the backfill into shorter ranges or fewer playlists`,
+  );
 };
 
 /** Who started the run and when: carried to every step that writes a manifest. */

@@ -24,7 +24,7 @@ import { datedReportKey, latestReportKey } from '../../core/lake/keys';
 import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
-import { parseOptions, UsageError, type CliIo, type Command } from '../command';
+import { asOptions, parseOptions, UsageError, type CliIo, type Command } from '../command';
 import {
   consoleUrlOf,
   executionArnOf,
@@ -92,7 +92,7 @@ const runInput = (run: RemoteRun, playlists: string | undefined, today: IsoDate)
     // The configured playlist list lives in the deployed stack; a stand-in lets the other rules be checked here.
     parseRunRequest(input, today, ['configuredInTheStack00']);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new UsageError(error.message.replace(/^([a-z]+)(?=[:/])/, '--$1'));
+    if (error instanceof InvalidInputError) throw new UsageError(asOptions(error.message));
     throw error;
   }
   return input;

@@ -11,7 +11,7 @@ import { systemClock, utcDateOf } from '../../core/dates';
 import { ErrorName, InvalidInputError } from '../../core/errors';
 import type { Clock, CredentialsStore } from '../../core/ports';
 import { splitList } from '../../core/run-input';
-import { integerOption, parseOptions, UsageError, type CliIo, type Command } from '../command';
+import { asOptions, integerOption, parseOptions, UsageError, type CliIo, type Command } from '../command';
 import { LakeFolderError, lakeProblem, prepareLake } from '../local/lake-folder';
 import { runPipeline, storedSpotifyCredentials, type SpotifySource } from '../local/pipeline';
 import { progressTo } from '../local/progress';
@@ -137,9 +137,6 @@ const spotifySource = (io: CliIo, lake: string): SpotifySource => {
   };
 };
 
-/** The machine's input rules name the fields of its JSON input; here the user wrote options. */
-const asOption = (message: string): string => message.replace(/^(date|from\/to|from|to|playlists)(?=:)/, (field) => `--${field.replace('/', '/--')}`);
-
 /** The `run` command with its dependencies. */
 export const createRun =
   (deps: RunDeps = { clock: systemClock }): Command =>
@@ -211,7 +208,7 @@ const runIn = async (
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.
-    if (summary.status === 'failed' && error.name === ErrorName.InvalidInput) throw new UsageError(asOption(error.message));
+    if (summary.status === 'failed' && error.name === ErrorName.InvalidInput) throw new UsageError(asOptions(error.message));
     // A run refused for a date in use wrote nothing: one line says why, without a summary of nothing.
     if (summary.status === 'failed' && error.name === ErrorName.DateInUse) {
       io.err.write(`spotify-etl run: ${error.message}\n`);

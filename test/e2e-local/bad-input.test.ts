@@ -51,6 +51,12 @@ describe('bad input', () => {
     ['a future date', ['--date', '2026-11-21'], 2, 'date: "2026-11-21" is in the future (today is 2026-11-20 UTC)'],
     ['an empty playlist list', ['--playlists', ','], 2, '--playlists "," names no playlist'],
     ['a malformed playlist id', ['--playlists', 'https://open.spotify.com/x'], 2, 'is not a Spotify playlist id'],
+    [
+      'a backfill whose plan would not fit the run state',
+      ['--from', '2025-11-20', '--to', today, '--playlists', Array.from({ length: 10_000 }, (_, index) => `p${String(index).padStart(21, '0')}`).join(',')],
+      2,
+      '--from/--to, --playlists: 10,000 playlists over 366 dates take 268,',
+    ],
     ['an unknown playlist id', ['--date', today, '--playlists', '0000000000000000000000'], 1, 'SpotifyNotFoundError: Spotify has no playlist 0000000000000000000000'],
   ])('fails on %s with one clear line and leaves curated/ untouched', async (_case, args, exitCode, message) => {
     // Prepare

@@ -91,6 +91,21 @@ describe(steps.validateInput.stateName, () => {
     expect(error.message).toContain(message);
   });
 
+  it('refuses 10,000 playlists over a 366-date backfill, whose plan would not fit the run state, before it leases a date', async () => {
+    // Prepare
+    const leases = new MemoryDateLeases();
+    const playlists = Array.from({ length: 10_000 }, (_, index) => `p${String(index).padStart(21, '0')}`);
+    const validate = runValidateInput({ clock: fixedClock('2026-11-20T09:30:00Z'), store: new MemoryBlobStore(), defaultPlaylists: configured, leases });
+    // Act
+    const refused = validate({ request: { mode: 'backfill', from: '2025-11-20', to: '2026-11-20', playlists }, executionName: 'exec-1' });
+    // Assess
+    await expect(refused).rejects.toThrow(InvalidInputError);
+    await expect(refused).rejects.toThrow(
+      /^from\/to, playlists: 10,000 playlists over 366 dates take 268,\d{3} bytes of the run's state, more than the 253,952 it holds for them .*; split the backfill into shorter ranges or fewer playlists$/,
+    );
+    expect(leases.holders.size).toBe(0);
+  });
+
   it.each([
     ['a 1 MB mode', { mode: 'x'.repeat(1_000_000) }, 'mode: "xxx'],
     ['a 1 MB unknown field name', { mode: 'manual', date: '2026-11-20', ['y'.repeat(1_000_000)]: 1 }, 'yyy'],
