@@ -12,7 +12,7 @@ import type { RunStatus, TableCounts } from '../../core/lake/manifest';
 import { readManifest } from '../../core/manifests';
 import { tableOnDate } from '../../core/report/queries';
 import { reconsentDue, reconsentWarning } from '../../core/reconsent';
-import { RunPlan } from '../../core/run-input';
+import { restartRequestOf, RunPlan } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
 import { tableNames } from '../../core/tables';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
@@ -156,6 +156,22 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
   }
 };
 
+/** Whether `args` name the run's dates: `--date`, `--from` or `--to`, as `--date D` or `--date=D`. */
+const namesDates = (args: readonly string[]): boolean => args.some((arg) => /^--(date|from|to)(=|$)/.test(arg));
+
+/**
+ * The options that run `plan` again: the run's own, and its dates when they named none. A run
+ * given no date ran the day it started, and the same options typed after midnight would run the
+ * next one, not the date Spotify throttled; the dates come from the plan as on AWS
+ * ({@link restartRequestOf}): a manual run of its date, or a backfill of its range.
+ * @example resumeArgsOf(['--lake', 'lake'], plan) // ['--lake', 'lake', '--date', '2026-11-20']
+ */
+export const resumeArgsOf = (args: readonly string[], plan: RunPlan | undefined): string[] => {
+  if (plan === undefined || namesDates(args)) return [...args];
+  const { mode, date, from, to } = restartRequestOf(plan);
+  return [...args, ...(mode === 'backfill' ? ['--from', String(from), '--to', String(to)] : ['--date', String(date)])];
+};
+
 /**
  * Reads the run's manifests and, when it succeeded, queries the top artists of its last date.
  * `args` are the options the run was given: a throttled run's
@@ -208,7 +224,7 @@ export const summarise = async (
     requests: run.requests,
     faults,
     resumeAfter,
-    resumeCommand: resumeAfter === null ? null : `npx spotify-etl ${shellWords(['run', ...args])}`,
+    resumeCommand: resumeAfter === null ? null : `npx spotify-etl ${shellWords(['run', ...resumeArgsOf(args, plan)])}`,
     refreshTokenAgeDays: refreshTokenAgeOf(outcome.events),
   };
 };

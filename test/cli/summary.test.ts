@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { faultCountOf, formatRows, formatSummary, type RunSummary } from '../../cli/local/summary';
+import { faultCountOf, formatRows, formatSummary, resumeArgsOf, type RunSummary } from '../../cli/local/summary';
+import type { RunPlan } from '../../core/run-input';
 import { escapeControl, plural, shellWords } from '../../cli/local/text';
 
 const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
@@ -90,6 +91,22 @@ describe('text values', () => {
     // Assess
     expect(text).toContain('\n  resume     Spotify allows this run again after 2026-11-20T09:30:00.000Z: npx spotify-etl run --date 2026-11-20\n');
     expect(formatSummary(summary())).not.toContain('resume');
+  });
+
+  it("names the plan's dates in the resume options when the run's options named none, and keeps options that did", () => {
+    // Prepare
+    const plan = (mode: RunPlan['run']['mode'], dates: string[]): RunPlan => ({
+      run: { mode, executionName: 'local-1', startedAt: '2026-11-20T23:50:00.000Z' },
+      playlistIds: ['6rgIU2tnh1sO2e9PNkBt1O'],
+      rebuildLanded: true,
+      dates: dates.map((date) => ({ date, extract: false })),
+      skipped: [],
+    });
+    // Act, assess
+    expect(resumeArgsOf(['--lake', 'lake'], plan('scheduled', ['2026-11-20']))).toEqual(['--lake', 'lake', '--date', '2026-11-20']);
+    expect(resumeArgsOf([], plan('backfill', ['2026-11-18', '2026-11-19']))).toEqual(['--from', '2026-11-18', '--to', '2026-11-19']);
+    expect(resumeArgsOf(['--date=2026-11-19'], plan('manual', ['2026-11-19']))).toEqual(['--date=2026-11-19']);
+    expect(resumeArgsOf(['--from', '2026-11-18', '--to', '2026-11-19'], plan('backfill', ['2026-11-18']))).toEqual(['--from', '2026-11-18', '--to', '2026-11-19']);
   });
 
   it('quotes for the shell only the words that need it', () => {

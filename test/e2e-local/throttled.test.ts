@@ -2,7 +2,7 @@
  * Throttled is an outcome (issue 11 item 7), over real HTTP against the emulator: Spotify answers
  * 429 with a Retry-After of two hours, longer than a run waits. The run ends SpotifyThrottled,
  * the date's manifest records when it may resume and the requests it spent, what readers see
- * stays the earlier run's, and the summary prints the time and the command that runs it again.
+ * stays the earlier run's, and the summary prints the time and the command that runs that date again.
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -36,8 +36,8 @@ describe('a run Spotify throttles for longer than it waits', () => {
     const cleanSummary = JSON.parse(clean.stdout()) as RunSummary;
     expect(before.published?.requests).toEqual(cleanSummary.requests);
     const publishedBefore = await published(lake);
-    // Act: every request answered 429 with Retry-After 7200 s
-    const args = ['--date', date, '--lake', lake, '--faults', '429=1,retry-after=7200'];
+    // Act: every request answered 429 with Retry-After 7200 s, on the daily run of today (no --date)
+    const args = ['--lake', lake, '--faults', '429=1,retry-after=7200'];
     const text = captureIo(root());
     const code = await createRun({ clock })(args, text);
     const json = captureIo(root());
@@ -53,8 +53,9 @@ describe('a run Spotify throttles for longer than it waits', () => {
     // The counts are in the manifests now, not left to add to the next run.
     expect(await readdir(join(lake, requestsPrefix), { recursive: true }).catch(() => [])).toEqual([]);
     const summary = JSON.parse(json.stdout()) as RunSummary;
-    expect(summary).toMatchObject({ status: 'failed', resumeAfter, resumeCommand: `npx spotify-etl run ${[...args, '--json'].join(' ')}` });
+    // The command names the throttled date: typed after midnight, the options alone would run the next day.
+    expect(summary).toMatchObject({ status: 'failed', resumeAfter, resumeCommand: `npx spotify-etl run ${[...args, '--json', '--date', date].join(' ')}` });
     const resumeLines = text.stdout().split('\n').filter((line) => line.includes('resume'));
-    expect(resumeLines).toEqual([`  resume     Spotify allows this run again after ${resumeAfter}: npx spotify-etl run ${args.join(' ')}`]);
+    expect(resumeLines).toEqual([`  resume     Spotify allows this run again after ${resumeAfter}: npx spotify-etl run ${[...args, '--date', date].join(' ')}`]);
   }, 120_000);
 });
