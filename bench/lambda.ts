@@ -38,7 +38,8 @@ const lambdaEnvironment = { ...deployedEnvironment };
 
 /**
  * Bundles one handler as infra/step-function.ts does; returns the .mjs path and what went into it.
- * Also the bundle test/infra/lambda-credentials.test.ts runs, so the bench and that test build alike.
+ * Also the bundle test/infra/lambda-bundles.test.ts and lambda-credentials.test.ts check, so the
+ * bench and those tests build alike; test/infra/stack.test.ts checks CDK's bundles are these, byte for byte.
  */
 export const bundleHandler = async (dir: string, outDir: string, awsSdk: 'bundled' | 'external'): Promise<{ file: string; metafile: Metafile }> => {
   const file = join(outDir, 'index.mjs');

@@ -8,68 +8,44 @@
  * imports (got's node:http2, tls, dns, net...) loads with it, on the first request, instead of at
  * every import of the bundle (esbuild hoists ES imports of Node's modules to its top).
  *
- * Every module the bundles import is listed, and with it each subpath Node has for it: an alias
- * also rewrites the subpaths of its name (`fs/promises` from `fs`) unless the subpath has its own,
- * so a subpath missing here fails the build (esbuild cannot resolve `…/fs.cjs/promises`).
+ * Every module Node has is aliased, from `builtinModules` when the bundle is built, so a module a
+ * new dependency imports is covered without an edit. Each stands in as a `data:` URL holding its
+ * one line of CommonJS (`module.exports = process.getBuiltinModule('node:fs')`): esbuild bundles a
+ * data URL as a module, the CLI's `--alias` takes it as CDK passes it, and no file has to exist or
+ * be kept. `builtinModules` names every subpath too (`fs/promises`), so an alias never rewrites a
+ * subpath of its name into a path that is not there.
  *
  * The one list for infra/step-function.ts (esbuild's --alias) and bench/lambda.ts (its `alias`),
  * with fp-ts's and the SDK credential chain's below.
  */
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const shims = [
-  'async_hooks',
-  'buffer',
-  'child_process',
-  'console',
-  'crypto',
-  'diagnostics_channel',
-  'dns',
-  'dns/promises',
-  'events',
-  'fs',
-  'fs/promises',
-  'http',
-  'http2',
-  'https',
-  'net',
-  'os',
-  'path',
-  'path/posix',
-  'path/win32',
-  'perf_hooks',
-  'process',
-  'stream',
-  'stream/consumers',
-  'stream/promises',
-  'stream/web',
-  'timers/promises',
-  'tls',
-  'url',
-  'util',
-  'util/types',
-  'zlib',
-] as const;
+/** The stand-in for Node's module `name` (`fs`, `fs/promises`): one line of CommonJS as a data URL. */
+const commonJsOf = (name: string): string => `data:text/javascript,module.exports=process.getBuiltinModule('node:${name}')`;
 
 /**
- * Import path → what the Lambda bundles take instead: for Node's modules, the shim file that
- * stands in for it (`lambda-builtins/fs-promises.cjs` for `fs/promises`), for both spellings (`fs`,
- * `node:fs`); for fp-ts's CommonJS build, which core/decode.ts names so that Node and tsx load it
- * unbundled, its ES build, the one io-ts imports: one copy of fp-ts in a bundle, not two, and none
- * of its CommonJS module bodies run at import; for the SDK's default credential chain, the
- * environment alone (infra/lambda-credentials.ts says why). Only the bundles take these: the
- * command line and the tests run from sources keep Node's modules and the SDK's whole chain.
+ * Every spelling of each of Node's modules with its stand-in: `fs` and `node:fs`; the modules
+ * Node has under `node:` only (`node:test`, `node:sqlite`) under that alone, as a package of the
+ * bare name is not Node's.
+ */
+const builtinAliases = builtinModules.flatMap((name) => {
+  const bare = name.replace(/^node:/, '');
+  const stand = commonJsOf(bare);
+  return name.startsWith('node:') ? [[name, stand] as const] : [[bare, stand] as const, [`node:${bare}`, stand] as const];
+});
+
+/**
+ * Import path → what the Lambda bundles take instead: for Node's modules, the CommonJS stand-in
+ * above, for both spellings (`fs`, `node:fs`); for fp-ts's CommonJS build, which core/decode.ts
+ * names so that Node and tsx load it unbundled, its ES build, the one io-ts imports: one copy of
+ * fp-ts in a bundle, not two, and none of its CommonJS module bodies run at import; for the SDK's
+ * default credential chain, the environment alone (infra/lambda-credentials.ts says why). Only the
+ * bundles take these: the command line and the tests run from sources keep Node's modules and the
+ * SDK's whole chain.
  */
 export const lambdaAliases: Readonly<Record<string, string>> = {
-  ...Object.fromEntries(
-    shims.flatMap((name) => {
-      const file = fileURLToPath(new URL(`./lambda-builtins/${name.replace('/', '-')}.cjs`, import.meta.url));
-      return [
-        [name, file],
-        [`node:${name}`, file],
-      ];
-    }),
-  ),
+  ...Object.fromEntries(builtinAliases),
   'fp-ts/lib': 'fp-ts/es6',
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
 };

@@ -1,11 +1,10 @@
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { bundleHandler } from '../../bench/lambda';
 import { adaptersOf } from '../../steps/aws-wiring';
 import { allSteps } from '../../steps/registry';
-
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+import { tempFolderForSuite } from '../support/temp-folders';
 
 /** The packages that carry a kind of adapter: a step's bundle holds them exactly when its declaration calls for that kind. */
 const packagesByAdapter = {
@@ -19,31 +18,35 @@ const packagesByAdapter = {
   tables: ['hyparquet-writer'],
 } as const;
 
-/** The npm packages esbuild puts into a step's Lambda bundle (resolved as infra/step-function.ts bundles it). */
-const bundledPackages = async (dir: string): Promise<Set<string>> => {
-  const { metafile } = await build({
-    entryPoints: [join(repoRoot, 'steps', dir, 'handler.ts')],
-    absWorkingDir: repoRoot,
-    bundle: true,
-    write: false,
-    outdir: 'out',
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    metafile: true,
-    logLevel: 'silent',
-  });
-  return new Set(Object.keys(metafile.inputs).flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
-};
-
 describe('Lambda bundles', () => {
-  it.each(allSteps.map((step) => [step.stateName, step] as const))('%s carries the SDK clients and libraries of its declared resources and no other', async (_name, step) => {
+  const folder = tempFolderForSuite('lambda-bundles-');
+  const built = new Map<string, Promise<Metafile>>();
+  /** A step's bundle as infra/step-function.ts builds it (bench/lambda.ts's `bundleHandler`, with the Lambda aliases), built once per step. */
+  const metafileOf = (dir: string): Promise<Metafile> => {
+    const metafile = built.get(dir) ?? bundleHandler(dir, join(folder(), dir), 'bundled').then((bundle) => bundle.metafile);
+    built.set(dir, metafile);
+    return metafile;
+  };
+  /** The npm packages esbuild put into a step's bundle. */
+  const bundledPackages = async (dir: string): Promise<Set<string>> =>
+    new Set(Object.keys((await metafileOf(dir)).inputs).flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []));
+
+  const cases = allSteps.map((step) => [step.stateName, step] as const);
+
+  it.each(cases)('%s carries the SDK clients and libraries of its declared resources and no other', async (_name, step) => {
     const bundled = await bundledPackages(step.dir);
     const declared = new Set<string>(adaptersOf(step.resources));
 
     const carried = Object.fromEntries(Object.entries(packagesByAdapter).map(([kind, packages]) => [kind, packages.map((name) => bundled.has(name))]));
 
     expect(carried).toEqual(Object.fromEntries(Object.entries(packagesByAdapter).map(([kind, packages]) => [kind, packages.map(() => declared.has(kind))])));
+  });
+
+  // An ES import of a Node module builds its facade at cold start (node:http's loads undici): every
+  // one is taken as CommonJS instead (infra/lambda-builtins.ts), whichever module a dependency names.
+  it.each(cases)('%s imports nothing from outside the bundle: each Node module it uses is taken through process.getBuiltinModule', async (_name, step) => {
+    const outputs = Object.values((await metafileOf(step.dir)).outputs);
+
+    expect(outputs.flatMap((output) => output.imports.filter((imported) => imported.external).map((imported) => `${imported.kind} ${imported.path}`))).toEqual([]);
   });
 });

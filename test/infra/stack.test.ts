@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { echartsFile } from '../../adapters/charts/echarts-library';
+import { bundleHandler } from '../../bench/lambda';
 import { analystViews } from '../../core/analyst-views';
 import { manifestsTableName, publishedViewSql } from '../../core/publication';
 import { tableNames, tables, type TableName } from '../../core/tables';
@@ -18,6 +19,7 @@ import { grantsOf } from '../../infra/grants';
 import { Lake } from '../../infra/lake';
 import { envNamesOf } from '../../steps/env';
 import { credentialChainCode } from '../support/credential-chain';
+import { tempFolder } from '../support/temp-folders';
 import { synthStack } from './synth';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
@@ -58,6 +60,12 @@ describe('SpotifyEtlStack', () => {
     const fn = stack.pipeline.functions.get(stateName);
     if (!fn) throw new Error(`no function for ${stateName}`);
     return { fn, logicalId: stack.getLogicalId(fn.node.defaultChild as never) };
+  };
+
+  /** The folder CDK bundled a step's function into (its index.mjs, and what is copied beside it). */
+  const assetFolderOf = (stateName: string): string => {
+    const properties = resources[functionOf(stateName).logicalId]?.Properties as { Code: { S3Key: string } };
+    return join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`);
   };
 
   it('passes the cdk-nag AWS Solutions checks with no unacknowledged finding, each acknowledgement with a reason', () => {
@@ -206,14 +214,11 @@ describe('SpotifyEtlStack', () => {
     // Prepare: each function's bundled index.mjs with its variables (tokens stand for values
     // CloudFormation fills in; the handlers only need them present and well-formed).
     const bundles = allSteps.map((step) => {
-      const properties = resources[functionOf(step.stateName).logicalId]?.Properties as {
-        Code: { S3Key: string };
-        Environment: { Variables: Record<string, unknown> };
-      };
+      const properties = resources[functionOf(step.stateName).logicalId]?.Properties as { Environment: { Variables: Record<string, unknown> } };
       const env = Object.fromEntries(
         Object.entries(properties.Environment.Variables).map(([name, value]) => [name, typeof value === 'string' ? value : `token-for-${name}`]),
       );
-      return { step: step.stateName, path: join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), env };
+      return { step: step.stateName, path: join(assetFolderOf(step.stateName), 'index.mjs'), env };
     });
     // One process imports them in turn, as a cold start would: loadEnv throws on a missing variable.
     const script = `
@@ -231,11 +236,21 @@ describe('SpotifyEtlStack', () => {
     expect(JSON.parse(result.stdout)).toEqual(Object.fromEntries(allSteps.map((step) => [step.stateName, 'function'])));
   });
 
+  it("bundles every handler byte for byte as bench/lambda.ts's bundleHandler does, which the bundle tests and the bench build through", async () => {
+    // Prepare
+    const folder = await tempFolder('stack-bundles-');
+    const differing: string[] = [];
+    // Act
+    for (const step of allSteps) {
+      const { file } = await bundleHandler(step.dir, join(folder, step.dir), 'bundled');
+      if (!readFileSync(file).equals(readFileSync(join(assetFolderOf(step.stateName), 'index.mjs')))) differing.push(step.stateName);
+    }
+    // Assess
+    expect(differing).toEqual([]);
+  }, 120_000);
+
   it('bundles every handler with AWS credentials from the environment only, not the SDK\'s default chain', () => {
-    const assets = allSteps.map((step) => {
-      const properties = resources[functionOf(step.stateName).logicalId]?.Properties as { Code: { S3Key: string } };
-      return { step: step.stateName, text: readFileSync(join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs'), 'utf8') };
-    });
+    const assets = allSteps.map((step) => ({ step: step.stateName, text: readFileSync(join(assetFolderOf(step.stateName), 'index.mjs'), 'utf8') }));
 
     expect(assets.filter((asset) => credentialChainCode.test(asset.text)).map((asset) => asset.step)).toEqual([]);
     expect(assets.filter((asset) => !asset.text.includes('no AWS credentials: ')).map((asset) => asset.step)).toEqual([]);
@@ -388,14 +403,8 @@ describe('SpotifyEtlStack', () => {
   });
 
   it('bundles the charting library beside WriteReport\'s handler only, where the report reads it', () => {
-    // Prepare
-    const assetOf = (stateName: string): string => {
-      const properties = resources[functionOf(stateName).logicalId]?.Properties as { Code: { S3Key: string } };
-      return join(app.outdir, `asset.${properties.Code.S3Key.replace(/\.zip$/, '')}`);
-    };
-    // Assess
-    expect(existsSync(join(assetOf(steps.writeReport.stateName), echartsFile))).toBe(true);
-    expect(allSteps.filter((step) => existsSync(join(assetOf(step.stateName), echartsFile))).map((step) => step.stateName)).toEqual([steps.writeReport.stateName]);
+    expect(existsSync(join(assetFolderOf(steps.writeReport.stateName), echartsFile))).toBe(true);
+    expect(allSteps.filter((step) => existsSync(join(assetFolderOf(step.stateName), echartsFile))).map((step) => step.stateName)).toEqual([steps.writeReport.stateName]);
   });
 
   it('crawls one include path per curated table, new folders only, under its security configuration', () => {

@@ -1,3 +1,0 @@
-/* global module */
-// node:stream/consumers as CommonJS, for the Lambda bundles: infra/lambda-builtins.ts says why.
-module.exports = process.getBuiltinModule('node:stream/consumers');
