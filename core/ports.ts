@@ -70,9 +70,9 @@ export interface SpotifyAuth {
   fetchAccessToken(): Promise<IssuedToken>;
 }
 
-/** A decoded Spotify response together with the exact text it was decoded from (kept as raw). */
+/** A decoded Spotify response together with the exact bytes it was decoded from (kept as raw). */
 export interface Fetched<T> {
-  readonly body: string;
+  readonly body: Uint8Array;
   readonly value: T;
 }
 

@@ -6,17 +6,18 @@ import got from 'got';
 import type { HttpRequest } from './http';
 
 /** One request's answer (any status), or a description of why none came that carries nothing of the request (its Authorization header included). */
-export type Sent = { readonly response: { status: number; headers: Record<string, string | string[] | undefined>; body: string } } | { readonly failure: string };
+export type Sent = { readonly response: { status: number; headers: Record<string, string | string[] | undefined>; body: Uint8Array } } | { readonly failure: string };
 
 /**
  * got with what every request shares set once, so a request merges only its own options: got's
- * own retries and redirects are off (every retry is http.ts's), and any status is an answer.
+ * own retries and redirects are off (every retry is http.ts's), and any status is an answer. The
+ * body stays the bytes received: http.ts decodes them once to parse, and the raw lake keeps them.
  */
 const client = got.extend({
   retry: { limit: 0 },
   throwHttpErrors: false,
   followRedirect: false,
-  responseType: 'text',
+  responseType: 'buffer',
 });
 
 /** Sends `request` once. */

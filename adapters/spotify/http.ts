@@ -105,7 +105,8 @@ export interface HttpRequest {
 /** A final answer: any status but 5xx and 429, with the body parsed when it is JSON. */
 export interface JsonResponse {
   readonly status: number;
-  readonly body: string;
+  /** The body's bytes as received. */
+  readonly body: Uint8Array;
   /** The parsed body; undefined when a non-2xx body is not JSON. */
   readonly json: unknown;
 }
@@ -131,9 +132,11 @@ export const humanSeconds = (seconds: number): string => {
   return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 };
 
-const parseJson = (body: string): { ok: true; value: unknown } | { ok: false } => {
+const utf8 = new TextDecoder();
+
+const parseJson = (body: Uint8Array): { ok: true; value: unknown } | { ok: false } => {
   try {
-    return { ok: true, value: JSON.parse(body) };
+    return { ok: true, value: JSON.parse(utf8.decode(body)) };
   } catch {
     return { ok: false };
   }
@@ -218,7 +221,7 @@ export const requestJson = async (request: HttpRequest, settings: HttpSettings, 
         continue;
       }
       if (status >= 500) failure = `HTTP ${status}`;
-      else if (status >= 200 && status < 300 && !parsed.ok) failure = `incomplete JSON body (${Buffer.byteLength(body)} bytes)`;
+      else if (status >= 200 && status < 300 && !parsed.ok) failure = `incomplete JSON body (${body.byteLength} bytes)`;
       else return { status, body, json: parsed.ok ? parsed.value : undefined };
     }
     failures += 1;

@@ -25,7 +25,7 @@ class RateLimitedAt implements SpotifyApi {
       throw new SpotifyRateLimitedError('429', this.retryAfterSeconds);
     }
     const value = { items: Array.from({ length: Math.max(0, Math.min(limit, 120 - offset)) }, (_, i) => ({ position: offset + i })), offset, total: 120, limit };
-    return { body: JSON.stringify(value), value };
+    return { body: new TextEncoder().encode(JSON.stringify(value)), value };
   }
 }
 

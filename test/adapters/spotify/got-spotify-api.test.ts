@@ -35,7 +35,7 @@ describe('GotSpotifyApi over the emulator', () => {
     expect(entriesOf(whole)).toBe(total);
     expect(whole.pages.map((page) => page.value.offset)).toEqual(offsets);
     expect(whole.pages.every((page) => page.value.total === total)).toBe(true);
-    expect(JSON.parse(whole.pages[0]?.body ?? '{}')).toEqual(whole.pages[0]?.value);
+    expect(JSON.parse(Buffer.from(whole.pages[0]?.body ?? '{}').toString())).toEqual(whole.pages[0]?.value);
   });
 
   it('asks for the playlist metadata fields only, with the entry count', async () => {
@@ -45,7 +45,7 @@ describe('GotSpotifyApi over the emulator', () => {
     // Act
     const playlist = await api.getPlaylist(playlistNamed(emulator, 'Fifty-one'));
     // Assess
-    expect(Object.keys(JSON.parse(playlist.body)).sort()).toEqual(
+    expect(Object.keys(JSON.parse(Buffer.from(playlist.body).toString())).sort()).toEqual(
       ['collaborative', 'description', 'id', 'items', 'name', 'owner', 'public', 'snapshot_id'].sort(),
     );
     expect(playlist.value.items).toEqual({ total: 51 });

@@ -51,7 +51,7 @@ describe(steps.getPlaylist.stateName, () => {
     const output = await runGetPlaylist({ spotify, store })({ date, playlistId: id });
     // Assess
     expect(output).toEqual({ date, playlistId: id, snapshotId: 'snap-1', cursor: { offset: 0, total: 120 } });
-    expect(store.text(rawPlaylistKey(date, id))).toBe((await spotify.getPlaylist(id)).body);
+    expect(store.text(rawPlaylistKey(date, id))).toBe(Buffer.from((await spotify.getPlaylist(id)).body).toString());
     expect(await store.list(`raw/playlist_items/snapshot_date=${date}/`)).toEqual([]);
   });
 });
@@ -98,7 +98,7 @@ describe(steps.extractItems.stateName, () => {
     // Assess
     expect(output).toEqual({ date, playlistId: id, cursor: { offset: 100, total: 120 }, done: false, waitSeconds: 0, pagesStored: 2 });
     expect(await store.list('raw/playlist_items/')).toEqual([rawItemsPageKey(date, id, 0), rawItemsPageKey(date, id, 50)]);
-    expect(store.text(rawItemsPageKey(date, id, 50))).toBe((await spotify.getItemsPage(id, 50, 50)).body);
+    expect(store.text(rawItemsPageKey(date, id, 50))).toBe(Buffer.from((await spotify.getItemsPage(id, 50, 50)).body).toString());
   });
 
   it('reports done once the last page is landed', async () => {

@@ -146,8 +146,8 @@ export class FakeSpotify implements SpotifyApi {
   }
 
   private fetched<C extends typeof PlaylistMetadata | typeof PlaylistItemsPage>(codec: C, json: unknown) {
-    const body = JSON.stringify(json, null, 1);
-    return { body, value: decodeOrThrow(codec, JSON.parse(body), (p) => new Error(p.join('; '))) };
+    const text = JSON.stringify(json, null, 1);
+    return { body: new TextEncoder().encode(text), value: decodeOrThrow(codec, JSON.parse(text), (p) => new Error(p.join('; '))) };
   }
 }
 

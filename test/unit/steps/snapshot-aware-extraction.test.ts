@@ -18,7 +18,7 @@ const publishedLake = async (date: string, snapshotId: string): Promise<MemoryBl
   const store = new MemoryBlobStore();
   const spotify = new FakeSpotify({ [id]: 70 });
   const metadata = await spotify.getPlaylist(id);
-  await store.put(rawPlaylistKey(date, id), metadata.body.replace('"snap-1"', JSON.stringify(snapshotId)));
+  await store.put(rawPlaylistKey(date, id), Buffer.from(metadata.body).toString().replace('"snap-1"', JSON.stringify(snapshotId)));
   await store.put(rawItemsPageKey(date, id, 0), (await spotify.getItemsPage(id, 0, 50)).body);
   await store.put(rawItemsPageKey(date, id, 50), (await spotify.getItemsPage(id, 50, 50)).body);
   const attempt = buildAttempt({ executionName: 'exec-0', status: 'succeeded', mode: 'scheduled', extractedAt: null, updatedAt: `${date}T06:00:00.000Z` });
