@@ -61,6 +61,14 @@ const caught: ErrorPolicy = { policy: 'catch' };
 const retried = (retry: RetryProfile): ErrorPolicy => ({ policy: 'retry', retry });
 
 /**
+ * The retry timing inside a playlist's child execution (GetPlaylist, ExtractItems), which is
+ * EXPRESS and so ends at five minutes: one retrier covers all of a child step's transient errors
+ * (one shared attempt, not one per error), because the Spotify client has already retried each
+ * request in-process four times; state-machine/worst-case.ts budgets the child with it.
+ */
+export const childTransientRetry: RetryProfile = { intervalSeconds: 2, backoffRate: 1, maxDelaySeconds: 2, maxAttempts: 1 };
+
+/**
  * The policy of every error name, with the timing of each retried one; the definition builds
  * Retry and Catch from this. Spotify retries stay short (long waits fail the run as throttled
  * instead); a busy crawler gets minutes.
@@ -82,7 +90,7 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   // A playlist edited while it was paged is read again from its metadata, once and soon: this is
   // retried only inside the EXPRESS playlist child, which ends at five minutes (worst-case.ts).
   // Edited again, the child fails and the parent handles it like any failed playlist.
-  PlaylistChangedError: retried({ intervalSeconds: 2, backoffRate: 1, maxDelaySeconds: 2, maxAttempts: 1 }),
+  PlaylistChangedError: retried(childTransientRetry),
   StorageUnavailableError: retried({ intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 }),
   AwsUnavailableError: retried({ intervalSeconds: 2, backoffRate: 2, maxDelaySeconds: 30, maxAttempts: 4 }),
   // Someone else's crawl of the same crawler usually ends within minutes.
@@ -97,13 +105,6 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   ReportNotWrittenError: caught,
 };
 
-/**
- * The retry timing inside a playlist's child execution (GetPlaylist, ExtractItems), which is
- * EXPRESS and so ends at five minutes: one retrier covers all of a child step's transient errors
- * (one shared attempt, not one per error), because the Spotify client has already retried each
- * request in-process four times; state-machine/worst-case.ts budgets the child with it.
- */
-export const childTransientRetry: RetryProfile = { intervalSeconds: 2, backoffRate: 1, maxDelaySeconds: 2, maxAttempts: 1 };
 
 /** The names of `names` whose policy is `policy`, in table order. */
 export const errorsWithPolicy = (names: readonly ErrorName[], policy: ErrorPolicy['policy']): ErrorName[] =>
