@@ -123,38 +123,61 @@ export const runNormalise =
     };
   };
 
-/** One playlist's entries and snapshot id on an earlier date, normalised from its raw snapshot. */
-const earlierSnapshot = async (store: BlobStore, date: IsoDate, playlistId: string) => {
+/** The snapshot id a raw playlist.json holds, if it can be read. */
+const snapshotIdOf = (key: string, bytes: Uint8Array | undefined): unknown => {
+  const playlist = parse(key, bytes);
+  return typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist ? playlist.snapshot_id : undefined;
+};
+
+/**
+ * One playlist's raw snapshot on an earlier date, as bytes to parse in its turn: only its
+ * playlist.json when that holds the snapshot id the playlist has now (Spotify's snapshot id names
+ * the playlist's contents, so an unchanged playlist, the usual daily case, costs one small read,
+ * not its pages read and normalised a second time).
+ */
+const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, date: IsoDate, snapshotIdNow: string | undefined) => {
   const playlistKey = rawPlaylistKey(date, playlistId);
+  const playlist = await store.get(playlistKey);
+  if (snapshotIdNow !== undefined && snapshotIdOf(playlistKey, playlist) === snapshotIdNow) {
+    return { playlistId, date, unchanged: true as const };
+  }
   const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
-  const normaliser = createNormaliser();
-  normaliser.add({
-    playlistId,
-    playlist: parse(playlistKey, await store.get(playlistKey)),
-    pages: await Promise.all(pageKeys.map(async (key) => parse(key, await store.get(key)))),
-  });
-  const { tables } = normaliser.result();
-  return { items: tables.playlist_items, snapshotId: tables.playlists[0]?.snapshot_id };
+  const pages = await Promise.all(pageKeys.map((key) => store.get(key)));
+  return { playlistId, date, unchanged: false as const, playlistKey, playlist, pageKeys, pages };
 };
 
 /**
  * Adds the date's playlist_changes rows: each playlist compared with its previous snapshot, the
- * latest earlier date whose raw holds it ({@link previousRawDates}), normalised again from raw.
+ * latest earlier date whose raw holds it ({@link previousRawDates}), normalised again from raw
+ * unless its snapshot id is the one the playlist has now (then nothing changed: no rows).
  * Raw, not the previous date's published Parquet: a backfill normalises its dates two at a time
  * and publishes them all at its end, so an earlier date of the same backfill may not be
  * published yet, while its raw always is in the lake. A playlist's first snapshot adds no row.
+ * The earlier snapshots are read ahead as the date's own are: on S3, one after another, 10,000
+ * playlists' reads would not fit a Lambda's run time.
  * @returns the playlists whose snapshot id is the previous snapshot's (unchanged)
  */
 const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalised): Promise<Set<string>> => {
   const { tables } = normalised;
   const current = Map.groupBy(tables.playlist_items, (row) => row.playlist_id);
   const snapshotIds = new Map(tables.playlists.map((row) => [row.playlist_id, row.snapshot_id]));
-  const previousDates = await previousRawDates(store, date, [...snapshotIds.keys()]);
+  const previousDates = [...(await previousRawDates(store, date, [...snapshotIds.keys()]))].sort(([a], [b]) => a.localeCompare(b));
+  const load = ([playlistId, previousDate]: [string, IsoDate]) => loadEarlierSnapshot(store, playlistId, previousDate, snapshotIds.get(playlistId));
   const unchanged = new Set<string>();
-  for (const [playlistId, previousDate] of [...previousDates].sort(([a], [b]) => a.localeCompare(b))) {
-    const previous = await earlierSnapshot(store, previousDate, playlistId);
-    if (previous.snapshotId !== undefined && previous.snapshotId === snapshotIds.get(playlistId)) unchanged.add(playlistId);
-    tables.playlist_changes.push(...playlistChanges(playlistId, previousDate, previous.items, current.get(playlistId) ?? []));
+  for await (const earlier of readAhead(previousDates, readAheadDepth, load)) {
+    if (earlier.unchanged) {
+      unchanged.add(earlier.playlistId);
+      continue;
+    }
+    const normaliser = createNormaliser();
+    normaliser.add({
+      playlistId: earlier.playlistId,
+      playlist: parse(earlier.playlistKey, earlier.playlist),
+      pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
+    });
+    const previous = normaliser.result().tables;
+    if (previous.playlists[0]?.snapshot_id === snapshotIds.get(earlier.playlistId)) unchanged.add(earlier.playlistId);
+    tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, previous.playlist_items, current.get(earlier.playlistId) ?? []));
   }
   return unchanged;
 };

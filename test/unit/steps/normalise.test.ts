@@ -30,6 +30,30 @@ const landed = async (): Promise<MemoryBlobStore> => {
 
 const normaliseIn = (store: MemoryBlobStore) => runNormalise({ store, encoder: new JsonTableEncoder(), clock });
 
+/** A lake that remembers which keys were read. */
+class ReadRecordingStore extends MemoryBlobStore {
+  public readonly reads: string[] = [];
+
+  public override async get(key: string): Promise<Uint8Array | undefined> {
+    this.reads.push(key);
+    return super.get(key);
+  }
+}
+
+/** `first` landed on the day before `date` as `snapshotId`, its 70 entries less the first `dropped`. */
+const landedTheDayBefore = async (store: MemoryBlobStore, snapshotId: string, dropped: number): Promise<string> => {
+  const before = '2026-11-19';
+  const spotify = new FakeSpotify({ [first]: 70 });
+  const playlist = Buffer.from((await spotify.getPlaylist(first)).body).toString().replace('"snap-1"', JSON.stringify(snapshotId));
+  await store.put(rawPlaylistKey(before, first), playlist);
+  for (const offset of [0, 50]) {
+    const page = JSON.parse(Buffer.from((await spotify.getItemsPage(first, offset, 50)).body).toString()) as { items: unknown[] };
+    if (offset === 0) page.items.splice(0, dropped);
+    await store.put(rawItemsPageKey(before, first, offset), JSON.stringify(page));
+  }
+  return before;
+};
+
 describe(steps.normalise.stateName, () => {
   it("writes one part per table into this run's folder, clears what a killed attempt of it left there, and records the attempt", async () => {
     // Prepare
@@ -114,6 +138,30 @@ describe(steps.normalise.stateName, () => {
     ]);
     expect(manifest.lastAttempt.playlists.find((p) => p.playlistId === first)).toMatchObject({ rows: 50, lostEntries: 20 });
     expect(manifest.lastAttempt.playlists.find((p) => p.playlistId === second)).toMatchObject({ rows: 3, rejects: 1 });
+  });
+
+  it("compares a playlist with its previous snapshot's pages only when the snapshot id changed", async () => {
+    // Prepare: the day before holds the same snapshot id (unchanged), or another one with two entries fewer
+    const unchanged = new ReadRecordingStore();
+    const edited = new ReadRecordingStore();
+    for (const store of [unchanged, edited]) {
+      const opened = await runGetPlaylist({ spotify: new FakeSpotify({ [first]: 70 }), store })({ date, playlistId: first, full: true });
+      if (!('cursor' in opened)) throw new Error('the fake Spotify rate-limited');
+      await runExtractItems({ spotify: new FakeSpotify({ [first]: 70 }), store, pageSize: 50, maxPages: 40 })({ date, playlistId: first, cursor: opened.cursor });
+    }
+    const before = await landedTheDayBefore(unchanged, 'snap-1', 0);
+    await landedTheDayBefore(edited, 'snap-0', 2);
+    // Act
+    for (const store of [unchanged, edited]) await normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
+    // Assess
+    const readsOf = (store: ReadRecordingStore) => store.reads.filter((key) => key.includes(`snapshot_date=${before}`)).sort();
+    expect(readsOf(unchanged)).toEqual([rawPlaylistKey(before, first)]);
+    expect(unchanged.json(curatedPartKey('playlist_changes', date, 'exec-1', 0))).toEqual([]);
+    expect((unchanged.json(runManifestKey(date)) as RunManifest).lastAttempt.playlists[0]?.outcome).toBe('unchanged');
+    expect(readsOf(edited)).toEqual([rawItemsPageKey(before, first, 0), rawItemsPageKey(before, first, 50), rawPlaylistKey(before, first)].sort());
+    const changes = edited.json(curatedPartKey('playlist_changes', date, 'exec-1', 0)) as { change: string; occurrences: number }[];
+    expect(changes.map((row) => [row.change, row.occurrences])).toEqual([['added', 1], ['added', 1]]);
+    expect((edited.json(runManifestKey(date)) as RunManifest).lastAttempt.playlists[0]?.outcome).toBe('extracted');
   });
 
   it('starts a fresh manifest over one that is not JSON, so the date can be rebuilt', async () => {
