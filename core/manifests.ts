@@ -3,6 +3,7 @@
  * A manifest is derived data: one that is not JSON or not in the expected shape is reported as
  * damaged, never thrown as a SyntaxError, so a rerun can rebuild the date from raw.
  */
+import type * as t from 'io-ts';
 import type { IsoDate } from './dates';
 import { tryDecode } from './decode';
 import { ValidationFailedError } from './errors';
@@ -10,27 +11,36 @@ import { runManifestKey } from './lake/keys';
 import { RunManifest } from './lake/manifest';
 import type { BlobStore } from './ports';
 
-/** A date's manifest as found in the lake. */
-export type ManifestFound =
+/** A date's manifest as found in the lake, decoded whole or (`T`) only in the fields a reader needs. */
+export type Found<T> =
   | { readonly state: 'absent' }
-  | { readonly state: 'present'; readonly manifest: RunManifest }
+  | { readonly state: 'present'; readonly manifest: T }
   | { readonly state: 'damaged'; readonly key: string; readonly problem: string };
 
-/** The manifest of `date`: absent, present, or damaged with what is wrong with it. */
-export const findManifest = async (store: BlobStore, date: IsoDate): Promise<ManifestFound> => {
-  const key = runManifestKey(date);
-  const body = await store.get(key);
-  if (body === undefined) return { state: 'absent' };
+/** A date's manifest as found in the lake. */
+export type ManifestFound = Found<RunManifest>;
+
+/**
+ * The manifest found at `key`, decoded with `codec`: the whole {@link RunManifest}, or a
+ * lighter codec of the fields one reader needs, which names a damaged field in the same words.
+ */
+export const decodeManifest = <C extends t.Mixed>(key: string, body: Uint8Array, codec: C): Found<t.TypeOf<C>> => {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(body));
   } catch {
     return { state: 'damaged', key, problem: 'it is not JSON' };
   }
-  const decoded = tryDecode(RunManifest, json);
+  const decoded = tryDecode(codec, json);
   return decoded.ok
     ? { state: 'present', manifest: decoded.value }
     : { state: 'damaged', key, problem: `it is not a version-2 manifest (${decoded.problems.slice(0, 3).join('; ')})` };
+};
+
+/** The manifest of `date`: absent, present, or damaged with what is wrong with it. */
+export const findManifest = async (store: BlobStore, date: IsoDate): Promise<ManifestFound> => {
+  const body = await store.get(runManifestKey(date));
+  return body === undefined ? { state: 'absent' } : decodeManifest(runManifestKey(date), body, RunManifest);
 };
 
 /** The manifest of `date`, or undefined when there is none or it is damaged. */

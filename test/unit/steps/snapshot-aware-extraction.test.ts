@@ -3,8 +3,8 @@ import { PlaylistChangedError, SpotifyRateLimitedError } from '../../../core/err
 import { addDays } from '../../../core/dates';
 import { lastPublishedSnapshot } from '../../../core/history';
 import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey, runManifestKey } from '../../../core/lake/keys';
-import { buildAttempt, withAttempt } from '../../../core/lake/manifest';
-import { writeManifest } from '../../../core/manifests';
+import { buildAttempt, PublishedSnapshots, withAttempt } from '../../../core/lake/manifest';
+import { decodeManifest, findManifest, writeManifest } from '../../../core/manifests';
 import { runExtractItems } from '../../../steps/extract-items/step';
 import { runGetPlaylist } from '../../../steps/get-playlist/step';
 import { FakeSpotify, MemoryBlobStore } from './fakes';
@@ -216,6 +216,83 @@ describe('Finding the last published snapshot costs a few lake requests per play
     expect(within).toEqual({ date: '2026-12-10', snapshotId: 'snap-31' });
     expect(beyond).toBeUndefined();
     expect(store.lists).toEqual(['runs/snapshot_date=2026', 'runs/snapshot_date=2027', 'runs/snapshot_date=2026', 'runs/snapshot_date=2027']);
+  });
+});
+
+describe('The lookup never answers from a manifest older than the one in the lake', () => {
+  it('finds the snapshot id of a day before republished since the last lookup in the same process', async () => {
+    // Prepare: the same length of manifest, one snapshot id changed
+    const store = new MemoryBlobStore();
+    await publish(store, yesterday, { [id]: 'snap-1', [other]: 'snap-7' });
+    const before = await lastPublishedSnapshot(store, today, id);
+    await publish(store, yesterday, { [id]: 'snap-2', [other]: 'snap-7' });
+    // Act
+    const after = await lastPublishedSnapshot(store, today, id);
+    // Assess
+    expect(before).toEqual({ date: yesterday, snapshotId: 'snap-1' });
+    expect(after).toEqual({ date: yesterday, snapshotId: 'snap-2' });
+  });
+
+  it('finds the republished snapshot id when the store hands out bytes at an odd offset of their buffer', async () => {
+    // Prepare: a store whose bodies start one byte into their buffer, as a pooled Buffer may
+    const store = new MemoryBlobStore();
+    const get = store.get.bind(store);
+    store.get = async (key) => {
+      const body = await get(key);
+      if (body === undefined) return undefined;
+      const padded = new Uint8Array(body.byteLength + 1);
+      padded.set(body, 1);
+      return padded.subarray(1);
+    };
+    await publish(store, yesterday, { [id]: 'snap-1' });
+    const before = await lastPublishedSnapshot(store, today, id);
+    await publish(store, yesterday, { [id]: 'snap-2' });
+    // Act
+    const after = await lastPublishedSnapshot(store, today, id);
+    // Assess
+    expect([before?.snapshotId, after?.snapshotId]).toEqual(['snap-1', 'snap-2']);
+  });
+
+  it('answers each lake from its own manifest of the same date', async () => {
+    // Prepare
+    const first = new MemoryBlobStore();
+    const second = new MemoryBlobStore();
+    await publish(first, yesterday, { [id]: 'snap-1' });
+    await publish(second, yesterday, { [id]: 'snap-2' });
+    // Act
+    const found = [await lastPublishedSnapshot(first, today, id), await lastPublishedSnapshot(second, today, id), await lastPublishedSnapshot(first, today, id)];
+    // Assess
+    expect(found.map((snapshot) => snapshot?.snapshotId)).toEqual(['snap-1', 'snap-2', 'snap-1']);
+  });
+
+  it('passes over a day before whose published snapshot id is damaged, and reads it once it is rewritten whole', async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    await publish(store, '2026-11-15', { [id]: 'snap-1' });
+    await publish(store, yesterday, { [id]: 'snap-2' });
+    const whole = store.text(runManifestKey(yesterday)) ?? '';
+    await store.put(runManifestKey(yesterday), whole.replaceAll('"snapshotId":"snap-2"', '"snapshotId":7'));
+    // Act
+    const damaged = await lastPublishedSnapshot(store, today, id);
+    await store.put(runManifestKey(yesterday), whole);
+    const repaired = await lastPublishedSnapshot(store, today, id);
+    // Assess
+    expect(damaged).toEqual({ date: '2026-11-15', snapshotId: 'snap-1' });
+    expect(repaired).toEqual({ date: yesterday, snapshotId: 'snap-2' });
+  });
+
+  it('names a damaged snapshot id in the words of the whole manifest\'s decoding', async () => {
+    const store = new MemoryBlobStore();
+    await publish(store, yesterday, { [id]: 'snap-2' });
+    // Prepare: the published run's copy damaged (the first one written), not the last attempt's
+    const body = new TextEncoder().encode((store.text(runManifestKey(yesterday)) ?? '').replace('"snapshotId":"snap-2"', '"snapshotId":7'));
+    await store.put(runManifestKey(yesterday), body);
+    // Act
+    const light = decodeManifest(runManifestKey(yesterday), body, PublishedSnapshots);
+    const whole = await findManifest(store, yesterday);
+    // Assess
+    expect(light).toEqual(whole);
+    expect(light).toMatchObject({ state: 'damaged', problem: expect.stringContaining('$.published.playlists[0].snapshotId: expected string | null, got number') });
   });
 });
 
