@@ -12,7 +12,7 @@ import { readChartLibrary } from '../../adapters/charts/echarts-library';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { latestReportKey } from '../../core/lake/keys';
 import type { ReportData } from '../../core/report/charts';
-import { collectReport } from '../../core/report/collect';
+import { collectReport, lakeHealth } from '../../core/report/collect';
 import { renderReport } from '../../core/report/page';
 import type { ReportRange } from '../../core/report/queries';
 import { lakeReader, type RunSummary } from './summary';
@@ -34,7 +34,7 @@ export const collectLocalReport = async (
   // manifest is named on stderr by its query engine, which reads the same ones.
   const reader = lakeReader(lake, onWarning);
   try {
-    return await collectReport({ rows: (sql) => reader.query(sql), store: new FsBlobStore(lake), lake }, range, now);
+    return await collectReport({ rows: (sql) => reader.query(sql), health: () => lakeHealth(new FsBlobStore(lake)), lake }, range, now);
   } finally {
     await reader.close();
   }

@@ -6,12 +6,12 @@
  */
 import type { IsoDate } from '../dates';
 import { dateOfManifestKey, runManifestsPrefix } from '../lake/keys';
-import type { RunManifest } from '../lake/manifest';
 import { findManifest } from '../manifests';
 import type { BlobStore, QueryEngine } from '../ports';
+import { readAhead } from '../read-ahead';
 import { tableNames } from '../tables';
 import type { ArtistRow, ChangeRow, ExplicitRow, ReleaseYearRow, ReportData, SizeRow } from './charts';
-import { healthRows } from './health';
+import { healthOf, healthRows, type HealthRow } from './health';
 import { explicitShareSql, playlistChangesSql, playlistSizesSql, releaseYearsSql, topArtistsSql, type ReportRange } from './queries';
 
 /** Runs one query to its end and returns its rows. */
@@ -20,24 +20,41 @@ export type ReportRows = (sql: string) => Promise<Record<string, unknown>[]>;
 /** The table the changes chart reads; it arrives with playlist history. */
 const changesTable = 'playlist_changes';
 
-/** Every readable manifest of the lake (a damaged one is reported by whoever reads its date's data). */
-export const lakeManifests = async (store: BlobStore): Promise<RunManifest[]> => {
-  const manifests: RunManifest[] = [];
-  for (const key of await store.list(runManifestsPrefix)) {
-    const date = dateOfManifestKey(key);
-    if (date === undefined) continue;
+/** How many manifests are read at once for the run health: enough to hide S3's latency, few enough to hold. */
+export const manifestReadDepth = 8;
+
+/**
+ * The health of every readable manifest of the lake, in date order (a damaged manifest is
+ * reported by whoever reads its date's data). Eight are read at a time and each is reduced to its
+ * health row as it arrives, so at most those eight are held whole: a year of manifests of 10,000
+ * playlists each, kept, would not fit a Lambda.
+ */
+export const lakeHealth = async (store: BlobStore): Promise<HealthRow[]> => {
+  const dates = (await store.list(runManifestsPrefix)).map(dateOfManifestKey).filter((date) => date !== undefined);
+  const health: HealthRow[] = [];
+  const healthOfDate = async (date: IsoDate): Promise<HealthRow | undefined> => {
     const found = await findManifest(store, date);
-    if (found.state === 'present') manifests.push(found.manifest);
-  }
-  return manifests;
+    return found.state === 'present' ? healthOf(found.manifest) : undefined;
+  };
+  for await (const row of readAhead(dates, manifestReadDepth, healthOfDate)) if (row !== undefined) health.push(row);
+  return health;
+};
+
+/**
+ * {@link lakeHealth}, read on the first call and shared by the later ones: WriteReport draws two
+ * reports of a backfill (the latest and the one as of its date) from one reading of the manifests.
+ */
+export const healthReadOnce = (store: BlobStore): (() => Promise<readonly HealthRow[]>) => {
+  let read: Promise<HealthRow[]> | undefined;
+  return () => (read ??= lakeHealth(store));
 };
 
 /** What a report is read from and how it is labelled. */
 export interface ReportSource {
   /** Runs the report's SQL over the published tables. */
   readonly rows: ReportRows;
-  /** The lake, for the manifests behind the run health. */
-  readonly store: BlobStore;
+  /** The run health of every date of the lake, from its manifests ({@link lakeHealth}). */
+  readonly health: () => Promise<readonly HealthRow[]>;
   /** How the page names the lake: a folder, or `s3://bucket`. */
   readonly lake: string;
 }
@@ -48,7 +65,7 @@ export interface ReportSource {
  */
 export const collectReport = async (source: ReportSource, range: ReportRange, now: Date): Promise<ReportData> => {
   const rows = async <T>(sql: string): Promise<T[]> => (await source.rows(sql)) as T[];
-  const [sizes, manifests] = await Promise.all([rows<SizeRow>(playlistSizesSql(range)), lakeManifests(source.store)]);
+  const [sizes, health] = await Promise.all([rows<SizeRow>(playlistSizesSql(range)), source.health()]);
   const latestDate: IsoDate | null = sizes.map((row) => row.snapshot_date).toSorted().at(-1) ?? null;
   const onLatest = async <T>(sql: (date: IsoDate) => string): Promise<T[]> => (latestDate === null ? [] : rows<T>(sql(latestDate)));
   const [changes, artists, releaseYears, explicit] = await Promise.all([
@@ -57,7 +74,7 @@ export const collectReport = async (source: ReportSource, range: ReportRange, no
     onLatest<ReleaseYearRow>(releaseYearsSql),
     onLatest<ExplicitRow>(explicitShareSql),
   ]);
-  return { lake: source.lake, range, generatedAt: now.toISOString(), latestDate, sizes, changes, artists, releaseYears, explicit, health: healthRows(manifests, range) };
+  return { lake: source.lake, range, generatedAt: now.toISOString(), latestDate, sizes, changes, artists, releaseYears, explicit, health: healthRows(health, range) };
 };
 
 /** How often a query is asked for its state: soon at first (DuckDB answers in milliseconds), then at most every 2 s (Athena). */

@@ -10,7 +10,7 @@ import type { IsoDate } from '../../core/dates';
 import { AwsUnavailableError, QueryFailedError, ReportNotWrittenError, StorageUnavailableError } from '../../core/errors';
 import { datedReportKey, latestReportKey } from '../../core/lake/keys';
 import type { BlobStore, Clock, QueryEngine } from '../../core/ports';
-import { collectReport, engineRows, type ReportSource } from '../../core/report/collect';
+import { collectReport, engineRows, healthReadOnce, type ReportSource } from '../../core/report/collect';
 import { renderReport } from '../../core/report/page';
 import type { WriteReportInput, WriteReportOutput } from './contract';
 
@@ -35,7 +35,7 @@ export const runWriteReport =
   async ({ published }: WriteReportInput): Promise<WriteReportOutput> => {
     const source: ReportSource = {
       rows: engineRows(deps.queries, (reason) => new QueryFailedError(reason), deps.sleep),
-      store: deps.store,
+      health: healthReadOnce(deps.store),
       lake: pipelineLakeLabel,
     };
     const date: IsoDate | undefined = published.toSorted().at(-1);

@@ -10,7 +10,7 @@ import { readChartLibrary } from '../../../adapters/charts/echarts-library';
 import { DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-catalog';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
 import { AwsUnavailableError, ReportNotWrittenError } from '../../../core/errors';
-import { datedReportKey, latestReportKey } from '../../../core/lake/keys';
+import { datedReportKey, latestReportKey, runManifestKey } from '../../../core/lake/keys';
 import type { QueryEngine } from '../../../core/ports';
 import { runWriteReport } from '../../../steps/write-report/step';
 import { dailyRuns, reportDays } from '../../support/report-lakes';
@@ -59,6 +59,23 @@ describe('WriteReport on DuckDB over a real lake', () => {
     expect(dated).not.toContain('2026-11-19');
     expect(await text(datedReportKey('2026-11-17'))).toBeUndefined();
     expect(await text(latestReportKey)).toContain('2026-11-19');
+  });
+
+  it('reads each manifest once for a backfill\'s two reports, the latest and the one as of its date', async () => {
+    // Prepare: a lake store that records which manifests it is asked for
+    const counting = store();
+    const manifestsRead: string[] = [];
+    const get = counting.get.bind(counting);
+    counting.get = async (key) => {
+      if (key.startsWith('runs/')) manifestsRead.push(key);
+      return get(key);
+    };
+    const backfill = runWriteReport({ store: counting, queries: pipelineEngine(), clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
+    // Act
+    await backfill({ published: ['2026-11-17', '2026-11-18'] });
+    // Assess
+    expect(manifestsRead.toSorted()).toEqual(reportDays.map(runManifestKey));
+    expect(await text(datedReportKey('2026-11-18'))).not.toBe(await text(latestReportKey));
   });
 
   it('builds the published views on the pipeline\'s engine only for a query that names one, not for validation\'s', async () => {

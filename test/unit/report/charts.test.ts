@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { changesNeedHistory, reportCharts, requestsNotRecorded, type ReportData } from '../../../core/report/charts';
-import { healthRows } from '../../../core/report/health';
+import { healthOf, healthRows } from '../../../core/report/health';
 import type { RequestCounts } from '../../../core/requests';
 import { topArtistsSql as summaryTopArtistsSql } from '../../../cli/local/summary';
 import { explicitShareSql, playlistChangesSql, playlistSizesSql, releaseYearsSql, topArtistsSql } from '../../../core/report/queries';
@@ -53,7 +53,7 @@ describe('the changes chart', () => {
 
 describe('the run health', () => {
   it('times a run from reading Spotify to its last record, but not a backfill, which keeps the old extraction time', () => {
-    const rows = healthRows([manifest('2026-11-19', {}), manifest('2026-11-18', { mode: 'backfill', updatedAt: '2026-11-21T08:00:00.000Z' })]);
+    const rows = healthRows([manifest('2026-11-19', {}), manifest('2026-11-18', { mode: 'backfill', updatedAt: '2026-11-21T08:00:00.000Z' })].map(healthOf));
 
     expect(rows.map((row) => [row.date, row.durationSeconds])).toEqual([['2026-11-18', null], ['2026-11-19', 42.5]]);
   });
@@ -65,18 +65,18 @@ describe('the run health', () => {
       error: { name: 'ValidationFailedError', message: 'b failed' },
     });
 
-    expect(healthRows([failed])).toMatchObject([{ status: 'failed', published: false, checksPassed: 1, checksFailed: 1, error: 'ValidationFailedError: b failed' }]);
+    expect(healthRows([failed].map(healthOf))).toMatchObject([{ status: 'failed', published: false, checksPassed: 1, checksFailed: 1, error: 'ValidationFailedError: b failed' }]);
   });
 
   it('leaves the dates outside the range out', () => {
-    const rows = healthRows(['2026-11-17', '2026-11-18', '2026-11-19'].map((date) => manifest(date, {})), { from: '2026-11-18', to: '2026-11-18' });
+    const rows = healthRows(['2026-11-17', '2026-11-18', '2026-11-19'].map((date) => healthOf(manifest(date, {}))), { from: '2026-11-18', to: '2026-11-18' });
 
     expect(rows.map((row) => row.date)).toEqual(['2026-11-18']);
   });
 
   it('draws Spotify requests when manifests record them, and says they are not recorded otherwise', () => {
-    const counted = healthRows([manifest('2026-11-19', { requests: { spotifyApi: 40, spotifyToken: 1 } })]);
-    const uncounted = healthRows([manifest('2026-11-19', {})]);
+    const counted = healthRows([manifest('2026-11-19', { requests: { spotifyApi: 40, spotifyToken: 1 } })].map(healthOf));
+    const uncounted = healthRows([manifest('2026-11-19', {})].map(healthOf));
 
     expect(chart(data({ health: counted }), 'spotify-requests')?.option?.['series']).toMatchObject([{ data: [40] }, { data: [1] }]);
     expect(chart(data({ health: uncounted }), 'spotify-requests')).toMatchObject({ option: null, note: requestsNotRecorded });
@@ -91,7 +91,7 @@ describe('every drawn chart', () => {
       artists: [{ artist_id: 'a', artist: 'Wild Machines', entries: 4, playlists: 1, all_entries: 10, all_playlists: 1 }],
       releaseYears: [{ release_year: 1999, entries: 3 }, { release_year: 2001, entries: 1 }],
       explicit: [{ playlist_id: 'p1', name: 'Road trip', explicit_entries: 1, track_entries: 4 }],
-      health: healthRows([manifest('2026-11-19', { requests: { spotifyApi: 3, spotifyToken: 1 } })]),
+      health: healthRows([manifest('2026-11-19', { requests: { spotifyApi: 3, spotifyToken: 1 } })].map(healthOf)),
     });
     // Act
     const charts = reportCharts(full);
