@@ -60,7 +60,7 @@ const publishedIn = async (store: BlobStore, date: IsoDate, playlistId: string):
 /** A manifest's bytes and what the lookup decoded from them. */
 interface Decoded {
   readonly body: Uint8Array;
-  readonly snapshotIds: ReadonlyMap<string, string> | undefined;
+  readonly snapshotIds: ReadonlyMap<string, string>;
 }
 
 /**
@@ -75,8 +75,8 @@ const decodedManifests = new Map<string, Decoded>();
 const maxDecodedManifests = 8;
 
 /**
- * The snapshot id of each playlist `date`'s published run lists with one; none when it published
- * nothing or its manifest is damaged (the lookup passes over it, as over a date without a
+ * The snapshot id of each playlist `date`'s published run lists with one, or undefined when the
+ * date has no manifest; none when it published nothing or its manifest is damaged (the lookup passes over it, as over a date without a
  * manifest: the playlist is then read from Spotify).
  */
 const publishedSnapshotIds = async (store: BlobStore, date: IsoDate): Promise<ReadonlyMap<string, string> | undefined> => {

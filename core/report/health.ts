@@ -38,7 +38,7 @@ const durationOf = (attempt: RunAttempt): number | null => {
 
 /**
  * One manifest's health: its few fields the report shows, taken as the manifest is read so that
- * the manifest, and its playlists (0.37 MiB per 1,000 of them), need not be kept for the report.
+ * the manifest, and its playlists (a third of a MiB per 1,000 of them), need not be kept for the report.
  */
 export const healthOf = ({ snapshotDate, published, lastAttempt: attempt }: RunManifest): HealthRow => ({
   date: snapshotDate,
