@@ -156,8 +156,11 @@ export interface DateLeases {
  * report each request to it, and it attributes the request to the work it was sent for.
  */
 export interface RequestMeter {
-  /** Runs `work` and returns its outcome together with the requests sent for it; never throws what `work` threw. */
-  measure<T>(work: () => Promise<T>): Promise<{ readonly outcome: PromiseSettledResult<T>; readonly requests: RequestCounts }>;
+  /**
+   * Runs `work` and returns its outcome together with the requests sent for it; never throws what
+   * `work` threw. `work` is given the counts so far, to store them before a timeout could lose them.
+   */
+  measure<T>(work: (sofar: () => RequestCounts) => Promise<T>): Promise<{ readonly outcome: PromiseSettledResult<T>; readonly requests: RequestCounts }>;
 }
 
 /**

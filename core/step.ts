@@ -22,11 +22,12 @@ export interface StepDefinition<N extends string = string, I extends t.Mixed = t
   /** What the step uses (core/resources.ts): its grants, environment and ports derive from it. */
   readonly resources: StepResources;
   /**
-   * Where a step that calls Spotify adds the requests each invocation sent (core/requests.ts), a
-   * key below raw/requests/ its `resources.lake` reads and writes (undefined: counted, not stored); the wiring counts and stores them.
+   * Where a step that calls Spotify stores the requests each invocation sent (core/requests.ts): a
+   * key stem below raw/requests/ its `resources.lake` writes, to which each invocation appends its
+   * own id and counts (undefined: counted, not stored); the wiring counts and stores them.
    */
   // A method, so that a step of a narrower input is still a StepDefinition (methods are bivariant).
-  requestsKey?(input: t.TypeOf<I>): string | undefined;
+  requestsStem?(input: t.TypeOf<I>): string | undefined;
   /**
    * Numbers of a successful output that the AWS handler publishes as CloudWatch metrics under the
    * step's `stateName`, besides the outcome and duration every step has; an alarm may watch them.

@@ -217,6 +217,7 @@ const playlistExtraction = ({ scope, task }: Build): sfn.Parallel => {
       playlistId: path<ExtractItemsInput>('playlistId'),
       cursor: path<ExtractItemsInput>('cursor'),
       snapshotId: path<ExtractItemsInput>('snapshotId'),
+      executionName: path<ExtractItemsInput>('executionName'),
     }),
     retried: errorsWithPolicy(steps.extractItems.errors, 'retry').filter((name) => name !== ErrorName.PlaylistChanged),
     retryTogether: childTransientRetry,
@@ -274,6 +275,8 @@ const perPlaylist = (build: Build): sfn.DistributedMap =>
       date: path<NormaliseInput>('date'),
       playlistId: mapItemValue,
       full: path<NormaliseInput>('run', 'full'),
+      // Each of the playlist's steps counts its requests under the run (core/requests.ts) and passes it on.
+      executionName: path<NormaliseInput>('run', 'executionName'),
     }),
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,

@@ -1,32 +1,59 @@
 /**
- * The Spotify requests of each invocation of a step that declares a `requestsKey`, counted around
- * its logic and added to the lake (core/requests.ts), so RecordRun and NotifyFailure can put the
- * run's total in the manifests; the AWS handler also emits them as metrics. Both composition roots
- * (steps/aws-wiring.ts, cli/local/handlers.ts) wrap every step with it; a step without a key runs as is.
+ * The Spotify requests of each invocation of a step that declares a `requestsStem`, counted around
+ * its logic and stored in the lake as the invocation's own object (core/requests.ts), so RecordRun
+ * and NotifyFailure can put the run's total in the manifests; the AWS handler also emits them as
+ * metrics. Both composition roots (steps/aws-wiring.ts, cli/local/handlers.ts) wrap every step
+ * with it; a step without a stem runs as is.
  */
-import { addRequests, type RequestCounts } from '../core/requests';
+import { noRequests, storeRequests, subtractCounts, type RequestCounts } from '../core/requests';
 import type { StepDefinition, StepRunner } from '../core/step';
 import type { StepPorts } from './ports';
 
-/** `run`, counting the requests each invocation sends and storing them, whether it returns or throws. */
+/**
+ * How long before the step's timeout the counts so far are stored: the Lambda is stopped at its
+ * timeout with no chance to write, so only the requests of an invocation's last seconds are lost.
+ */
+export const countsFlushMarginMs = 3000;
+
+/** `run`, counting the requests each invocation sends and storing them, whether it returns, throws or runs out of time. */
 export const countingRequests = <S extends StepDefinition>(
   step: S,
   ports: Pick<StepPorts, 'store' | 'meter'>,
   run: StepRunner<S>,
   onCounted?: (requests: RequestCounts) => void,
 ): StepRunner<S> => {
-  const keyOf = step.requestsKey;
-  if (keyOf === undefined) return run;
+  const stemOf = step.requestsStem;
+  if (stemOf === undefined) return run;
   return async (input) => {
-    const { outcome, requests } = await ports.meter.measure(() => run(input));
+    const stem = stemOf(input);
+    let stored: Promise<RequestCounts> = Promise.resolve(noRequests);
+    const { outcome, requests } = await ports.meter.measure(async (sofar) => {
+      if (stem === undefined) return run(input);
+      const beforeTimeout = setTimeout(() => {
+        const counts = sofar();
+        // What could not be stored now is stored at the end, if the invocation gets there.
+        stored = storeRequests(ports.store, stem, counts).then(
+          () => counts,
+          () => noRequests,
+        );
+      }, step.timeoutSeconds * 1000 - countsFlushMarginMs);
+      try {
+        return await run(input);
+      } finally {
+        clearTimeout(beforeTimeout);
+      }
+    });
     onCounted?.(requests);
-    const key = keyOf(input);
-    if (outcome.status === 'rejected') {
-      // The step's own error is what the machine must act on: counts that cannot be stored now are lost, not reported instead.
-      if (key !== undefined) await addRequests(ports.store, key, requests).catch(() => undefined);
-      throw outcome.reason;
+    if (stem !== undefined) {
+      const rest = subtractCounts(requests, await stored);
+      if (outcome.status === 'rejected') {
+        // The step's own error is what the machine must act on: counts that cannot be stored now are lost, not reported instead.
+        await storeRequests(ports.store, stem, rest).catch(() => undefined);
+      } else {
+        await storeRequests(ports.store, stem, rest);
+      }
     }
-    if (key !== undefined) await addRequests(ports.store, key, requests);
+    if (outcome.status === 'rejected') throw outcome.reason;
     return outcome.value;
   };
 };

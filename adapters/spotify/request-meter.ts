@@ -24,9 +24,9 @@ export class AsyncRequestMeter implements RequestMeter {
     if (counts) counts.spotifyToken += 1;
   };
 
-  public async measure<T>(work: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; requests: RequestCounts }> {
+  public async measure<T>(work: (sofar: () => RequestCounts) => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; requests: RequestCounts }> {
     const counts = { spotifyApi: 0, spotifyToken: 0 };
-    const [outcome] = await Promise.allSettled([this.current.run(counts, work)]);
+    const [outcome] = await Promise.allSettled([this.current.run(counts, () => work(() => ({ ...counts })))]);
     return { outcome: outcome as PromiseSettledResult<T>, requests: { ...counts } };
   }
 }

@@ -40,23 +40,27 @@ export const offsetOfPageKey = (key: string): number | undefined => {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 };
 
-/** `raw/requests/`: the Spotify requests each step of a run sent, until RecordRun or NotifyFailure sums them into the manifests. */
+/** `raw/requests/`: the Spotify requests each step invocation of a run sent (core/requests.ts). */
 export const requestsPrefix = 'raw/requests/';
 
-/** `raw/requests/snapshot_date=D/`: the request counts of every playlist of a date. */
-export const dateRequestsPrefix = (date: IsoDate): string => `${requestsPrefix}snapshot_date=${date}/`;
+/** `raw/requests/run_id=R/`: every request count of one run, of all its dates and attempts (a redrive keeps the run id). */
+export const runRequestsPrefix = (executionName: string): string => `${requestsPrefix}run_id=${runIdOf(executionName)}/`;
+
+/** `raw/requests/run_id=R/snapshot_date=D/`: the request counts of a run's playlists of a date, and the tallies that summed them. */
+export const dateRequestsPrefix = (executionName: string, date: IsoDate): string => `${runRequestsPrefix(executionName)}snapshot_date=${date}/`;
 
 /**
- * The Spotify requests sent for one playlist of a date (GetPlaylist and ExtractItems, retries included).
- * @example playlistRequestsKey('2026-11-20', 'abc') // 'raw/requests/snapshot_date=2026-11-20/playlist_id=abc.json'
+ * Where one invocation of a playlist's step stores its requests; core/requests.ts appends the invocation's id and counts.
+ * @example playlistRequestsStem('manual-1', '2026-11-20', 'ExtractItems', 'abc') // 'raw/requests/run_id=manual-1/snapshot_date=2026-11-20/ExtractItems.abc'
  */
-export const playlistRequestsKey = (date: IsoDate, playlistId: string): string => `${dateRequestsPrefix(date)}playlist_id=${playlistId}.json`;
+export const playlistRequestsStem = (executionName: string, date: IsoDate, stateName: string, playlistId: string): string =>
+  `${dateRequestsPrefix(executionName, date)}${stateName}.${playlistId}`;
 
 /**
- * The Spotify requests one execution sent before its dates: FetchToken's token requests.
- * @example executionRequestsKey('manual-1') // 'raw/requests/execution=manual-1.json'
+ * Where an invocation of a step of the run as a whole (FetchToken) stores its requests, counted on the run's first date.
+ * @example executionRequestsStem('manual-1', 'FetchToken') // 'raw/requests/run_id=manual-1/execution/FetchToken'
  */
-export const executionRequestsKey = (executionName: string): string => `${requestsPrefix}execution=${runIdOf(executionName)}.json`;
+export const executionRequestsStem = (executionName: string, stateName: string): string => `${runRequestsPrefix(executionName)}execution/${stateName}`;
 
 /** `curated/T/` — the folder a catalog table is registered over. */
 export const curatedTablePrefix = (table: TableName): string => `curated/${table}/`;

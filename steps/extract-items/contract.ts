@@ -3,7 +3,8 @@ import * as t from 'io-ts';
 import { IsoDate } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { ItemsCursor } from '../../core/extract';
-import { playlistRequestsKey } from '../../core/lake/keys';
+import { playlistRequestsStem } from '../../core/lake/keys';
+import { RunOfPlaylist } from '../../core/requests';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
@@ -16,11 +17,11 @@ import { defineStep } from '../../core/step';
 export const maxPagesPerInvocation = 25;
 
 /**
- * The playlist, where its next page starts, and the snapshot id its read began with (absent in
- * payloads of definitions before the second snapshot read: then the read is not confirmed).
+ * The playlist, where its next page starts, the snapshot id its read began with (absent in
+ * payloads of definitions before the second snapshot read: then the read is not confirmed), and the run's execution name.
  */
 export const ExtractItemsInput = t.exact(
-  t.intersection([t.type({ date: IsoDate, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }), t.partial({ snapshotId: t.string })]),
+  t.intersection([t.type({ date: IsoDate, playlistId: SpotifyPlaylistId, cursor: ItemsCursor }), t.partial({ snapshotId: t.string }), RunOfPlaylist]),
 );
 export type ExtractItemsInput = t.TypeOf<typeof ExtractItemsInput>;
 
@@ -38,6 +39,7 @@ export const ExtractItemsOutput = t.intersection([
     pagesStored: t.number,
   }),
   t.partial({ snapshotId: t.string }),
+  RunOfPlaylist,
 ]);
 export type ExtractItemsOutput = t.TypeOf<typeof ExtractItemsOutput>;
 
@@ -55,8 +57,9 @@ export const extractItems = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 30,
-  // Lands pages in raw/, and adds the requests each invocation sent to the playlist's count
+  // Lands pages in raw/, and stores the requests each invocation sent as its own count
   // (raw/requests/); a 401 renews the cached token (and may rotate the refresh token).
-  resources: { lake: { read: ['raw/requests/'], write: ['raw/playlist_items/', 'raw/requests/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
-  requestsKey: (input) => playlistRequestsKey(input.date, input.playlistId),
+  resources: { lake: { write: ['raw/playlist_items/', 'raw/requests/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
+  requestsStem: (input) =>
+    input.executionName === undefined ? undefined : playlistRequestsStem(input.executionName, input.date, 'ExtractItems', input.playlistId),
 });

@@ -2,6 +2,7 @@
 import { confirmSnapshot, readItemsPages } from '../../core/extract';
 import { rawItemsPageKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
+import { runOfPlaylist } from '../../core/requests';
 import type { ExtractItemsInput, ExtractItemsOutput } from './contract';
 
 /** What ExtractItems needs: Spotify, the lake, and how much one invocation may read. */
@@ -22,7 +23,7 @@ export interface ExtractItemsDeps {
 export const runExtractItems =
   (deps: ExtractItemsDeps) =>
   async (input: ExtractItemsInput): Promise<ExtractItemsOutput> => {
-    const carried = { date: input.date, playlistId: input.playlistId, ...(input.snapshotId === undefined ? {} : { snapshotId: input.snapshotId }) };
+    const carried = { ...runOfPlaylist(input), date: input.date, playlistId: input.playlistId, ...(input.snapshotId === undefined ? {} : { snapshotId: input.snapshotId }) };
     const end = { offset: input.cursor.total, total: input.cursor.total };
     // Every page landed: read the snapshot id again, so an edit made while paging is not kept.
     const confirm = async (pagesStored: number): Promise<ExtractItemsOutput> => {

@@ -1,7 +1,7 @@
 /** FetchToken: trades the stored credentials for an access token and leaves it in the token cache. */
 import * as t from 'io-ts';
 import { ErrorName } from '../../core/errors';
-import { executionRequestsKey } from '../../core/lake/keys';
+import { executionRequestsStem } from '../../core/lake/keys';
 import { defineStep } from '../../core/step';
 
 /**
@@ -39,9 +39,9 @@ export const fetchToken = defineStep({
   ],
   timeoutSeconds: 60,
   // Reads the credentials, keeps a rotated refresh token and dates an undated one; leaves the new
-  // access token in the cache; adds its token requests to the run's count (raw/requests/).
-  resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' }, lake: { read: ['raw/requests/'], write: ['raw/requests/'] } },
-  requestsKey: (input) => (input.executionName === undefined ? undefined : executionRequestsKey(input.executionName)),
+  // access token in the cache; stores its token requests as the invocation's own count (raw/requests/).
+  resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' }, lake: { write: ['raw/requests/'] } },
+  requestsStem: (input) => (input.executionName === undefined ? undefined : executionRequestsStem(input.executionName, 'FetchToken')),
   metricsOf: (output) =>
     output.refreshTokenAgeDays === undefined ? [] : [{ name: refreshTokenAgeMetric, unit: 'None', value: output.refreshTokenAgeDays }],
 });

@@ -7,6 +7,7 @@ import { countRateLimitWait, firstCursor } from '../../core/extract';
 import { copyRawSnapshot, lastPublishedSnapshot, type EarlierSnapshot } from '../../core/history';
 import { rawItemsPrefix, rawPlaylistKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
+import { runOfPlaylist } from '../../core/requests';
 import type { GetPlaylistInput, GetPlaylistOutput } from './contract';
 
 /** What GetPlaylist needs: Spotify and the lake. */
@@ -26,6 +27,8 @@ export const runGetPlaylist =
     // The carry-over lookup reads only the lake, so it runs while Spotify answers: on S3 its GET
     // (and LIST, when the day before lacks the playlist) would otherwise add their round trips to
     // every playlist's read. Both are settled before anything else, so no read outlives the step.
+    // Passed on, so that the playlist's next step counts its requests under the same run.
+    const run = runOfPlaylist(input);
     const [answer, lookup] = await Promise.allSettled([
       deps.spotify.getPlaylist(input.playlistId),
       input.full === true ? Promise.resolve(undefined) : lastPublishedSnapshot(deps.store, input.date, input.playlistId),
@@ -40,18 +43,18 @@ export const runGetPlaylist =
       const rateLimitWaits = countRateLimitWait(error, input.rateLimitWaits ?? 0, `the metadata of playlist ${input.playlistId}`);
       // A Wait state's SecondsPath takes whole seconds; rounding up never waits less than asked.
       const full = input.full === undefined ? {} : { full: input.full };
-      return { date: input.date, playlistId: input.playlistId, waitSeconds: Math.ceil(error.retryAfterSeconds), rateLimitWaits, ...full };
+      return { ...run, date: input.date, playlistId: input.playlistId, waitSeconds: Math.ceil(error.retryAfterSeconds), rateLimitWaits, ...full };
     }
     const snapshotId = fetched.value.snapshot_id;
     if (input.full !== true) {
       if (lookup.status === 'rejected') throw lookup.reason;
       const carried = await carryOver(deps.store, input.date, input.playlistId, snapshotId, lookup.value);
-      if (carried !== undefined) return { date: input.date, playlistId: input.playlistId, snapshotId, carriedFrom: carried };
+      if (carried !== undefined) return { ...run, date: input.date, playlistId: input.playlistId, snapshotId, carriedFrom: carried };
     }
     const cursor = firstCursor(fetched.value);
     await deps.store.delete(await deps.store.list(rawItemsPrefix(input.date, input.playlistId)));
     await deps.store.put(rawPlaylistKey(input.date, input.playlistId), fetched.body);
-    return { date: input.date, playlistId: input.playlistId, snapshotId, cursor };
+    return { ...run, date: input.date, playlistId: input.playlistId, snapshotId, cursor };
   };
 
 /**

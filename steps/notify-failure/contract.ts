@@ -34,10 +34,10 @@ export const notifyFailure = defineStep({
   output: NotifyFailureOutput,
   errors: [ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
-  // Marks the last attempt failed (with the run's Spotify requests, summed from raw/requests/, and
-  // when a throttled run may resume), gives back the leases, schedules a throttled run's restart, notifies.
+  // Marks the last attempt failed (with the run's Spotify requests, totalled from raw/requests/ into a tally there,
+  // and when a throttled run may resume), gives back the leases, schedules a throttled run's restart, notifies.
   resources: {
-    lake: { read: ['runs/', 'leases/', 'raw/requests/'], write: ['runs/'], delete: ['leases/', 'raw/requests/'] },
+    lake: { read: ['runs/', 'leases/', 'raw/requests/'], write: ['runs/', 'raw/requests/'], delete: ['leases/', 'raw/requests/'] },
     failureTopic: true,
     restarts: true,
   },

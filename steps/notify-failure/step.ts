@@ -4,7 +4,7 @@ import { ErrorName, resumeAfterSecondsOf } from '../../core/errors';
 import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
-import { collectRequests, noRequests } from '../../core/requests';
+import { noRequests, tallyRequests } from '../../core/requests';
 import { restartRequestOf } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
@@ -47,7 +47,7 @@ export const runNotifyFailure =
     const updatedAt = now.toISOString();
     const resumeAt = plan ? resumeTimeOf(error, now) : undefined;
     const resumeAfter = resumeAt?.toISOString();
-    const requests = plan ? await collectRequests(deps.store, plan.dates.map(({ date }) => date), plan.run.executionName) : undefined;
+    const requests = plan ? await tallyRequests(deps.store, plan.dates.map(({ date }) => date), plan.run.executionName) : undefined;
     const failedDates: IsoDate[] = [];
     for (const { date } of plan?.dates ?? []) {
       if (plan === undefined) break;
@@ -63,8 +63,8 @@ export const runNotifyFailure =
       await writeManifest(deps.store, withAttempt(date, manifest, attempt));
       failedDates.push(date);
     }
-    // Counted into the manifests: the counts would otherwise add to the next run of these dates.
-    if (requests) await deps.store.delete(requests.keys);
+    // Totalled in the tallies and now in the manifests: the invocations' own counts are no longer needed.
+    if (requests) await deps.store.delete(requests.spent);
     // The same dates and playlists again once Spotify allows it (on AWS a one-time schedule; locally the summary prints the command).
     if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, input: restartRequestOf(plan) });
 

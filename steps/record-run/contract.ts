@@ -21,9 +21,14 @@ export const recordRun = defineStep({
   output: RecordRunOutput,
   errors: [ErrorName.ValidationFailed, ErrorName.StorageUnavailable],
   timeoutSeconds: 60,
-  // The publishing step: writes the manifest that publishes (with the run's Spotify requests, summed from raw/requests/),
-  // removes superseded curated/ files and the summed counts, gives back the leases.
+  // The publishing step: writes the manifest that publishes (with the run's Spotify requests, totalled from raw/requests/
+  // into a tally there), removes superseded curated/ files and the totalled counts, gives back the leases.
   resources: {
-    lake: { read: ['runs/', 'leases/', 'raw/requests/'], list: ['curated/'], write: ['runs/'], delete: ['curated/', 'leases/', 'raw/requests/'] },
+    lake: {
+      read: ['runs/', 'leases/', 'raw/requests/'],
+      list: ['curated/'],
+      write: ['runs/', 'raw/requests/'],
+      delete: ['curated/', 'leases/', 'raw/requests/'],
+    },
   },
 });

@@ -9,7 +9,7 @@ import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey } from '../../
 import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
-import { collectRequests, noRequests } from '../../core/requests';
+import { noRequests, tallyRequests } from '../../core/requests';
 import { tableNames } from '../../core/tables';
 import type { RecordRunInput, RecordRunOutput } from './contract';
 
@@ -32,16 +32,22 @@ const removeSuperseded = async (store: BlobStore, date: IsoDate, runId: string):
 
 /**
  * Publishes each date of the plan whose attempt by this run passed validation, with the Spotify
- * requests the run sent for it, then records the skipped dates. A date whose attempt is not this run's or not validated fails the step before
- * anything of it is published.
+ * requests the run sent for it, then records the skipped dates. A date whose attempt is not this
+ * run's or not validated fails the step before anything of it is published; one this run already
+ * published (a retry of this step after its write) stays as it is, so a retry succeeds.
  */
 export const runRecordRun =
   (deps: RecordRunDeps) =>
   async ({ plan }: RecordRunInput): Promise<RecordRunOutput> => {
     const { executionName } = plan.run;
-    const requests = await collectRequests(deps.store, plan.dates.map(({ date }) => date), executionName);
+    const requests = await tallyRequests(deps.store, plan.dates.map(({ date }) => date), executionName);
     for (const { date } of plan.dates) {
       const manifest = await readOwnManifest(deps.store, date, executionName);
+      if (manifest.lastAttempt.status === 'succeeded' && manifest.published?.executionName === executionName) {
+        // Its files may not all be removed yet: the earlier try may have stopped in between.
+        await removeSuperseded(deps.store, date, manifest.published.runId);
+        continue;
+      }
       if (manifest.lastAttempt.status !== 'validated') {
         throw new ValidationFailedError(
           `${date} cannot be published: this run's attempt is ${manifest.lastAttempt.status}, not validated (${runManifestKey(date)}); rerun ${date}.`,
@@ -60,8 +66,8 @@ export const runRecordRun =
       await writeManifest(deps.store, withAttempt(date, found.state === 'present' ? found.manifest : undefined, skipped));
     }
 
-    // Counted into the manifests: the counts would otherwise add to the next run of these dates.
-    await deps.store.delete(requests.keys);
+    // Totalled in the tallies and now in the manifests: the invocations' own counts are no longer needed.
+    await deps.store.delete(requests.spent);
     // One writer per date: the run is recorded, so its dates are free for the next run.
     await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     return { published: plan.dates.map(({ date }) => date), skipped: plan.skipped };

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resumeAfterPhrase } from '../../../core/errors';
-import { curatedPartKey, executionRequestsKey, playlistRequestsKey, runManifestKey } from '../../../core/lake/keys';
+import { curatedPartKey, executionRequestsStem, playlistRequestsStem, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest, type RunStatus } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
+import { countsOfKey, storeRequests } from '../../../core/requests';
 import type { RunPlan } from '../../../core/run-input';
 import { tableNames } from '../../../core/tables';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
@@ -30,6 +31,10 @@ const manifestOf = (date: string, executionName: string, status: RunStatus): Run
   withAttempt(date, withAttempt(date, undefined, attemptOf('exec-1', 'succeeded')), attemptOf(executionName, status));
 
 const read = (store: MemoryBlobStore, date: string) => store.json(runManifestKey(date)) as RunManifest;
+
+/** The invocations' count objects below `prefix`, tallies left out. */
+const invocationCounts = async (store: MemoryBlobStore, prefix: string) =>
+  (await store.list(prefix)).filter((key) => countsOfKey(key) !== undefined && !key.includes('/tally.'));
 
 describe(steps.recordRun.stateName, () => {
   it("publishes each validated date in one manifest write, removes the files of other runs, and records skipped dates", async () => {
@@ -59,16 +64,19 @@ describe(steps.recordRun.stateName, () => {
     // Prepare
     const store = new MemoryBlobStore();
     for (const { date } of plan.dates) await writeManifest(store, manifestOf(date, 'exec-2', 'validated'));
-    await store.put(playlistRequestsKey('2026-11-18', '1Cp6VQCKf2VL4sP09jN9oX'), JSON.stringify({ spotifyApi: 3, spotifyToken: 0 }));
-    await store.put(playlistRequestsKey('2026-11-18', '37i9dQZF1DZ06evO25rXbO'), JSON.stringify({ spotifyApi: 2, spotifyToken: 1 }));
-    await store.put(playlistRequestsKey('2026-11-19', '1Cp6VQCKf2VL4sP09jN9oX'), JSON.stringify({ spotifyApi: 1, spotifyToken: 0 }));
-    await store.put(executionRequestsKey('exec-2'), JSON.stringify({ spotifyApi: 0, spotifyToken: 1 }));
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 3, spotifyToken: 0 });
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '37i9dQZF1DZ06evO25rXbO'), { spotifyApi: 2, spotifyToken: 1 });
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-19', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 1, spotifyToken: 0 });
+    await storeRequests(store, executionRequestsStem('exec-2', 'FetchToken'), { spotifyApi: 0, spotifyToken: 1 });
+    // Another run's counts of the same date are not this run's.
+    await storeRequests(store, playlistRequestsStem('exec-1', '2026-11-18', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 50, spotifyToken: 0 });
     // Act
     await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
     // Assess
     expect(read(store, '2026-11-18').published?.requests).toEqual({ spotifyApi: 5, spotifyToken: 2 });
     expect(read(store, '2026-11-19').published?.requests).toEqual({ spotifyApi: 1, spotifyToken: 0 });
-    expect(await store.list('raw/requests/')).toEqual([]);
+    expect(await invocationCounts(store, 'raw/requests/run_id=exec-2/')).toEqual([]);
+    expect(await invocationCounts(store, 'raw/requests/run_id=exec-1/')).toHaveLength(1);
   });
 
   it('publishes nothing of a date whose attempt did not pass validation', async () => {
@@ -123,7 +131,7 @@ describe(steps.notifyFailure.stateName, () => {
     // Prepare
     const store = new MemoryBlobStore();
     await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
-    await store.put(playlistRequestsKey('2026-11-18', '1Cp6VQCKf2VL4sP09jN9oX'), JSON.stringify({ spotifyApi: 7, spotifyToken: 0 }));
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 7, spotifyToken: 0 });
     const restarts = new RecordingRestarts();
     const notifier = new RecordingNotifier();
     const cause = JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `Spotify rate-limited it. ${resumeAfterPhrase(7200)}`, trace: [] });
@@ -137,7 +145,7 @@ describe(steps.notifyFailure.stateName, () => {
     });
     expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', input: { mode: 'backfill', from: '2026-11-17', to: '2026-11-19', playlists: ['1Cp6VQCKf2VL4sP09jN9oX'] } }]);
     expect(notifier.sent[0]?.message).toContain('Spotify allows it again after 2026-11-20T11:20:00.000Z');
-    expect(await store.list('raw/requests/')).toEqual([]);
+    expect(await invocationCounts(store, 'raw/requests/')).toEqual([]);
   });
 
   it('records no resume time and schedules nothing for another error, or a throttle without one long Retry-After', async () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AsyncRequestMeter } from '../../../adapters/spotify/request-meter';
-import { playlistRequestsKey } from '../../../core/lake/keys';
+import { countsOfKey } from '../../../core/requests';
 import { steps } from '../../../steps/registry';
-import { countingRequests } from '../../../steps/request-counts';
+import { countingRequests, countsFlushMarginMs } from '../../../steps/request-counts';
 import { MemoryBlobStore } from './fakes';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
 describe('the Spotify requests of a step invocation', () => {
-  it('are added to the playlist\'s count in the lake, apart for two invocations running at once, and also when the step throws', async () => {
+  it('are stored as one object per invocation under the run, apart for two invocations running at once, and also when the step throws', async () => {
     // Prepare: two playlists' invocations interleave their requests, as the local run's Map does
     const store = new MemoryBlobStore();
     const meter = new AsyncRequestMeter();
@@ -29,17 +29,62 @@ describe('the Spotify requests of a step invocation', () => {
     };
     const run = countingRequests(steps.extractItems, { store, meter }, logic as never);
     const cursor = { offset: 0, total: 10 };
+    const executionName = 'manual-1';
     // Act
     const [ok, failed] = await Promise.allSettled([
-      run({ date: '2026-11-20', playlistId: '1Cp6VQCKf2VL4sP09jN9oX', cursor }),
-      run({ date: '2026-11-20', playlistId: '37i9dQZF1DZ06evO25rXbO', cursor }),
+      run({ date: '2026-11-20', playlistId: '1Cp6VQCKf2VL4sP09jN9oX', cursor, executionName }),
+      run({ date: '2026-11-20', playlistId: '37i9dQZF1DZ06evO25rXbO', cursor, executionName }),
     ]);
+    await run({ date: '2026-11-20', playlistId: '1Cp6VQCKf2VL4sP09jN9oX', cursor, executionName });
+    // A payload of a definition before the execution name was passed on: counted, not stored.
     await run({ date: '2026-11-20', playlistId: '1Cp6VQCKf2VL4sP09jN9oX', cursor });
     // Assess
     expect(ok).toMatchObject({ status: 'fulfilled', value: { done: true } });
     expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'Spotify said no' } });
-    expect(store.json(playlistRequestsKey('2026-11-20', '1Cp6VQCKf2VL4sP09jN9oX'))).toEqual({ spotifyApi: 10, spotifyToken: 0 });
-    expect(store.json(playlistRequestsKey('2026-11-20', '37i9dQZF1DZ06evO25rXbO'))).toEqual({ spotifyApi: 3, spotifyToken: 3 });
+    const prefix = 'raw/requests/run_id=manual-1/snapshot_date=2026-11-20/ExtractItems.';
+    const countsOf = async (playlistId: string) => (await store.list(`${prefix}${playlistId}.`)).map((key) => countsOfKey(key));
+    expect(await countsOf('1Cp6VQCKf2VL4sP09jN9oX')).toEqual([
+      { spotifyApi: 5, spotifyToken: 0 },
+      { spotifyApi: 5, spotifyToken: 0 },
+    ]);
+    expect(await countsOf('37i9dQZF1DZ06evO25rXbO')).toEqual([{ spotifyApi: 3, spotifyToken: 3 }]);
+    expect(await store.list('raw/requests/')).toHaveLength(3);
+    // One PUT per invocation that sent something, and nothing else.
+    expect(store.puts).toHaveLength(3);
+  });
+
+  it('are stored shortly before the step times out, so an invocation stopped then still counts, and the rest at its end', async () => {
+    // Prepare: a step whose counts are stored 100 ms after it starts (its timeout less the margin)
+    const store = new MemoryBlobStore();
+    const meter = new AsyncRequestMeter();
+    const step = { ...steps.getPlaylist, timeoutSeconds: (countsFlushMarginMs + 100) / 1000 };
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const stuck = countingRequests(step, { store, meter }, (async () => {
+      meter.apiRequest();
+      meter.apiRequest();
+      return new Promise(() => undefined);
+    }) as never);
+    const slow = countingRequests(step, { store, meter }, (async () => {
+      meter.apiRequest();
+      await later(200);
+      meter.tokenRequest();
+      return { done: true };
+    }) as never);
+    const input = (playlistId: string) => ({ date: '2026-11-20', playlistId, executionName: 'manual-1' });
+    // Act
+    void stuck(input('1Cp6VQCKf2VL4sP09jN9oX'));
+    await slow(input('37i9dQZF1DZ06evO25rXbO'));
+    // Assess
+    const countsOf = async (playlistId: string) =>
+      (await store.list(`raw/requests/run_id=manual-1/snapshot_date=2026-11-20/GetPlaylist.${playlistId}.`)).map((key) => countsOfKey(key));
+    expect(await countsOf('1Cp6VQCKf2VL4sP09jN9oX')).toEqual([{ spotifyApi: 2, spotifyToken: 0 }]);
+    expect(await countsOf('37i9dQZF1DZ06evO25rXbO')).toEqual(
+      expect.arrayContaining([
+        { spotifyApi: 1, spotifyToken: 0 },
+        { spotifyApi: 0, spotifyToken: 1 },
+      ]),
+    );
+    expect(await countsOf('37i9dQZF1DZ06evO25rXbO')).toHaveLength(2);
   });
 
   it('are neither counted nor stored for a step that does not call Spotify', async () => {
