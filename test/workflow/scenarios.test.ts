@@ -82,7 +82,8 @@ describe('workflow scenarios', () => {
     const metadataInputs: unknown[] = [];
     fakes.getPlaylist = (input, call) => {
       metadataInputs.push(input);
-      return call === 1 ? { date: input.date, playlistId: input.playlistId, waitSeconds: 4, rateLimitWaits: 1 } : happyFakes().getPlaylist(input, call);
+      // As the step does, the wait's answer passes on the date, the playlist and the run (its execution name).
+      return call === 1 ? { ...input, waitSeconds: 4, rateLimitWaits: 1 } : happyFakes().getPlaylist(input, call);
     };
     // Act
     const { outcome } = await execute(fakes);

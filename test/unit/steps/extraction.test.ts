@@ -87,6 +87,24 @@ describe('GetPlaylist rate limited', () => {
   });
 });
 
+describe("the run's execution name", () => {
+  it('is passed on by every answer of GetPlaylist and ExtractItems, so each invocation of the playlist counts its requests under the run', async () => {
+    // Prepare
+    const executionName = 'manual-2026-11-20';
+    const limited = new FakeSpotify({ [id]: 120 });
+    limited.getPlaylist = async () => {
+      throw new SpotifyRateLimitedError('429 with Retry-After 3', 3);
+    };
+    const spotify = new FakeSpotify({ [id]: 120 });
+    // Act
+    const waiting = await runGetPlaylist({ spotify: limited, store: new MemoryBlobStore() })({ date, playlistId: id, executionName });
+    const opened = await runGetPlaylist({ spotify, store: new MemoryBlobStore() })({ date, playlistId: id, executionName });
+    const paged = await runExtractItems({ spotify, store: new MemoryBlobStore(), pageSize: 50, maxPages: 1 })({ date, playlistId: id, cursor: { offset: 0, total: 120 }, executionName });
+    // Assess
+    for (const output of [waiting, opened, paged]) expect(output).toMatchObject({ executionName });
+  });
+});
+
 describe(steps.extractItems.stateName, () => {
   it('lands pages verbatim at their offsets until the page budget, then returns the cursor', async () => {
     // Prepare
