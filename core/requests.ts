@@ -7,7 +7,6 @@
  * listing, and keeps the total in a tally object before the manifests record it and the
  * invocations' objects are deleted: a step retried at any point finds the same total again.
  */
-import { randomUUID } from 'node:crypto';
 import * as t from 'io-ts';
 import type { IsoDate } from './dates';
 import { tryDecode } from './decode';
@@ -48,8 +47,7 @@ const isNone = (counts: RequestCounts): boolean => counts.spotifyApi === 0 && co
 
 /** The counts a key ends with: `<stem>.<id>.api-<n>.token-<n>.json`; the key is the record, so totalling needs a listing and no GET. */
 const countsPattern = /\.api-(\d+)\.token-(\d+)\.json$/;
-const countsKey = (stem: string, counts: RequestCounts): string =>
-  `${stem}.${randomUUID().slice(0, 8)}.api-${counts.spotifyApi}.token-${counts.spotifyToken}.json`;
+const countsKey = (stem: string, id: string, counts: RequestCounts): string => `${stem}.${id}.api-${counts.spotifyApi}.token-${counts.spotifyToken}.json`;
 
 /** The counts recorded in `key`, or undefined when it is no count object. */
 export const countsOfKey = (key: string): RequestCounts | undefined => {
@@ -59,14 +57,19 @@ export const countsOfKey = (key: string): RequestCounts | undefined => {
 
 /**
  * Stores one invocation's `counts` as a new object beside `stem` (a PUT, nothing read first);
- * nothing when it sent no request. Each call writes its own key, so calling it twice adds both.
+ * nothing when it sent no request. `id` is unique to the write (the wiring draws it at random),
+ * so two writes, of one invocation or of two, never replace each other.
  */
-export const storeRequests = async (store: BlobStore, stem: string, counts: RequestCounts): Promise<void> => {
+export const storeRequests = async (store: BlobStore, stem: string, id: string, counts: RequestCounts): Promise<void> => {
   if (isNone(counts)) return;
-  await store.put(countsKey(stem, counts), JSON.stringify(counts));
+  await store.put(countsKey(stem, id, counts), JSON.stringify(counts));
 };
 
-/** A tally's name starts so; what it absorbed (keys relative to the run's folder) is its body. */
+/**
+ * A tally's name starts so, then its number in its date's folder (one summing step of a run at a
+ * time, each seeing the ones before, so numbers never repeat); what it absorbed (keys relative
+ * to the run's folder) is its body.
+ */
 const tallyStem = 'tally';
 const TallyBody = t.type({ absorbed: t.array(t.string) });
 
@@ -82,6 +85,13 @@ const absorbedBy = async (store: BlobStore, key: string, runPrefix: string): Pro
   }
 };
 
+/** A run's totals per date, the invocations' objects they count and the tallies that still list them ({@link forgetSpent} deletes and empties these). */
+export interface RequestsTallied {
+  readonly byDate: Map<IsoDate, RequestCounts>;
+  readonly spent: readonly string[];
+  readonly listing: readonly string[];
+}
+
 /**
  * What a run sent for each of its dates, and the invocations' objects to delete once the
  * manifests record it. A date's total is its tallies plus every invocation object no tally
@@ -94,11 +104,14 @@ export const tallyRequests = async (
   store: BlobStore,
   dates: readonly IsoDate[],
   executionName: string,
-): Promise<{ byDate: Map<IsoDate, RequestCounts>; spent: string[] }> => {
+): Promise<RequestsTallied> => {
   const runPrefix = runRequestsPrefix(executionName);
   const keys = await store.list(runPrefix);
   const tallies = keys.filter((key) => key.slice(key.lastIndexOf('/') + 1).startsWith(`${tallyStem}.`));
-  const absorbed = new Set((await Promise.all(tallies.map((key) => absorbedBy(store, key, runPrefix)))).flat());
+  const lists = await Promise.all(tallies.map((key) => absorbedBy(store, key, runPrefix)));
+  const absorbed = new Set(lists.flat());
+  // Tallies still listing what they absorbed: an earlier try stopped before emptying them.
+  const listing = tallies.filter((_, index) => (lists[index]?.length ?? 0) > 0);
   const spent = keys.filter((key) => !tallies.includes(key) && countsOfKey(key) !== undefined);
   const byDate = new Map<IsoDate, RequestCounts>();
   for (const [index, date] of dates.entries()) {
@@ -107,8 +120,22 @@ export const tallyRequests = async (
     const fresh = spent.filter((key) => ofDate(key) && !absorbed.has(key));
     const counted = addCounts(...fresh.map((key) => countsOfKey(key) ?? noRequests));
     const body = JSON.stringify({ absorbed: fresh.map((key) => key.slice(runPrefix.length)) });
-    if (fresh.length > 0) await store.put(countsKey(`${prefix}${tallyStem}`, counted), body);
+    if (fresh.length > 0) {
+      const key = countsKey(`${prefix}${tallyStem}`, String(tallies.filter(ofDate).length + 1).padStart(4, '0'), counted);
+      await store.put(key, body);
+      listing.push(key);
+    }
     byDate.set(date, addCounts(counted, ...tallies.filter(ofDate).map((key) => countsOfKey(key) ?? noRequests)));
   }
-  return { byDate, spent };
+  return { byDate, spent, listing };
+};
+
+/**
+ * Once the manifests record the totals: deletes the invocations' objects, then empties the list
+ * of what the tallies absorbed, which only a retry after a partial delete needs (its key
+ * keeps the total); a large run's list would otherwise stay in the lake for good.
+ */
+export const forgetSpent = async (store: BlobStore, tallied: RequestsTallied): Promise<void> => {
+  await store.delete(tallied.spent);
+  await Promise.all(tallied.listing.map((key) => store.put(key, JSON.stringify({ absorbed: [] }))));
 };

@@ -5,6 +5,7 @@
  * metrics. Both composition roots (steps/aws-wiring.ts, cli/local/handlers.ts) wrap every step
  * with it; a step without a stem runs as is.
  */
+import { randomUUID } from 'node:crypto';
 import { noRequests, storeRequests, subtractCounts, type RequestCounts } from '../core/requests';
 import type { StepDefinition, StepRunner } from '../core/step';
 import type { StepPorts } from './ports';
@@ -14,6 +15,9 @@ import type { StepPorts } from './ports';
  * timeout with no chance to write, so only the requests of an invocation's last seconds are lost.
  */
 export const countsFlushMarginMs = 3000;
+
+/** A write's own id, so that no two count objects share a key. */
+const writeId = (): string => randomUUID().slice(0, 13);
 
 /** `run`, counting the requests each invocation sends and storing them, whether it returns, throws or runs out of time. */
 export const countingRequests = <S extends StepDefinition>(
@@ -32,7 +36,7 @@ export const countingRequests = <S extends StepDefinition>(
       const beforeTimeout = setTimeout(() => {
         const counts = sofar();
         // What could not be stored now is stored at the end, if the invocation gets there.
-        stored = storeRequests(ports.store, stem, counts).then(
+        stored = storeRequests(ports.store, stem, writeId(), counts).then(
           () => counts,
           () => noRequests,
         );
@@ -48,9 +52,9 @@ export const countingRequests = <S extends StepDefinition>(
       const rest = subtractCounts(requests, await stored);
       if (outcome.status === 'rejected') {
         // The step's own error is what the machine must act on: counts that cannot be stored now are lost, not reported instead.
-        await storeRequests(ports.store, stem, rest).catch(() => undefined);
+        await storeRequests(ports.store, stem, writeId(), rest).catch(() => undefined);
       } else {
-        await storeRequests(ports.store, stem, rest);
+        await storeRequests(ports.store, stem, writeId(), rest);
       }
     }
     if (outcome.status === 'rejected') throw outcome.reason;

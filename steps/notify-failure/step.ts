@@ -4,7 +4,7 @@ import { ErrorName, resumeAfterSecondsOf } from '../../core/errors';
 import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
-import { noRequests, tallyRequests } from '../../core/requests';
+import { forgetSpent, noRequests, tallyRequests } from '../../core/requests';
 import { restartRequestOf } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
@@ -64,7 +64,7 @@ export const runNotifyFailure =
       failedDates.push(date);
     }
     // Totalled in the tallies and now in the manifests: the invocations' own counts are no longer needed.
-    if (requests) await deps.store.delete(requests.spent);
+    if (requests) await forgetSpent(deps.store, requests);
     // The same dates and playlists again once Spotify allows it (on AWS a one-time schedule; locally the summary prints the command).
     if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, input: restartRequestOf(plan) });
 

@@ -9,7 +9,7 @@ import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey } from '../../
 import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
-import { noRequests, tallyRequests } from '../../core/requests';
+import { forgetSpent, noRequests, tallyRequests } from '../../core/requests';
 import { tableNames } from '../../core/tables';
 import type { RecordRunInput, RecordRunOutput } from './contract';
 
@@ -67,7 +67,7 @@ export const runRecordRun =
     }
 
     // Totalled in the tallies and now in the manifests: the invocations' own counts are no longer needed.
-    await deps.store.delete(requests.spent);
+    await forgetSpent(deps.store, requests);
     // One writer per date: the run is recorded, so its dates are free for the next run.
     await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     return { published: plan.dates.map(({ date }) => date), skipped: plan.skipped };

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRun } from '../../cli/commands/run';
 import type { RunSummary } from '../../cli/local/summary';
@@ -50,8 +50,11 @@ describe('a run Spotify throttles for longer than it waits', () => {
     expect(after.lastAttempt.requests?.spotifyToken).toBeGreaterThan(0);
     expect(after.published).toEqual(before.published);
     expect(await published(lake)).toEqual(publishedBefore);
-    // The counts are in the manifests now, not left to add to the next run.
-    expect(await readdir(join(lake, requestsPrefix), { recursive: true }).catch(() => [])).toEqual([]);
+    // The counts are in the manifests (and each run's tally) now: no invocation's own count is left.
+    const left = await readdir(join(lake, requestsPrefix), { recursive: true }).catch(() => []);
+    expect(left.filter((name) => name.endsWith('.json') && !basename(name).startsWith('tally.'))).toEqual([]);
+    // One tally per run of the date: the clean run and the two throttled ones.
+    expect(left.filter((name) => basename(name).startsWith('tally.'))).toHaveLength(3);
     const summary = JSON.parse(json.stdout()) as RunSummary;
     // The command names the throttled date: typed after midnight, the options alone would run the next day.
     expect(summary).toMatchObject({ status: 'failed', resumeAfter, resumeCommand: `npx spotify-etl run ${[...args, '--json', '--date', date].join(' ')}` });

@@ -64,12 +64,12 @@ describe(steps.recordRun.stateName, () => {
     // Prepare
     const store = new MemoryBlobStore();
     for (const { date } of plan.dates) await writeManifest(store, manifestOf(date, 'exec-2', 'validated'));
-    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 3, spotifyToken: 0 });
-    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '37i9dQZF1DZ06evO25rXbO'), { spotifyApi: 2, spotifyToken: 1 });
-    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-19', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 1, spotifyToken: 0 });
-    await storeRequests(store, executionRequestsStem('exec-2', 'FetchToken'), { spotifyApi: 0, spotifyToken: 1 });
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), '1', { spotifyApi: 3, spotifyToken: 0 });
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '37i9dQZF1DZ06evO25rXbO'), '2', { spotifyApi: 2, spotifyToken: 1 });
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-19', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), '3', { spotifyApi: 1, spotifyToken: 0 });
+    await storeRequests(store, executionRequestsStem('exec-2', 'FetchToken'), '4', { spotifyApi: 0, spotifyToken: 1 });
     // Another run's counts of the same date are not this run's.
-    await storeRequests(store, playlistRequestsStem('exec-1', '2026-11-18', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 50, spotifyToken: 0 });
+    await storeRequests(store, playlistRequestsStem('exec-1', '2026-11-18', 'GetPlaylist', '1Cp6VQCKf2VL4sP09jN9oX'), '5', { spotifyApi: 50, spotifyToken: 0 });
     // Act
     await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
     // Assess
@@ -131,7 +131,7 @@ describe(steps.notifyFailure.stateName, () => {
     // Prepare
     const store = new MemoryBlobStore();
     await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
-    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '1Cp6VQCKf2VL4sP09jN9oX'), { spotifyApi: 7, spotifyToken: 0 });
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '1Cp6VQCKf2VL4sP09jN9oX'), '6', { spotifyApi: 7, spotifyToken: 0 });
     const restarts = new RecordingRestarts();
     const notifier = new RecordingNotifier();
     const cause = JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `Spotify rate-limited it. ${resumeAfterPhrase(7200)}`, trace: [] });

@@ -74,12 +74,13 @@ const attemptOf = (executionName: string, status: RunStatus) =>
   buildAttempt({ status, mode: 'manual', executionName, extractedAt: null, updatedAt: '2026-11-20T09:00:00.000Z' });
 
 /** What one run's steps counted: FetchToken, two GetPlaylist invocations of one playlist (a Retry-After between) and ExtractItems of both. */
+let writes = 0;
 const countRun = async (store: BlobStore, executionName: string, api = 1): Promise<RequestCounts> => {
-  await storeRequests(store, executionRequestsStem(executionName, 'FetchToken'), { spotifyApi: 0, spotifyToken: 1 });
-  await storeRequests(store, playlistRequestsStem(executionName, date, 'GetPlaylist', playlist), { spotifyApi: api, spotifyToken: 0 });
-  await storeRequests(store, playlistRequestsStem(executionName, date, 'GetPlaylist', playlist), { spotifyApi: api, spotifyToken: 0 });
-  await storeRequests(store, playlistRequestsStem(executionName, date, 'ExtractItems', playlist), { spotifyApi: 2 * api, spotifyToken: 0 });
-  await storeRequests(store, playlistRequestsStem(executionName, date, 'ExtractItems', other), { spotifyApi: 3 * api, spotifyToken: 0 });
+  await storeRequests(store, executionRequestsStem(executionName, 'FetchToken'), `${++writes}`, { spotifyApi: 0, spotifyToken: 1 });
+  await storeRequests(store, playlistRequestsStem(executionName, date, 'GetPlaylist', playlist), `${++writes}`, { spotifyApi: api, spotifyToken: 0 });
+  await storeRequests(store, playlistRequestsStem(executionName, date, 'GetPlaylist', playlist), `${++writes}`, { spotifyApi: api, spotifyToken: 0 });
+  await storeRequests(store, playlistRequestsStem(executionName, date, 'ExtractItems', playlist), `${++writes}`, { spotifyApi: 2 * api, spotifyToken: 0 });
+  await storeRequests(store, playlistRequestsStem(executionName, date, 'ExtractItems', other), `${++writes}`, { spotifyApi: 3 * api, spotifyToken: 0 });
   return { spotifyApi: 7 * api, spotifyToken: 1 };
 };
 
@@ -126,6 +127,10 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
     expect(remaining).toBe(4);
     expect(await requestsOf(store)).toEqual(sent);
     expect(await leftOver(store, 'exec-2')).toEqual([]);
+    // Once nothing it absorbed is left, a tally keeps only its total (in its key).
+    const tallies = (await store.list(runRequestsPrefix('exec-2'))).filter((key) => key.includes('/tally.'));
+    expect(tallies).toHaveLength(1);
+    expect(JSON.parse(new TextDecoder().decode(await store.get(tallies[0] ?? '')))).toEqual({ absorbed: [] });
   });
 
   it('a summing step that failed between its tally and the manifest write finds the same total when retried', async () => {
