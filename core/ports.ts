@@ -164,10 +164,13 @@ export interface RequestMeter {
 }
 
 /**
- * Starts the pipeline again later with the input it was started with: a one-time EventBridge
- * Scheduler schedule on AWS. Locally nothing is scheduled: the run's summary prints the command.
+ * Starts the pipeline again later with the inputs that run its dates again: one-time EventBridge
+ * Scheduler schedules on AWS. Locally nothing is scheduled: the run's summary prints the commands.
  */
 export interface RunRestarts {
-  /** Schedules one start of this workflow at `at` with `input`, named after the execution that asks, so asking twice schedules once. */
-  restartAt(restart: { readonly executionName: string; readonly at: Date; readonly input: unknown }): Promise<void>;
+  /**
+   * Schedules one start of this workflow at `at` per input, each named after the execution that
+   * asks and the input's place in `inputs`, so asking twice schedules each once.
+   */
+  restartAt(restart: { readonly executionName: string; readonly at: Date; readonly inputs: readonly unknown[] }): Promise<void>;
 }

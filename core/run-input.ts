@@ -260,18 +260,25 @@ export const RunPlan = t.type({
 export type RunPlan = t.TypeOf<typeof RunPlan>;
 
 /**
- * The request that runs `plan`'s dates and playlists again (a throttled run's restart): a backfill
- * over the same range (naming the playlists only when the run named or extracted them), else a
- * manual run of its date, which a scheduled run's restart after midnight must keep too. Rebuilt
- * from the plan because the run's state no longer holds the execution's input: at 10,000
- * playlists the input and the plan would not both fit in one state payload.
- * @example restartRequestOf(plan) // { mode: 'manual', date: '2026-11-20', playlists: ['37i9dQZF1DZ06evO25rXbO'] }
+ * The requests that together run `plan`'s dates and playlists again (a throttled run's restart),
+ * each date as the plan ran it. A date the plan extracted is extracted again: as a manual run of
+ * it, naming the plan's playlists, since a backfill extracts only the day it runs on and a restart
+ * after midnight would rebuild the date from what landed before the throttle (or skip it). Only
+ * a backfill's last date can have been extracted (today), so the dates before it stay one backfill
+ * of their range, skipped ones included, naming the playlists only when the run named them. A
+ * scheduled run's date is a manual run too, so its restart after midnight keeps it. Different
+ * dates take different leases, so the requests may run at once. Rebuilt from the plan because the
+ * run's state no longer holds the execution's input: at 10,000 playlists the input and the plan
+ * would not both fit in one state payload.
+ * @example restartRequestsOf(plan) // [{ mode: 'manual', date: '2026-11-20', playlists: ['37i9dQZF1DZ06evO25rXbO'] }]
  */
-export const restartRequestOf = (plan: RunPlan): Record<string, unknown> => {
-  const dates = [...plan.dates.map(({ date }) => date), ...plan.skipped].toSorted();
+export const restartRequestsOf = (plan: RunPlan): Record<string, unknown>[] => {
   const full = plan.run.full === true ? { full: true } : {};
-  if (plan.run.mode === 'backfill') {
-    return { mode: 'backfill', from: dates[0], to: dates.at(-1), ...(plan.rebuildLanded ? {} : { playlists: plan.playlistIds }), ...full };
-  }
-  return { mode: 'manual', date: dates[0], playlists: plan.playlistIds, ...full };
+  const extracted = plan.run.mode === 'backfill' ? plan.dates.filter(({ extract }) => extract).map(({ date }) => date) : plan.dates.map(({ date }) => date);
+  const rebuilt = [...plan.dates.filter(({ date }) => !extracted.includes(date)).map(({ date }) => date), ...plan.skipped].toSorted();
+  const manual = extracted.map((date) => ({ mode: 'manual', date, playlists: plan.playlistIds, ...full }));
+  const from = rebuilt[0];
+  const to = rebuilt.at(-1);
+  if (from === undefined || to === undefined) return manual;
+  return [{ mode: 'backfill', from, to, ...(plan.rebuildLanded ? {} : { playlists: plan.playlistIds }), ...full }, ...manual];
 };

@@ -1,8 +1,9 @@
 /**
- * A throttled run's restart as a one-time EventBridge Scheduler schedule: at the given time it
- * starts this state machine with the input the throttled execution was started with, then
- * deletes itself (ActionAfterCompletion DELETE). The SDK client is loaded on the first restart,
- * not at cold start: only a throttled run's NotifyFailure ever needs it.
+ * A throttled run's restart as one-time EventBridge Scheduler schedules, one per request that
+ * runs its dates again (core/run-input.ts restartRequestsOf): at the given time each starts this
+ * state machine with its request, then deletes itself (ActionAfterCompletion DELETE). The SDK
+ * client is loaded on the first restart, not at cold start: only a throttled run's NotifyFailure
+ * ever needs it.
  */
 import { createHash } from 'node:crypto';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -25,15 +26,18 @@ export interface RestartTarget {
 const maxNameLength = 64;
 
 /**
- * The schedule's name, unique per execution, so a retried NotifyFailure finds its own schedule
- * instead of making a second; a long execution name is cut and made unique again by its hash.
- * @example restartScheduleName('local-20261130T100000-ab12cd') // 'restart-local-20261130T100000-ab12cd'
+ * The name of the schedule of an execution's `part`-th restart request (from 1): unique per
+ * execution and part, so a retried NotifyFailure finds its own schedules instead of making more.
+ * The part always ends the name, after a `-`, so the name of one execution's part is never
+ * another's; a long execution name is cut and made unique again by its hash.
+ * @example restartScheduleName('local-20261130T100000-ab12cd', 1) // 'restart-local-20261130T100000-ab12cd-1'
  */
-export const restartScheduleName = (executionName: string): string => {
-  const name = `restart-${runIdOf(executionName)}`;
-  if (name.length <= maxNameLength) return name;
+export const restartScheduleName = (executionName: string, part: number): string => {
+  const base = `restart-${runIdOf(executionName)}`;
+  const suffix = `-${part}`;
+  if (base.length + suffix.length <= maxNameLength) return `${base}${suffix}`;
   const hash = createHash('sha256').update(executionName).digest('hex').slice(0, 12);
-  return `${name.slice(0, maxNameLength - hash.length - 1)}-${hash}`;
+  return `${base.slice(0, maxNameLength - hash.length - 1 - suffix.length)}-${hash}${suffix}`;
 };
 
 /**
@@ -50,28 +54,30 @@ export class SchedulerRunRestarts implements RunRestarts {
     private client?: SchedulerClient,
   ) {}
 
-  public async restartAt({ executionName, at, input }: { executionName: string; at: Date; input: unknown }): Promise<void> {
+  public async restartAt({ executionName, at, inputs }: { executionName: string; at: Date; inputs: readonly unknown[] }): Promise<void> {
     const sdk = await import('@aws-sdk/client-scheduler');
-    this.client ??= new sdk.SchedulerClient({});
-    const name = restartScheduleName(executionName);
-    try {
-      await this.client.send(
-        new sdk.CreateScheduleCommand({
-          Name: name,
-          GroupName: this.target.group,
-          Description: `Restarts throttled execution ${executionName} with its input`,
-          ScheduleExpression: atExpression(at),
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          ActionAfterCompletion: 'DELETE',
-          Target: { Arn: this.target.stateMachineArn, RoleArn: this.target.roleArn, Input: input === undefined ? '{}' : JSON.stringify(input) },
-        }),
-      );
-    } catch (error) {
-      // A retried NotifyFailure meets the schedule its first try made: the restart is scheduled.
-      if (awsErrorName(error) === 'ConflictException') return;
-      const message = `EventBridge Scheduler CreateSchedule ${name} in group ${this.target.group} failed: ${awsErrorName(error)}: ${awsErrorMessage(error)}`;
-      throw isTransientAwsError(error) ? new AwsUnavailableError(message, { cause: error }) : new Error(message, { cause: error });
+    const client = (this.client ??= new sdk.SchedulerClient({}));
+    for (const [index, input] of inputs.entries()) {
+      const name = restartScheduleName(executionName, index + 1);
+      try {
+        await client.send(
+          new sdk.CreateScheduleCommand({
+            Name: name,
+            GroupName: this.target.group,
+            Description: `Restarts throttled execution ${executionName}: request ${index + 1} of ${inputs.length}`,
+            ScheduleExpression: atExpression(at),
+            ScheduleExpressionTimezone: 'UTC',
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            ActionAfterCompletion: 'DELETE',
+            Target: { Arn: this.target.stateMachineArn, RoleArn: this.target.roleArn, Input: JSON.stringify(input ?? {}) },
+          }),
+        );
+      } catch (error) {
+        // A retried NotifyFailure meets the schedule its first try made: this request is scheduled.
+        if (awsErrorName(error) === 'ConflictException') continue;
+        const message = `EventBridge Scheduler CreateSchedule ${name} in group ${this.target.group} failed: ${awsErrorName(error)}: ${awsErrorMessage(error)}`;
+        throw isTransientAwsError(error) ? new AwsUnavailableError(message, { cause: error }) : new Error(message, { cause: error });
+      }
     }
   }
 }

@@ -12,7 +12,7 @@ import type { RunStatus, TableCounts } from '../../core/lake/manifest';
 import { readManifest } from '../../core/manifests';
 import { tableOnDate } from '../../core/report/queries';
 import { reconsentDue, reconsentWarning } from '../../core/reconsent';
-import { restartRequestOf, RunPlan } from '../../core/run-input';
+import { restartRequestsOf, RunPlan } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
 import { tableNames } from '../../core/tables';
 import type { ExecutionEvent } from '../../state-machine/local-executor';
@@ -63,8 +63,8 @@ export interface RunSummary {
    * when it was not throttled with a long Retry-After.
    */
   readonly resumeAfter: string | null;
-  /** The command that runs it again then, with the same options; null without `resumeAfter`. */
-  readonly resumeCommand: string | null;
+  /** The commands that run it again then (each date as it ran, {@link resumeArgsOf}); none without `resumeAfter`. */
+  readonly resumeCommands: readonly string[];
 }
 
 /** The faults a run's emulator injected, in all and by kind (`429`, `reset`, …). */
@@ -156,21 +156,23 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
   }
 };
 
-/** Whether `args` name the run's dates: `--date`, `--from` or `--to`, as `--date D` or `--date=D`. */
-const namesDates = (args: readonly string[]): boolean => args.some((arg) => /^--(date|from|to)(=|$)/.test(arg));
+/** `args` without the options naming the run's dates: `--date`, `--from` and `--to`, as `--date D` or `--date=D`. */
+const withoutDates = (args: readonly string[]): string[] =>
+  args.filter((arg, i) => !/^--(date|from|to)(=|$)/.test(arg) && !/^--(date|from|to)$/.test(args[i - 1] ?? ''));
 
 /**
- * The options that run `plan` again: the run's own, and its dates when they named none. A run
- * given no date ran the day it started, and the same options typed after midnight would run the
- * next one, not the date Spotify throttled; the dates come from the plan as on AWS
- * ({@link restartRequestOf}): a manual run of its date, or a backfill of its range.
- * @example resumeArgsOf(['--lake', 'lake'], plan) // ['--lake', 'lake', '--date', '2026-11-20']
+ * The options of each run that runs `plan` again: the run's own, its dates replaced by each
+ * restart request's ({@link restartRequestsOf}, as on AWS): a manual run of a date, or a backfill
+ * of a range. The options' own dates will not do: a run given no date ran the day it started, and
+ * a backfill extracts only today, so typed after midnight they would run the next day, or rebuild
+ * the date Spotify throttled from what landed before instead of extracting it.
+ * @example resumeArgsOf(['--lake', 'lake'], plan) // [['--lake', 'lake', '--date', '2026-11-20']]
  */
-export const resumeArgsOf = (args: readonly string[], plan: RunPlan | undefined): string[] => {
-  if (plan === undefined || namesDates(args)) return [...args];
-  const { mode, date, from, to } = restartRequestOf(plan);
-  return [...args, ...(mode === 'backfill' ? ['--from', String(from), '--to', String(to)] : ['--date', String(date)])];
-};
+export const resumeArgsOf = (args: readonly string[], plan: RunPlan): string[][] =>
+  restartRequestsOf(plan).map(({ mode, date, from, to }) => [
+    ...withoutDates(args),
+    ...(mode === 'backfill' ? ['--from', String(from), '--to', String(to)] : ['--date', String(date)]),
+  ]);
 
 /**
  * Reads the run's manifests and, when it succeeded, queries the top artists of its last date.
@@ -224,7 +226,7 @@ export const summarise = async (
     requests: run.requests,
     faults,
     resumeAfter,
-    resumeCommand: resumeAfter === null ? null : `npx spotify-etl ${shellWords(['run', ...resumeArgsOf(args, plan)])}`,
+    resumeCommands: resumeAfter === null || plan === undefined ? [] : resumeArgsOf(args, plan).map((resume) => `npx spotify-etl ${shellWords(['run', ...resume])}`),
     refreshTokenAgeDays: refreshTokenAgeOf(outcome.events),
   };
 };
@@ -274,7 +276,7 @@ export const formatSummary = (summary: RunSummary): string => {
   if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${summary.playlists.join(', ')}`);
   lines.push(`  requests   ${summary.requests.spotifyApi} Web API, ${summary.requests.spotifyToken} token`);
   if (summary.faults) lines.push(`  faults     ${faultsLine(summary.faults, summary)}`);
-  if (summary.resumeAfter !== null) lines.push(`  resume     Spotify allows this run again after ${summary.resumeAfter}: ${summary.resumeCommand ?? ''}`);
+  for (const command of summary.resumeCommands) lines.push(`  resume     Spotify allows this run again after ${summary.resumeAfter ?? ''}: ${command}`);
   if (summary.refreshTokenAgeDays !== null && reconsentDue(summary.refreshTokenAgeDays)) lines.push(`  warning    ${reconsentWarning(summary.refreshTokenAgeDays)}`);
   for (const d of summary.dates) {
     if (d.tables) lines.push(`  rows       ${d.date}: ${tableNames.map((name) => `${name} ${d.tables?.[name] ?? 0}`).join(', ')}${d.rejectCount > 0 ? `; ${d.rejectCount} rejected` : ''}`);

@@ -5,7 +5,7 @@ import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/mani
 import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
 import { forgetSpent, noRequests, tallyRequests } from '../../core/requests';
-import { restartRequestOf } from '../../core/run-input';
+import { restartRequestsOf } from '../../core/run-input';
 import { causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
 
@@ -34,8 +34,9 @@ export const resumeTimeOf = (error: NotifyFailureInput['error'], now: Date): Dat
  * it was: a failed run changes nothing any reader sees. A date this run already published stays
  * published; a damaged manifest is left for a rebuild of the date to replace (a run refused its
  * dates has no plan, so it writes none). The attempt keeps the Spotify requests the run sent and,
- * when it was throttled with a long Retry-After, `resumeAfter`; then the restart with the same
- * dates and playlists (core/run-input.ts restartRequestOf) is scheduled at that time. Then gives back its leases and sends one notification naming
+ * when it was throttled with a long Retry-After, `resumeAfter`; then the restart of the same
+ * dates and playlists, each extracted or rebuilt as this run planned it (core/run-input.ts
+ * restartRequestsOf), is scheduled at that time. Then gives back its leases and sends one notification naming
  * the error, its message, the dates and the restart.
  */
 export const runNotifyFailure =
@@ -65,8 +66,8 @@ export const runNotifyFailure =
     }
     // Totalled in the tallies and now in the manifests: the invocations' own counts are no longer needed.
     if (requests) await forgetSpent(deps.store, requests);
-    // The same dates and playlists again once Spotify allows it (on AWS a one-time schedule; locally the summary prints the command).
-    if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, input: restartRequestOf(plan) });
+    // The same dates and playlists again once Spotify allows it (on AWS one-time schedules; locally the summary prints the commands).
+    if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, inputs: restartRequestsOf(plan) });
 
     // One writer per date: give back the leases this execution holds (none when it was refused), before a notification that may fail.
     if (plan) await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);

@@ -16,7 +16,7 @@ const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
   sample: null,
   faults: null,
   resumeAfter: null,
-  resumeCommand: null,
+  resumeCommands: [],
   refreshTokenAgeDays: 3,
   ...overrides,
 });
@@ -83,30 +83,37 @@ describe('text values', () => {
     expect(escapeControl('\u0000\u007f\u0085\u2028')).toBe('\\u0000\\u007f\\u0085\\u2028');
   });
 
-  it('says in one line when a throttled run may run again and the command that does it', () => {
+  it('says in one line per command when a throttled run may run again and the commands that do it', () => {
+    // Prepare
+    const resumeCommands = ['npx spotify-etl run --from 2026-11-18 --to 2026-11-19', 'npx spotify-etl run --date 2026-11-20'];
     // Act
-    const text = formatSummary(
-      summary({ status: 'failed', resumeAfter: '2026-11-20T09:30:00.000Z', resumeCommand: 'npx spotify-etl run --date 2026-11-20', error: { name: 'SpotifyThrottledError', message: 'wait' } }),
-    );
+    const text = formatSummary(summary({ status: 'failed', resumeAfter: '2026-11-20T09:30:00.000Z', resumeCommands, error: { name: 'SpotifyThrottledError', message: 'wait' } }));
     // Assess
-    expect(text).toContain('\n  resume     Spotify allows this run again after 2026-11-20T09:30:00.000Z: npx spotify-etl run --date 2026-11-20\n');
+    expect(text.split('\n').filter((line) => line.includes('resume'))).toEqual([
+      '  resume     Spotify allows this run again after 2026-11-20T09:30:00.000Z: npx spotify-etl run --from 2026-11-18 --to 2026-11-19',
+      '  resume     Spotify allows this run again after 2026-11-20T09:30:00.000Z: npx spotify-etl run --date 2026-11-20',
+    ]);
     expect(formatSummary(summary())).not.toContain('resume');
   });
 
-  it("names the plan's dates in the resume options when the run's options named none, and keeps options that did", () => {
+  it("names each restart's dates in its resume options, in place of the dates the run's options named", () => {
     // Prepare
-    const plan = (mode: RunPlan['run']['mode'], dates: string[]): RunPlan => ({
+    const plan = (mode: RunPlan['run']['mode'], dates: string[], extracted: string[] = []): RunPlan => ({
       run: { mode, executionName: 'local-1', startedAt: '2026-11-20T23:50:00.000Z' },
       playlistIds: ['6rgIU2tnh1sO2e9PNkBt1O'],
       rebuildLanded: true,
-      dates: dates.map((date) => ({ date, extract: false })),
+      dates: dates.map((date) => ({ date, extract: mode !== 'backfill' || extracted.includes(date) })),
       skipped: [],
     });
     // Act, assess
-    expect(resumeArgsOf(['--lake', 'lake'], plan('scheduled', ['2026-11-20']))).toEqual(['--lake', 'lake', '--date', '2026-11-20']);
-    expect(resumeArgsOf([], plan('backfill', ['2026-11-18', '2026-11-19']))).toEqual(['--from', '2026-11-18', '--to', '2026-11-19']);
-    expect(resumeArgsOf(['--date=2026-11-19'], plan('manual', ['2026-11-19']))).toEqual(['--date=2026-11-19']);
-    expect(resumeArgsOf(['--from', '2026-11-18', '--to', '2026-11-19'], plan('backfill', ['2026-11-18']))).toEqual(['--from', '2026-11-18', '--to', '2026-11-19']);
+    expect(resumeArgsOf(['--lake', 'lake'], plan('scheduled', ['2026-11-20']))).toEqual([['--lake', 'lake', '--date', '2026-11-20']]);
+    expect(resumeArgsOf([], plan('backfill', ['2026-11-18', '2026-11-19']))).toEqual([['--from', '2026-11-18', '--to', '2026-11-19']]);
+    expect(resumeArgsOf(['--date=2026-11-19', '--full'], plan('manual', ['2026-11-19']))).toEqual([['--full', '--date', '2026-11-19']]);
+    // A backfill up to today, throttled: typed after midnight, its own options would rebuild today from what landed, not extract it.
+    expect(resumeArgsOf(['--from', '2026-11-18', '--to=2026-11-20', '--lake', 'lake'], plan('backfill', ['2026-11-18', '2026-11-19', '2026-11-20'], ['2026-11-20']))).toEqual([
+      ['--lake', 'lake', '--from', '2026-11-18', '--to', '2026-11-19'],
+      ['--lake', 'lake', '--date', '2026-11-20'],
+    ]);
   });
 
   it('quotes for the shell only the words that need it', () => {

@@ -57,7 +57,7 @@ describe('a run Spotify throttles for longer than it waits', () => {
     expect(left.filter((name) => basename(name).startsWith('tally.'))).toHaveLength(3);
     const summary = JSON.parse(json.stdout()) as RunSummary;
     // The command names the throttled date: typed after midnight, the options alone would run the next day.
-    expect(summary).toMatchObject({ status: 'failed', resumeAfter, resumeCommand: `npx spotify-etl run ${[...args, '--json', '--date', date].join(' ')}` });
+    expect(summary).toMatchObject({ status: 'failed', resumeAfter, resumeCommands: [`npx spotify-etl run ${[...args, '--json', '--date', date].join(' ')}`] });
     const resumeLines = text.stdout().split('\n').filter((line) => line.includes('resume'));
     expect(resumeLines).toEqual([`  resume     Spotify allows this run again after ${resumeAfter}: npx spotify-etl run ${[...args, '--date', date].join(' ')}`]);
   }, 120_000);

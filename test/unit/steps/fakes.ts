@@ -225,9 +225,9 @@ export class RecordingNotifier implements Notifier {
 
 /** Restarts that are kept, not scheduled. */
 export class RecordingRestarts implements RunRestarts {
-  public readonly scheduled: { executionName: string; at: string; input: unknown }[] = [];
+  public readonly scheduled: { executionName: string; at: string; inputs: readonly unknown[] }[] = [];
 
-  public async restartAt(restart: { executionName: string; at: Date; input: unknown }): Promise<void> {
+  public async restartAt(restart: { executionName: string; at: Date; inputs: readonly unknown[] }): Promise<void> {
     this.scheduled.push({ ...restart, at: restart.at.toISOString() });
   }
 }

@@ -143,7 +143,7 @@ describe(steps.notifyFailure.stateName, () => {
       published: { executionName: 'exec-1' },
       lastAttempt: { executionName: 'exec-2', status: 'failed', resumeAfter: '2026-11-20T11:20:00.000Z', requests: { spotifyApi: 7, spotifyToken: 0 } },
     });
-    expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', input: { mode: 'backfill', from: '2026-11-17', to: '2026-11-19', playlists: ['1Cp6VQCKf2VL4sP09jN9oX'] } }]);
+    expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', inputs: [{ mode: 'backfill', from: '2026-11-17', to: '2026-11-19', playlists: ['1Cp6VQCKf2VL4sP09jN9oX'] }] }]);
     expect(notifier.sent[0]?.message).toContain('Spotify allows it again after 2026-11-20T11:20:00.000Z');
     expect(await invocationCounts(store, 'raw/requests/')).toEqual([]);
   });

@@ -56,7 +56,7 @@ class FaultyStore implements BlobStore {
 class FlakyRestarts implements RunRestarts {
   private failed = false;
   public readonly inner = new RecordingRestarts();
-  public async restartAt(restart: { executionName: string; at: Date; input: unknown }): Promise<void> {
+  public async restartAt(restart: { executionName: string; at: Date; inputs: readonly unknown[] }): Promise<void> {
     if (!this.failed) {
       this.failed = true;
       throw new Error('Scheduler said ThrottlingException');
