@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
-import { lambdaAliases } from '../infra/lambda-builtins';
+import { lambdaAliases, lambdaBanner } from '../infra/lambda-builtins';
 import { allSteps } from '../steps/registry';
 import { deployedEnvironment } from '../test/support/lambda-environment';
 import { formatSample, summarise, type BenchContext, type ResultRow, type Sample, type WorkloadResult } from './report';
@@ -57,7 +57,7 @@ export const bundleHandler = async (dir: string, outDir: string, awsSdk: 'bundle
     sourcesContent: false,
     keepNames: true,
     external: awsSdk === 'external' ? ['@aws-sdk/*'] : [],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    banner: { js: lambdaBanner },
     alias: { ...lambdaAliases },
     metafile: true,
     logLevel: 'silent',

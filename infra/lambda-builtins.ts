@@ -16,7 +16,7 @@
  * subpath of its name into a path that is not there.
  *
  * The one list for infra/step-function.ts (esbuild's --alias) and bench/lambda.ts (its `alias`),
- * with fp-ts's and the SDK credential chain's below.
+ * with fp-ts's and the SDK credential chain's below, and the one banner both put on top.
  */
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -49,3 +49,11 @@ export const lambdaAliases: Readonly<Record<string, string>> = {
   'fp-ts/lib': 'fp-ts/es6',
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
 };
+
+/**
+ * The first line of every Lambda bundle: CommonJS dependencies call require(), which an ES module
+ * does not have, so it is made from node:module, taken like every other Node module through
+ * `process.getBuiltinModule` rather than an ES import (test/infra/lambda-bundles.test.ts reads
+ * the written bundles for imports, this line included).
+ */
+export const lambdaBanner = "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);";

@@ -18,7 +18,7 @@ import { echartsPackagePath } from '../adapters/charts/echarts-library';
 import type { AnyStep } from '../steps/registry';
 import { environmentOf, type EnvValues } from '../steps/env';
 import { grantsOf, objectPrefixesOf, type ResourceArns } from './grants';
-import { lambdaAliases } from './lambda-builtins';
+import { lambdaAliases, lambdaBanner } from './lambda-builtins';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
 
@@ -97,7 +97,7 @@ export class StepFunction extends NodejsFunction {
         // The pinned SDK the adapters were tested with, not whichever the runtime carries.
         bundleAwsSDK: true,
         // CommonJS dependencies call require(), which an ES module does not have by default.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        banner: lambdaBanner,
         // Node's modules as CommonJS, not ES imports, and fp-ts's ES build only (infra/lambda-builtins.ts: 60–100 ms of a cold start);
         // credentials from the environment only, which Lambda always sets (infra/lambda-credentials.ts: 15–20 ms).
         esbuildArgs: Object.fromEntries(Object.entries(lambdaAliases).map(([from, to]) => [`--alias:${from}`, to])),
