@@ -54,8 +54,8 @@ export const maxPlanBytes = statePayloadLimitBytes - stateHeadroomBytes;
  */
 export const maxPlaylistsPerRun = 10_000;
 
-/** Step Functions' longest execution name, the longest a plan's `run.executionName` can be. */
-const maxExecutionNameLength = 80;
+/** Step Functions' longest execution name: the longest a plan's `run.executionName` can be, and a name the CLI accepts. */
+export const maxExecutionNameLength = 80;
 
 /** The fields each mode accepts besides `mode` and `playlists`. */
 const fieldsOf: Record<RunMode, readonly string[]> = {

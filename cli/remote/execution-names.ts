@@ -4,6 +4,7 @@
  * state machine's ARN.
  */
 import type { IsoDate } from '../../core/dates';
+import { maxExecutionNameLength } from '../../core/run-input';
 import { UsageError } from '../command';
 
 /** The parts of a state machine ARN `arn:aws:states:<region>:<account>:stateMachine:<name>`. */
@@ -47,6 +48,9 @@ export const executionName = (run: RemoteRun, suffix?: string): string => {
   return suffix === undefined ? base : `${base}-${suffix}`;
 };
 
+/** A name this project gives an execution: letters, digits, - and _, as long as Step Functions allows. */
+const executionNamePattern = new RegExp(`^[A-Za-z0-9_-]{1,${maxExecutionNameLength}}$`);
+
 /**
  * The ARN of an execution given by ARN or by name.
  * @example executionArnOf(parseStateMachineArn('arn:aws:states:eu-west-1:123456789012:stateMachine:etl'), 'manual-2026-11-20')
@@ -54,7 +58,7 @@ export const executionName = (run: RemoteRun, suffix?: string): string => {
  */
 export const executionArnOf = (machine: StateMachineArn, execution: string): string => {
   if (execution.startsWith('arn:')) return execution;
-  if (!/^[A-Za-z0-9_-]{1,80}$/.test(execution)) {
+  if (!executionNamePattern.test(execution)) {
     throw new UsageError(`"${execution}" is neither an execution ARN nor an execution name; see \`spotify-etl remote list\``);
   }
   return `arn:${machine.partition}:states:${machine.region}:${machine.account}:execution:${machine.name}:${execution}`;
