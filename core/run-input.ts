@@ -36,8 +36,9 @@ export const statePayloadLimitBytes = 256 * 1024;
 
 /**
  * What the plan leaves free in the run's state for its other fields (error causes, step results:
- * about 3.6 KB at their largest besides the dates they list, test/workflow/payload-size.test.ts
- * measures them) and for what may grow. A state over the limit fails with States.DataLimitExceeded,
+ * about 7.2 KB at their largest besides the dates they list, when NotifyFailure itself fails and
+ * two Causes of a bounded message, trace and frames each are in the state, core/step.ts
+ * boundedError; test/workflow/payload-size.test.ts measures each failure path) and for what may grow. A state over the limit fails with States.DataLimitExceeded,
  * which no Catch takes, so the run's date leases would stay held until they expire.
  */
 export const stateHeadroomBytes = 8 * 1024;
@@ -82,10 +83,15 @@ export type RunRequest = t.TypeOf<typeof RunRequest>;
 export const maxQuotedLength = 80;
 
 /**
- * `text` cut to {@link maxQuotedLength} characters, ending in an ellipsis when it was cut.
+ * `text` cut to `length` characters ({@link maxQuotedLength} unless told), ending in an ellipsis
+ * when it was cut, never splitting a surrogate pair.
  * @example cut('x'.repeat(100)) // 'xxx…' (80 characters)
  */
-export const cut = (text: string): string => (text.length <= maxQuotedLength ? text : `${text.slice(0, maxQuotedLength - 1)}…`);
+export const cut = (text: string, length: number = maxQuotedLength): string => {
+  if (text.length <= length) return text;
+  const head = text.slice(0, length - 1);
+  return `${/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head}…`;
+};
 
 /** A value of the input as a message quotes it: JSON, cut to a readable length. */
 const show = (value: unknown): string => (value === undefined ? 'nothing' : cut(JSON.stringify(value) ?? String(value)));

@@ -4,8 +4,9 @@
  */
 import type * as t from 'io-ts';
 import { decodeOrThrow } from './decode';
-import { ErrorName, InvalidStepInputError } from './errors';
+import { ErrorName, InvalidStepInputError, resumeAfterSecondsOf, resumeAfterPhrase } from './errors';
 import type { StepResources } from './resources';
+import { cut } from './run-input';
 
 /** What the state machine and the handler both know about a step. */
 export interface StepDefinition<N extends string = string, I extends t.Mixed = t.Mixed, O extends t.Mixed = t.Mixed> {
@@ -69,11 +70,67 @@ export const decodeStepInput = <S extends StepDefinition>(step: S, payload: unkn
       ),
   );
 
-/** The Lambda entry point of a step: decode the payload, run the logic, encode the result for the wire. */
+/**
+ * The most characters of an error message a step reports. A caught Lambda error's Cause holds the
+ * message twice (`errorMessage`, and `trace[0]`, "<name>: <message>") and NotifyFailure's result a
+ * third time, all in the run's state beside the plan, within the headroom the plan leaves
+ * (core/run-input.ts stateHeadroomBytes): an unbounded message there fails the state with
+ * States.DataLimitExceeded, which no Catch takes. The first 1,000 characters name what was wrong.
+ */
+export const maxErrorMessageLength = 1000;
+
+/** The most stack frames a step's error reports, each cut to {@link maxTraceFrameLength}: where it was thrown and what called it. */
+export const maxTraceFrames = 8;
+
+/** The most characters of one reported stack frame: one is about 60 to 110 (function, source file, line and column). */
+export const maxTraceFrameLength = 120;
+
+/**
+ * `message` cut to {@link maxErrorMessageLength} characters with an ellipsis, keeping a throttled
+ * error's resume phrase at its end, as NotifyFailure reads the wait from it (core/errors.ts).
+ * @example boundedMessage(`${'x'.repeat(2000)} [resume after 7200 s]`) // 'xxx… [resume after 7200 s]' (1,000 characters)
+ */
+export const boundedMessage = (message: string): string => {
+  if (message.length <= maxErrorMessageLength) return message;
+  const seconds = resumeAfterSecondsOf(message);
+  const tail = seconds === undefined ? '' : ` ${resumeAfterPhrase(seconds)}`;
+  return `${cut(message, maxErrorMessageLength - tail.length)}${tail}`;
+};
+
+/**
+ * `error` as a step reports it: its message bounded ({@link boundedMessage}) and its stack, which
+ * the Lambda runtime sends as the Cause's `trace`, rebuilt as "<name>: <message>" and at most
+ * {@link maxTraceFrames} frames of at most {@link maxTraceFrameLength} characters. Its name, what
+ * Retry and Catch match, is unchanged; an error whose fields cannot be written is thrown as it is.
+ */
+export const boundedError = (error: unknown): unknown => {
+  if (!(error instanceof Error)) return error;
+  try {
+    const message = boundedMessage(error.message);
+    const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+    error.message = message;
+    error.stack = [message === '' ? error.name : `${error.name}: ${message}`, ...frames.slice(0, maxTraceFrames).map((frame) => cut(frame, maxTraceFrameLength))].join('\n');
+  } catch {
+    // A read-only message or stack stays as it is.
+  }
+  return error;
+};
+
+/**
+ * The Lambda entry point of a step: decode the payload, run the logic, encode the result for the
+ * wire. A failure is thrown bounded ({@link boundedError}), after `restack` (the AWS handler maps
+ * bundle positions to source ones) so that the frames are bounded as reported.
+ */
 export const lambdaHandler =
-  <S extends StepDefinition>(step: S, run: StepRunner<S>) =>
-  async (payload: unknown): Promise<t.OutputOf<S['output']>> =>
-    step.output.encode(await run(decodeStepInput(step, payload)));
+  <S extends StepDefinition>(step: S, run: StepRunner<S>, restack: (error: unknown) => void = () => undefined) =>
+  async (payload: unknown): Promise<t.OutputOf<S['output']>> => {
+    try {
+      return step.output.encode(await run(decodeStepInput(step, payload)));
+    } catch (error) {
+      restack(error);
+      throw boundedError(error);
+    }
+  };
 
 /**
  * The message of a caught error's `Cause`: Lambda reports a function error as the JSON

@@ -133,10 +133,11 @@ const metrics = new Metrics();
 export const awsHandler = <S extends StepDefinition>(step: S, wire: Wiring<S>, adapters: AwsAdapters) => {
   const ports = awsPorts(step, adapters);
   // A step that calls Spotify also reports its requests as metrics, beside storing them for the manifest.
+  // The Lambda runtime logs the stack of what the handler throws: in source positions, as the functions run without --enable-source-maps.
   const handle = lambdaHandler(step, countingRequests(step, ports, wire(ports), (requests) => {
     metrics.addMetric('SpotifyApiRequests', MetricUnit.Count, requests.spotifyApi);
     metrics.addMetric('SpotifyTokenRequests', MetricUnit.Count, requests.spotifyToken);
-  }));
+  }), mapStackOf);
   return async (event: unknown, context?: Context): Promise<t.OutputOf<S['output']>> => {
     const started = performance.now();
     if (context) logger.addContext(context);
@@ -149,8 +150,6 @@ export const awsHandler = <S extends StepDefinition>(step: S, wire: Wiring<S>, a
       for (const metric of step.metricsOf?.(output) ?? []) metrics.addMetric(metric.name, metric.unit, metric.value);
       return output;
     } catch (error) {
-      // The Lambda runtime logs the stack of what the handler throws: in source positions, as the functions run without --enable-source-maps.
-      mapStackOf(error);
       const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
       logger.error('step failed', { errorName: name, errorMessage: message });
       metrics.addMetric('StepFailed', MetricUnit.Count, 1);

@@ -6,7 +6,7 @@ import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
 import { forgetSpent, noRequests, tallyRequests } from '../../core/requests';
 import { restartRequestsOf } from '../../core/run-input';
-import { causeMessage } from '../../core/step';
+import { boundedMessage, causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
 
 /** What NotifyFailure needs: the manifests, the notifier, the time, the date leases it gives back and where restarts are scheduled. */
@@ -42,7 +42,8 @@ export const resumeTimeOf = (error: NotifyFailureInput['error'], now: Date): Dat
 export const runNotifyFailure =
   (deps: NotifyFailureDeps) =>
   async ({ error, plan }: NotifyFailureInput): Promise<NotifyFailureOutput> => {
-    const message = causeMessage(error.Cause ?? 'no cause was reported');
+    // Bounded as a step's own message is: a Cause Step Functions wrote itself may be longer, and the message stays in the run's state.
+    const message = boundedMessage(causeMessage(error.Cause ?? 'no cause was reported'));
     const recorded = { name: error.Error, message };
     const now = deps.clock.now();
     const updatedAt = now.toISOString();

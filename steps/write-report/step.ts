@@ -29,6 +29,19 @@ export const pipelineLakeLabel = "the pipeline's lake";
 
 const isTransient = (error: unknown): boolean => error instanceof AwsUnavailableError || error instanceof StorageUnavailableError;
 
+/**
+ * What a failed report says of the run's published dates: their count and range, not each one,
+ * as the message travels in the run's state, whose room a backfill's 366 dates already fill.
+ * @example publishedDatesPhrase(['2026-11-19', '2026-11-20']) // "the run's 2 dates 2026-11-19 to 2026-11-20 are published and stay so"
+ */
+export const publishedDatesPhrase = (published: readonly IsoDate[]): string => {
+  const dates = published.toSorted();
+  const [first, last] = [dates[0], dates.at(-1)];
+  if (first === undefined || last === undefined) return 'the run published no date';
+  if (dates.length === 1) return `the run's date ${first} is published and stays so`;
+  return `the run's ${dates.length.toLocaleString('en-US')} dates ${first} to ${last} are published and stay so`;
+};
+
 /** Writes the latest report and the one of the run's last published date; returns their keys. */
 export const runWriteReport =
   (deps: WriteReportDeps) =>
@@ -52,9 +65,6 @@ export const runWriteReport =
     } catch (error) {
       if (isTransient(error)) throw error;
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw new ReportNotWrittenError(
-        `The report was not written; the run's dates (${published.join(', ') || 'none'}) are published and stay so: ${reason}`,
-        { cause: error },
-      );
+      throw new ReportNotWrittenError(`The report was not written; ${publishedDatesPhrase(published)}: ${reason}`, { cause: error });
     }
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dateRange } from '../../core/dates';
+import { ReportNotWrittenError, resumeAfterPhrase, SpotifyThrottledError, AwsUnavailableError } from '../../core/errors';
 import {
   maxBackfillDays,
   maxPlanBytes,
@@ -10,10 +11,12 @@ import {
   statePayloadLimitBytes,
   type RunPlan,
 } from '../../core/run-input';
+import { boundedMessage, causeMessage, lambdaHandler } from '../../core/step';
 import type { RunStateBase } from '../../state-machine/payloads';
 import { isPlaced } from '../../state-machine/placement';
 import type { NormaliseInput } from '../../steps/normalise/contract';
-import { allSteps } from '../../steps/registry';
+import { allSteps, steps } from '../../steps/registry';
+import { publishedDatesPhrase } from '../../steps/write-report/step';
 import { goldenAnswer } from './fake-steps';
 
 const bytesOf = (value: unknown): number => Buffer.byteLength(JSON.stringify(value), 'utf8');
@@ -54,6 +57,30 @@ const mostPlaylistsOver = (days: number): number => {
   return fits;
 };
 
+/** An error's stack of `frames` frames of `length` characters each, deeper and longer than a step's stack ever is. */
+const deepStack = (error: Error, frames: number, length: number): string =>
+  [`${error.name}: ${error.message}`, ...Array.from({ length: frames }, (_, index) => `    at ${`frame${index} `.padEnd(length - 30, 'f')}(/var/task/index.mjs:1:12345)`)].join('\n');
+
+/**
+ * The Cause a Catch receives when a step throws `error`: what a step's Lambda handler throws, as
+ * the Node Lambda runtime reports it (`{errorType, errorMessage, trace}`, the trace being the
+ * stack's lines, whose first repeats the message).
+ */
+const causeOf = async (error: Error): Promise<string> => {
+  error.stack = deepStack(error, 40, 400);
+  const thrown = await lambdaHandler(steps.writeReport, () => Promise.reject(error))({ published: [today] }).then(
+    () => expect.fail('the handler did not throw'),
+    (reported: unknown) => reported as Error,
+  );
+  return JSON.stringify({ errorType: thrown.name, errorMessage: thrown.message, trace: thrown.stack?.split('\n') });
+};
+
+/**
+ * The longest text an error may quote (an Athena reason, a Spotify body): English with quoted
+ * names, as the messages of core/errors.ts and the services' are, many times longer than any.
+ */
+const longReason = 'TABLE_NOT_FOUND: line 2:6: Table "awsdatacatalog"."spotify_etl"."playlists" does not exist. '.repeat(100);
+
 /** The largest run a scenario takes: the most playlists accepted over its dates. */
 const scenarios = [
   { name: `${maxPlaylistsPerRun.toLocaleString('en-US')} playlists of one date (the most one execution takes)`, days: 1 },
@@ -66,17 +93,23 @@ describe.each(scenarios)('the payloads of $name', ({ days }) => {
   const dates = backfillDates(days);
   const run = { mode: 'manual' as const, executionName: 'manual-2026-11-30-0123456789abcdef0123456789abcdef', startedAt: '2026-11-30T06:00:00.000Z', full: false };
   const plan: RunPlan = { run, playlistIds: ids, rebuildLanded: false, dates: dates.map((date) => ({ date, extract: true })), skipped: [] };
-  const cause = JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: 'x'.repeat(1000) });
-  // A failed run carries every field at once, a placed step's as its golden output has it.
-  const besidesPlan = {
-    ...Object.fromEntries(allSteps.filter(isPlaced).map((step) => [step.placement.into, goldenAnswer(step)])),
-    crawl: { state: 'succeeded', polls: 12 },
-    recorded: { published: [], skipped: [] },
-    report: { latest: 'reports/latest.html', dated: 'reports/snapshot_date=2026-11-30/index.html' },
-    error: { Error: 'SpotifyThrottledError', Cause: cause },
-    notified: { error: 'SpotifyThrottledError', message: 'x'.repeat(1000), failedDates: dates },
-    notifyError: { Error: 'AwsUnavailableError', Cause: cause },
-  } satisfies Omit<RunStateBase, 'request' | 'executionName' | 'plan'>;
+  // A run fails with one error at a time; each path to its end leaves its own fields, a placed step's as its golden output has it.
+  const placed = Object.fromEntries(allSteps.filter(isPlaced).map((step) => [step.placement.into, goldenAnswer(step)]));
+  const crawl = { state: 'succeeded', polls: 12 } as const;
+  const statesBesidesPlan = async (): Promise<Record<string, Omit<RunStateBase, 'request' | 'executionName' | 'plan'> | Record<string, unknown>>> => {
+    // The largest messages the steps throw: WriteReport's names the published dates' range and quotes the engine's reason; a throttled run's ends in its resume time.
+    const reportCause = await causeOf(new ReportNotWrittenError(`The report was not written; ${publishedDatesPhrase(dates)}: QueryFailedError: ${longReason}`));
+    const throttledCause = await causeOf(new SpotifyThrottledError(`Spotify refused ${longReason} ${resumeAfterPhrase(86_400)}`, 86_400, false));
+    const notifyCause = await causeOf(new AwsUnavailableError(`SNS did not answer: ${longReason}`));
+    const error = { Error: 'SpotifyThrottledError', Cause: throttledCause };
+    // NotifyFailure's result repeats the message a third time (steps/notify-failure/step.ts), marking every date failed.
+    const notified = { error: error.Error, message: boundedMessage(causeMessage(throttledCause)), failedDates: dates, resumeAfter: '2026-12-01T06:00:00.000Z' };
+    return {
+      "WriteReport's Catch (ReportFailed)": { ...placed, crawl, recorded: { published: dates, skipped: [] }, error: { Error: 'ReportNotWrittenError', Cause: reportCause } },
+      "NotifyFailure's result": { ...placed, crawl, error, notified },
+      "NotifyFailure's Catch": { ...placed, crawl, error, notifyError: { Error: 'AwsUnavailableError', Cause: notifyCause } },
+    };
+  };
 
   const payloads: Record<string, unknown> = {
     // The request as started: it names every playlist.
@@ -104,11 +137,13 @@ describe.each(scenarios)('the payloads of $name', ({ days }) => {
     expect(planBytesAtMost(parseRunRequest(requestOf(count, days), today, []))).toBeGreaterThanOrEqual(bytesOf([plan, dates]));
   });
 
-  it("keeps the run's state at its largest within 256 KiB: its fields besides the plan and their dates fit the room the plan leaves", () => {
-    const state: Omit<RunStateBase, 'request' | 'executionName'> = { ...besidesPlan, plan };
+  it("keeps the run's state at its largest on each failure path within 256 KiB: its fields besides the plan and their dates fit the room the plan leaves", async () => {
+    for (const [path, besidesPlan] of Object.entries(await statesBesidesPlan())) {
+      const state = { ...besidesPlan, plan };
 
-    expect(bytesOf(besidesPlan) - bytesOf(dates), 'the fields besides the plan, less the dates they list').toBeLessThanOrEqual(stateHeadroomBytes);
-    expect(bytesOf(state)).toBeLessThanOrEqual(statePayloadLimitBytes);
+      expect(bytesOf(besidesPlan) - bytesOf(dates), `${path}: the fields besides the plan, less the dates they list`).toBeLessThanOrEqual(stateHeadroomBytes);
+      expect(bytesOf(state), `${path}: the state`).toBeLessThanOrEqual(statePayloadLimitBytes);
+    }
   });
 
   it('would not fit if the request stayed beside the plan (why ValidateInput drops it)', () => {

@@ -110,8 +110,17 @@ describe('WriteReport on DuckDB over a real lake', () => {
     // Act / Assess
     const running = step(broken)({ published: ['2026-11-19'] });
     await expect(running).rejects.toBeInstanceOf(ReportNotWrittenError);
-    await expect(running).rejects.toThrow(/the run's dates \(2026-11-19\) are published and stay so: QueryFailedError: Catalog Error/);
+    await expect(running).rejects.toThrow(/the run's date 2026-11-19 is published and stays so: QueryFailedError: Catalog Error/);
     expect(await store().list('reports/')).toEqual([]);
+  });
+
+  it("names a long backfill's published dates by their count and range, not each one, as its message travels in the run's state", async () => {
+    // Prepare
+    const broken: QueryEngine = { start: async () => 'q-1', status: async () => ({ state: 'failed', reason: 'Catalog Error' }), results: async () => [] };
+    const published = Array.from({ length: 366 }, (_, index) => new Date(Date.UTC(2025, 11, 1 + index)).toISOString().slice(0, 10));
+    // Act / Assess
+    const running = step(broken)({ published: published.toReversed() });
+    await expect(running).rejects.toThrow("The report was not written; the run's 366 dates 2025-12-01 to 2026-12-01 are published and stay so: QueryFailedError: Catalog Error");
   });
 
   it('lets a transient AWS error through as itself, for the machine to retry', async () => {
