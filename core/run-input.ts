@@ -67,7 +67,8 @@ const fieldsOf: Record<RunMode, readonly string[]> = {
 
 /**
  * A validated run request: the mode, the dates it covers (ascending), the playlists it reads, and
- * whether the input named them (a backfill that names none rebuilds every playlist landed).
+ * whether the input named them (a backfill that names none rebuilds every playlist landed, and
+ * reads none of the configured list unless it extracts today).
  */
 export const RunRequest = t.type({
   mode: RunMode,
@@ -132,8 +133,8 @@ const backfillDates = (request: Record<string, unknown>, today: IsoDate): IsoDat
   return dateRange(from, to);
 };
 
-const playlistsOf = (request: Record<string, unknown>, defaults: readonly string[], needed: boolean): string[] => {
-  const playlists = givenPlaylistsOf(request, defaults, needed);
+const playlistsOf = (request: Record<string, unknown>, defaults: readonly string[]): string[] => {
+  const playlists = givenPlaylistsOf(request, defaults);
   if (playlists.length > maxPlaylistsPerRun) {
     fail(
       `playlists: ${playlists.length.toLocaleString('en-US')} playlists are more than one execution reads ` +
@@ -144,9 +145,9 @@ const playlistsOf = (request: Record<string, unknown>, defaults: readonly string
   return playlists;
 };
 
-const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly string[], needed: boolean): string[] => {
+const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly string[]): string[] => {
   if (!('playlists' in request)) {
-    if (defaults.length === 0 && needed) return fail('playlists: none given and none configured; pass "playlists": ["<playlist id>", ...]');
+    if (defaults.length === 0) return fail('playlists: none given and none configured; pass "playlists": ["<playlist id>", ...]');
     return [...defaults];
   }
   const value = request['playlists'];
@@ -164,7 +165,7 @@ const givenPlaylistsOf = (request: Record<string, unknown>, defaults: readonly s
  * Checks a run's input against the rules of its mode and resolves its dates and playlists.
  * Throws {@link InvalidInputError} naming the field, the value and the rule.
  * @example parseRunRequest({ mode: 'backfill', from: '2026-11-01', to: '2026-11-02' }, '2026-11-20', ['37i9dQZF1DZ06evO25rXbO'])
- * // { mode: 'backfill', dates: ['2026-11-01', '2026-11-02'], playlistIds: ['37i9dQZF1DZ06evO25rXbO'], playlistsNamed: false, full: false }
+ * // { mode: 'backfill', dates: ['2026-11-01', '2026-11-02'], playlistIds: [], playlistsNamed: false, full: false }
  */
 export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylists: readonly string[]): RunRequest => {
   if (!isRecord(request)) {
@@ -188,13 +189,16 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
         : backfillDates(request, today);
   const full = request['full'] ?? false;
   if (typeof full !== 'boolean') fail(`full: ${show(full)} is not true or false; pass "full": true to read every playlist's pages again`);
-  // Only extraction needs a list: a backfill of past dates rebuilds whatever landed on them.
+  // Only extraction needs a list: a backfill of past dates that names none rebuilds whatever
+  // landed on them (ValidateInput's rebuildLanded), so it carries none, and a long configured list
+  // takes no room in the run's state.
   const extractsToday = runMode !== 'backfill' || dates.includes(today);
+  const playlistsNamed = 'playlists' in request;
   const parsed = {
     mode: runMode,
     dates,
-    playlistIds: playlistsOf(request, defaultPlaylists, extractsToday),
-    playlistsNamed: 'playlists' in request,
+    playlistIds: extractsToday || playlistsNamed ? playlistsOf(request, defaultPlaylists) : [],
+    playlistsNamed,
     full: full as boolean,
   };
   refuseOversizedPlan(parsed);

@@ -206,6 +206,22 @@ describe('run progress', () => {
     expect(line).toBe('  ✓ 2026-11-20 6rgIU2tnh1sO2e9PNkBt1O: 1 entry landed');
   });
 
+  it("says a past-only backfill that named no playlists rebuilds every playlist landed, as its plan lists none", () => {
+    const planned = event('StateExited', steps.validateInput.stateName, {
+      output: {
+        plan: {
+          run: { mode: 'backfill', executionName: 'exec-1', startedAt: '2026-11-20T07:30:00.000Z', full: false },
+          playlistIds: [],
+          rebuildLanded: true,
+          dates: [{ date: '2026-11-18', extract: false }],
+          skipped: ['2026-11-19'],
+        },
+      },
+    });
+
+    expect(describeEvent(planned, new Map())).toBe('  ✓ plan: backfill run; dates 2026-11-18 (rebuild); skipping 2026-11-19; every playlist landed');
+  });
+
   it('redraws a live status line of the running states on a terminal', () => {
     const { stream, text } = streamOf(true);
 

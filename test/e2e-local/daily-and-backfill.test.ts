@@ -44,6 +44,8 @@ describe('daily runs and a backfill', () => {
     expect(backfill.code).toBe(0);
     expect(backfill.summary.mode).toBe('backfill');
     expect(backfill.summary.skipped).toEqual(['2026-11-16']);
+    // Named none, past dates only: the plan lists no playlist, and every one landed is rebuilt.
+    expect(backfill.summary.playlists).toEqual([]);
     expect(backfill.summary.dates.map((d) => [d.date, d.action, d.status])).toEqual(days.map((day) => [day, 'rebuilt', 'succeeded']));
     expect(await Promise.all(days.map(partHashes))).toEqual(before);
     expect(manifestAt(lake(), '2026-11-16')).toMatchObject({ published: null, lastAttempt: { status: 'skipped' } });

@@ -106,6 +106,38 @@ describe(steps.validateInput.stateName, () => {
     expect(leases.holders.size).toBe(0);
   });
 
+  describe('with 10,000 playlists configured', () => {
+    const manyConfigured = Array.from({ length: 10_000 }, (_, index) => `c${String(index).padStart(21, '0')}`);
+    const validate = (request: unknown, landed: readonly string[] = []) => {
+      const store = new MemoryBlobStore();
+      const landing = Promise.all(landed.map((date) => store.put(rawPlaylistKey(date, 'someOtherPlaylist0000A'), '{}')));
+      const validateInput = runValidateInput({ clock: fixedClock('2026-11-20T09:30:00Z'), store, defaultPlaylists: manyConfigured, leases: new MemoryDateLeases() });
+      return landing.then(() => validateInput({ request, executionName: 'exec-1' }));
+    };
+
+    it('takes a long backfill of past dates naming no playlists, whose plan carries none: it rebuilds every playlist landed', async () => {
+      const result = await validate({ mode: 'backfill', from: '2026-06-01', to: '2026-11-19' }, ['2026-06-01', '2026-11-19']);
+
+      expect(result.playlistIds).toEqual([]);
+      expect(result.rebuildLanded).toBe(true);
+      expect(result.dates).toEqual([
+        { date: '2026-06-01', extract: false },
+        { date: '2026-11-19', extract: false },
+      ]);
+      expect(result.skipped).toHaveLength(170);
+    });
+
+    it('still refuses the same backfill through today, which extracts the configured playlists', async () => {
+      await expect(validate({ mode: 'backfill', from: '2026-06-01', to: '2026-11-20' })).rejects.toThrow(
+        /^from\/to, playlists: 10,000 playlists over 173 dates take [\d,]+ bytes of the run's state, more than the 253,952 it holds for them/,
+      );
+    });
+
+    it('still refuses the same past-only backfill when it names the playlists, which it then rebuilds only', async () => {
+      await expect(validate({ mode: 'backfill', from: '2026-06-01', to: '2026-11-19', playlists: manyConfigured })).rejects.toThrow(/10,000 playlists over 172 dates/);
+    });
+  });
+
   it.each([
     ['a 1 MB mode', { mode: 'x'.repeat(1_000_000) }, 'mode: "xxx'],
     ['a 1 MB unknown field name', { mode: 'manual', date: '2026-11-20', ['y'.repeat(1_000_000)]: 1 }, 'yyy'],
