@@ -6,7 +6,7 @@
 import * as t from 'io-ts';
 import { DateInUseError } from './errors';
 import type { IsoDate } from './dates';
-import { cut } from './run-input';
+import { cut } from './text';
 
 /**
  * How long a lease holds when its holder never gives it back (an aborted or timed-out

@@ -7,6 +7,7 @@ import * as t from 'io-ts';
 import { daysBetween, isIsoDate, utcDateOf, dateRange, IsoDate } from './dates';
 import { InvalidInputError } from './errors';
 import { RunMode } from './lake/manifest';
+import { cut } from './text';
 
 
 const runModes = Object.keys(RunMode.keys) as RunMode[];
@@ -79,20 +80,6 @@ export const RunRequest = t.type({
   full: t.boolean,
 });
 export type RunRequest = t.TypeOf<typeof RunRequest>;
-
-/** The most characters of a value a message quotes, so that a 1 MB field still makes a readable line. */
-export const maxQuotedLength = 80;
-
-/**
- * `text` cut to `length` characters ({@link maxQuotedLength} unless told), ending in an ellipsis
- * when it was cut, never splitting a surrogate pair.
- * @example cut('x'.repeat(100)) // 'xxx…' (80 characters)
- */
-export const cut = (text: string, length: number = maxQuotedLength): string => {
-  if (text.length <= length) return text;
-  const head = text.slice(0, length - 1);
-  return `${/[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head}…`;
-};
 
 /** A value of the input as a message quotes it: JSON, cut to a readable length. */
 const show = (value: unknown): string => (value === undefined ? 'nothing' : cut(JSON.stringify(value) ?? String(value)));

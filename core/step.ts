@@ -6,7 +6,7 @@ import type * as t from 'io-ts';
 import { decodeOrThrow } from './decode';
 import { ErrorName, InvalidStepInputError, resumeAfterSecondsOf, resumeAfterPhrase } from './errors';
 import type { StepResources } from './resources';
-import { cut } from './run-input';
+import { cut } from './text';
 
 /** What the state machine and the handler both know about a step. */
 export interface StepDefinition<N extends string = string, I extends t.Mixed = t.Mixed, O extends t.Mixed = t.Mixed> {

@@ -4,6 +4,7 @@
  * with nothing to draw carries a note instead of an option, saying why.
  */
 import type { IsoDate } from '../dates';
+import { cut } from '../text';
 import type { HealthRow } from './health';
 import type { ReportRange } from './queries';
 
@@ -58,7 +59,7 @@ const colours = { good: '#2e7d32', bad: '#c62828', neutral: '#1565c0', accent: '
 /** A playlist name on one line and short enough for a legend or an axis. */
 export const shortName = (name: string, max = 40): string => {
   const line = name.replace(/\s+/g, ' ').trim() || '(no name)';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return cut(line, max);
 };
 
 const percent = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((1000 * part) / whole) / 10);
