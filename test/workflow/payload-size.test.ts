@@ -96,7 +96,7 @@ describe.each(scenarios)('the payloads of $name', ({ days }) => {
   // A run fails with one error at a time; each path to its end leaves its own fields, a placed step's as its golden output has it.
   const placed = Object.fromEntries(allSteps.filter(isPlaced).map((step) => [step.placement.into, goldenAnswer(step)]));
   const crawl = { state: 'succeeded', polls: 12 } as const;
-  const statesBesidesPlan = async (): Promise<Record<string, Omit<RunStateBase, 'request' | 'executionName' | 'plan'> | Record<string, unknown>>> => {
+  const statesBesidesPlan = async (): Promise<Record<string, Partial<Omit<RunStateBase, 'request' | 'executionName' | 'plan'>>>> => {
     // The largest messages the steps throw: WriteReport's names the published dates' range and quotes the engine's reason; a throttled run's ends in its resume time.
     const reportCause = await causeOf(new ReportNotWrittenError(`The report was not written; ${publishedDatesPhrase(dates)}: QueryFailedError: ${longReason}`));
     const throttledCause = await causeOf(new SpotifyThrottledError(`Spotify refused ${longReason} ${resumeAfterPhrase(86_400)}`, 86_400, false));
