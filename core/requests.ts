@@ -3,13 +3,12 @@
  * requests, so every invocation of a step that calls Spotify puts one small object of its own
  * below the run's folder (raw/requests/run_id=R/), its counts in its key: written once, never
  * read back, never shared, so a retry, a redrive or a second invocation of a playlist cannot
- * overwrite another's. RecordRun or NotifyFailure then totals each date of the run from one
- * listing, and keeps the total in a tally object before the manifests record it and the
- * invocations' objects are deleted: a step retried at any point finds the same total again.
+ * overwrite another's. RecordRun or NotifyFailure sums each date of the run from one listing on
+ * every try and deletes nothing (on AWS a lifecycle rule expires raw/requests/), so retries,
+ * redrives, late writers and overlapping summing steps all find a correct total with no state.
  */
 import * as t from 'io-ts';
 import type { IsoDate } from './dates';
-import { tryDecode } from './decode';
 import { dateRequestsPrefix, runRequestsPrefix } from './lake/keys';
 import type { BlobStore } from './ports';
 
@@ -66,76 +65,28 @@ export const storeRequests = async (store: BlobStore, stem: string, id: string, 
 };
 
 /**
- * A tally's name starts so, then its number in its date's folder (one summing step of a run at a
- * time, each seeing the ones before, so numbers never repeat); what it absorbed (keys relative
- * to the run's folder) is its body.
+ * What a run sent for each of its dates: every invocation's count under the run's folder, summed
+ * from one listing (the counts are in the keys, so no GET); FetchToken's counts on the run's first
+ * date only, so that summing the dates gives what Spotify saw from the run. Nothing is written or
+ * deleted, so a summing step retried, run twice at once or run again by a redrive (same run id,
+ * so the total covers every attempt) always finds every count that has landed: the total is never
+ * less than an earlier summing found, and never counts an invocation twice.
  */
-const tallyStem = 'tally';
-const TallyBody = t.type({ absorbed: t.array(t.string) });
-
-/** The keys a tally absorbed, or none when its body is unreadable (it still counts: its key holds the total). */
-const absorbedBy = async (store: BlobStore, key: string, runPrefix: string): Promise<string[]> => {
-  const body = await store.get(key);
-  if (body === undefined) return [];
-  try {
-    const decoded = tryDecode(TallyBody, JSON.parse(new TextDecoder().decode(body)));
-    return decoded.ok ? decoded.value.absorbed.map((name) => `${runPrefix}${name}`) : [];
-  } catch {
-    return [];
-  }
-};
-
-/** A run's totals per date, the invocations' objects they count and the tallies that still list them ({@link forgetSpent} deletes and empties these). */
-export interface RequestsTallied {
-  readonly byDate: Map<IsoDate, RequestCounts>;
-  readonly spent: readonly string[];
-  readonly listing: readonly string[];
-}
-
-/**
- * What a run sent for each of its dates, and the invocations' objects to delete once the
- * manifests record it. A date's total is its tallies plus every invocation object no tally
- * absorbed yet (FetchToken's count on the run's first date only, so that summing the dates gives
- * what Spotify saw from the run); those are absorbed by a new tally, put before this returns.
- * So a retry after the objects were deleted, or some of them, finds the tally and the same total,
- * never 0/0 and never twice; a redrive's new invocations add a tally of their own to the run's.
- */
-export const tallyRequests = async (
-  store: BlobStore,
-  dates: readonly IsoDate[],
-  executionName: string,
-): Promise<RequestsTallied> => {
+export const sumRequests = async (store: BlobStore, dates: readonly IsoDate[], executionName: string): Promise<Map<IsoDate, RequestCounts>> => {
   const runPrefix = runRequestsPrefix(executionName);
-  const keys = await store.list(runPrefix);
-  const tallies = keys.filter((key) => key.slice(key.lastIndexOf('/') + 1).startsWith(`${tallyStem}.`));
-  const lists = await Promise.all(tallies.map((key) => absorbedBy(store, key, runPrefix)));
-  const absorbed = new Set(lists.flat());
-  // Tallies still listing what they absorbed: an earlier try stopped before emptying them.
-  const listing = tallies.filter((_, index) => (lists[index]?.length ?? 0) > 0);
-  const spent = keys.filter((key) => !tallies.includes(key) && countsOfKey(key) !== undefined);
+  const counted = (await store.list(runPrefix)).flatMap((key) => {
+    const counts = countsOfKey(key);
+    return counts === undefined ? [] : [{ key, counts }];
+  });
   const byDate = new Map<IsoDate, RequestCounts>();
   for (const [index, date] of dates.entries()) {
     const prefix = dateRequestsPrefix(executionName, date);
-    const ofDate = (key: string) => key.startsWith(prefix) || (index === 0 && key.startsWith(`${runPrefix}execution/`));
-    const fresh = spent.filter((key) => ofDate(key) && !absorbed.has(key));
-    const counted = addCounts(...fresh.map((key) => countsOfKey(key) ?? noRequests));
-    const body = JSON.stringify({ absorbed: fresh.map((key) => key.slice(runPrefix.length)) });
-    if (fresh.length > 0) {
-      const key = countsKey(`${prefix}${tallyStem}`, String(tallies.filter(ofDate).length + 1).padStart(4, '0'), counted);
-      await store.put(key, body);
-      listing.push(key);
-    }
-    byDate.set(date, addCounts(counted, ...tallies.filter(ofDate).map((key) => countsOfKey(key) ?? noRequests)));
+    const ofDate = counted.filter(({ key }) => key.startsWith(prefix) || (index === 0 && key.startsWith(`${runPrefix}execution/`)));
+    byDate.set(date, addCounts(...ofDate.map(({ counts }) => counts)));
   }
-  return { byDate, spent, listing };
+  return byDate;
 };
 
-/**
- * Once the manifests record the totals: deletes the invocations' objects, then empties the list
- * of what the tallies absorbed, which only a retry after a partial delete needs (its key
- * keeps the total); a large run's list would otherwise stay in the lake for good.
- */
-export const forgetSpent = async (store: BlobStore, tallied: RequestsTallied): Promise<void> => {
-  await store.delete(tallied.spent);
-  await Promise.all(tallied.listing.map((key) => store.put(key, JSON.stringify({ absorbed: [] }))));
-};
+/** Whether `a` counts more than `b`: some count larger, none smaller (a later summing of the same run never finds less). */
+export const countsMore = (a: RequestCounts, b: RequestCounts): boolean =>
+  a.spotifyApi >= b.spotifyApi && a.spotifyToken >= b.spotifyToken && (a.spotifyApi > b.spotifyApi || a.spotifyToken > b.spotifyToken);

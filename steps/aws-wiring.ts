@@ -134,12 +134,22 @@ export const awsHandler = <S extends StepDefinition>(step: S, wire: Wiring<S>, a
   const ports = awsPorts(step, adapters);
   // A step that calls Spotify also reports its requests as metrics, beside storing them for the manifest.
   // The Lambda runtime logs the stack of what the handler throws: in source positions, as the functions run without --enable-source-maps.
-  const handle = lambdaHandler(step, countingRequests(step, ports, wire(ports), (requests) => {
-    metrics.addMetric('SpotifyApiRequests', MetricUnit.Count, requests.spotifyApi);
-    metrics.addMetric('SpotifyTokenRequests', MetricUnit.Count, requests.spotifyToken);
-  }), mapStackOf);
+  // A Lambda sandbox runs one invocation at a time: this is the context of the one running.
+  let current: Context | undefined;
+  const handle = lambdaHandler(
+    step,
+    countingRequests(step, ports, wire(ports), {
+      onCounted: (requests) => {
+        metrics.addMetric('SpotifyApiRequests', MetricUnit.Count, requests.spotifyApi);
+        metrics.addMetric('SpotifyTokenRequests', MetricUnit.Count, requests.spotifyToken);
+      },
+      remainingMs: () => current?.getRemainingTimeInMillis(),
+    }),
+    mapStackOf,
+  );
   return async (event: unknown, context?: Context): Promise<t.OutputOf<S['output']>> => {
     const started = performance.now();
+    current = context;
     if (context) logger.addContext(context);
     logger.appendKeys({ stateName: step.stateName, stepName: step.dir });
     metrics.addDimension('stateName', step.stateName);

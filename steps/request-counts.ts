@@ -19,17 +19,30 @@ export const countsFlushMarginMs = 3000;
 /** A write's own id, so that no two count objects share a key. */
 const writeId = (): string => randomUUID().slice(0, 13);
 
+/** What the handler adds to the counting: where it reports the counts, and the time its invocation has left when it knows it. */
+export interface CountingOptions {
+  /** Called with each invocation's counts (the AWS handler emits them as metrics). */
+  readonly onCounted?: (requests: RequestCounts) => void;
+  /**
+   * The milliseconds the current invocation has left (the Lambda context's getRemainingTimeInMillis),
+   * read as the invocation starts; without it the step's own timeout is assumed from that moment.
+   */
+  readonly remainingMs?: () => number | undefined;
+}
+
 /** `run`, counting the requests each invocation sends and storing them, whether it returns, throws or runs out of time. */
 export const countingRequests = <S extends StepDefinition>(
   step: S,
   ports: Pick<StepPorts, 'store' | 'meter'>,
   run: StepRunner<S>,
-  onCounted?: (requests: RequestCounts) => void,
+  { onCounted, remainingMs }: CountingOptions = {},
 ): StepRunner<S> => {
   const stemOf = step.requestsStem;
   if (stemOf === undefined) return run;
   return async (input) => {
     const stem = stemOf(input);
+    // The Lambda's own clock counts its cold start and the decoding before this: the context knows better than the timeout.
+    const left = remainingMs?.() ?? step.timeoutSeconds * 1000;
     let stored: Promise<RequestCounts> = Promise.resolve(noRequests);
     const { outcome, requests } = await ports.meter.measure(async (sofar) => {
       if (stem === undefined) return run(input);
@@ -40,7 +53,7 @@ export const countingRequests = <S extends StepDefinition>(
           () => counts,
           () => noRequests,
         );
-      }, step.timeoutSeconds * 1000 - countsFlushMarginMs);
+      }, left - countsFlushMarginMs);
       try {
         return await run(input);
       } finally {

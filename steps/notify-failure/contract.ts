@@ -34,10 +34,10 @@ export const notifyFailure = defineStep({
   output: NotifyFailureOutput,
   errors: [ErrorName.StorageUnavailable, ErrorName.AwsUnavailable],
   timeoutSeconds: 60,
-  // Marks the last attempt failed (with the run's Spotify requests, totalled from raw/requests/ into a tally there,
+  // Marks the last attempt failed (with the run's Spotify requests, summed from a listing of raw/requests/,
   // and when a throttled run may resume), gives back the leases, schedules a throttled run's restart, notifies.
   resources: {
-    lake: { read: ['runs/', 'leases/', 'raw/requests/'], write: ['runs/', 'raw/requests/'], delete: ['leases/', 'raw/requests/'] },
+    lake: { read: ['runs/', 'leases/'], list: ['raw/requests/'], write: ['runs/'], delete: ['leases/'] },
     failureTopic: true,
     restarts: true,
   },

@@ -4,7 +4,7 @@ import { ErrorName, resumeAfterSecondsOf } from '../../core/errors';
 import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
-import { forgetSpent, noRequests, tallyRequests } from '../../core/requests';
+import { noRequests, sumRequests } from '../../core/requests';
 import { restartRequestsOf } from '../../core/run-input';
 import { boundedMessage, causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
@@ -49,7 +49,7 @@ export const runNotifyFailure =
     const updatedAt = now.toISOString();
     const resumeAt = plan ? resumeTimeOf(error, now) : undefined;
     const resumeAfter = resumeAt?.toISOString();
-    const requests = plan ? await tallyRequests(deps.store, plan.dates.map(({ date }) => date), plan.run.executionName) : undefined;
+    const requests = plan ? await sumRequests(deps.store, plan.dates.map(({ date }) => date), plan.run.executionName) : undefined;
     const failedDates: IsoDate[] = [];
     for (const { date } of plan?.dates ?? []) {
       if (plan === undefined) break;
@@ -58,15 +58,13 @@ export const runNotifyFailure =
       const manifest = found.state === 'present' ? found.manifest : undefined;
       const own = manifest?.lastAttempt.executionName === plan.run.executionName ? manifest?.lastAttempt : undefined;
       if (own?.status === 'succeeded') continue;
-      const outcome = { requests: requests?.byDate.get(date) ?? noRequests, ...(resumeAfter === undefined ? {} : { resumeAfter }) };
+      const outcome = { requests: requests?.get(date) ?? noRequests, ...(resumeAfter === undefined ? {} : { resumeAfter }) };
       const attempt: RunAttempt = own
         ? { ...own, status: 'failed', error: recorded, updatedAt, ...outcome }
         : { ...buildAttempt({ executionName: plan.run.executionName, status: 'failed', mode: plan.run.mode, extractedAt: null, updatedAt, error: recorded }), ...outcome };
       await writeManifest(deps.store, withAttempt(date, manifest, attempt));
       failedDates.push(date);
     }
-    // Totalled in the tallies and now in the manifests: the invocations' own counts are no longer needed.
-    if (requests) await forgetSpent(deps.store, requests);
     // The same dates and playlists again once Spotify allows it (on AWS one-time schedules; locally the summary prints the commands).
     if (plan && resumeAt) await deps.restarts.restartAt({ executionName: plan.run.executionName, at: resumeAt, inputs: restartRequestsOf(plan) });
 

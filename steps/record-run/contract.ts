@@ -21,14 +21,9 @@ export const recordRun = defineStep({
   output: RecordRunOutput,
   errors: [ErrorName.ValidationFailed, ErrorName.StorageUnavailable],
   timeoutSeconds: 60,
-  // The publishing step: writes the manifest that publishes (with the run's Spotify requests, totalled from raw/requests/
-  // into a tally there), removes superseded curated/ files and the totalled counts, gives back the leases.
+  // The publishing step: writes the manifest that publishes (with the run's Spotify requests, summed from a listing
+  // of raw/requests/), removes superseded curated/ files, gives back the leases.
   resources: {
-    lake: {
-      read: ['runs/', 'leases/', 'raw/requests/'],
-      list: ['curated/'],
-      write: ['runs/', 'raw/requests/'],
-      delete: ['curated/', 'leases/', 'raw/requests/'],
-    },
+    lake: { read: ['runs/', 'leases/'], list: ['curated/', 'raw/requests/'], write: ['runs/'], delete: ['curated/', 'leases/'] },
   },
 });

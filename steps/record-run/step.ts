@@ -9,7 +9,7 @@ import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey } from '../../
 import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
-import { forgetSpent, noRequests, tallyRequests } from '../../core/requests';
+import { countsMore, noRequests, sumRequests } from '../../core/requests';
 import { tableNames } from '../../core/tables';
 import type { RecordRunInput, RecordRunOutput } from './contract';
 
@@ -34,16 +34,21 @@ const removeSuperseded = async (store: BlobStore, date: IsoDate, runId: string):
  * Publishes each date of the plan whose attempt by this run passed validation, with the Spotify
  * requests the run sent for it, then records the skipped dates. A date whose attempt is not this
  * run's or not validated fails the step before anything of it is published; one this run already
- * published (a retry of this step after its write) stays as it is, so a retry succeeds.
+ * published (a retry of this step after its write) stays published, so a retry succeeds, and takes
+ * the retry's sum of the requests when it is larger (a count that landed in between).
  */
 export const runRecordRun =
   (deps: RecordRunDeps) =>
   async ({ plan }: RecordRunInput): Promise<RecordRunOutput> => {
     const { executionName } = plan.run;
-    const requests = await tallyRequests(deps.store, plan.dates.map(({ date }) => date), executionName);
+    const requests = await sumRequests(deps.store, plan.dates.map(({ date }) => date), executionName);
     for (const { date } of plan.dates) {
       const manifest = await readOwnManifest(deps.store, date, executionName);
       if (manifest.lastAttempt.status === 'succeeded' && manifest.published?.executionName === executionName) {
+        const summed = requests.get(date) ?? noRequests;
+        if (countsMore(summed, manifest.lastAttempt.requests ?? noRequests)) {
+          await writeManifest(deps.store, withAttempt(date, manifest, { ...manifest.lastAttempt, requests: summed }));
+        }
         // Its files may not all be removed yet: the earlier try may have stopped in between.
         await removeSuperseded(deps.store, date, manifest.published.runId);
         continue;
@@ -54,7 +59,7 @@ export const runRecordRun =
         );
       }
       const now = deps.clock.now().toISOString();
-      const published = { ...manifest.lastAttempt, status: 'succeeded' as const, publishedAt: now, updatedAt: now, requests: requests.byDate.get(date) ?? noRequests };
+      const published = { ...manifest.lastAttempt, status: 'succeeded' as const, publishedAt: now, updatedAt: now, requests: requests.get(date) ?? noRequests };
       await writeManifest(deps.store, withAttempt(date, manifest, published));
       await removeSuperseded(deps.store, date, published.runId);
     }
@@ -66,8 +71,6 @@ export const runRecordRun =
       await writeManifest(deps.store, withAttempt(date, found.state === 'present' ? found.manifest : undefined, skipped));
     }
 
-    // Totalled in the tallies and now in the manifests: the invocations' own counts are no longer needed.
-    await forgetSpent(deps.store, requests);
     // One writer per date: the run is recorded, so its dates are free for the next run.
     await deps.leases.release(plan.dates.map(({ date }) => date), plan.run.executionName);
     return { published: plan.dates.map(({ date }) => date), skipped: plan.skipped };

@@ -29,8 +29,8 @@ const lakeFiles = async (lake: string): Promise<Record<string, string>> => {
   const entries = (await readdir(lake, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
   const files = entries
     .map((entry) => relative(lake, join(entry.parentPath, entry.name)))
-    // What every run adds, failed or not: its record in the manifest and the tally of its Spotify requests.
-    .filter((path) => !path.startsWith('.state') && !path.endsWith('manifest.json') && !/^raw\/requests\/.*\/tally\.[^/]*$/.test(path));
+    // What every run adds, failed or not: its record in the manifest and the counts of its Spotify requests (its own run_id= folder).
+    .filter((path) => !path.startsWith('.state') && !path.endsWith('manifest.json') && !/^raw\/requests\/run_id=[^/]+\//.test(path));
   return Object.fromEntries(await Promise.all(files.sort().map(async (path) => [path, createHash('sha256').update(await readFile(join(lake, path))).digest('hex')] as const)));
 };
 

@@ -6,12 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRun } from '../../cli/commands/run';
 import type { RunSummary } from '../../cli/local/summary';
 import { requestsPrefix, runManifestKey } from '../../core/lake/keys';
 import type { RunManifest } from '../../core/lake/manifest';
+import { addCounts, countsOfKey, noRequests } from '../../core/requests';
 import { tableNames } from '../../core/tables';
 import { captureIo } from '../support/cli-io';
 import { publishedPart } from '../support/published';
@@ -50,11 +51,14 @@ describe('a run Spotify throttles for longer than it waits', () => {
     expect(after.lastAttempt.requests?.spotifyToken).toBeGreaterThan(0);
     expect(after.published).toEqual(before.published);
     expect(await published(lake)).toEqual(publishedBefore);
-    // The counts are in the manifests (and each run's tally) now: no invocation's own count is left.
-    const left = await readdir(join(lake, requestsPrefix), { recursive: true }).catch(() => []);
-    expect(left.filter((name) => name.endsWith('.json') && !basename(name).startsWith('tally.'))).toEqual([]);
-    // One tally per run of the date: the clean run and the two throttled ones.
-    expect(left.filter((name) => basename(name).startsWith('tally.'))).toHaveLength(3);
+    // Every invocation's count stays under its run's folder (the clean run and the two throttled
+    // ones), and a run's folder adds up to what its manifest recorded.
+    const counts = (await readdir(join(lake, requestsPrefix), { recursive: true })).filter((name) => countsOfKey(name) !== undefined);
+    const folderOf = (name: string) => name.slice(0, name.indexOf('/'));
+    expect(new Set(counts.map(folderOf)).size).toBe(3);
+    const sumOf = (runId: string) => addCounts(...counts.filter((name) => folderOf(name) === `run_id=${runId}`).map((name) => countsOfKey(name) ?? noRequests));
+    expect(sumOf(before.lastAttempt.runId)).toEqual(before.published?.requests);
+    expect(sumOf(after.lastAttempt.runId)).toEqual(after.lastAttempt.requests);
     const summary = JSON.parse(json.stdout()) as RunSummary;
     // The command names the throttled date: typed after midnight, the options alone would run the next day.
     expect(summary).toMatchObject({ status: 'failed', resumeAfter, resumeCommands: [`npx spotify-etl run ${[...args, '--json', '--date', date].join(' ')}`] });

@@ -169,9 +169,9 @@ describe('SpotifyEtlStack', () => {
     expect(reach(steps.extractItems.stateName, 's3:DeleteObject')).toEqual([]);
     const rawDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('raw/') && !prefix.startsWith('raw/requests/')));
     expect(rawDeleters.map((step) => step.stateName)).toEqual([steps.getPlaylist.stateName]);
-    // The request counts go once summed into the manifests, by the two steps that sum them.
-    const countDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').includes('raw/requests/'));
-    expect(countDeleters.map((step) => step.stateName).sort()).toEqual([steps.notifyFailure.stateName, steps.recordRun.stateName].sort());
+    // The request counts are only ever added to: no step deletes them (a lifecycle rule expires them).
+    const countDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('raw/requests/')));
+    expect(countDeleters.map((step) => step.stateName)).toEqual([]);
     // Only the publishing step deletes curated/ files of other runs; Normalise clears its own run folder.
     const curatedDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('curated/')));
     expect(curatedDeleters.map((step) => step.stateName)).toEqual([steps.normalise.stateName, steps.recordRun.stateName]);
@@ -367,7 +367,7 @@ describe('SpotifyEtlStack', () => {
     expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { LogGroupName: expect.stringMatching(/^\/aws\/vendedlogs\/states\//) } });
   });
 
-  it('keeps the lake private, encrypted, TLS-only, access-logged, and expires Athena results', () => {
+  it('keeps the lake private, encrypted, TLS-only, access-logged, and expires Athena results and request counts', () => {
     // Prepare
     const lake = resources[stack.getLogicalId(stack.lake.bucket.node.defaultChild as never)]?.Properties;
     // Assess
@@ -378,6 +378,10 @@ describe('SpotifyEtlStack', () => {
     });
     expect((lake as { LifecycleConfiguration: { Rules: unknown[] } }).LifecycleConfiguration.Rules).toContainEqual(
       expect.objectContaining({ Prefix: 'athena-results/', ExpirationInDays: 7, Status: 'Enabled' }),
+    );
+    // Nothing deletes the per-invocation request counts, so without this rule they would stay for good.
+    expect((lake as { LifecycleConfiguration: { Rules: unknown[] } }).LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ Prefix: 'raw/requests/', ExpirationInDays: 35, Status: 'Enabled' }),
     );
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: stack.getLogicalId(stack.lake.bucket.node.defaultChild as never) },

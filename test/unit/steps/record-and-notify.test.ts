@@ -32,9 +32,8 @@ const manifestOf = (date: string, executionName: string, status: RunStatus): Run
 
 const read = (store: MemoryBlobStore, date: string) => store.json(runManifestKey(date)) as RunManifest;
 
-/** The invocations' count objects below `prefix`, tallies left out. */
-const invocationCounts = async (store: MemoryBlobStore, prefix: string) =>
-  (await store.list(prefix)).filter((key) => countsOfKey(key) !== undefined && !key.includes('/tally.'));
+/** The invocations' count objects below `prefix`. */
+const invocationCounts = async (store: MemoryBlobStore, prefix: string) => (await store.list(prefix)).filter((key) => countsOfKey(key) !== undefined);
 
 describe(steps.recordRun.stateName, () => {
   it("publishes each validated date in one manifest write, removes the files of other runs, and records skipped dates", async () => {
@@ -60,7 +59,7 @@ describe(steps.recordRun.stateName, () => {
     expect(read(store, '2026-11-17')).toMatchObject({ published: null, lastAttempt: { status: 'skipped' } });
   });
 
-  it("records the Spotify requests the run's steps counted for each date, FetchToken's on its first date, and removes the counts", async () => {
+  it("records the Spotify requests the run's steps counted for each date, FetchToken's on its first date, and leaves the counts as they were", async () => {
     // Prepare
     const store = new MemoryBlobStore();
     for (const { date } of plan.dates) await writeManifest(store, manifestOf(date, 'exec-2', 'validated'));
@@ -75,8 +74,10 @@ describe(steps.recordRun.stateName, () => {
     // Assess
     expect(read(store, '2026-11-18').published?.requests).toEqual({ spotifyApi: 5, spotifyToken: 2 });
     expect(read(store, '2026-11-19').published?.requests).toEqual({ spotifyApi: 1, spotifyToken: 0 });
-    expect(await invocationCounts(store, 'raw/requests/run_id=exec-2/')).toEqual([]);
+    // Summed from their keys: nothing below raw/requests/ written or removed, so a later summing finds them all again.
+    expect(await invocationCounts(store, 'raw/requests/run_id=exec-2/')).toHaveLength(4);
     expect(await invocationCounts(store, 'raw/requests/run_id=exec-1/')).toHaveLength(1);
+    expect(store.puts.filter((key) => key.startsWith('raw/requests/'))).toHaveLength(5);
   });
 
   it('publishes nothing of a date whose attempt did not pass validation', async () => {
@@ -145,7 +146,7 @@ describe(steps.notifyFailure.stateName, () => {
     });
     expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', inputs: [{ mode: 'backfill', from: '2026-11-17', to: '2026-11-19', playlists: ['1Cp6VQCKf2VL4sP09jN9oX'] }] }]);
     expect(notifier.sent[0]?.message).toContain('Spotify allows it again after 2026-11-20T11:20:00.000Z');
-    expect(await invocationCounts(store, 'raw/requests/')).toEqual([]);
+    expect(await invocationCounts(store, 'raw/requests/')).toHaveLength(1);
   });
 
   it('records no resume time and schedules nothing for another error, or a throttle without one long Retry-After', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
 import { resumeAfterPhrase } from '../../../core/errors';
-import { executionRequestsStem, playlistRequestsStem, runManifestKey, runRequestsPrefix } from '../../../core/lake/keys';
+import { executionRequestsStem, playlistRequestsStem, requestsPrefix, runManifestKey, runRequestsPrefix } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest, type RunStatus } from '../../../core/lake/manifest';
 import { readManifest, writeManifest } from '../../../core/manifests';
 import type { BlobStore, RunRestarts } from '../../../core/ports';
@@ -26,33 +26,41 @@ const planOf = (executionName: string): RunPlan => ({
   skipped: [],
 });
 
-/** A store on a temp folder whose `delete` removes only the first key and whose next manifest `put` fails, when told to. */
-class FaultyStore implements BlobStore {
-  public partialDelete = false;
-  public failManifestPut = false;
-  public constructor(private readonly inner: FsBlobStore) {}
-  public put(key: string, body: Uint8Array | string): Promise<void> {
-    if (this.failManifestPut && key === runManifestKey(date)) {
-      this.failManifestPut = false;
-      return Promise.reject(new Error('S3 said 503'));
-    }
+/**
+ * A store on a temp folder whose listings of raw/requests/ wait until `listers` of them have
+ * listed (so summing steps overlap), and which keeps the requests each manifest write recorded.
+ */
+class WatchedStore implements BlobStore {
+  public readonly recorded: RequestCounts[] = [];
+  private waiting: (() => void)[] = [];
+  public constructor(
+    private readonly inner: FsBlobStore,
+    private listers = 0,
+  ) {}
+  public async put(key: string, body: Uint8Array | string): Promise<void> {
+    const requests = key === runManifestKey(date) ? (JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as RunManifest).lastAttempt.requests : undefined;
+    // Only the summing steps record requests: the tests' own manifests have none.
+    if (requests) this.recorded.push(requests);
     return this.inner.put(key, body);
   }
   public get(key: string): Promise<Uint8Array | undefined> {
     return this.inner.get(key);
   }
-  public list(prefix: string): Promise<string[]> {
-    return this.inner.list(prefix);
+  public async list(prefix: string): Promise<string[]> {
+    const keys = await this.inner.list(prefix);
+    if (this.listers > 0 && prefix.startsWith(requestsPrefix)) {
+      this.listers -= 1;
+      if (this.listers === 0) for (const go of this.waiting.splice(0)) go();
+      else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    return keys;
   }
-  public async delete(keys: readonly string[]): Promise<void> {
-    if (!this.partialDelete) return this.inner.delete(keys);
-    this.partialDelete = false;
-    await this.inner.delete(keys.slice(0, 1));
-    throw new Error('S3 said 503 after one key');
+  public delete(keys: readonly string[]): Promise<void> {
+    return this.inner.delete(keys);
   }
 }
 
-/** Scheduling fails once, as a Scheduler call may: after NotifyFailure recorded and deleted the counts. */
+/** Scheduling fails once, as a Scheduler call may: after NotifyFailure recorded the counts. */
 class FlakyRestarts implements RunRestarts {
   private failed = false;
   public readonly inner = new RecordingRestarts();
@@ -65,10 +73,7 @@ class FlakyRestarts implements RunRestarts {
   }
 }
 
-const storeAt = async () => {
-  const store = new FaultyStore(new FsBlobStore(join(await tempFolder('request-counts-'), 'lake')));
-  return store;
-};
+const storeAt = async (listers = 0) => new WatchedStore(new FsBlobStore(join(await tempFolder('request-counts-'), 'lake')), listers);
 
 const attemptOf = (executionName: string, status: RunStatus) =>
   buildAttempt({ status, mode: 'manual', executionName, extractedAt: null, updatedAt: '2026-11-20T09:00:00.000Z' });
@@ -84,19 +89,18 @@ const countRun = async (store: BlobStore, executionName: string, api = 1): Promi
   return { spotifyApi: 7 * api, spotifyToken: 1 };
 };
 
-// A long Retry-After, so that NotifyFailure schedules a restart after deleting the counts.
+// A long Retry-After, so that NotifyFailure schedules a restart after recording the counts.
 const throttled = { Error: 'SpotifyThrottledError', Cause: `Spotify rate-limited it. ${resumeAfterPhrase(7200)}` };
 const notify = (store: BlobStore, restarts: RunRestarts, executionName = 'exec-2') =>
   runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts })({ error: throttled, plan: planOf(executionName) });
 
 const requestsOf = async (store: BlobStore): Promise<RequestCounts | undefined> => (await readManifest(store, date))?.lastAttempt.requests;
 
-/** The invocations' own count objects still in the lake (tallies left out). */
-const leftOver = async (store: BlobStore, executionName: string) =>
-  (await store.list(runRequestsPrefix(executionName))).filter((key) => countsOfKey(key) !== undefined && !key.includes('/tally.'));
+/** The invocations' count objects of a run in the lake. */
+const countsIn = async (store: BlobStore, executionName: string) => (await store.list(runRequestsPrefix(executionName))).filter((key) => countsOfKey(key) !== undefined);
 
 describe('request counts across retries of NotifyFailure and RecordRun', () => {
-  it('NotifyFailure retried after it deleted the counts records the same total again, not 0/0', async () => {
+  it('NotifyFailure retried after it recorded the total records the same total again, and every count stays', async () => {
     // Prepare
     const store = await storeAt();
     await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'normalised')));
@@ -104,45 +108,41 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
     const restarts = new FlakyRestarts();
     // Act
     await expect(notify(store, restarts)).rejects.toThrow(/ThrottlingException/);
-    const afterFirst = await requestsOf(store);
     await notify(store, restarts);
     // Assess
-    expect(afterFirst).toEqual(sent);
-    expect(await requestsOf(store)).toEqual({ spotifyApi: 7, spotifyToken: 1 });
-    expect(await leftOver(store, 'exec-2')).toEqual([]);
+    expect(store.recorded).toEqual([sent, sent]);
+    expect(await countsIn(store, 'exec-2')).toHaveLength(5);
     expect(restarts.inner.scheduled).toHaveLength(1);
   });
 
-  it('NotifyFailure retried after only some counts were deleted neither loses nor double-counts the rest', async () => {
+  it('a count that lands between two tries of NotifyFailure (an invocation still running at the first) is in the retry\'s total', async () => {
     // Prepare
     const store = await storeAt();
     await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'normalised')));
     const sent = await countRun(store, 'exec-2');
-    store.partialDelete = true;
+    const restarts = new FlakyRestarts();
     // Act
-    await expect(notify(store, new RecordingRestarts())).rejects.toThrow(/after one key/);
-    const remaining = (await leftOver(store, 'exec-2')).length;
-    await notify(store, new RecordingRestarts());
+    await expect(notify(store, restarts)).rejects.toThrow(/ThrottlingException/);
+    await storeRequests(store, playlistRequestsStem('exec-2', date, 'ExtractItems', other), 'late', { spotifyApi: 4, spotifyToken: 0 });
+    await notify(store, restarts);
     // Assess
-    expect(remaining).toBe(4);
-    expect(await requestsOf(store)).toEqual(sent);
-    expect(await leftOver(store, 'exec-2')).toEqual([]);
-    // Once nothing it absorbed is left, a tally keeps only its total (in its key).
-    const tallies = (await store.list(runRequestsPrefix('exec-2'))).filter((key) => key.includes('/tally.'));
-    expect(tallies).toHaveLength(1);
-    expect(JSON.parse(new TextDecoder().decode(await store.get(tallies[0] ?? '')))).toEqual({ absorbed: [] });
+    expect(store.recorded).toEqual([sent, { spotifyApi: 11, spotifyToken: 1 }]);
   });
 
-  it('a summing step that failed between its tally and the manifest write finds the same total when retried', async () => {
-    // Prepare
-    const store = await storeAt();
-    await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'normalised')));
+  it('two summing steps at once (RecordRun timed out by the machine while it goes on, NotifyFailure caught it) each record the total once, not twice', async () => {
+    // Prepare: both list the counts before either writes a manifest
+    const store = await storeAt(2);
+    await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'validated')));
     const sent = await countRun(store, 'exec-2');
-    store.failManifestPut = true;
-    // Act
-    await expect(notify(store, new RecordingRestarts())).rejects.toThrow(/503/);
-    await notify(store, new RecordingRestarts());
+    const timeout = { Error: 'States.Timeout', Cause: 'RecordRun timed out' };
+    // Act (which of them wins the manifest is the manifests' own race, not the counts')
+    await Promise.allSettled([
+      runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan: planOf('exec-2') }),
+      runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({ error: timeout, plan: planOf('exec-2') }),
+    ]);
     // Assess
+    expect(store.recorded.length).toBeGreaterThan(0);
+    expect(store.recorded).toEqual(store.recorded.map(() => sent));
     expect(await requestsOf(store)).toEqual(sent);
   });
 
@@ -166,17 +166,48 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
     const record = () => runRecordRun({ store, clock, leases })({ plan: planOf('exec-2') });
     // Act: RecordRun fails after publishing (giving back a lease), and is retried
     await expect(record()).rejects.toThrow(/DynamoDB/);
+    const published = await readManifest(store, date);
     const output = await record();
     // Assess
     expect(output.published).toEqual([date]);
     const manifest = (await readManifest(store, date)) as RunManifest;
     expect(manifest.published).toMatchObject({ executionName: 'exec-2', status: 'succeeded', requests: { spotifyApi: 77, spotifyToken: 2 } });
     expect(manifest.lastAttempt.requests).toEqual({ spotifyApi: 77, spotifyToken: 2 });
-    expect(await leftOver(store, 'exec-2')).toEqual([]);
+    // Nothing new was counted in between: the retry leaves the published manifest as it was, unwritten.
+    expect(manifest).toEqual(published);
+    expect(store.recorded).toHaveLength(2);
+    expect(await countsIn(store, 'exec-2')).toHaveLength(10);
+  });
+
+  it('RecordRun retried after publishing records a count that landed in between, and stays published as it was', async () => {
+    // Prepare: RecordRun published, then failed giving back its leases; an invocation's count lands late
+    const store = await storeAt();
+    await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'validated')));
+    const sent = await countRun(store, 'exec-2');
+    const leases = new MemoryDateLeases();
+    const release = leases.release.bind(leases);
+    let releases = 0;
+    leases.release = async (dates, holder) => {
+      releases += 1;
+      if (releases === 1) throw new Error('DynamoDB said 500');
+      await release(dates, holder);
+    };
+    const record = () => runRecordRun({ store, clock, leases })({ plan: planOf('exec-2') });
+    await expect(record()).rejects.toThrow(/DynamoDB/);
+    const first = (await readManifest(store, date)) as RunManifest;
+    await storeRequests(store, playlistRequestsStem('exec-2', date, 'ExtractItems', other), 'late', { spotifyApi: 4, spotifyToken: 0 });
+    // Act
+    await record();
+    // Assess
+    const manifest = (await readManifest(store, date)) as RunManifest;
+    expect(first.published?.requests).toEqual(sent);
+    const larger = { spotifyApi: sent.spotifyApi + 4, spotifyToken: sent.spotifyToken };
+    expect(manifest.published).toEqual({ ...first.published, requests: larger });
+    expect(manifest.lastAttempt).toEqual(manifest.published);
   });
 
   it("a second run of the same date counts only its own requests, not those an earlier run left behind", async () => {
-    // Prepare: exec-1 stopped with its counts still in the lake (no NotifyFailure reached)
+    // Prepare: exec-1 stopped with its counts in the lake (no NotifyFailure reached)
     const store = await storeAt();
     await countRun(store, 'exec-1', 100);
     await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-3', 'normalised')));
@@ -185,6 +216,6 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
     await notify(store, new RecordingRestarts(), 'exec-3');
     // Assess
     expect(await requestsOf(store)).toEqual(sent);
-    expect(await leftOver(store, 'exec-1')).toHaveLength(5);
+    expect(await countsIn(store, 'exec-1')).toHaveLength(5);
   });
 });
