@@ -6,7 +6,7 @@ import { executionRequestsStem, playlistRequestsStem, requestsPrefix, runManifes
 import { buildAttempt, withAttempt, type RunManifest, type RunStatus } from '../../../core/lake/manifest';
 import { readManifest, writeManifest } from '../../../core/manifests';
 import type { BlobStore, RunRestarts } from '../../../core/ports';
-import { countsOfKey, storeRequests, type RequestCounts } from '../../../core/requests';
+import { countsOfKey, storeRequests, sumRequests, type RequestCounts } from '../../../core/requests';
 import type { RunPlan } from '../../../core/run-input';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
 import { runRecordRun } from '../../../steps/record-run/step';
@@ -26,17 +26,10 @@ const planOf = (executionName: string): RunPlan => ({
   skipped: [],
 });
 
-/**
- * A store on a temp folder whose listings of raw/requests/ wait until `listers` of them have
- * listed (so summing steps overlap), and which keeps the requests each manifest write recorded.
- */
+/** A store on a temp folder that keeps the requests each manifest write recorded. */
 class WatchedStore implements BlobStore {
   public readonly recorded: RequestCounts[] = [];
-  private waiting: (() => void)[] = [];
-  public constructor(
-    private readonly inner: FsBlobStore,
-    private listers = 0,
-  ) {}
+  public constructor(private readonly inner: FsBlobStore) {}
   public async put(key: string, body: Uint8Array | string): Promise<void> {
     const requests = key === runManifestKey(date) ? (JSON.parse(typeof body === 'string' ? body : new TextDecoder().decode(body)) as RunManifest).lastAttempt.requests : undefined;
     // Only the summing steps record requests: the tests' own manifests have none.
@@ -46,19 +39,57 @@ class WatchedStore implements BlobStore {
   public get(key: string): Promise<Uint8Array | undefined> {
     return this.inner.get(key);
   }
-  public async list(prefix: string): Promise<string[]> {
-    const keys = await this.inner.list(prefix);
-    if (this.listers > 0 && prefix.startsWith(requestsPrefix)) {
-      this.listers -= 1;
-      if (this.listers === 0) for (const go of this.waiting.splice(0)) go();
-      else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    }
-    return keys;
+  public list(prefix: string): Promise<string[]> {
+    return this.inner.list(prefix);
   }
   public delete(keys: readonly string[]): Promise<void> {
     return this.inner.delete(keys);
   }
 }
+
+/** A promise and the function that settles it. */
+const gate = () => {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+};
+
+/**
+ * Two views of `store` for two steps at once: the second lists the counts only once the first has
+ * written to the lake, and makes every later call only once the first has ended (`end`), so it
+ * works from a listing taken half-way through the first.
+ */
+const overlapping = (store: BlobStore) => {
+  const wrote = gate();
+  const ended = gate();
+  let listed = false;
+  const first: BlobStore = {
+    put: async (key, body) => {
+      await store.put(key, body);
+      wrote.open();
+    },
+    get: (key) => store.get(key),
+    list: (prefix) => store.list(prefix),
+    delete: (keys) => store.delete(keys),
+  };
+  const after = async <T>(call: () => Promise<T>): Promise<T> => {
+    if (listed) await ended.opened;
+    return call();
+  };
+  const second: BlobStore = {
+    put: (key, body) => after(() => store.put(key, body)),
+    get: (key) => after(() => store.get(key)),
+    delete: (keys) => after(() => store.delete(keys)),
+    list: async (prefix) => {
+      if (!prefix.startsWith(requestsPrefix)) return after(() => store.list(prefix));
+      await wrote.opened;
+      const keys = await store.list(prefix);
+      listed = true;
+      return keys;
+    },
+  };
+  return { first, second, end: ended.open };
+};
 
 /** Scheduling fails once, as a Scheduler call may: after NotifyFailure recorded the counts. */
 class FlakyRestarts implements RunRestarts {
@@ -73,7 +104,7 @@ class FlakyRestarts implements RunRestarts {
   }
 }
 
-const storeAt = async (listers = 0) => new WatchedStore(new FsBlobStore(join(await tempFolder('request-counts-'), 'lake')), listers);
+const storeAt = async () => new WatchedStore(new FsBlobStore(join(await tempFolder('request-counts-'), 'lake')));
 
 const attemptOf = (executionName: string, status: RunStatus) =>
   buildAttempt({ status, mode: 'manual', executionName, extractedAt: null, updatedAt: '2026-11-20T09:00:00.000Z' });
@@ -129,21 +160,24 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
     expect(store.recorded).toEqual([sent, { spotifyApi: 11, spotifyToken: 1 }]);
   });
 
-  it('two summing steps at once (RecordRun timed out by the machine while it goes on, NotifyFailure caught it) each record the total once, not twice', async () => {
-    // Prepare: both list the counts before either writes a manifest
-    const store = await storeAt(2);
+  it('two summing steps at once (RecordRun timed out by the machine while it goes on, NotifyFailure caught it) record the total once, not twice', async () => {
+    // Prepare: NotifyFailure lists the counts once RecordRun has published, and goes on once RecordRun has ended
+    const store = await storeAt();
     await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'validated')));
     const sent = await countRun(store, 'exec-2');
+    const { first, second, end } = overlapping(store);
     const timeout = { Error: 'States.Timeout', Cause: 'RecordRun timed out' };
-    // Act (which of them wins the manifest is the manifests' own race, not the counts')
-    await Promise.allSettled([
-      runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan: planOf('exec-2') }),
-      runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({ error: timeout, plan: planOf('exec-2') }),
+    const recordRun = (lake: BlobStore) => runRecordRun({ store: lake, clock, leases: new MemoryDateLeases() })({ plan: planOf('exec-2') });
+    // Act, then RecordRun again as a later summing of the run (it takes a larger sum)
+    await Promise.all([
+      recordRun(first).finally(end),
+      runNotifyFailure({ store: second, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({ error: timeout, plan: planOf('exec-2') }),
     ]);
+    await recordRun(store);
     // Assess
-    expect(store.recorded.length).toBeGreaterThan(0);
-    expect(store.recorded).toEqual(store.recorded.map(() => sent));
+    expect(store.recorded).toEqual([sent]);
     expect(await requestsOf(store)).toEqual(sent);
+    expect(await sumRequests(store, [date], 'exec-2')).toEqual(new Map([[date, sent]]));
   });
 
   it("a redrive's requests add to what the run's first attempt recorded, and a retry after publishing keeps the total", async () => {

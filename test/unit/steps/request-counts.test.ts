@@ -87,6 +87,27 @@ describe('the Spotify requests of a step invocation', () => {
     expect(await countsOf('37i9dQZF1DZ06evO25rXbO')).toHaveLength(2);
   });
 
+  it("are stored shortly before the invocation's remaining time runs out when the handler knows it (a Lambda context), not the step's whole timeout", async () => {
+    // Prepare: the step's own timeout is far off; the context says 100 ms more than the margin are left
+    const store = new MemoryBlobStore();
+    const meter = new AsyncRequestMeter();
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const stuck = countingRequests(
+      steps.getPlaylist,
+      { store, meter },
+      (async () => {
+        meter.apiRequest();
+        return new Promise(() => undefined);
+      }) as never,
+      { remainingMs: () => countsFlushMarginMs + 100 },
+    );
+    // Act
+    void stuck({ date: '2026-11-20', playlistId: '1Cp6VQCKf2VL4sP09jN9oX', executionName: 'manual-1' });
+    await later(400);
+    // Assess
+    expect((await store.list('raw/requests/run_id=manual-1/')).map((key) => countsOfKey(key))).toEqual([{ spotifyApi: 1, spotifyToken: 0 }]);
+  });
+
   it('are neither counted nor stored for a step that does not call Spotify', async () => {
     const store = new MemoryBlobStore();
     const logic = async () => ({ published: [], skipped: [] });
