@@ -46,7 +46,7 @@ export const requestsPrefix = 'raw/requests/';
 /** `raw/requests/run_id=R/`: every request count of one run, of all its dates and attempts (a redrive keeps the run id). */
 export const runRequestsPrefix = (executionName: string): string => `${requestsPrefix}run_id=${runIdOf(executionName)}/`;
 
-/** `raw/requests/run_id=R/snapshot_date=D/`: the request counts of a run's playlists of a date, and the tallies that summed them. */
+/** `raw/requests/run_id=R/snapshot_date=D/`: the request counts of a run's playlists of a date. */
 export const dateRequestsPrefix = (executionName: string, date: IsoDate): string => `${runRequestsPrefix(executionName)}snapshot_date=${date}/`;
 
 /**
