@@ -125,6 +125,19 @@ const throttled = { Error: 'SpotifyThrottledError', Cause: `Spotify rate-limited
 const notify = (store: BlobStore, restarts: RunRestarts, executionName = 'exec-2') =>
   runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts })({ error: throttled, plan: planOf(executionName) });
 
+/** RecordRun of exec-2 whose first try fails after publishing, giving back its leases (as DynamoDB may), and whose next tries succeed. */
+const recordingFailingOnce = (store: BlobStore) => {
+  const leases = new MemoryDateLeases();
+  const release = leases.release.bind(leases);
+  let releases = 0;
+  leases.release = async (dates, holder) => {
+    releases += 1;
+    if (releases === 1) throw new Error('DynamoDB said 500');
+    await release(dates, holder);
+  };
+  return () => runRecordRun({ store, clock, leases })({ plan: planOf('exec-2') });
+};
+
 const requestsOf = async (store: BlobStore): Promise<RequestCounts | undefined> => (await readManifest(store, date))?.lastAttempt.requests;
 
 /** The invocations' count objects of a run in the lake. */
@@ -189,15 +202,7 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
     // The redrive reads the playlists again (same execution name), passes validation and publishes
     await countRun(store, 'exec-2', 10);
     await writeManifest(store, withAttempt(date, await readManifest(store, date), attemptOf('exec-2', 'validated')));
-    const leases = new MemoryDateLeases();
-    const release = leases.release.bind(leases);
-    let releases = 0;
-    leases.release = async (dates, holder) => {
-      releases += 1;
-      if (releases === 1) throw new Error('DynamoDB said 500');
-      await release(dates, holder);
-    };
-    const record = () => runRecordRun({ store, clock, leases })({ plan: planOf('exec-2') });
+    const record = recordingFailingOnce(store);
     // Act: RecordRun fails after publishing (giving back a lease), and is retried
     await expect(record()).rejects.toThrow(/DynamoDB/);
     const published = await readManifest(store, date);
@@ -218,15 +223,7 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
     const store = await storeAt();
     await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'validated')));
     const sent = await countRun(store, 'exec-2');
-    const leases = new MemoryDateLeases();
-    const release = leases.release.bind(leases);
-    let releases = 0;
-    leases.release = async (dates, holder) => {
-      releases += 1;
-      if (releases === 1) throw new Error('DynamoDB said 500');
-      await release(dates, holder);
-    };
-    const record = () => runRecordRun({ store, clock, leases })({ plan: planOf('exec-2') });
+    const record = recordingFailingOnce(store);
     await expect(record()).rejects.toThrow(/DynamoDB/);
     const first = (await readManifest(store, date)) as RunManifest;
     await storeRequests(store, playlistRequestsStem('exec-2', date, 'ExtractItems', other), 'late', { spotifyApi: 4, spotifyToken: 0 });
