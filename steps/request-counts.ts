@@ -41,7 +41,7 @@ export const countingRequests = <S extends StepDefinition>(
   if (stemOf === undefined) return run;
   return async (input) => {
     const stem = stemOf(input);
-    // The Lambda's own clock counts its cold start and the decoding before this: the context knows better than the timeout.
+    // The invocation's deadline was set before this code ran (the handler, the payload's decoding): the context knows it, the timeout is the fallback.
     const left = remainingMs?.() ?? step.timeoutSeconds * 1000;
     let stored: Promise<RequestCounts> = Promise.resolve(noRequests);
     const { outcome, requests } = await ports.meter.measure(async (sofar) => {
