@@ -17,11 +17,12 @@ export type Blocks = Readonly<Record<string, string>>;
 /** The command that rewrites the generated blocks. */
 export const regenerateCommand = 'npx tsx cli/docs/write.ts';
 
-/** The field names a codec decodes, through exact, intersection and partial wrappers. */
+/** The field names a codec decodes, through exact, intersection, union and partial wrappers, each once. */
 const fieldsOf = (codec: t.Mixed): string[] => {
   const inner = codec as unknown as { type?: t.Mixed; types?: t.Mixed[]; props?: Record<string, unknown> };
   if (inner.props) return Object.keys(inner.props);
-  if (inner.types) return inner.types.flatMap(fieldsOf);
+  // A union's members share fields (GetPlaylist's three answers all carry the date and playlist).
+  if (inner.types) return [...new Set(inner.types.flatMap(fieldsOf))];
   if (inner.type) return fieldsOf(inner.type);
   return [];
 };
