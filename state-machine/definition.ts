@@ -122,6 +122,17 @@ interface Build {
   readonly task: <S extends AnyStep>(step: S, props: TaskProps<S>) => LambdaInvoke;
 }
 
+/**
+ * How much longer than its Lambda's timeout a run's Task waits. The Task's clock starts before the
+ * Lambda's (the invoke, and a cold start's init of up to 10 s, which the function timeout does not
+ * count), so a Task timing out exactly at the Lambda's timeout could hand the run to NotifyFailure
+ * while the Lambda still runs: RecordRun publishing and NotifyFailure rewriting the same manifest
+ * from what it read before. Waiting longer, the Task only times out on a Lambda already stopped.
+ * Not in a playlist's child: its five-minute budget counts each timeout, and its two steps may
+ * overlap a retry of themselves (they write raw pages and their own count objects only).
+ */
+export const lambdaOutlivesTaskSeconds = 15;
+
 /** The Task factory over `functionFor` (placeholders when rendering for the local executor). */
 const buildOver = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFunction): Build => ({
   scope,
@@ -135,7 +146,7 @@ const buildOver = (scope: Construct, functionFor: (step: AnyStep) => lambda.IFun
       // No ResultPath means the result replaces the input; aws-local-stepfunctions 3.0 reads an
       // explicit `"ResultPath": "$"` as a field named `$`, so it is left out.
       ...resultPlacement(step, props),
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(step.timeoutSeconds)),
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(step.timeoutSeconds + (props.retryTogether === undefined ? lambdaOutlivesTaskSeconds : 0))),
       retryOnServiceExceptions: props.retryTogether === undefined,
     });
     const retried = props.retried ?? errorsWithPolicy(step.errors, 'retry');

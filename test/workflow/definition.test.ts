@@ -4,7 +4,7 @@ import { defaultMaxStateMachineWaitSeconds } from '../../adapters/spotify/http';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { errorPolicy, type ErrorName } from '../../core/errors';
 import { lintAsl } from '../../state-machine/asl-lint';
-import { maxConcurrency, playlistExecutionType, stateNames } from '../../state-machine/definition';
+import { lambdaOutlivesTaskSeconds, maxConcurrency, playlistExecutionType, stateNames } from '../../state-machine/definition';
 import { allStates } from '../../state-machine/local-executor';
 import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
 import type { RunState } from '../../state-machine/payloads';
@@ -68,13 +68,17 @@ describe('the rendered state machine', () => {
     expect(lasts.filter(([, errors]) => !(errors?.length === 1 && errors[0] === 'States.ALL'))).toEqual([]);
   });
 
-  it('gives every Task its step contract timeout and binds each step to exactly one Task', () => {
+  it("times every run Task out only after its Lambda's own timeout has stopped it, each playlist child's Task at it, and binds each step to exactly one Task", () => {
     const tasks = allStates(asl).filter(([, state]) => state.Type === 'Task');
+    const inChild = new Set<string>([steps.getPlaylist.stateName, steps.extractItems.stateName]);
 
     const timeouts = Object.fromEntries(tasks.map(([name, state]) => [name, state['TimeoutSeconds']]));
 
     expect(tasks.map(([name]) => name).sort()).toEqual(allSteps.map((step) => step.stateName).sort());
-    expect(timeouts).toEqual(Object.fromEntries(allSteps.map((step) => [step.stateName, step.timeoutSeconds])));
+    expect(timeouts).toEqual(
+      Object.fromEntries(allSteps.map((step) => [step.stateName, step.timeoutSeconds + (inChild.has(step.stateName) ? 0 : lambdaOutlivesTaskSeconds)])),
+    );
+    expect(lambdaOutlivesTaskSeconds).toBeGreaterThan(10);
   });
 
   it('runs at most two dates or playlists at once', () => {
