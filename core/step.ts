@@ -79,6 +79,19 @@ export const decodeStepInput = <S extends StepDefinition>(step: S, payload: unkn
  */
 export const maxErrorMessageLength = 1000;
 
+/**
+ * The most bytes a step's error message takes as a Cause holds it: a JSON string inside the
+ * Cause's JSON, which the state holds as a string again. The state's limit counts bytes, and one
+ * character can take seven once escaped twice (a control character), so characters alone do not
+ * bound it. A message of 1,000 ASCII characters with a few quotes fits.
+ */
+export const maxErrorMessageBytes = 1200;
+
+const utf8 = new TextEncoder();
+
+/** The bytes `message` takes escaped twice, as in a Cause in the run's state. */
+const storedBytes = (message: string): number => utf8.encode(JSON.stringify(JSON.stringify(message))).length;
+
 /** The most stack frames a step's error reports, each cut to {@link maxTraceFrameLength}: where it was thrown and what called it. */
 export const maxTraceFrames = 8;
 
@@ -91,10 +104,17 @@ export const maxTraceFrameLength = 120;
  * @example boundedMessage(`${'x'.repeat(2000)} [resume after 7200 s]`) // 'xxx… [resume after 7200 s]' (1,000 characters)
  */
 export const boundedMessage = (message: string): string => {
-  if (message.length <= maxErrorMessageLength) return message;
+  if (message.length <= maxErrorMessageLength && storedBytes(message) <= maxErrorMessageBytes) return message;
   const seconds = resumeAfterSecondsOf(message);
   const tail = seconds === undefined ? '' : ` ${resumeAfterPhrase(seconds)}`;
-  return `${cut(message, maxErrorMessageLength - tail.length)}${tail}`;
+  let length = maxErrorMessageLength - tail.length;
+  let bounded = `${cut(message, length)}${tail}`;
+  // Quotes, control characters and non-ASCII text take up to seven bytes each once escaped twice.
+  for (let bytes = storedBytes(bounded); bytes > maxErrorMessageBytes; bytes = storedBytes(bounded)) {
+    length = Math.max(1, Math.floor((length * maxErrorMessageBytes) / bytes) - 1);
+    bounded = `${cut(message, length)}${tail}`;
+  }
+  return bounded;
 };
 
 /**

@@ -79,7 +79,8 @@ const causeOf = async (error: Error): Promise<string> => {
  * The longest text an error may quote (an Athena reason, a Spotify body): English with quoted
  * names, as the messages of core/errors.ts and the services' are, many times longer than any.
  */
-const longReason = 'TABLE_NOT_FOUND: line 2:6: Table "awsdatacatalog"."spotify_etl"."playlists" does not exist. '.repeat(100);
+// Quotes and control characters take the most bytes once a Cause escapes them twice.
+const longReason = `TABLE_NOT_FOUND: line 2:6: Table "awsdatacatalog"."spotify_etl"."playlists" does not exist: ${'"\u0001€'.repeat(3000)}`;
 
 /** The largest run a scenario takes: the most playlists accepted over its dates. */
 const scenarios = [

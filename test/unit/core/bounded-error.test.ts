@@ -1,7 +1,7 @@
 /** What a step's Lambda handler reports of an error: its message and stack bounded, its name kept. */
 import { describe, expect, it } from 'vitest';
 import { resumeAfterPhrase, resumeAfterSecondsOf, SpotifyThrottledError, StorageUnavailableError } from '../../../core/errors';
-import { boundedMessage, lambdaHandler, maxErrorMessageLength, maxTraceFrameLength, maxTraceFrames } from '../../../core/step';
+import { boundedMessage, lambdaHandler, maxErrorMessageBytes, maxErrorMessageLength, maxTraceFrameLength, maxTraceFrames } from '../../../core/step';
 import { steps } from '../../../steps/registry';
 
 /** What the handler of a step whose logic throws `error` throws. */
@@ -16,6 +16,18 @@ describe("a step's error as its handler reports it", () => {
     const message = `Could not write lake key "reports/latest.html": ${'x'.repeat(900)}`;
 
     expect(boundedMessage(message)).toBe(message);
+  });
+
+  it.each([
+    ['quotes', '"'],
+    ['control characters', '\u0001'],
+    ['euro signs', '€'],
+  ])('cuts a message of %s until it fits its bytes once escaped twice, as a Cause in the state holds it, resume phrase kept', (_name, character) => {
+    const bounded = boundedMessage(`Spotify answered ${character.repeat(3000)} ${resumeAfterPhrase(86_400)}`);
+
+    expect(new TextEncoder().encode(JSON.stringify(JSON.stringify(bounded))).length).toBeLessThanOrEqual(maxErrorMessageBytes);
+    expect(bounded).toMatch(/^Spotify answered /);
+    expect(resumeAfterSecondsOf(bounded)).toBe(86_400);
   });
 
   it('cuts a longer message to 1,000 characters ending in an ellipsis, keeping its start, which names what was wrong', () => {
