@@ -69,12 +69,26 @@ export const curatedTablePrefix = (table: TableName): string => `curated/${table
 export const curatedPartitionPrefix = (table: TableName, date: IsoDate): string =>
   `${curatedTablePrefix(table)}snapshot_date=${date}/`;
 
+/** FNV-1a over the name's UTF-16 code units, as 8 hex digits: tells apart names, guards nothing. */
+const fnv1a = (text: string): string => {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+};
+
 /**
  * A run's id in lake keys: its execution name, with anything a Hive folder name or an S3 key
- * should not hold (`=`, `/`, spaces) replaced, so the folder parses as one `run_id=` partition.
+ * should not hold (`=`, `/`, spaces, and `+`, `@` or `(` that Step Functions accepts) replaced,
+ * so the folder parses as one `run_id=` partition. A name that needed a replacement also gets the
+ * hash of the name as given: `run+1` and `run_1` must not share a folder, or the second run of a
+ * date would write its candidate over the first one's published files.
  * @example runIdOf('manual-2026-11-20-rerun1') // 'manual-2026-11-20-rerun1'
+ * @example runIdOf('rerun+1') // 'rerun_1-' followed by 8 hex digits
  */
-export const runIdOf = (executionName: string): string => executionName.replace(/[^A-Za-z0-9_.-]/g, '_');
+export const runIdOf = (executionName: string): string => {
+  const safe = executionName.replace(/[^A-Za-z0-9_.-]/g, '_');
+  return safe === executionName ? safe : `${safe}-${fnv1a(executionName)}`;
+};
 
 /**
  * `curated/T/snapshot_date=D/run_id=R/`: one run's candidate files for one table and date. Runs

@@ -69,7 +69,9 @@ describe('SchedulerRunRestarts', () => {
     // Assess
     for (const name of names) expect(name).toMatch(/^[0-9A-Za-z_.-]{1,64}$/);
     expect(new Set(names).size).toBe(4);
-    expect(restartScheduleName('local 2026/11/20', 1)).toBe('restart-local_2026_11_20-1');
+    expect(restartScheduleName('local 2026/11/20', 1)).toMatch(/^restart-local_2026_11_20-[0-9a-f]{8}-1$/);
+    // Names that differ only where characters were replaced get schedules of their own.
+    expect(restartScheduleName('run+1', 1)).not.toBe(restartScheduleName('run_1', 1));
     // The part always ends the name, even the first: execution "run" part 2 is not execution "run-2" part 1.
     expect(restartScheduleName('run', 2)).not.toBe(restartScheduleName('run-2', 1));
   });
