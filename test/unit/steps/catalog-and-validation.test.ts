@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkNames } from '../../../core/checks';
 import { CrawlerBusyError, CrawlerFailedError, CrawlerTimeoutError, QueryFailedError, ValidationFailedError } from '../../../core/errors';
-import { runManifestKey } from '../../../core/lake/keys';
+import { runIdOf, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
 import { runEvaluateValidation, rejectsCheckName } from '../../../steps/evaluate-validation/step';
@@ -36,7 +36,9 @@ describe('StartCrawler and PollCrawler', () => {
     const output = await runStartCrawler({ catalog })({ dates: [{ date, extract: true }, { date: '2026-11-19', extract: false }], executionName: 'manual 1' });
 
     expect(output).toEqual({ state: 'succeeded', polls: 0 });
-    expect(catalog.registrations).toEqual([[{ date, runId: 'manual_1' }, { date: '2026-11-19', runId: 'manual_1' }]]);
+    // The run's folder name: the execution name made safe for a folder (core/lake/keys.ts).
+    expect(catalog.registrations).toEqual([[{ date, runId: runIdOf('manual 1') }, { date: '2026-11-19', runId: runIdOf('manual 1') }]]);
+    expect(runIdOf('manual 1')).toMatch(/^manual_1-[0-9a-f]{8}$/);
     expect(catalog.starts).toBe(0);
   });
 
