@@ -143,13 +143,18 @@ const requestsOf = async (store: BlobStore): Promise<RequestCounts | undefined> 
 /** The invocations' count objects of a run in the lake. */
 const countsIn = async (store: BlobStore, executionName: string) => (await store.list(runRequestsPrefix(executionName))).filter((key) => countsOfKey(key) !== undefined);
 
+/** exec-2 normalised the date and counted its requests; its NotifyFailure's first restart call fails. */
+const normalisedWithCounts = async () => {
+  const store = await storeAt();
+  await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'normalised')));
+  const sent = await countRun(store, 'exec-2');
+  return { store, sent, restarts: new FlakyRestarts() };
+};
+
 describe('request counts across retries of NotifyFailure and RecordRun', () => {
   it('NotifyFailure retried after it recorded the total records the same total again, and every count stays', async () => {
     // Prepare
-    const store = await storeAt();
-    await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'normalised')));
-    const sent = await countRun(store, 'exec-2');
-    const restarts = new FlakyRestarts();
+    const { store, sent, restarts } = await normalisedWithCounts();
     // Act
     await expect(notify(store, restarts)).rejects.toThrow(/ThrottlingException/);
     await notify(store, restarts);
@@ -161,10 +166,7 @@ describe('request counts across retries of NotifyFailure and RecordRun', () => {
 
   it('a count that lands between two tries of NotifyFailure (an invocation still running at the first) is in the retry\'s total', async () => {
     // Prepare
-    const store = await storeAt();
-    await writeManifest(store, withAttempt(date, undefined, attemptOf('exec-2', 'normalised')));
-    const sent = await countRun(store, 'exec-2');
-    const restarts = new FlakyRestarts();
+    const { store, sent, restarts } = await normalisedWithCounts();
     // Act
     await expect(notify(store, restarts)).rejects.toThrow(/ThrottlingException/);
     await storeRequests(store, playlistRequestsStem('exec-2', date, 'ExtractItems', other), 'late', { spotifyApi: 4, spotifyToken: 0 });
