@@ -12,7 +12,7 @@ import { RunManifest } from './lake/manifest';
 import type { BlobStore } from './ports';
 
 /** A date's manifest as found in the lake, decoded whole or (`T`) only in the fields a reader needs. */
-export type Found<T> =
+type Found<T> =
   | { readonly state: 'absent' }
   | { readonly state: 'present'; readonly manifest: T }
   | { readonly state: 'damaged'; readonly key: string; readonly problem: string };

@@ -9,7 +9,7 @@
  */
 import * as t from 'io-ts';
 import type { IsoDate } from './dates';
-import { dateRequestsPrefix, runRequestsPrefix } from './lake/keys';
+import { dateRequestsPrefix, executionRequestsPrefix, runRequestsPrefix } from './lake/keys';
 import type { BlobStore } from './ports';
 
 /** HTTP requests sent to Spotify, retries included: to the Web API and for tokens. */
@@ -78,10 +78,11 @@ export const sumRequests = async (store: BlobStore, dates: readonly IsoDate[], e
     const counts = countsOfKey(key);
     return counts === undefined ? [] : [{ key, counts }];
   });
+  const executionPrefix = executionRequestsPrefix(executionName);
   const byDate = new Map<IsoDate, RequestCounts>();
   for (const [index, date] of dates.entries()) {
     const prefix = dateRequestsPrefix(executionName, date);
-    const ofDate = counted.filter(({ key }) => key.startsWith(prefix) || (index === 0 && key.startsWith(`${runPrefix}execution/`)));
+    const ofDate = counted.filter(({ key }) => key.startsWith(prefix) || (index === 0 && key.startsWith(executionPrefix)));
     byDate.set(date, addCounts(...ofDate.map(({ counts }) => counts)));
   }
   return byDate;

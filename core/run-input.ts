@@ -271,8 +271,9 @@ export type RunPlan = t.TypeOf<typeof RunPlan>;
  */
 export const restartRequestsOf = (plan: RunPlan): Record<string, unknown>[] => {
   const full = plan.run.full === true ? { full: true } : {};
-  const extracted = plan.run.mode === 'backfill' ? plan.dates.filter(({ extract }) => extract).map(({ date }) => date) : plan.dates.map(({ date }) => date);
-  const rebuilt = [...plan.dates.filter(({ date }) => !extracted.includes(date)).map(({ date }) => date), ...plan.skipped].toSorted();
+  // ValidateInput plans every scheduled or manual date extracted; a backfill extracts only today.
+  const extracted = plan.dates.filter(({ extract }) => extract).map(({ date }) => date);
+  const rebuilt = [...plan.dates.filter(({ extract }) => !extract).map(({ date }) => date), ...plan.skipped].toSorted();
   const manual = extracted.map((date) => ({ mode: 'manual', date, playlists: plan.playlistIds, ...full }));
   const from = rebuilt[0];
   const to = rebuilt.at(-1);

@@ -60,7 +60,10 @@ export const playlistRequestsStem = (executionName: string, date: IsoDate, state
  * Where an invocation of a step of the run as a whole (FetchToken) stores its requests, counted on the run's first date.
  * @example executionRequestsStem('manual-1', 'FetchToken') // 'raw/requests/run_id=manual-1/execution/FetchToken'
  */
-export const executionRequestsStem = (executionName: string, stateName: string): string => `${runRequestsPrefix(executionName)}execution/${stateName}`;
+export const executionRequestsStem = (executionName: string, stateName: string): string => `${executionRequestsPrefix(executionName)}${stateName}`;
+
+/** `raw/requests/run_id=R/execution/`: the request counts of the run's steps that serve all its dates (FetchToken). */
+export const executionRequestsPrefix = (executionName: string): string => `${runRequestsPrefix(executionName)}execution/`;
 
 /** `curated/T/` — the folder a catalog table is registered over. */
 export const curatedTablePrefix = (table: TableName): string => `curated/${table}/`;

@@ -123,27 +123,22 @@ export const runNormalise =
     };
   };
 
-/** The snapshot id a raw playlist.json holds, if it can be read. */
-const snapshotIdOf = (key: string, bytes: Uint8Array | undefined): unknown => {
-  const playlist = parse(key, bytes);
-  return typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist ? playlist.snapshot_id : undefined;
-};
-
 /**
- * One playlist's raw snapshot on an earlier date, as bytes to parse in its turn: only its
+ * One playlist's raw snapshot on an earlier date, its pages as bytes to parse in their turn: only its
  * playlist.json when that holds the snapshot id the playlist has now (Spotify's snapshot id names
  * the playlist's contents, so an unchanged playlist, the usual daily case, costs one small read,
  * not its pages read and normalised a second time).
  */
 const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, date: IsoDate, snapshotIdNow: string | undefined) => {
   const playlistKey = rawPlaylistKey(date, playlistId);
-  const playlist = await store.get(playlistKey);
-  if (snapshotIdNow !== undefined && snapshotIdOf(playlistKey, playlist) === snapshotIdNow) {
+  // Parsed once, here: it is small, and it decides whether the pages are read at all.
+  const playlist = parse(playlistKey, await store.get(playlistKey));
+  if (snapshotIdNow !== undefined && typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist && playlist.snapshot_id === snapshotIdNow) {
     return { playlistId, date, unchanged: true as const };
   }
   const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
   const pages = await Promise.all(pageKeys.map((key) => store.get(key)));
-  return { playlistId, date, unchanged: false as const, playlistKey, playlist, pageKeys, pages };
+  return { playlistId, date, unchanged: false as const, playlist, pageKeys, pages };
 };
 
 /**
@@ -172,12 +167,10 @@ const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalise
     const normaliser = createNormaliser();
     normaliser.add({
       playlistId: earlier.playlistId,
-      playlist: parse(earlier.playlistKey, earlier.playlist),
+      playlist: earlier.playlist,
       pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
     });
-    const previous = normaliser.result().tables;
-    if (previous.playlists[0]?.snapshot_id === snapshotIds.get(earlier.playlistId)) unchanged.add(earlier.playlistId);
-    tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, previous.playlist_items, current.get(earlier.playlistId) ?? []));
+    tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, normaliser.result().tables.playlist_items, current.get(earlier.playlistId) ?? []));
   }
   return unchanged;
 };
