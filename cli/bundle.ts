@@ -15,6 +15,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Metafile, Plugin } from 'esbuild';
+import { fpTsAsEsBuild } from '../infra/lambda-builtins';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -85,10 +86,8 @@ export const bundleCli = async (outdir: string): Promise<Metafile> => {
     target: 'node22',
     // io-ts and fp-ts ship ES modules under `module`: smaller, and tree-shaken.
     mainFields: ['module', 'main'],
-    // core/decode.ts names fp-ts's CommonJS build (so Node and tsx load it unbundled), while io-ts
-    // imports the ES one: without this the bundle holds both copies, as the Lambda bundles did
-    // (infra/lambda-builtins.ts has the same alias).
-    alias: { 'fp-ts/lib': 'fp-ts/es6' },
+    // One copy of fp-ts, as in the Lambda bundles (infra/lambda-builtins.ts says why).
+    alias: { ...fpTsAsEsBuild },
     external: externalPackages,
     // CommonJS packages in an ES module bundle call require() for Node's own modules.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

@@ -36,6 +36,13 @@ const builtinAliases = builtinModules.flatMap((name) => {
 });
 
 /**
+ * fp-ts's ES build for its CommonJS one, which core/decode.ts names so that Node and tsx load it
+ * unbundled while io-ts imports the ES one: a bundle then holds one copy of fp-ts, not two. The
+ * command line's bundle (cli/bundle.ts) takes it too.
+ */
+export const fpTsAsEsBuild: Readonly<Record<string, string>> = { 'fp-ts/lib': 'fp-ts/es6' };
+
+/**
  * Import path → what the Lambda bundles take instead: for Node's modules, the CommonJS stand-in
  * above, for both spellings (`fs`, `node:fs`); for fp-ts's CommonJS build, which core/decode.ts
  * names so that Node and tsx load it unbundled, its ES build, the one io-ts imports: one copy of
@@ -46,7 +53,7 @@ const builtinAliases = builtinModules.flatMap((name) => {
  */
 export const lambdaAliases: Readonly<Record<string, string>> = {
   ...Object.fromEntries(builtinAliases),
-  'fp-ts/lib': 'fp-ts/es6',
+  ...fpTsAsEsBuild,
   '@aws-sdk/credential-provider-node': fileURLToPath(new URL('./lambda-credentials.ts', import.meta.url)),
 };
 
