@@ -9,27 +9,18 @@
  * of `npm run bench`: it measures two functions, not a workload.
  */
 import { addDays, type IsoDate } from '../core/dates';
+import { runManifestKey } from '../core/lake/keys';
 import { lastPublishedSnapshot } from '../core/history';
 import type { ManifestPlaylist, RunAttempt, RunManifest, TableCounts } from '../core/lake/manifest';
 import { writeManifest } from '../core/manifests';
-import type { BlobStore } from '../core/ports';
 import { lakeHealth } from '../core/report/collect';
 import { tableNames } from '../core/tables';
+// A BlobStore in a Map: what is measured is decoding, not I/O.
+import { MemoryBlobStore } from '../test/unit/steps/fakes';
 
 const playlists = Number(process.argv[2] ?? 10_000);
 const dates = Number(process.argv[3] ?? 30);
 const lookups = 200;
-
-/** A BlobStore in a Map: what is measured is decoding, not I/O. */
-const memoryStore = (): BlobStore => {
-  const objects = new Map<string, Uint8Array>();
-  return {
-    put: async (key, body) => void objects.set(key, typeof body === 'string' ? new TextEncoder().encode(body) : body),
-    get: async (key) => objects.get(key),
-    list: async (prefix) => [...objects.keys()].filter((key) => key.startsWith(prefix)).sort(),
-    delete: async (keys) => keys.forEach((key) => objects.delete(key)),
-  };
-};
 
 const playlistId = (index: number): string => `pl${String(index).padStart(20, '0')}`;
 
@@ -86,11 +77,11 @@ const cpuPer = async (times: number, work: (index: number) => Promise<unknown>, 
 };
 
 const lookupCpu = async (): Promise<void> => {
-  const store = memoryStore();
+  const store = new MemoryBlobStore();
   const today: IsoDate = '2026-11-30';
   const manifest = publishedManifest(addDays(today, -1), playlists);
   await writeManifest(store, manifest);
-  const bytes = (await store.get(`runs/snapshot_date=${addDays(today, -1)}/manifest.json`))?.byteLength ?? 0;
+  const bytes = (await store.get(runManifestKey(addDays(today, -1))))?.byteLength ?? 0;
   const lookup = async (index: number): Promise<void> => {
     if ((await lastPublishedSnapshot(store, today, playlistId((index * 37) % playlists))) === undefined) throw new Error('the lookup did not find a published playlist');
   };
@@ -105,7 +96,7 @@ const lookupCpu = async (): Promise<void> => {
 };
 
 const healthMemory = async (): Promise<void> => {
-  const store = memoryStore();
+  const store = new MemoryBlobStore();
   for (let day = 0; day < dates; day += 1) await writeManifest(store, publishedManifest(addDays('2026-10-31', day), playlists));
   gcNow();
   const before = process.memoryUsage();
