@@ -23,7 +23,7 @@ export class Lake extends Construct {
    * run's summing steps only list them, core/requests.ts), and only a redrive of the run, at most
    * 14 days after it ended, sums them again; what they add up to is in the manifests by then.
    */
-  public static readonly requestCountsExpirationDays = 35;
+  private static readonly requestCountsExpirationDays = 35;
 
   /** The lake bucket. */
   public readonly bucket: s3.Bucket;
