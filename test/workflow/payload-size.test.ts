@@ -151,3 +151,10 @@ describe.each(scenarios)('the payloads of $name', ({ days }) => {
     expect(bytesOf({ request: payloads['the execution input'], plan })).toBeGreaterThan(statePayloadLimitBytes);
   });
 });
+
+describe('the limits the docs give (docs/operations.md, docs/architecture.md)', () => {
+  it(`takes ${maxPlaylistsPerRun.toLocaleString('en-US')} playlists over at most 72 dates`, () => {
+    expect(accepted(maxPlaylistsPerRun, 72)).toBe(true);
+    expect(accepted(maxPlaylistsPerRun, 73)).toBe(false);
+  });
+});
