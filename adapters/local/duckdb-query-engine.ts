@@ -256,10 +256,13 @@ export class DuckDbQueryEngine implements QueryEngine {
 
 /**
  * Whether `sql` names a published table or an analysts' view (a whole word, so `staged_songs`
- * does not name `songs`). A false match only costs the views' refresh.
+ * does not name `songs`) outside string literals and comments: the validation query names every
+ * table in its checks' labels (`'songs:' || song_id`), and those words made each date's validation
+ * read every manifest and build the published views. A false match only costs the views' refresh.
  */
 const publishedNames = new RegExp(`\\b(${[...tableNames, ...analystViews.map((view) => view.name)].join('|')})\\b`, 'i');
-const namesPublished = (sql: string): boolean => publishedNames.test(sql);
+const literalsAndComments = /'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g;
+const namesPublished = (sql: string): boolean => publishedNames.test(sql.replace(literalsAndComments, ' '));
 
 /** A table's view over some of its files: its columns and `snapshot_date`, plus `run_id` for the staged view. */
 const viewBody = (table: TableName, files: readonly string[], withRun: boolean): string => {

@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readChartLibrary } from '../../../adapters/charts/echarts-library';
 import { DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-catalog';
 import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
+import { validationSql } from '../../../core/checks';
 import { AwsUnavailableError, ReportNotWrittenError } from '../../../core/errors';
 import { datedReportKey, latestReportKey, runManifestKey } from '../../../core/lake/keys';
+import { readManifest } from '../../../core/manifests';
 import type { QueryEngine } from '../../../core/ports';
 import { runWriteReport } from '../../../steps/write-report/step';
 import { dailyRuns, reportDays } from '../../support/report-lakes';
@@ -85,12 +87,17 @@ describe('WriteReport on DuckDB over a real lake', () => {
       const engine = new DuckDbQueryEngine(lake(), own.connection, { staged: true, published: 'when-named' });
       // Named without the word, so asking does not build them.
       const publishedViews = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'play' || 'lists'";
+      // The validation query of the last date's run, as StartValidation sends it: its checks' labels name every table.
+      const published = (await readManifest(store(), '2026-11-19'))?.published;
+      if (!published) throw new Error('the suite\'s lake has no published run for 2026-11-19');
+      const validation = validationSql('2026-11-19', published.runId, { tables: published.tables, lostEntriesByPlaylist: {} });
       // Act
-      await engine.query('SELECT count(*) AS n FROM staged_playlists');
+      const checks = await engine.query(validation);
       const afterValidation = await engine.query(publishedViews);
       const sizes = await engine.query('SELECT count(*) AS n FROM playlists');
       const afterReport = await engine.query(publishedViews);
       // Assess
+      expect(checks).toEqual([]); // a published run passes every check: no offending rows
       expect(afterValidation).toEqual([{ n: 0 }]);
       expect(sizes[0]?.['n']).toBeGreaterThan(0);
       expect(afterReport).toEqual([{ n: 1 }]);
