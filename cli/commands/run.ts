@@ -4,6 +4,7 @@
  * `npm start` is this with the defaults.
  */
 import { resolve } from 'node:path';
+import type { LocalDuckDb } from '../../adapters/local/duckdb-lake';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import type { EmulatorOptions, RunningEmulator } from '../../adapters/spotify/emulator/server';
 import type { SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
@@ -191,8 +192,14 @@ const runIn = async (
   const abort = new AbortController();
   void io.stopped.then(() => abort.abort());
   const progress = progressTo(io.err);
+  let db: LocalDuckDb | undefined;
   try {
+    // The run's DuckDB stays open for the summary's sample, which then reuses the views the
+    // report's queries defined: a second instance and its views were a tenth of a small run.
+    const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
+    const duckDb = (db = await openDuckDb());
     const run = await runPipeline({
+      duckDb,
       lake,
       request,
       source: emulator ? { kind: 'emulator', ...emulator } : spotifySource(io, lake),
@@ -204,7 +211,7 @@ const runIn = async (
     });
     progress.done();
     const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
-    const summary = withReport(await summarise(lake, run, faults, args));
+    const summary = withReport(await summarise(lake, run, faults, args, (sql) => new DuckDbQueryEngine(lake, duckDb.connection).query(sql)));
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.
@@ -224,6 +231,7 @@ const runIn = async (
     io.err.write(`spotify-etl run: ${error.name}: ${error.message}\n`);
     return 1;
   } finally {
+    db?.close();
     await emulator?.close();
   }
 };

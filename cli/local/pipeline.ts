@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import type { LocalDuckDb } from '../../adapters/local/duckdb-lake';
 import { FileCredentialsStore, FileTokenCache, credentialsPath, stateDir, tokenCachePath } from '../../adapters/local/file-secrets';
 import { FileDateLeases } from '../../adapters/local/file-date-leases';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
@@ -59,6 +60,12 @@ export interface PipelineOptions {
   readonly maxPages?: number;
   /** Entries that may fail to decode before a date fails validation (`run --reject-tolerance N`). @default 0 */
   readonly rejectTolerance?: number;
+  /**
+   * The DuckDB of the local catalog and queries, left open for the caller to close: `run` asks
+   * its summary's sample of it, where the report's queries left the published views defined.
+   * @default one of the run's own, closed when the run ends
+   */
+  readonly duckDb?: LocalDuckDb;
 }
 
 /** How a local run ended, and what it told the operators. */
@@ -167,7 +174,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   await store.sweepTemporaryFiles();
   // DuckDB (a native module) loads only when a run starts, not for `run --help` or a usage mistake.
   const { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
-  const db = await openDuckDb();
+  const db = options.duckDb ?? (await openDuckDb());
   try {
     const handlers = await localHandlers({
       store,
@@ -215,7 +222,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   } finally {
     // A run stopped where no Catch reaches (Ctrl-C) leaves no lock behind while this process lives on.
     await leases.releaseAll(executionName);
-    db.close();
+    if (options.duckDb === undefined) db.close();
   }
 };
 
