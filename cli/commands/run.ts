@@ -211,7 +211,7 @@ const runIn = async (
     });
     progress.done();
     const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
-    const summary = withReport(await summarise(lake, run, faults, args, (sql) => new DuckDbQueryEngine(lake, duckDb.connection).query(sql)));
+    const summary = withReport(await summarise(lake, run, (sql) => new DuckDbQueryEngine(lake, duckDb.connection).query(sql), faults, args));
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.

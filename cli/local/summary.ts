@@ -175,16 +175,16 @@ export const resumeArgsOf = (args: readonly string[], plan: RunPlan): string[][]
   ]);
 
 /**
- * Reads the run's manifests and, when it succeeded, queries the top artists of its last date
- * (with `sampleQuery`: `run` passes one on the run's own DuckDB). `args` are the options the run
- * was given: a throttled run's summary says how to run it again.
+ * Reads the run's manifests and, when it succeeded, asks `sampleQuery` for the top artists of its
+ * last date (`run` answers on the run's own DuckDB). `args` are the options the run was given: a
+ * throttled run's summary says how to run it again.
  */
 export const summarise = async (
   lake: string,
   run: PipelineRun,
+  sampleQuery: (sql: string) => Promise<Record<string, unknown>[]>,
   faults: FaultCount | null = null,
   args: readonly string[] = [],
-  sampleQuery: (sql: string) => Promise<Record<string, unknown>[]> = (sql) => queryLake(lake, sql),
 ): Promise<RunSummary> => {
   const { outcome } = run;
   const plan = planOf(outcome.events);
