@@ -14,7 +14,6 @@ import {
   type DuckDBValueConverter,
   type Json,
 } from '@duckdb/node-api';
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { QueryFailedError } from '../../core/errors';
 import type { JobState, QueryEngine } from '../../core/ports';
@@ -132,7 +131,8 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   public async start(sql: string): Promise<string> {
-    const id = randomUUID();
+    // Web Crypto's global: node:crypto loads with the first query started, not with `query`, which starts none.
+    const id = crypto.randomUUID();
     this.jobs.set(id, { state: 'running' });
     this.finished.set(
       id,

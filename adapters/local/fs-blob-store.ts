@@ -2,7 +2,6 @@
  * The lake in a local folder: the BlobStore the command line uses instead of S3. Keys are the
  * '/'-separated lake keys of core/lake/keys.ts, stored as files below the root.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { InvalidInputError, StorageUnavailableError } from '../../core/errors';
@@ -46,7 +45,8 @@ export const writeFileAtomically = async (
   tempFolder = dirname(path),
   madeFolders = new Set<string>(),
 ): Promise<void> => {
-  const temp = join(tempFolder, `.${randomUUID()}.partial`);
+  // Web Crypto's global loads node:crypto at the first write, not with every reader (`query` writes nothing).
+  const temp = join(tempFolder, `.${crypto.randomUUID()}.partial`);
   const folders = tempFolder === dirname(path) ? [tempFolder] : [dirname(path), tempFolder];
   // A concurrent delete may remove the freshly made, still empty folder; make it again then. A
   // try that made no folder (all known) does not count: it only found the record out of date.
