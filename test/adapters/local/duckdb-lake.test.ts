@@ -218,6 +218,27 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
     expect(artists).toEqual([{ n: 3 }]);
   });
 
+  it('reads each column by its name, whatever order a file holds them in', async () => {
+    // Prepare: a later date's artists written with the two columns swapped, so reading by position would swap the values
+    await lake.write(date, goodDay());
+    await lake.write('2026-11-21', goodDay());
+    const swapped = parquetWriteBuffer({
+      columnData: [
+        { name: 'name', data: ['Swapped Name'], type: 'STRING' },
+        { name: 'artist_id', data: ['arSwapped'], type: 'STRING' },
+      ],
+    });
+    await lake.store.put(curatedPartKey('artists', '2026-11-21', 'run-1', 0), new Uint8Array(swapped));
+
+    // Act
+    const status = await lake.crawl();
+    const artists = await lake.engine.query("SELECT artist_id, name FROM artists WHERE snapshot_date = DATE '2026-11-21'");
+
+    // Assess
+    expect(status).toMatchObject({ state: 'succeeded' });
+    expect(artists).toEqual([{ artist_id: 'arSwapped', name: 'Swapped Name' }]);
+  });
+
   it('leaves out, and names, a partition whose file is not Parquet, so a rerun of its date can still crawl and repair it', async () => {
     // Prepare
     await lake.write(date, goodDay());
