@@ -10,7 +10,7 @@ import { UsageError } from '../../cli/command';
 import { report } from '../../cli/commands/report';
 import { createRun } from '../../cli/commands/run';
 import { collectLocalReport } from '../../cli/local/report';
-import { queryLake } from '../../cli/local/summary';
+import { queryLake, topArtistsSql } from '../../cli/local/summary';
 import { changesNeedHistory, requestsNotRecorded } from '../../core/report/charts';
 import { captureIo } from '../support/cli-io';
 import { dailyRuns, reportDays } from '../support/report-lakes';
@@ -89,6 +89,15 @@ describe('spotify-etl report', () => {
     const path = join(lake(), 'reports', 'latest.html');
 
     expect(runOutput.trimEnd().split('\n').slice(-2)).toEqual([`Report: ${path}`, `  ${pathToFileURL(path).href}`]);
+  });
+
+  it("ends each run's summary with its last date's top artists, the rows query reads", async () => {
+    // Act
+    const rows = await queryLake(lake(), topArtistsSql('2026-11-19'));
+    // Assess
+    expect(rows.length).toBeGreaterThan(0);
+    const table = runOutput.slice(runOutput.lastIndexOf('Top artists of 2026-11-19:'));
+    for (const row of rows) expect(table).toMatch(new RegExp(`^  ${String(row['artist'])} +${String(row['entries'])}$`, 'm'));
   });
 
   it('of an empty lake says what to run first', async () => {

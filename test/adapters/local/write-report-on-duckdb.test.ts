@@ -63,7 +63,7 @@ describe('WriteReport on DuckDB over a real lake', () => {
     expect(await text(latestReportKey)).toContain('2026-11-19');
   });
 
-  it('reads each manifest once for a backfill\'s two reports, the latest and the one as of its date', async () => {
+  it('reads each manifest once for the run health of a backfill\'s two reports, the latest and the one as of its date', async () => {
     // Prepare: a lake store that records which manifests it is asked for
     const counting = store();
     const manifestsRead: string[] = [];
