@@ -111,8 +111,10 @@ const sizesChart = (data: ReportData): Chart => {
   const latest = dates.at(-1) ?? '';
   const playlists = distinct(data.sizes.map((row) => row.playlist_id));
   const nameOf = new Map(data.sizes.map((row) => [row.playlist_id, row.name]));
-  const sizeOn = (playlistId: string, date: string): number | null =>
-    data.sizes.find((row) => row.playlist_id === playlistId && row.snapshot_date === date)?.entries ?? null;
+  // Looked up once per playlist and date, for the lines, their order and the table: a scan of the
+  // rows each time made the page quadratic (a year of 12 playlists: 0.6 s; 10,000 playlists: hours).
+  const entriesOn = new Map(data.sizes.map((row) => [`${row.playlist_id} ${row.snapshot_date}`, row.entries]));
+  const sizeOn = (playlistId: string, date: string): number | null => entriesOn.get(`${playlistId} ${date}`) ?? null;
   const drawn = playlists
     .toSorted((a, b) => (sizeOn(b, latest) ?? -1) - (sizeOn(a, latest) ?? -1) || a.localeCompare(b))
     .slice(0, maxPlaylistLines);
@@ -157,8 +159,9 @@ const changesChart = (data: ReportData): Chart => {
   if (data.changes === null) return nothing(id, title, description, changesNeedHistory);
   if (data.changes.length === 0) return nothing(id, title, description, 'No playlist changed in this range.');
   const dates = distinct(data.changes.map((row) => row.snapshot_date)).toSorted();
-  const sum = (date: string, change: string): number =>
-    data.changes?.filter((row) => row.snapshot_date === date && row.change === change).reduce((total, row) => total + Number(row.entries), 0) ?? 0;
+  const totals = new Map<string, number>();
+  for (const row of data.changes) totals.set(`${row.snapshot_date} ${row.change}`, (totals.get(`${row.snapshot_date} ${row.change}`) ?? 0) + Number(row.entries));
+  const sum = (date: string, change: string): number => totals.get(`${date} ${change}`) ?? 0;
   return {
     id,
     title,

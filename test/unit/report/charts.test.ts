@@ -33,6 +33,30 @@ const manifest = (date: string, attempt: Partial<Parameters<typeof buildAttempt>
   return { version: 2, snapshotDate: date, published: lastAttempt.status === 'succeeded' ? lastAttempt : null, lastAttempt };
 };
 
+describe('the sizes chart', () => {
+  it("draws each playlist's entries on its dates, a gap where it has none, the largest on the last date first, and tables first and last", () => {
+    // Prepare: p2 has no row on the 18th
+    const sizes = [
+      { snapshot_date: '2026-11-17', playlist_id: 'p1', name: 'Road trip', entries: 10 },
+      { snapshot_date: '2026-11-18', playlist_id: 'p1', name: 'Road trip', entries: 11 },
+      { snapshot_date: '2026-11-19', playlist_id: 'p1', name: 'Road trip', entries: 12 },
+      { snapshot_date: '2026-11-17', playlist_id: 'p2', name: 'Focus', entries: 30 },
+      { snapshot_date: '2026-11-19', playlist_id: 'p2', name: 'Focus', entries: 20 },
+    ] as const;
+    // Act
+    const drawn = chart(data({ sizes: [...sizes] }), 'playlist-sizes');
+    // Assess
+    expect(drawn?.option?.['series']).toMatchObject([
+      { name: 'Focus', data: [30, null, 20] },
+      { name: 'Road trip', data: [10, 11, 12] },
+    ]);
+    expect(drawn?.table.rows).toEqual([
+      ['Road trip', 10, 12, 2],
+      ['Focus', 30, 20, -10],
+    ]);
+  });
+});
+
 describe('the changes chart', () => {
   it('waits for playlist history while the lake has no playlist_changes table', () => {
     expect(chart(data(), 'playlist-changes')).toMatchObject({ option: null, note: changesNeedHistory });
