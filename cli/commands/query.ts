@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QueryFailedError } from '../../core/errors';
 import { parseOptions, UsageError, type Command } from '../command';
-import { formatRows, queryLake } from '../local/summary';
+import { queryLake } from '../local/lake-reader';
+import { formatRows } from '../local/text';
 
 /** Runs one query and prints its rows. */
 export const query: Command = async (args, io) => {

@@ -15,7 +15,8 @@ import type { ReportData } from '../../core/report/charts';
 import { collectReport, lakeHealth } from '../../core/report/collect';
 import { renderReport } from '../../core/report/page';
 import type { ReportRange } from '../../core/report/queries';
-import { lakeReader, type RunSummary } from './summary';
+import { lakeReader } from './lake-reader';
+import type { RunSummary } from './summary';
 
 /** Where `npm start` and `report` put the report by default, below the lake. */
 export const defaultReportKey = latestReportKey;

@@ -19,7 +19,7 @@ import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { FetchTokenOutput } from '../../steps/fetch-token/contract';
 import { steps } from '../../steps/registry';
 import type { PipelineRun } from './pipeline';
-import { escapeControl, plural, shellWords } from './text';
+import { formatRows, plural, shellWords } from './text';
 
 /** One date of the run as its manifest records it: this run's attempt, and the run published for it. */
 export interface DateSummary {
@@ -116,46 +116,6 @@ export const topArtistsSql = (date: IsoDate): string =>
     'LIMIT 5',
   ].join('\n');
 
-/**
- * The lake's published tables as `spotify-etl query` reads them: read statements only, and no file
- * but the ones the table views read (the instance is locked, hence its own). DuckDB opens on the
- * first query, and every query until `close` shares it, so they all see the lake as it was at the
- * first (every chart of a report: one instance, one registration of the views).
- */
-export interface LakeReader {
-  query(sql: string): Promise<Record<string, unknown>[]>;
-  close(): Promise<void>;
-}
-
-/** A {@link LakeReader} of `lake`; `onWarning` hears of damaged manifests, once. */
-export const lakeReader = (lake: string, onWarning?: (message: string) => void): LakeReader => {
-  let opened: Promise<{ query: (sql: string) => Promise<Record<string, unknown>[]>; close: () => void }> | undefined;
-  const open = async () => {
-    const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
-    const db = await openDuckDb();
-    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) });
-    return { query: (sql: string) => engine.query(sql), close: () => db.close() };
-  };
-  return {
-    query: async (sql) => (await (opened ??= open())).query(sql),
-    close: async () => {
-      const db = await opened?.catch(() => undefined);
-      opened = undefined;
-      db?.close();
-    },
-  };
-};
-
-/** Runs `sql` on a DuckDB of its own over the lake's recorded catalog, as `spotify-etl query` does (see {@link LakeReader}). */
-export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
-  const reader = lakeReader(lake, onWarning);
-  try {
-    return await reader.query(sql);
-  } finally {
-    await reader.close();
-  }
-};
-
 /** `args` without the options naming the run's dates: `--date`, `--from` and `--to`, as `--date D` or `--date=D`. */
 const withoutDates = (args: readonly string[]): string[] =>
   args.filter((arg, i) => !/^--(date|from|to)(=|$)/.test(arg) && !/^--(date|from|to)$/.test(args[i - 1] ?? ''));
@@ -230,19 +190,6 @@ export const summarise = async (
     resumeCommands: resumeAfter === null || plan === undefined ? [] : resumeArgsOf(args, plan).map((resume) => `npx spotify-etl ${shellWords(['run', ...resume])}`),
     refreshTokenAgeDays: refreshTokenAgeOf(outcome.events),
   };
-};
-
-/** Rows as an aligned text table, `null` for SQL NULL, control characters escaped so each row stays one line. */
-export const formatRows = (rows: readonly Record<string, unknown>[]): string => {
-  if (rows.length === 0) return '(no rows)\n';
-  const columns = Object.keys(rows[0] ?? {});
-  const headers = columns.map(escapeControl);
-  const cells = rows.map((row) =>
-    columns.map((column) => escapeControl(row[column] === null ? 'null' : typeof row[column] === 'object' ? JSON.stringify(row[column]) : String(row[column]))),
-  );
-  const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((cell) => cell[i]?.length ?? 0)));
-  const line = (values: readonly string[]): string => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
-  return `${[line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n')}\n`;
 };
 
 /** Which run a date shows after this one: this run, an earlier one kept in place, or none. */

@@ -24,3 +24,16 @@ export const escapeControl = (text: string): string =>
  */
 export const shellWords = (words: readonly string[]): string =>
   words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)).join(' ');
+
+/** Rows as an aligned text table, `null` for SQL NULL, control characters escaped so each row stays one line. */
+export const formatRows = (rows: readonly Record<string, unknown>[]): string => {
+  if (rows.length === 0) return '(no rows)\n';
+  const columns = Object.keys(rows[0] ?? {});
+  const headers = columns.map(escapeControl);
+  const cells = rows.map((row) =>
+    columns.map((column) => escapeControl(row[column] === null ? 'null' : typeof row[column] === 'object' ? JSON.stringify(row[column]) : String(row[column]))),
+  );
+  const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((cell) => cell[i]?.length ?? 0)));
+  const line = (values: readonly string[]): string => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return `${[line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n')}\n`;
+};

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { query } from '../../cli/commands/query';
 import { createRun } from '../../cli/commands/run';
-import { formatRows } from '../../cli/local/summary';
+import { formatRows } from '../../cli/local/text';
 import { analystViews } from '../../core/analyst-views';
 import { tableNames } from '../../core/tables';
 import { captureIo } from '../support/cli-io';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { faultCountOf, formatRows, formatSummary, resumeArgsOf, type RunSummary } from '../../cli/local/summary';
+import { faultCountOf, formatSummary, resumeArgsOf, type RunSummary } from '../../cli/local/summary';
+import { formatRows } from '../../cli/local/text';
 import type { RunPlan } from '../../core/run-input';
 import { escapeControl, plural, shellWords } from '../../cli/local/text';
 

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRun } from '../../cli/commands/run';
-import { queryLake, type RunSummary } from '../../cli/local/summary';
+import { queryLake } from '../../cli/local/lake-reader';
+import type { RunSummary } from '../../cli/local/summary';
 import { captureIo } from '../support/cli-io';
 import { tempFolderForSuite } from '../support/temp-folders';
 
