@@ -6,7 +6,7 @@
  * up to date at once, where Glue would take BatchCreatePartition.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { sqlString } from '../../core/checks';
 import { isIsoDate } from '../../core/dates';
 import { CrawlerBusyError } from '../../core/errors';
@@ -14,10 +14,13 @@ import { curatedTablePrefix } from '../../core/lake/keys';
 import type { Catalog, Registration, RunPartition } from '../../core/ports';
 import { sqlTypes, tableNames, tables, type TableName } from '../../core/tables';
 import {
+  fileStamp,
   partitionFiles,
   partitionPath,
   readCatalogRecord,
+  readCheckedFiles,
   writeCatalogRecord,
+  writeCheckedFiles,
   type CatalogRecord,
   type CrawlOutcome,
   type CrawlStatus,
@@ -128,7 +131,10 @@ export class DuckDbCatalog implements Catalog {
     try {
       const partitions: Record<string, string[]> = {};
       const leftOut: string[] = [];
-      for (const table of tableNames) partitions[table] = await this.crawlTable(table, leftOut);
+      const checked = await readCheckedFiles(this.root);
+      const passed = new Map<string, string>();
+      for (const table of tableNames) partitions[table] = await this.crawlTable(table, leftOut, checked, passed);
+      await writeCheckedFiles(this.root, passed);
       const found = Object.values(partitions).reduce((sum, dates) => sum + dates.length, 0);
       const skipped = leftOut.length > 0 ? `; left out the partitions of ${leftOut.join(', ')}: not readable Parquet (a rerun of their dates rebuilds them)` : '';
       record = {
@@ -156,9 +162,11 @@ export class DuckDbCatalog implements Catalog {
    * The partitions of a table (`snapshot_date=D/run_id=R`), after checking that their files have its
    * schema. A file DuckDB cannot read as Parquet (truncated, foreign) is added to `leftOut` and its
    * partition is not registered, as Glue's crawler skips what it cannot classify: failing the crawl
-   * instead would fail every rerun of every date, and so the rerun that replaces the file.
+   * instead would fail every rerun of every date, and so the rerun that replaces the file. Only
+   * files whose stamp is not the one `checked` holds are read; the stamps of the files of the
+   * partitions registered go into `passed`.
    */
-  private async crawlTable(table: TableName, leftOut: string[]): Promise<string[]> {
+  private async crawlTable(table: TableName, leftOut: string[], checked: ReadonlyMap<string, string>, passed: Map<string, string>): Promise<string[]> {
     const prefix = curatedTablePrefix(table);
     const partitions = new Set<string>();
     for (const key of await this.lake.list(prefix)) {
@@ -166,20 +174,25 @@ export class DuckDbCatalog implements Catalog {
       if (isIsoDate(date) && runId !== undefined) partitions.add(partitionPath(date, runId));
     }
     const sorted = [...partitions].sort();
-    const files = (await Promise.all(sorted.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
-    if (files.length === 0) return sorted;
+    const filesOf = new Map(await Promise.all(sorted.map(async (partition) => [partition, await partitionFiles(this.lake, this.root, table, partition)] as const)));
+    const stamps = new Map(await Promise.all([...filesOf.values()].flat().map(async (file) => [file, await fileStamp(file)] as const)));
+    const unchecked = [...stamps].filter(([file, stamp]) => stamp === undefined || checked.get(relative(this.root, file)) !== stamp).map(([file]) => file);
+    let registered = sorted;
     try {
-      await this.checkSchema(table, files);
-      return sorted;
+      if (unchecked.length > 0) await this.checkSchema(table, unchecked);
     } catch (error) {
-      const unreadable = await this.unreadable(files);
-      if (unreadable.length === 0) throw error;
+      const unreadable = new Set(await this.unreadable(unchecked));
+      if (unreadable.size === 0) throw error;
       leftOut.push(...unreadable);
-      const readable = sorted.filter((partition) => !unreadable.some((file) => file.includes(`/${partition}/`)));
-      const rest = files.filter((file) => readable.some((partition) => file.includes(`/${partition}/`)));
+      registered = sorted.filter((partition) => !(filesOf.get(partition) ?? []).some((file) => unreadable.has(file)));
+      const rest = registered.flatMap((partition) => filesOf.get(partition) ?? []).filter((file) => unchecked.includes(file));
       if (rest.length > 0) await this.checkSchema(table, rest);
-      return readable;
     }
+    for (const file of registered.flatMap((partition) => filesOf.get(partition) ?? [])) {
+      const stamp = stamps.get(file);
+      if (stamp !== undefined) passed.set(relative(this.root, file), stamp);
+    }
+    return registered;
   }
 
   /** The files among `files` that DuckDB cannot open as Parquet. */

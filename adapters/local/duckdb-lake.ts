@@ -5,7 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import * as t from 'io-ts';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sqlString } from '../../core/checks';
 import { tryDecode } from '../../core/decode';
@@ -107,6 +107,39 @@ export const readCatalogRecord = async (lakeRoot: string): Promise<CatalogRecord
   }
   return decoded.value;
 };
+
+/**
+ * The files a crawl found to have the schema of core/tables.ts, each with its size and
+ * modification time then, by path below the lake: a later crawl checks again only a file that is
+ * new or whose stamp differs (rewritten, cut short), so a lake of a year's dates is not read whole
+ * on every run. Only the crawl reads it; losing it costs one full check.
+ */
+const checkedFilesPath = (lakeRoot: string): string => join(lakeRoot, '.catalog', 'checked-files.json');
+
+/** A file's size and modification time (nanoseconds), or undefined when it is gone. */
+export const fileStamp = async (path: string): Promise<string | undefined> => {
+  try {
+    const { size, mtimeNs } = await stat(path, { bigint: true });
+    return `${size}:${mtimeNs}`;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The stamps the last crawl recorded, by path below the lake; none when absent or unreadable. */
+export const readCheckedFiles = async (lakeRoot: string): Promise<ReadonlyMap<string, string>> => {
+  try {
+    const json: unknown = JSON.parse(await readFile(checkedFilesPath(lakeRoot), 'utf8'));
+    const decoded = tryDecode(t.record(t.string, t.string), json);
+    return new Map(decoded.ok ? Object.entries(decoded.value) : []);
+  } catch {
+    return new Map();
+  }
+};
+
+/** Records the stamps of the files a crawl checked and registered, whole. */
+export const writeCheckedFiles = (lakeRoot: string, stamps: ReadonlyMap<string, string>): Promise<void> =>
+  writeFileAtomically(checkedFilesPath(lakeRoot), `${JSON.stringify(Object.fromEntries(stamps))}\n`);
 
 /** Replaces the catalog record whole, so a reader never sees half of it. */
 export const writeCatalogRecord = (lakeRoot: string, record: CatalogRecord): Promise<void> =>

@@ -7,6 +7,7 @@
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCatalogRecord } from '../../../adapters/local/duckdb-lake';
+import { HyparquetTableEncoder } from '../../../adapters/parquet/hyparquet-table-encoder';
 import { curatedPartKey } from '../../../core/lake/keys';
 import { tableNames } from '../../../core/tables';
 import { runStartCrawler } from '../../../steps/start-crawler/step';
@@ -103,6 +104,26 @@ describe('StartCrawler on the local DuckDB catalog', () => {
       `snapshot_date=${next}/run_id=run-2`,
       'snapshot_date=2026-11-22/run_id=run-3',
     ]);
+  });
+
+  it('reads the schema of a file once: a later registration checks only the files added or rewritten since', async () => {
+    // Prepare: date's files checked by the first crawl; one of them rewritten since, and next's new
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await lake.store.put(curatedPartKey('songs', date, 'run-1', 0), new HyparquetTableEncoder().encode('songs', goodDay().songs));
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    const read: string[] = [];
+    const runAndReadAll = lake.db.runAndReadAll.bind(lake.db);
+    lake.db.runAndReadAll = async (sql, ...rest) => {
+      if (sql.includes('parquet_schema')) read.push(...[...sql.matchAll(/snapshot_date=[^/]+\/run_id=[^/]+\/[^']+/g)].map(([file]) => file));
+      return runAndReadAll(sql, ...rest);
+    };
+    // Act
+    const output = await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    // Assess
+    expect(output).toEqual({ state: 'succeeded', polls: 0 });
+    expect(read.toSorted()).toEqual([`snapshot_date=${date}/run_id=run-1/part-00000.parquet`, ...tableNames.map(() => `snapshot_date=${next}/run_id=run-2/part-00000.parquet`)].toSorted());
+    expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([`snapshot_date=${date}/run_id=run-1`, `snapshot_date=${next}/run_id=run-2`]);
   });
 
   it('leaves out an earlier run\'s partition whose file is no longer Parquet, as the crawl does, so the staged table stays readable', async () => {
