@@ -176,16 +176,16 @@ export class DuckDbCatalog implements Catalog {
     const sorted = [...partitions].sort();
     const filesOf = new Map(await Promise.all(sorted.map(async (partition) => [partition, await partitionFiles(this.lake, this.root, table, partition)] as const)));
     const stamps = new Map(await Promise.all([...filesOf.values()].flat().map(async (file) => [file, await fileStamp(file)] as const)));
-    const unchecked = [...stamps].filter(([file, stamp]) => stamp === undefined || checked.get(relative(this.root, file)) !== stamp).map(([file]) => file);
+    const unchecked = new Set([...stamps].filter(([file, stamp]) => stamp === undefined || checked.get(relative(this.root, file)) !== stamp).map(([file]) => file));
     let registered = sorted;
     try {
-      if (unchecked.length > 0) await this.checkSchema(table, unchecked);
+      if (unchecked.size > 0) await this.checkSchema(table, [...unchecked]);
     } catch (error) {
-      const unreadable = new Set(await this.unreadable(unchecked));
+      const unreadable = new Set(await this.unreadable([...unchecked]));
       if (unreadable.size === 0) throw error;
       leftOut.push(...unreadable);
       registered = sorted.filter((partition) => !(filesOf.get(partition) ?? []).some((file) => unreadable.has(file)));
-      const rest = registered.flatMap((partition) => filesOf.get(partition) ?? []).filter((file) => unchecked.includes(file));
+      const rest = registered.flatMap((partition) => filesOf.get(partition) ?? []).filter((file) => unchecked.has(file));
       if (rest.length > 0) await this.checkSchema(table, rest);
     }
     for (const file of registered.flatMap((partition) => filesOf.get(partition) ?? [])) {

@@ -11,7 +11,7 @@ import { sqlString } from '../../core/checks';
 import { tryDecode } from '../../core/decode';
 import type { JobState } from '../../core/ports';
 import { curatedTablePrefix } from '../../core/lake/keys';
-import { partitionColumn, type TableName } from '../../core/tables';
+import { partitionColumn, sqlTypes, tableNames, tables, type TableName } from '../../core/tables';
 import { writeFileAtomically, type FsBlobStore } from './fs-blob-store';
 
 /** An open DuckDB: the connection to query through, and close() to release it and the database itself. */
@@ -110,11 +110,19 @@ export const readCatalogRecord = async (lakeRoot: string): Promise<CatalogRecord
 
 /**
  * The files a crawl found to have the schema of core/tables.ts, each with its size and
- * modification time then, by path below the lake: a later crawl checks again only a file that is
- * new or whose stamp differs (rewritten, cut short), so a lake of a year's dates is not read whole
- * on every run. Only the crawl reads it; losing it costs one full check.
+ * modification time then, by path below the lake, and the schema they were checked against: a
+ * later crawl checks again only a file that is new or whose stamp differs (rewritten, cut short),
+ * so a lake of a year's dates is not read whole on every run, and every file once the tables'
+ * columns change (a release). A file rewritten with its size and modification time kept (`cp -p`
+ * of another file over it) is not read again. Only the crawl reads the record; losing it, or
+ * failing to write it, costs one full check.
  */
 const checkedFilesPath = (lakeRoot: string): string => join(lakeRoot, '.catalog', 'checked-files.json');
+
+const CheckedFiles = t.type({ schema: t.string, files: t.record(t.string, t.string) });
+
+/** The columns and DuckDB types of every table, as one string: what a file was checked against. */
+const checkedSchema = JSON.stringify(tableNames.map((table) => [table, tables[table].map((column) => `${column.name} ${sqlTypes[column.type].duckdb}`)]));
 
 /** A file's size and modification time (nanoseconds), or undefined when it is gone. */
 export const fileStamp = async (path: string): Promise<string | undefined> => {
@@ -126,20 +134,21 @@ export const fileStamp = async (path: string): Promise<string | undefined> => {
   }
 };
 
-/** The stamps the last crawl recorded, by path below the lake; none when absent or unreadable. */
+/** The stamps the last crawl recorded under the current schema, by path below the lake; none when absent, unreadable or of another schema. */
 export const readCheckedFiles = async (lakeRoot: string): Promise<ReadonlyMap<string, string>> => {
   try {
-    const json: unknown = JSON.parse(await readFile(checkedFilesPath(lakeRoot), 'utf8'));
-    const decoded = tryDecode(t.record(t.string, t.string), json);
-    return new Map(decoded.ok ? Object.entries(decoded.value) : []);
+    const decoded = tryDecode(CheckedFiles, JSON.parse(await readFile(checkedFilesPath(lakeRoot), 'utf8')));
+    return new Map(decoded.ok && decoded.value.schema === checkedSchema ? Object.entries(decoded.value.files) : []);
   } catch {
     return new Map();
   }
 };
 
-/** Records the stamps of the files a crawl checked and registered, whole. */
-export const writeCheckedFiles = (lakeRoot: string, stamps: ReadonlyMap<string, string>): Promise<void> =>
-  writeFileAtomically(checkedFilesPath(lakeRoot), `${JSON.stringify(Object.fromEntries(stamps))}\n`);
+/** Records the stamps of the files a crawl checked and registered, whole; a failure only costs the next crawl a full check. */
+export const writeCheckedFiles = async (lakeRoot: string, stamps: ReadonlyMap<string, string>): Promise<void> => {
+  const record: t.TypeOf<typeof CheckedFiles> = { schema: checkedSchema, files: Object.fromEntries(stamps) };
+  await writeFileAtomically(checkedFilesPath(lakeRoot), `${JSON.stringify(record)}\n`).catch(() => undefined);
+};
 
 /** Replaces the catalog record whole, so a reader never sees half of it. */
 export const writeCatalogRecord = (lakeRoot: string, record: CatalogRecord): Promise<void> =>

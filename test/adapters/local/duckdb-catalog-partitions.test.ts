@@ -4,9 +4,11 @@
  * without polling a crawl; before that, or when the files differ from core/tables.ts, it crawls,
  * as with Glue.
  */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readCatalogRecord } from '../../../adapters/local/duckdb-lake';
+import { fileStamp, readCatalogRecord } from '../../../adapters/local/duckdb-lake';
 import { HyparquetTableEncoder } from '../../../adapters/parquet/hyparquet-table-encoder';
 import { curatedPartKey } from '../../../core/lake/keys';
 import { tableNames } from '../../../core/tables';
@@ -123,6 +125,36 @@ describe('StartCrawler on the local DuckDB catalog', () => {
     // Assess
     expect(output).toEqual({ state: 'succeeded', polls: 0 });
     expect(read.toSorted()).toEqual([`snapshot_date=${date}/run_id=run-1/part-00000.parquet`, ...tableNames.map(() => `snapshot_date=${next}/run_id=run-2/part-00000.parquet`)].toSorted());
+    expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([`snapshot_date=${date}/run_id=run-1`, `snapshot_date=${next}/run_id=run-2`]);
+  });
+
+  it('reads every file again once the tables\' columns have changed since its check (a release), so a file of the old schema fails the crawl by name', async () => {
+    // Prepare: an artists file without the current columns, recorded as checked by a release whose tables it matched
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    const drifted = parquetWriteBuffer({ columnData: [{ name: 'artist_id', data: ['ar1'], type: 'STRING' }, { name: 'name', data: [42], type: 'INT32' }] });
+    await lake.store.put(curatedPartKey('artists', date, 'run-1', 0), new Uint8Array(drifted));
+    const key = curatedPartKey('artists', date, 'run-1', 0);
+    const stamp = await fileStamp(join(lake.root, key));
+    await writeFile(join(lake.root, '.catalog', 'checked-files.json'), JSON.stringify({ schema: 'the tables of an earlier release', files: { [key]: stamp } }));
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    // Act
+    const registration = await lake.catalog.registerPartitions([{ date: next, runId: 'run-2' }]);
+    // Assess
+    expect(registration).toEqual({ registered: false, crawlNeeded: expect.stringContaining('column name is INTEGER, expected VARCHAR') });
+  });
+
+  it('registers the run\'s partitions even when the record of checked files cannot be written, which costs the next scan only a full check', async () => {
+    // Prepare: a folder where the record goes
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    await rm(join(lake.root, '.catalog', 'checked-files.json'), { force: true });
+    await mkdir(join(lake.root, '.catalog', 'checked-files.json'));
+    await lake.write(next, goodDay(), { runId: 'run-2' });
+    // Act
+    const output = await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date: next, extract: true }], executionName: 'run-2' });
+    // Assess
+    expect(output).toEqual({ state: 'succeeded', polls: 0 });
     expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([`snapshot_date=${date}/run_id=run-1`, `snapshot_date=${next}/run_id=run-2`]);
   });
 
