@@ -30,7 +30,10 @@ export interface LocalExecution {
   readonly pauses?: LocalPauses;
   /** Called with each history event as it happens (progress output). */
   readonly onEvent?: (event: ExecutionEvent) => void;
-  /** Aborts the execution (Ctrl-C); it then ends as failed with `ExecutionAbortedError`. */
+  /**
+   * Aborts the execution (Ctrl-C); it then ends as failed with `ExecutionAbortedError`, and no
+   * Task starts after it (the ones running finish).
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -60,16 +63,28 @@ export const uniformPauses = (asl: Asl, ms: number, keep: readonly string[] = []
 
 const lambdaInvokeResource = /^arn:[a-z-]+:states:::lambda:invoke$/;
 
+/** What a Task reports when the execution was stopped before it started. */
+class ExecutionStoppedError extends Error {
+  public override readonly name = 'ExecutionStoppedError';
+  public constructor() {
+    super('the run was stopped before this step started');
+  }
+}
+
 /**
  * Wraps a handler the way Lambda reports a function error: the name stays the error type that
  * Retry and Catch match, and the cause is the JSON `{"errorType","errorMessage"}` Lambda sends
  * (without the stack trace, which is never shown to a user).
  */
 const asLambda =
-  (handler: TaskHandler, viaInvokeIntegration: boolean) =>
+  (handler: TaskHandler, viaInvokeIntegration: boolean, signal: AbortSignal | undefined) =>
   async (input: unknown): Promise<never> => {
     const payload = viaInvokeIntegration ? (input as { Payload?: unknown }).Payload : input;
     try {
+      // aws-local-stepfunctions stops awaiting an aborted execution but goes on running it: the
+      // Map's queued iterations still start and run every step, so after Ctrl-C a run went on
+      // calling Spotify and landing pages until every playlist was read. A stopped run starts no step.
+      if (signal?.aborted) throw new ExecutionStoppedError();
       const result = await handler(payload);
       return (viaInvokeIntegration ? { Payload: result } : result) as never;
     } catch (error) {
@@ -89,7 +104,7 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
   const taskResourceLocalHandlers = Object.fromEntries(
     tasks.map(([name, state]) => [
       name,
-      asLambda(execution.handlers[name] as TaskHandler, lambdaInvokeResource.test(state.Resource ?? '')),
+      asLambda(execution.handlers[name] as TaskHandler, lambdaInvokeResource.test(state.Resource ?? ''), execution.signal),
     ]),
   ) as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'];
   // The ASL is renderAsl()'s (state-machine/asl.json), which test/workflow validates with asl-validator; the
