@@ -31,8 +31,8 @@ export interface LocalExecution {
   /** Called with each history event as it happens (progress output). */
   readonly onEvent?: (event: ExecutionEvent) => void;
   /**
-   * Aborts the execution (Ctrl-C); it then ends as failed with `ExecutionAbortedError`, and no
-   * Task starts after it (the ones running finish).
+   * Aborts the execution (Ctrl-C); it then ends as failed with `ExecutionAbortedError` once the
+   * Tasks running have finished, and no Task starts after it.
    */
   readonly signal?: AbortSignal;
 }
@@ -77,15 +77,18 @@ class ExecutionStoppedError extends Error {
  * (without the stack trace, which is never shown to a user).
  */
 const asLambda =
-  (handler: TaskHandler, viaInvokeIntegration: boolean, signal: AbortSignal | undefined) =>
+  (handler: TaskHandler, viaInvokeIntegration: boolean, signal: AbortSignal | undefined, running: Set<Promise<unknown>>) =>
   async (input: unknown): Promise<never> => {
     const payload = viaInvokeIntegration ? (input as { Payload?: unknown }).Payload : input;
     try {
-      // aws-local-stepfunctions stops awaiting an aborted execution but goes on running it: the
-      // Map's queued iterations still start and run every step, so after Ctrl-C a run went on
-      // calling Spotify and landing pages until every playlist was read. A stopped run starts no step.
+      // aws-local-stepfunctions stops awaiting an aborted execution but not the Map's iterations
+      // queued behind MaxConcurrency: each still started its first Task, so after Ctrl-C a run went
+      // on calling Spotify once and landing a raw object for every remaining playlist. A stopped
+      // run starts no step.
       if (signal?.aborted) throw new ExecutionStoppedError();
-      const result = await handler(payload);
+      const invocation = handler(payload);
+      running.add(invocation);
+      const result = await invocation.finally(() => running.delete(invocation));
       return (viaInvokeIntegration ? { Payload: result } : result) as never;
     } catch (error) {
       const name = error instanceof Error ? error.name : 'Error';
@@ -101,10 +104,11 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
   const tasks = allStates(execution.asl).filter(([, state]) => state.Type === 'Task');
   const missing = tasks.map(([name]) => name).filter((name) => !execution.handlers[name]);
   if (missing.length > 0) throw new Error(`no local handler for Task state(s) ${missing.join(', ')}`);
+  const running = new Set<Promise<unknown>>();
   const taskResourceLocalHandlers = Object.fromEntries(
     tasks.map(([name, state]) => [
       name,
-      asLambda(execution.handlers[name] as TaskHandler, lambdaInvokeResource.test(state.Resource ?? ''), execution.signal),
+      asLambda(execution.handlers[name] as TaskHandler, lambdaInvokeResource.test(state.Resource ?? ''), execution.signal, running),
     ]),
   ) as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'];
   // The ASL is renderAsl()'s (state-machine/asl.json), which test/workflow validates with asl-validator; the
@@ -143,6 +147,10 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
     return { status: 'succeeded', output, events };
   } catch (error) {
     await history;
+    // A stopped execution can end with Tasks still running (the other playlists' children): they
+    // finish before the caller releases the dates' leases and closes DuckDB. (A failed one returns
+    // at once, as on AWS, where a child still running lands its request count later.)
+    if (execution.signal?.aborted) while (running.size > 0) await Promise.allSettled([...running]);
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     return {
       status: 'failed',

@@ -144,6 +144,11 @@ export class DuckDbQueryEngine implements QueryEngine {
     return id;
   }
 
+  /** Resolves when every query started so far has finished, so the connection can close under none. */
+  public async idle(): Promise<void> {
+    await this.queue;
+  }
+
   /** Resolves when the query `queryId` has finished, whatever its outcome (for the local runner and tests). */
   public async settled(queryId: string): Promise<void> {
     await this.finished.get(queryId);

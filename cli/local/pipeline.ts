@@ -175,6 +175,9 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   // DuckDB (a native module) loads only when a run starts, not for `run --help` or a usage mistake.
   const { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
   const db = options.duckDb ?? (await openDuckDb());
+  const catalog = new DuckDbCatalog(lake, db.connection);
+  // Validation reads candidates only; the published views are built for WriteReport's queries alone.
+  const engine = new DuckDbQueryEngine(lake, db.connection, { staged: true, published: 'when-named' });
   try {
     const handlers = await localHandlers({
       store,
@@ -191,9 +194,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),
-      catalog: polledWhenSettled.catalog(new DuckDbCatalog(lake, db.connection)),
-      // Validation reads candidates only; the published views are built for WriteReport's queries alone.
-      queries: polledWhenSettled.queries(new DuckDbQueryEngine(lake, db.connection, { staged: true, published: 'when-named' })),
+      catalog: polledWhenSettled.catalog(catalog),
+      queries: polledWhenSettled.queries(engine),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
       leases,
@@ -222,6 +224,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   } finally {
     // A run stopped where no Catch reaches (Ctrl-C) leaves no lock behind while this process lives on.
     await leases.releaseAll(executionName);
+    // A stopped run can leave a crawl or a validation query running; closing under it would hang it.
+    await Promise.all([catalog.settled(), engine.idle()]);
     if (options.duckDb === undefined) db.close();
   }
 };

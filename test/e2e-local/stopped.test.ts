@@ -1,35 +1,34 @@
 /**
  * A run stopped while it reads Spotify (Ctrl-C): the rendered machine with the real step code and
- * an emulator that stays up after the run returns, so a step that went on running would still
- * reach it and be counted.
+ * an emulator that stays up after the run returns, so a step that started after the stop would
+ * still reach it and leave its request count in the lake.
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { startEmulator } from '../../adapters/spotify/emulator/server';
 import { runPipeline } from '../../cli/local/pipeline';
+import { runRequestsPrefix } from '../../core/lake/keys';
 import { steps } from '../../steps/registry';
 import { tempFolderForSuite } from '../support/temp-folders';
 
 const date = '2026-11-20';
 const clock = { now: () => new Date(`${date}T06:00:00Z`) };
 
-/** The emulator's Web API request count once it has stopped changing (a quarter second without a request, at most 10 s). */
-const settledRequests = async (count: () => number): Promise<number> => {
-  let last = count();
-  for (let waited = 0; waited < 10_000; waited += 250) {
+/** Waits until the emulator has had no request for a quarter of a second (10 s at most): a step started late would be seen. */
+const quiet = async (requests: () => number): Promise<void> => {
+  for (let waited = 0, last = -1; waited < 10_000 && requests() !== last; waited += 250) {
+    last = requests();
     await sleep(250);
-    if (count() === last) return last;
-    last = count();
   }
-  return last;
 };
 
 describe('a run stopped while it reads Spotify', () => {
   const lake = tempFolderForSuite('spotify-etl-stopped-');
 
-  it('starts no step after the stop: no request reaches Spotify but those of the steps running when it stopped', async () => {
-    // Prepare: twelve playlists, stopped when the first has been read
+  it('starts no step after the stop and returns once the steps running then have finished', async () => {
+    // Prepare: twelve playlists, two read at a time; stopped as the first GetPlaylist returns
     const emulator = await startEmulator({ date });
     const stop = new AbortController();
     try {
@@ -40,16 +39,18 @@ describe('a run stopped while it reads Spotify', () => {
         source: { kind: 'emulator', ...emulator },
         clock,
         signal: stop.signal,
-        onEvent: (event) => {
-          const state = (event as { state?: { name?: string } }).state;
-          if (event.type === 'StateExited' && state?.name === steps.getPlaylist.stateName) stop.abort();
+        onTask: (stateName) => {
+          if (stateName === steps.getPlaylist.stateName) stop.abort();
         },
       });
       const atReturn = emulator.stats().apiRequests;
-      const settled = await settledRequests(() => emulator.stats().apiRequests);
-      // Assess: at most the requests of the steps running when it stopped (MaxConcurrency 2)
+      await quiet(() => emulator.stats().apiRequests);
+      // Assess: each invocation leaves its request count; the other child's GetPlaylist may have been running
+      const invocations = await new FsBlobStore(join(lake(), 'lake')).list(runRequestsPrefix(run.executionName));
       expect(run.outcome).toMatchObject({ status: 'failed', error: 'ExecutionAbortedError' });
-      expect(settled - atReturn).toBeLessThanOrEqual(2);
+      expect(invocations.filter((key) => key.includes(`/${steps.getPlaylist.stateName}.`)).length).toBeLessThanOrEqual(2);
+      expect(invocations.filter((key) => key.includes(`/${steps.extractItems.stateName}.`))).toEqual([]);
+      expect(emulator.stats().apiRequests).toBe(atReturn);
     } finally {
       await emulator.close();
     }

@@ -235,4 +235,38 @@ describe('workflow scenarios', () => {
     expect(calls.get(steps.notifyFailure.stateName)).toBe(1);
     expect(calls.get(steps.recordRun.stateName)).toBeUndefined();
   });
+
+  it('Stopped: once stopped, the machine starts no Task, and the execution ends only when the Tasks running then have finished', async () => {
+    // Prepare: B's GetPlaylist starts and runs until released; A's stops the run once B's is running
+    const stop = new AbortController();
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => void (release = resolve));
+    let bRunning = (): void => undefined;
+    const bStarted = new Promise<void>((resolve) => void (bRunning = resolve));
+    const fakes: Fakes = {
+      ...happyFakes(),
+      getPlaylist: async (input) => {
+        if (input.playlistId === playlistA) {
+          await bStarted;
+          stop.abort();
+        } else {
+          bRunning();
+          await released;
+        }
+        return { ...input, snapshotId: 'snap', cursor: { offset: 0, total: fakeTotal } };
+      },
+    };
+    const { handlers, calls } = handlersOf(fakes);
+    // Act
+    const running = runLocally({ asl, handlers, input: { mode: 'manual', date: '2026-11-20' }, executionName: 'scenario', pauses: uniformPauses(asl, 0), signal: stop.signal });
+    const beforeRelease = await Promise.race([running.then(() => 'ended'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 100))]);
+    release();
+    const outcome = await running;
+    // Assess
+    expect(beforeRelease).toBe('waiting');
+    expect(outcome.status === 'failed' && outcome.error).toBe('ExecutionAbortedError');
+    expect(calls.get(steps.getPlaylist.stateName)).toBe(2);
+    expect(calls.get(steps.extractItems.stateName)).toBeUndefined();
+    expect(calls.get(steps.notifyFailure.stateName)).toBeUndefined();
+  });
 });
