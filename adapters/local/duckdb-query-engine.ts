@@ -21,6 +21,7 @@ import { dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
 import { findManifest } from '../../core/manifests';
 import { partitionColumn, runColumn, sqlTypes, stagedTableName, tableNames, tables, type TableName } from '../../core/tables';
 import {
+  fileStamp,
   partitionFiles,
   partitionPath,
   readCatalogRecord,
@@ -101,6 +102,14 @@ export interface QueryEngineOptions {
  * some twenty unchanged views before each query took 35-40 ms, most of a small run's report.
  */
 const definedOn = new WeakMap<DuckDBConnection, Map<string, string>>();
+
+/**
+ * What each date's manifest published when last read, with the file's stamp (size and modification
+ * time), per connection as {@link definedOn}: a refresh reads and decodes only the manifests
+ * written since, where it read every one before each of a report's queries (170 ms per query on a
+ * lake of 366 dates). A damaged manifest is never kept, so it is reported on every refresh.
+ */
+const publishedOn = new WeakMap<DuckDBConnection, Map<string, { stamp: string; partition: string | null }>>();
 
 /** The QueryEngine port on DuckDB over a local lake, plus query() for the command line. */
 export class DuckDbQueryEngine implements QueryEngine {
@@ -240,16 +249,26 @@ export class DuckDbQueryEngine implements QueryEngine {
 
   /** The partition (`snapshot_date=D/run_id=R`) each date's manifest publishes; dates with none have none. */
   private async publishedPartitions(): Promise<string[]> {
+    const known = publishedOn.get(this.db) ?? new Map<string, { stamp: string; partition: string | null }>();
+    publishedOn.set(this.db, known);
     const partitions: string[] = [];
     for (const key of await this.lake.list(runManifestsPrefix)) {
       const date = dateOfManifestKey(key);
       if (date === undefined) continue;
-      const found = await findManifest(this.lake, date);
-      if (found.state === 'damaged') {
-        this.options.onWarning?.(`${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.`);
-      } else if (found.state === 'present' && found.manifest.published !== null) {
-        partitions.push(partitionPath(date, found.manifest.published.runId));
+      // Stamped before reading: a manifest replaced in between is read again at the next refresh.
+      const stamp = await fileStamp(resolve(this.root, key));
+      let partition = stamp !== undefined && known.get(key)?.stamp === stamp ? known.get(key)?.partition : undefined;
+      if (partition === undefined) {
+        const found = await findManifest(this.lake, date);
+        known.delete(key);
+        if (found.state === 'damaged') {
+          this.options.onWarning?.(`${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.`);
+          continue;
+        }
+        partition = found.state === 'present' && found.manifest.published !== null ? partitionPath(date, found.manifest.published.runId) : null;
+        if (stamp !== undefined && found.state === 'present') known.set(key, { stamp, partition });
       }
+      if (partition !== null) partitions.push(partition);
     }
     return partitions;
   }

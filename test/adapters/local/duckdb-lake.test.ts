@@ -2,10 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DuckDbQueryEngine, openDuckDb } from '../../../adapters/local/duckdb-catalog';
+import { FsBlobStore } from '../../../adapters/local/fs-blob-store';
 import { ErrorName } from '../../../core/errors';
-import { curatedPartKey } from '../../../core/lake/keys';
+import { curatedPartKey, runManifestKey } from '../../../core/lake/keys';
 import { tableNames, tables, type TableName, type TableRows } from '../../../core/tables';
 import { asReturned, createTestLake, goodDay, type TestLake } from './lake-fixture';
 
@@ -216,6 +217,31 @@ describe('DuckDbCatalog and DuckDbQueryEngine over Parquet written by HyparquetT
       ),
     });
     expect(artists).toEqual([{ n: 3 }]);
+  });
+
+  it('reads a manifest again only once it has been rewritten: a later query shows the run published since, without rereading the rest', async () => {
+    // Prepare: two dates published by run-1 and queried once
+    await lake.write(date, goodDay());
+    await lake.write('2026-11-21', goodDay());
+    await lake.crawl();
+    await lake.engine.query('SELECT COUNT(*) AS n FROM songs');
+    // run-2 publishes the first date again, with one song fewer
+    await lake.write(date, { ...goodDay(), songs: goodDay().songs.slice(1) }, { runId: 'run-2' });
+    await lake.crawl();
+    const manifestsRead: string[] = [];
+    const get = FsBlobStore.prototype.get;
+    const spy = vi.spyOn(FsBlobStore.prototype, 'get').mockImplementation(function (this: FsBlobStore, key: string) {
+      if (key.startsWith('runs/')) manifestsRead.push(key);
+      return get.call(this, key);
+    });
+    // Act
+    const published = await lake.engine.query('SELECT CAST(snapshot_date AS VARCHAR) AS d, COUNT(*) AS n FROM songs GROUP BY d ORDER BY d');
+    const again = await lake.engine.query('SELECT COUNT(*) AS n FROM songs');
+    spy.mockRestore();
+    // Assess
+    expect(published).toEqual([{ d: date, n: goodDay().songs.length - 1 }, { d: '2026-11-21', n: goodDay().songs.length }]);
+    expect(again).toEqual([{ n: 2 * goodDay().songs.length - 1 }]);
+    expect(manifestsRead).toEqual([runManifestKey(date)]);
   });
 
   it('reads each column by its name, whatever order a file holds them in', async () => {
