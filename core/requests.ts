@@ -9,7 +9,7 @@
  */
 import * as t from 'io-ts';
 import type { IsoDate } from './dates';
-import { dateRequestsPrefix, executionRequestsPrefix, runRequestsPrefix } from './lake/keys';
+import { dateRequestsPrefix, executionRequestsPrefix, playlistRequestsStem, runRequestsPrefix } from './lake/keys';
 import type { BlobStore } from './ports';
 
 /** HTTP requests sent to Spotify, retries included: to the Web API and for tokens. */
@@ -22,6 +22,10 @@ export type RequestCounts = t.TypeOf<typeof RequestCounts>;
  */
 export const RunOfPlaylist = t.partial({ executionName: t.string });
 export type RunOfPlaylist = t.TypeOf<typeof RunOfPlaylist>;
+
+/** Where an invocation of a playlist's step (`stateName`) stores its requests; none for a payload without the run's execution name. */
+export const playlistStepRequestsStem = (input: RunOfPlaylist & { readonly date: IsoDate; readonly playlistId: string }, stateName: string): string | undefined =>
+  input.executionName === undefined ? undefined : playlistRequestsStem(input.executionName, input.date, stateName, input.playlistId);
 
 /** The {@link RunOfPlaylist} of `input`, to pass on in an output. */
 export const runOfPlaylist = (input: RunOfPlaylist): RunOfPlaylist =>

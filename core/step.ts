@@ -25,10 +25,11 @@ export interface StepDefinition<N extends string = string, I extends t.Mixed = t
   /**
    * Where a step that calls Spotify stores the requests each invocation sent (core/requests.ts): a
    * key stem below raw/requests/ its `resources.lake` writes, to which each invocation appends its
-   * own id and counts (undefined: counted, not stored); the wiring counts and stores them.
+   * own id and counts (undefined: counted, not stored); the wiring counts and stores them, and
+   * passes the step's `stateName`, which the stem names.
    */
   // A method, so that a step of a narrower input is still a StepDefinition (methods are bivariant).
-  requestsStem?(input: t.TypeOf<I>): string | undefined;
+  requestsStem?(input: t.TypeOf<I>, stateName: string): string | undefined;
   /**
    * Numbers of a successful output that the AWS handler publishes as CloudWatch metrics under the
    * step's `stateName`, besides the outcome and duration every step has; an alarm may watch them.

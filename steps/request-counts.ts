@@ -40,7 +40,7 @@ export const countingRequests = <S extends StepDefinition>(
   const stemOf = step.requestsStem;
   if (stemOf === undefined) return run;
   return async (input) => {
-    const stem = stemOf(input);
+    const stem = stemOf(input, step.stateName);
     // The invocation's deadline was set before this code ran (the handler, the payload's decoding): the context knows it, the timeout is the fallback.
     const left = remainingMs?.() ?? step.timeoutSeconds * 1000;
     let stored: Promise<RequestCounts> = Promise.resolve(noRequests);

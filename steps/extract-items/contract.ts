@@ -3,8 +3,7 @@ import * as t from 'io-ts';
 import { IsoDate } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { ItemsCursor } from '../../core/extract';
-import { playlistRequestsStem } from '../../core/lake/keys';
-import { RunOfPlaylist } from '../../core/requests';
+import { playlistStepRequestsStem, RunOfPlaylist } from '../../core/requests';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
@@ -60,6 +59,5 @@ export const extractItems = defineStep({
   // Lands pages in raw/, and stores the requests each invocation sent as its own count
   // (raw/requests/); a 401 renews the cached token (and may rotate the refresh token).
   resources: { lake: { write: ['raw/playlist_items/', 'raw/requests/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
-  requestsStem: (input) =>
-    input.executionName === undefined ? undefined : playlistRequestsStem(input.executionName, input.date, 'ExtractItems', input.playlistId),
+  requestsStem: playlistStepRequestsStem,
 });

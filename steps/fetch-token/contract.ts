@@ -41,7 +41,7 @@ export const fetchToken = defineStep({
   // Reads the credentials, keeps a rotated refresh token and dates an undated one; leaves the new
   // access token in the cache; stores its token requests as the invocation's own count (raw/requests/).
   resources: { spotify: { credentials: 'readWrite', tokenCache: 'write' }, lake: { write: ['raw/requests/'] } },
-  requestsStem: (input) => (input.executionName === undefined ? undefined : executionRequestsStem(input.executionName, 'FetchToken')),
+  requestsStem: (input, stateName) => (input.executionName === undefined ? undefined : executionRequestsStem(input.executionName, stateName)),
   metricsOf: (output) =>
     output.refreshTokenAgeDays === undefined ? [] : [{ name: refreshTokenAgeMetric, unit: 'None', value: output.refreshTokenAgeDays }],
 });

@@ -3,8 +3,7 @@ import * as t from 'io-ts';
 import { IsoDate } from '../../core/dates';
 import { ErrorName, spotifyCallErrors } from '../../core/errors';
 import { ItemsCursor } from '../../core/extract';
-import { playlistRequestsStem } from '../../core/lake/keys';
-import { RunOfPlaylist } from '../../core/requests';
+import { playlistStepRequestsStem, RunOfPlaylist } from '../../core/requests';
 import { SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
@@ -83,6 +82,5 @@ export const getPlaylist = defineStep({
     lake: { read: ['runs/', 'raw/'], write: ['raw/'], delete: ['raw/playlist_items/'] },
     spotify: { credentials: 'readWrite', tokenCache: 'readWrite' },
   },
-  requestsStem: (input) =>
-    input.executionName === undefined ? undefined : playlistRequestsStem(input.executionName, input.date, 'GetPlaylist', input.playlistId),
+  requestsStem: playlistStepRequestsStem,
 });
