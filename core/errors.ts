@@ -105,7 +105,6 @@ export const errorPolicy: Readonly<Record<ErrorName, ErrorPolicy>> = {
   ReportNotWrittenError: caught,
 };
 
-
 /** The names of `names` whose policy is `policy`, in table order. */
 export const errorsWithPolicy = (names: readonly ErrorName[], policy: ErrorPolicy['policy']): ErrorName[] =>
   names.filter((name) => errorPolicy[name].policy === policy);

@@ -39,8 +39,9 @@ export const decodeManifest = <C extends t.Mixed>(key: string, body: Uint8Array,
 
 /** The manifest of `date`: absent, present, or damaged with what is wrong with it. */
 export const findManifest = async (store: BlobStore, date: IsoDate): Promise<ManifestFound> => {
-  const body = await store.get(runManifestKey(date));
-  return body === undefined ? { state: 'absent' } : decodeManifest(runManifestKey(date), body, RunManifest);
+  const key = runManifestKey(date);
+  const body = await store.get(key);
+  return body === undefined ? { state: 'absent' } : decodeManifest(key, body, RunManifest);
 };
 
 /** The manifest of `date`, or undefined when there is none or it is damaged. */
