@@ -25,6 +25,7 @@ import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
 import { asOptions, parseOptions, UsageError, type CliIo, type Command } from '../command';
+import { playlistsOption } from '../playlists-option';
 import {
   consoleUrlOf,
   executionArnOf,
@@ -47,8 +48,8 @@ export interface RemoteDependencies {
 }
 
 const usages: Record<string, string> = {
-  start: 'spotify-etl remote start --date D [--playlists a,b] [--suffix S]',
-  backfill: 'spotify-etl remote backfill --from D --to D [--playlists a,b] [--suffix S]',
+  start: 'spotify-etl remote start --date D [--playlists a,b|@FILE] [--suffix S]',
+  backfill: 'spotify-etl remote backfill --from D --to D [--playlists a,b|@FILE] [--suffix S]',
   redrive: 'spotify-etl remote redrive <execution name or ARN>',
   status: 'spotify-etl remote status [<execution name or ARN>] [--bucket NAME]   (--bucket: default $SPOTIFY_ETL_LAKE_BUCKET)',
   list: 'spotify-etl remote list [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED|PENDING_REDRIVE] [--max N]',
@@ -130,7 +131,7 @@ const start = async (args: string[], io: CliIo, deps: RemoteDependencies, mode: 
     mode === 'manual'
       ? { mode, date: values.date ?? missing('--date') }
       : { mode, from: values.from ?? missing('--from'), to: values.to ?? missing('--to') };
-  const input = runInput(run, values.playlists, today);
+  const input = runInput(run, await playlistsOption(values.playlists, io.cwd), today);
   const name = executionName(run, values.suffix);
   const executionArn = executionArnOf(machine, name);
   const what = run.mode === 'manual' ? run.date : `${run.from}..${run.to}`;

@@ -19,9 +19,10 @@ import { progressTo } from '../local/progress';
 import { withReport } from '../local/report';
 import { faultCountOf, formatSummary, summarise } from '../local/summary';
 import { emulatorOptionsFrom } from './emulator';
+import { playlistsOption } from '../playlists-option';
 
 /** `spotify-etl run --help`. */
-export const runHelp = `usage: spotify-etl run [--date D | --from D --to D] [--playlists a,b] [--lake DIR]
+export const runHelp = `usage: spotify-etl run [--date D | --from D --to D] [--playlists a,b|@FILE] [--lake DIR]
                        [--source emulator|spotify] [--fixtures DIR] [--faults SPEC] [--seed N]
                        [--catalog-seed N] [--reject-tolerance N] [--full] [--json]
 
@@ -31,8 +32,10 @@ as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (
   --date D              one date (YYYY-MM-DD, up to today): today is read from Spotify, a past
                         date is rebuilt from its raw snapshots
   --from D --to D       a backfill: rebuild the dates of the range from their raw snapshots
-  --playlists a,b       playlist ids (22 letters and digits), comma-separated; default: the
-                        emulator's playlists (required with --source spotify)
+  --playlists a,b       playlist ids (22 letters and digits), comma-separated, or @FILE for the
+                        ids in FILE (one per line or comma-separated; a long list does not fit
+                        on a command line); default: the emulator's playlists (required with
+                        --source spotify)
   --lake DIR            where the lake is written (default ./lake)
   --source S            emulator (default, the built-in Spotify emulator) or spotify (the real
                         Web API with the credentials \`spotify-etl auth login\` stored)
@@ -142,7 +145,8 @@ const spotifySource = (io: CliIo, lake: string): SpotifySource => {
 export const createRun =
   (deps: RunDeps = { clock: systemClock }): Command =>
   async (args, io) => {
-    const { values } = parseOptions(args, options);
+    const parsed = parseOptions(args, options).values;
+    const values = { ...parsed, playlists: await playlistsOption(parsed.playlists, io.cwd) };
     const source = values.source ?? 'emulator';
     if (source !== 'emulator' && source !== 'spotify') throw new UsageError(`--source must be emulator or spotify, got "${source}"`);
     if (source === 'spotify' && (values.fixtures ?? values.faults ?? values.seed ?? values['catalog-seed']) !== undefined) {

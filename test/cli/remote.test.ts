@@ -9,6 +9,8 @@ import {
   StartExecutionCommand,
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
@@ -19,10 +21,12 @@ import { UsageError } from '../../cli/command';
 import { createRemote } from '../../cli/commands/remote';
 import { main } from '../../cli/main';
 import { captureIo } from '../support/cli-io';
+import { tempFolder } from '../support/temp-folders';
 
 const machineArn = 'arn:aws:states:eu-west-1:123456789012:stateMachine:spotify-etl';
 const executionArn = (name: string): string => `arn:aws:states:eu-west-1:123456789012:execution:spotify-etl:${name}`;
 const playlist = '3cEYpjA9oz9GiPac4AsH4n';
+const otherPlaylist = '37i9dQZF1DZ06evO25rXbO';
 
 const sfn = mockClient(SFNClient);
 const regions: string[] = [];
@@ -93,6 +97,20 @@ describe('spotify-etl remote', () => {
         startDate: '2026-11-21T09:30:01.000Z',
         input: { mode: 'manual', date: '2026-11-20', playlists: [playlist, playlist] },
       });
+    });
+
+    it('reads the playlists from the file named by --playlists @FILE, one per line', async () => {
+      // Prepare: a list too long for one argument would be kept this way
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('backfill-2026-11-01-2026-11-02'), startDate: new Date('2026-11-21T09:30:01Z') });
+      const folder = await tempFolder('spotify-etl-remote-ids-');
+      await writeFile(join(folder, 'ids.txt'), `${playlist}\n${otherPlaylist}\n`);
+      const io = captureIo(folder, { SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn });
+      // Act
+      const status = await remote(['backfill', '--from', '2026-11-01', '--to', '2026-11-02', '--playlists', '@ids.txt'], io);
+      // Assess
+      expect(status).toBe(0);
+      expect(JSON.parse(startInputs()[0]?.input ?? '')).toEqual({ mode: 'backfill', from: '2026-11-01', to: '2026-11-02', playlists: [playlist, otherPlaylist] });
     });
 
     it('fails with a clear message, and starts nothing, when an execution for the date already exists', async () => {

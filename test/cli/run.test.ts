@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,37 @@ describe('spotify-etl run options', () => {
 
     await expect(createRun({ clock })([...args, '--lake', lake], captureIo(tmpdir()))).rejects.toThrow(UsageError);
     await expect(createRun({ clock })([...args, '--lake', lake], captureIo(tmpdir()))).rejects.toThrow(message);
+  });
+});
+
+describe('spotify-etl run --playlists @FILE', () => {
+  const work = tempFolderForSuite('spotify-etl-run-ids-');
+
+  it('runs the playlists the file lists, one per line or separated by commas', async () => {
+    // Prepare: two of the built-in catalog's playlists, the way a list too long for one argument is kept
+    const [first, second] = (await emulatorWith()).playlistIds;
+    await writeFile(join(work(), 'ids.txt'), `${first ?? ''},\n  ${second ?? ''}\n`);
+    const io = captureIo(work());
+    // Act
+    const code = await createRun({ clock })(['--date', '2026-11-20', '--playlists', '@ids.txt', '--lake', join(work(), 'lake'), '--json'], io);
+    // Assess
+    expect(code).toBe(0);
+    expect((JSON.parse(io.stdout()) as RunSummary).playlists).toEqual([first, second]);
+  });
+
+  it.each([
+    ['missing.txt', undefined, /^--playlists @missing\.txt: cannot read .*missing\.txt \(ENOENT\); give a file of playlist ids/],
+    ['blank.txt', ' ,\n\n', /^--playlists @blank\.txt: .*blank\.txt names no playlist; give a file of playlist ids/],
+  ])('fails on @%s as a usage error, and touches no lake', async (file, text, message) => {
+    // Prepare
+    if (text !== undefined) await writeFile(join(work(), file), text);
+    const lake = join(work(), `never-${file}`);
+    // Act
+    const run = createRun({ clock })(['--playlists', `@${file}`, '--lake', lake], captureIo(work()));
+    // Assess
+    await expect(run).rejects.toThrow(UsageError);
+    await expect(createRun({ clock })(['--playlists', `@${file}`, '--lake', lake], captureIo(work()))).rejects.toThrow(message);
+    await expect(readdir(lake)).rejects.toThrow(/ENOENT/);
   });
 });
 
