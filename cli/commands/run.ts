@@ -199,7 +199,8 @@ const runIn = async (
   let db: LocalDuckDb | undefined;
   try {
     // The run's DuckDB stays open for the summary's sample, which then reuses the views the
-    // report's queries defined: a second instance and its views were a tenth of a small run.
+    // report's queries defined: a second instance and its views were a tenth of a small run. Like
+    // the report's, the sample builds only the views it names (not the analysts').
     const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
     const duckDb = (db = await openDuckDb());
     const run = await runPipeline({
@@ -215,7 +216,7 @@ const runIn = async (
     });
     progress.done();
     const faults = emulator && values.faults !== undefined ? faultCountOf(emulator.stats().faultsByKind) : null;
-    const summary = withReport(await summarise(lake, run, (sql) => new DuckDbQueryEngine(lake, duckDb.connection).query(sql), faults, args));
+    const summary = withReport(await summarise(lake, run, (sql) => new DuckDbQueryEngine(lake, duckDb.connection, { published: 'when-named' }).query(sql), faults, args));
     if (values.json) io.out.write(`${JSON.stringify(summary)}\n`);
     const error = summary.error ?? { name: 'Error', message: 'the run failed' };
     // A rejected input is a mistake in the command, said as one; nothing was planned to summarise.

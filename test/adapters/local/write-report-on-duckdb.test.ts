@@ -106,6 +106,27 @@ describe('WriteReport on DuckDB over a real lake', () => {
     }
   });
 
+  it("builds the analysts' views on the pipeline's engine only for a query that names one, not for the report's", async () => {
+    // Prepare: its own instance, so no earlier test's views are there
+    const own = await openDuckDb();
+    try {
+      const engine = new DuckDbQueryEngine(lake(), own.connection, { staged: true, published: 'when-named' });
+      // Named without the words, so asking does not build them.
+      const analystViewsBuilt = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name IN ('playlist_' || 'tracks', 'latest_playlist_' || 'tracks', 'playlist_' || 'history')";
+      // Act
+      await engine.query('SELECT count(*) AS n FROM playlists');
+      const afterReport = await engine.query(analystViewsBuilt);
+      const history = await engine.query('SELECT count(*) AS n FROM playlist_history');
+      const afterNamed = await engine.query(analystViewsBuilt);
+      // Assess
+      expect(afterReport).toEqual([{ n: 0 }]);
+      expect(history[0]?.['n']).toBeGreaterThan(0);
+      expect(afterNamed).toEqual([{ n: 3 }]);
+    } finally {
+      own.close();
+    }
+  });
+
   it('fails as ReportNotWrittenError naming the published dates when a query fails, and writes nothing', async () => {
     // Prepare
     rmSync(join(lake(), 'reports'), { recursive: true, force: true });
