@@ -62,6 +62,8 @@ export interface HttpSettings {
   readonly logger?: RetryLogger | undefined;
   /** Called once per HTTP request sent, retries included (the run summary counts them). */
   readonly onRequest?: (() => void) | undefined;
+  /** Aborted: no further request is sent (see {@link HttpOptions.signal}). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options both Spotify clients accept for their retry behaviour. */
@@ -79,6 +81,11 @@ export interface HttpOptions {
   readonly logger?: RetryLogger;
   /** Called once per HTTP request sent, retries included: what the run summary reports as requests. */
   readonly onRequest?: () => void;
+  /**
+   * A stopped local run (Ctrl-C): once it aborts, no request is sent, so a step that was reading
+   * a playlist's pages ends with the page in flight instead of reading the rest.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** The settings of `options` with every default filled in. */
@@ -91,6 +98,7 @@ export const httpSettings = (options: HttpOptions): HttpSettings => ({
   sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   logger: options.logger,
   onRequest: options.onRequest,
+  signal: options.signal,
 });
 
 /** One request to send. Secrets travel only in `headers` and `form`, which no error ever shows. */
@@ -194,6 +202,7 @@ export const requestJson = async (request: HttpRequest, settings: HttpSettings, 
   let failures = 0;
   let rateLimitWaits = 0;
   for (;;) {
+    settings.signal?.throwIfAborted();
     settings.onRequest?.();
     const sent = await sendOnce(request, settings.retry.requestTimeoutMs);
     let failure: string | undefined;

@@ -164,6 +164,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       requests.spotifyToken += 1;
       meter.tokenRequest();
     },
+    // Once stopped, no request leaves: neither a page a running step would read next nor a token.
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   const notifications: { subject: string; message: string }[] = [];
   // Lease times are real times, whatever date the run is told it is.
@@ -185,6 +187,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
         apiBaseUrl: source.apiBaseUrl,
         tokens,
         auth,
+        ...(options.signal ? { signal: options.signal } : {}),
         onRequest: () => {
           requests.spotifyApi += 1;
           meter.apiRequest();

@@ -55,4 +55,36 @@ describe('a run stopped while it reads Spotify', () => {
       await emulator.close();
     }
   });
+
+  it('ends the read of a playlist with the page in flight, not after its remaining pages', async () => {
+    // Prepare: one playlist of 20 pages, all of them one ExtractItems invocation's to read; stopped
+    // once its metadata and the first pages have been asked for
+    const emulator = await startEmulator({ date, catalog: { playlists: 1, entriesPerPlaylist: 1000 }, rateLimit: false });
+    const stop = new AbortController();
+    let atStop = 0;
+    const watch = setInterval(() => {
+      if (stop.signal.aborted || emulator.stats().apiRequests < 3) return;
+      atStop = emulator.stats().apiRequests;
+      stop.abort();
+    }, 1);
+    try {
+      // Act
+      const run = await runPipeline({
+        lake: join(lake(), 'pages'),
+        request: { mode: 'manual', date },
+        source: { kind: 'emulator', ...emulator },
+        clock,
+        signal: stop.signal,
+        maxPages: 50,
+      });
+      await quiet(() => emulator.stats().apiRequests);
+      // Assess: at most the request already sent when the run stopped reaches the emulator after it
+      expect(run.outcome).toMatchObject({ status: 'failed', error: 'ExecutionAbortedError' });
+      expect(atStop).toBeGreaterThanOrEqual(3);
+      expect(emulator.stats().apiRequests - atStop).toBeLessThanOrEqual(1);
+    } finally {
+      clearInterval(watch);
+      await emulator.close();
+    }
+  });
 });
