@@ -25,6 +25,7 @@ import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
 import { asOptions, parseOptions, UsageError, type CliIo, type Command } from '../command';
+import { briefList } from '../local/text';
 import { playlistsOption } from '../playlists-option';
 import {
   consoleUrlOf,
@@ -56,6 +57,7 @@ const usages: Record<string, string> = {
   report: 'spotify-etl remote report [--date D] [--bucket NAME] [--expires SECONDS]   (a pre-signed URL of the report; default 3600 s, at most 604800)',
 };
 const commonHelp = `every sub-command takes [--state-machine-arn ARN] (default: $SPOTIFY_ETL_STATE_MACHINE_ARN) and [--json]
+--playlists @FILE reads the ids from FILE: one per line or comma-separated, # starts a comment line.
 Dates are YYYY-MM-DD (UTC). The same runs from the Step Functions console: docs/operations.md.`;
 
 /** `remote --help`, or `remote <sub-command> --help` for that sub-command alone. */
@@ -116,6 +118,10 @@ const print = (io: CliIo, json: boolean, value: unknown, lines: readonly string[
   io.out.write(json ? `${JSON.stringify(value)}\n` : `${lines.join('\n')}\n`);
 };
 
+/** An execution's input as one line of text, a long playlist list cut short ({@link briefList}); `--json` prints it whole. */
+const inputText = (input: unknown): string =>
+  JSON.stringify(input, (key, value: unknown) => (key === 'playlists' && Array.isArray(value) ? briefList(value.map(String)) : value));
+
 const aligned = (rows: readonly (readonly [string, string | number | undefined])[]): string[] =>
   rows.filter(([, value]) => value !== undefined && value !== '').map(([label, value]) => `${label.padEnd(10)} ${value}`);
 
@@ -153,7 +159,7 @@ const start = async (args: string[], io: CliIo, deps: RemoteDependencies, mode: 
     `started ${name} for ${what}`,
     ...aligned([
       ['arn', arn],
-      ['input', JSON.stringify(input)],
+      ['input', inputText(input)],
       ['console', consoleUrlOf(machine, arn)],
     ]),
     `follow it with: spotify-etl remote status ${name}`,
@@ -184,16 +190,19 @@ const uncaughtErrors = new Set(['States.Runtime', 'States.DataLimitExceeded']);
 
 /** The command that runs an execution's dates again as a new execution, from its input. */
 const rerunCommandOf = (input: string | undefined): string => {
-  let request: { mode?: unknown; date?: unknown; from?: unknown; to?: unknown; scheduledTime?: unknown } = {};
+  let request: { mode?: unknown; date?: unknown; from?: unknown; to?: unknown; scheduledTime?: unknown; playlists?: unknown } = {};
   try {
     request = JSON.parse(input ?? '{}') as typeof request;
   } catch {
     // An input that is not JSON names no dates; the generic command below still applies.
   }
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  if (request.mode === 'backfill') return `spotify-etl remote backfill --from ${text(request.from) ?? 'D'} --to ${text(request.to) ?? 'D'} --suffix rerun1`;
+  // The execution's own playlists, not the configured list: named when they are few, else a file to write.
+  const named = Array.isArray(request.playlists) ? request.playlists.map(String) : [];
+  const playlists = named.length === 0 ? '' : named.length <= 5 ? ` --playlists ${named.join(',')}` : ` --playlists @<a file of its ${named.length} playlists>`;
+  if (request.mode === 'backfill') return `spotify-etl remote backfill --from ${text(request.from) ?? 'D'} --to ${text(request.to) ?? 'D'}${playlists} --suffix rerun1`;
   const date = request.mode === 'scheduled' ? text(request.scheduledTime)?.slice(0, 10) : text(request.date);
-  return `spotify-etl remote start --date ${date ?? 'D'} --suffix rerun1`;
+  return `spotify-etl remote start --date ${date ?? 'D'}${playlists} --suffix rerun1`;
 };
 
 const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
@@ -290,7 +299,7 @@ const status = async (args: string[], io: CliIo, deps: RemoteDependencies): Prom
       ['status', `${execution.status ?? 'UNKNOWN'}${redriven}`],
       ['started', execution.startDate],
       ['stopped', execution.stopDate],
-      ['input', execution.input === undefined ? undefined : JSON.stringify(execution.input)],
+      ['input', execution.input === undefined ? undefined : inputText(execution.input)],
       ['error', execution.error],
       ['cause', execution.cause],
       ['arn', execution.executionArn],

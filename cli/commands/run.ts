@@ -33,9 +33,9 @@ as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (
                         date is rebuilt from its raw snapshots
   --from D --to D       a backfill: rebuild the dates of the range from their raw snapshots
   --playlists a,b       playlist ids (22 letters and digits), comma-separated, or @FILE for the
-                        ids in FILE (one per line or comma-separated; a long list does not fit
-                        on a command line); default: the emulator's playlists (required with
-                        --source spotify)
+                        ids in FILE (one per line or comma-separated, # starts a comment line;
+                        a long list does not fit on a command line); default: the emulator's
+                        playlists (required with --source spotify)
   --lake DIR            where the lake is written (default ./lake)
   --source S            emulator (default, the built-in Spotify emulator) or spotify (the real
                         Web API with the credentials \`spotify-etl auth login\` stored)
@@ -154,7 +154,7 @@ export const createRun =
     }
     const request = requestOf(values, deps.clock);
     if (source === 'spotify' && values.playlists === undefined && request['mode'] !== 'backfill') {
-      throw new UsageError('--source spotify needs --playlists: the ids of your playlists, comma-separated (the 22 letters and digits after open.spotify.com/playlist/)');
+      throw new UsageError('--source spotify needs --playlists: the ids of your playlists, comma-separated (the 22 letters and digits after open.spotify.com/playlist/), or @FILE for a file of them');
     }
     const rejectTolerance =
       values['reject-tolerance'] === undefined ? undefined : integerOption('--reject-tolerance', values['reject-tolerance'], 0, Number.MAX_SAFE_INTEGER);

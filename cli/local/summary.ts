@@ -19,7 +19,7 @@ import type { ExecutionEvent } from '../../state-machine/local-executor';
 import { FetchTokenOutput } from '../../steps/fetch-token/contract';
 import { steps } from '../../steps/registry';
 import type { PipelineRun } from './pipeline';
-import { formatRows, plural, shellWords } from './text';
+import { briefList, formatRows, plural, shellWords } from './text';
 
 /** One date of the run as its manifest records it: this run's attempt, and the run published for it. */
 export interface DateSummary {
@@ -221,7 +221,7 @@ export const formatSummary = (summary: RunSummary): string => {
     lines.push(`  published  ${summary.dates.map((d) => `${d.date} ${publishedText(d, summary.executionName)}`).join('; ')}`);
   }
   if (summary.skipped.length > 0) lines.push(`  skipped    ${summary.skipped.join(', ')} (no raw snapshots landed)`);
-  if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${summary.playlists.join(', ')}`);
+  if (summary.playlists.length > 0) lines.push(`  playlists  ${plural(summary.playlists.length, 'playlist')}: ${briefList(summary.playlists).join(', ')}`);
   lines.push(`  requests   ${summary.requests.spotifyApi} Web API, ${summary.requests.spotifyToken} token`);
   if (summary.faults) lines.push(`  faults     ${faultsLine(summary.faults, summary)}`);
   for (const command of summary.resumeCommands) lines.push(`  resume     Spotify allows this run again after ${summary.resumeAfter ?? ''}: ${command}`);

@@ -7,6 +7,14 @@
 export const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
 
 /**
+ * The first `shown` of a list and how many more there are, for a line a person reads: a run of
+ * 10,000 playlists would otherwise print 250 KB of ids on one line (`--json` keeps them all).
+ * @example briefList(['a', 'b', 'c', 'd'], 2) // ['a', 'b', '… and 2 more']
+ */
+export const briefList = (items: readonly string[], shown = 5): string[] =>
+  items.length <= shown + 1 ? [...items] : [...items.slice(0, shown), `… and ${items.length - shown} more`];
+
+/**
  * A value with its control characters (line breaks, tabs, escape sequences) written as escapes,
  * so a playlist named "a\nb" stays on its row of a text table and cannot move the cursor.
  * @example escapeControl('a\nb\u001b[2J') // 'a\\nb\\u001b[2J'

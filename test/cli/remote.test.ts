@@ -113,6 +113,22 @@ describe('spotify-etl remote', () => {
       expect(JSON.parse(startInputs()[0]?.input ?? '')).toEqual({ mode: 'backfill', from: '2026-11-01', to: '2026-11-02', playlists: [playlist, otherPlaylist] });
     });
 
+    it('prints a long playlist list cut short in the input line, and whole with --json', async () => {
+      // Prepare: 100 ids, one per line
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20'), startDate: new Date('2026-11-21T09:30:01Z') });
+      const folder = await tempFolder('spotify-etl-remote-ids-');
+      const ids = Array.from({ length: 100 }, (_, index) => `${String(index).padStart(2, '0')}${playlist.slice(2)}`);
+      await writeFile(join(folder, 'ids.txt'), `${ids.join('\n')}\n`);
+      const [text, json] = [captureIo(folder, { SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn }), captureIo(folder, { SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn })];
+      // Act
+      await remote(['start', '--date', '2026-11-20', '--playlists', '@ids.txt'], text);
+      await remote(['start', '--date', '2026-11-20', '--playlists', '@ids.txt', '--json'], json);
+      // Assess
+      expect(text.stdout()).toContain(`input      {"mode":"manual","date":"2026-11-20","playlists":[${ids.slice(0, 5).map((id) => `"${id}"`).join(',')},"… and 95 more"]}\n`);
+      expect((JSON.parse(json.stdout()) as { input: { playlists: string[] } }).input.playlists).toEqual(ids);
+    });
+
     it('fails with a clear message, and starts nothing, when an execution for the date already exists', async () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).resolves({ executionArn: executionArn('manual-2026-11-20'), status: 'SUCCEEDED' });
@@ -290,6 +306,8 @@ describe('spotify-etl remote', () => {
       [{ mode: 'manual', date: '2026-11-20' }, 'spotify-etl remote start --date 2026-11-20 --suffix rerun1'],
       [{ mode: 'scheduled', scheduledTime: '2026-11-19T06:00:00Z' }, 'spotify-etl remote start --date 2026-11-19 --suffix rerun1'],
       [{ mode: 'backfill', from: '2026-10-01', to: '2026-10-31' }, 'spotify-etl remote backfill --from 2026-10-01 --to 2026-10-31 --suffix rerun1'],
+      [{ mode: 'manual', date: '2026-11-20', playlists: [playlist, otherPlaylist] }, `spotify-etl remote start --date 2026-11-20 --playlists ${playlist},${otherPlaylist} --suffix rerun1`],
+      [{ mode: 'manual', date: '2026-11-20', playlists: Array.from({ length: 6 }, () => playlist) }, 'spotify-etl remote start --date 2026-11-20 --playlists @<a file of its 6 playlists> --suffix rerun1'],
     ])('fails to redrive a failure the machine caught, and names the rerun for input %j', async (input, rerun) => {
       // Prepare
       sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'SpotifyReauthRequiredError', input: JSON.stringify(input) });

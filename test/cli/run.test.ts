@@ -41,10 +41,10 @@ describe('spotify-etl run options', () => {
 describe('spotify-etl run --playlists @FILE', () => {
   const work = tempFolderForSuite('spotify-etl-run-ids-');
 
-  it('runs the playlists the file lists, one per line or separated by commas', async () => {
+  it('runs the playlists the file lists, one per line or separated by commas, past its comment lines', async () => {
     // Prepare: two of the built-in catalog's playlists, the way a list too long for one argument is kept
     const [first, second] = (await emulatorWith()).playlistIds;
-    await writeFile(join(work(), 'ids.txt'), `${first ?? ''},\n  ${second ?? ''}\n`);
+    await writeFile(join(work(), 'ids.txt'), `\ufeff# two of the built-in catalog\n${first ?? ''},\r\n  ${second ?? ''}\n`);
     const io = captureIo(work());
     // Act
     const code = await createRun({ clock })(['--date', '2026-11-20', '--playlists', '@ids.txt', '--lake', join(work(), 'lake'), '--json'], io);
@@ -55,7 +55,10 @@ describe('spotify-etl run --playlists @FILE', () => {
 
   it.each([
     ['missing.txt', undefined, /^--playlists @missing\.txt: cannot read .*missing\.txt \(ENOENT\); give a file of playlist ids/],
-    ['blank.txt', ' ,\n\n', /^--playlists @blank\.txt: .*blank\.txt names no playlist; give a file of playlist ids/],
+    ['blank.txt', ' ,\n# none yet\n', /^--playlists @blank\.txt: .*blank\.txt names no playlist; give a file of playlist ids/],
+    ['url.txt', '37i9dQZF1DZ06evO25rXbO\nhttps://open.spotify.com/playlist/37i9dQZF1DZ06evO25rXbO?si=x\n', /^--playlists @url\.txt: line 2 holds "https:\/\/open\.spotify\.com\/playlist\/37i9dQZF1DZ06evO25rXbO\?si=x", which is not a Spotify playlist id/],
+    ['utf16.txt', Buffer.from('\ufeff37i9dQZF1DZ06evO25rXbO\n', 'utf16le'), /^--playlists @utf16\.txt: .*utf16\.txt is UTF-16 text; save it as UTF-8/],
+    ['huge.txt', Buffer.alloc(2 ** 20 + 1, 'a'), /^--playlists @huge\.txt: .*huge\.txt holds 1048577 bytes, more than a list of playlist ids/],
   ])('fails on @%s as a usage error, and touches no lake', async (file, text, message) => {
     // Prepare
     if (text !== undefined) await writeFile(join(work(), file), text);

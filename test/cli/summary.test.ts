@@ -28,6 +28,16 @@ describe('the run summary as text', () => {
     expect(formatSummary(summary({ playlists: ['a', 'b'] }))).toContain('  playlists  2 playlists: a, b\n');
   });
 
+  it('names the first five of a long playlist list and counts the rest', () => {
+    // Prepare: a run of 10,000 playlists would print every id on one line
+    const playlists = Array.from({ length: 10_000 }, (_, index) => `p${index}`);
+    // Act
+    const text = formatSummary(summary({ playlists }));
+    // Assess
+    expect(text).toContain('  playlists  10000 playlists: p0, p1, p2, p3, p4, … and 9995 more\n');
+    expect(formatSummary(summary({ playlists: playlists.slice(0, 6) }))).toContain('  playlists  6 playlists: p0, p1, p2, p3, p4, p5\n');
+  });
+
   it('keeps a name with a line break, a tab or an escape sequence on its row of the sample table', () => {
     // Prepare
     const sample = { title: 'Top artists of 2026-11-20', sql: 'SELECT 1', rows: [{ artist: 'Línea uno\nline two\t\u001b[2J', entries: 1 }] };
