@@ -20,8 +20,8 @@ const client = got.extend({
   responseType: 'buffer',
 });
 
-/** Sends `request` once. */
-export const sendOnce = async (request: HttpRequest, timeoutMs: number): Promise<Sent> => {
+/** Sends `request` once; `signal` aborts it (a stopped local run). */
+export const sendOnce = async (request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<Sent> => {
   try {
     const response = await client(request.url, {
       method: request.method,
@@ -29,6 +29,7 @@ export const sendOnce = async (request: HttpRequest, timeoutMs: number): Promise
       searchParams: request.searchParams ? { ...request.searchParams } : undefined,
       form: request.form ? { ...request.form } : undefined,
       timeout: { request: timeoutMs },
+      ...(signal ? { signal } : {}),
     });
     return { response: { status: response.statusCode, headers: response.headers, body: response.body } };
   } catch (error) {

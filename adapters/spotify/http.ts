@@ -10,6 +10,7 @@
  * got's errors carry the request options, Authorization header included, so none of them is
  * ever passed on as a `cause`: only a sanitised description of the failure is.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import type * as GotSend from './got-send';
 import { resumeAfterPhrase, SpotifyRateLimitedError, SpotifyThrottledError, SpotifyUnavailableError } from '../../core/errors';
 import { tryDecode } from '../../core/decode';
@@ -82,8 +83,8 @@ export interface HttpOptions {
   /** Called once per HTTP request sent, retries included: what the run summary reports as requests. */
   readonly onRequest?: () => void;
   /**
-   * A stopped local run (Ctrl-C): once it aborts, no request is sent, so a step that was reading
-   * a playlist's pages ends with the page in flight instead of reading the rest.
+   * A stopped local run (Ctrl-C): once it aborts, no request is sent and the one in flight and
+   * any wait end, so a step that was reading a playlist's pages ends instead of reading the rest.
    */
   readonly signal?: AbortSignal;
 }
@@ -95,7 +96,8 @@ export const httpSettings = (options: HttpOptions): HttpSettings => ({
   maxStateMachineWaitSeconds: options.maxStateMachineWaitSeconds ?? defaultMaxStateMachineWaitSeconds,
   maxRateLimitWaits: options.maxRateLimitWaits ?? 3,
   waitState: false,
-  sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+  // A stopped run does not sit out a back-off or a Retry-After: the wait ends with the stop.
+  sleep: options.sleep ?? ((ms) => wait(ms, undefined, options.signal ? { signal: options.signal } : {})),
   logger: options.logger,
   onRequest: options.onRequest,
   signal: options.signal,
@@ -125,7 +127,8 @@ export interface JsonResponse {
  * paths that call Spotify should pay.
  */
 let transport: Promise<typeof GotSend> | undefined;
-const sendOnce = async (request: HttpRequest, timeoutMs: number): Promise<GotSend.Sent> => (await (transport ??= import('./got-send'))).sendOnce(request, timeoutMs);
+const sendOnce = async (request: HttpRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<GotSend.Sent> =>
+  (await (transport ??= import('./got-send'))).sendOnce(request, timeoutMs, signal);
 
 /** `Retry-After` in whole seconds (Spotify sends seconds); 1 when absent or unreadable. */
 const retryAfterSeconds = (header: string | string[] | undefined): number => {
@@ -204,7 +207,7 @@ export const requestJson = async (request: HttpRequest, settings: HttpSettings, 
   for (;;) {
     settings.signal?.throwIfAborted();
     settings.onRequest?.();
-    const sent = await sendOnce(request, settings.retry.requestTimeoutMs);
+    const sent = await sendOnce(request, settings.retry.requestTimeoutMs, settings.signal);
     let failure: string | undefined;
     if ('failure' in sent) {
       failure = sent.failure;

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { GotSpotifyApi } from '../../../adapters/spotify/got-spotify-api';
 import {
@@ -73,6 +74,21 @@ describe('GotSpotifyApi over the emulator', () => {
     expect(entriesOf(whole)).toBe(1000);
     expect(emulator.stats().faultsInjected).toBeGreaterThan(0);
     expect(waits.filter((ms) => ms === 2000)).toHaveLength(emulator.stats().faultsInjected);
+  });
+
+  it('stops sitting out a Retry-After, and sends nothing more, once its signal aborts (a stopped local run)', async () => {
+    // Prepare: every answer a 429 with Retry-After 5 s, which the client sits out in process; its own timers
+    const emulator = await emulatorWith({ faults: '429=1,retry-after=5', tokenFaults: false });
+    const stop = new AbortController();
+    const { api } = clientFor(emulator, { signal: stop.signal, sleep: undefined });
+    const read = api.getPlaylist(playlistNamed(emulator, 'Just one'));
+    while (emulator.stats().apiRequests < 1) await sleep(5);
+    // Act
+    stop.abort();
+    const outcome = await Promise.race([read.then(() => 'answered', (error: unknown) => (error as Error).name), sleep(2_500).then(() => 'still waiting')]);
+    // Assess
+    expect(outcome).toBe('AbortError');
+    expect(emulator.stats().apiRequests).toBe(1);
   });
 
   it('fails with SpotifyRateLimitedError carrying the wait when Retry-After is too long to wait in-process but fits a Wait state', async () => {
