@@ -287,11 +287,16 @@ export class DuckDbQueryEngine implements QueryEngine {
  * Whether `sql` names one of `words` (whole words, so `staged_songs` does not name `songs`) outside
  * string literals and comments: the validation query names every table in its checks' labels
  * (`'songs:' || song_id`), and those words made each date's validation read every manifest and
- * build the published views. A false match only costs the views' refresh.
+ * build the published views. A quoted identifier counts as its words (`"songs"` names songs), and
+ * keeps a quote or dashes inside it from hiding what follows. A false match only costs the views'
+ * refresh; a miss would leave a query without its view, which is why `'when-named'` is for the
+ * pipeline's own SQL (validation, the report, the summary's sample), not for a person's.
  */
-const names = (sql: string, words: RegExp): boolean => words.test(sql.replace(literalsAndComments, ' '));
+const names = (sql: string, words: RegExp): boolean =>
+  words.test(sql.replace(quotedAndComments, (token) => (token.startsWith('"') ? ` ${token.slice(1, -1).replaceAll('""', '"')} ` : ' ')));
 const wordsOf = (list: readonly string[]): RegExp => new RegExp(`\\b(${list.join('|')})\\b`, 'i');
-const literalsAndComments = /'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g;
+/** Double-quoted identifiers, string literals ('…', E'…' with escapes, $$…$$) and comments, read left to right. */
+const quotedAndComments = /"(?:[^"]|"")*"|[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$\$[\s\S]*?\$\$|--[^\n]*|\/\*[\s\S]*?\*\//g;
 const analystViewNames = wordsOf(analystViews.map((view) => view.name));
 /** The published tables, and the analysts' views, which read them (so naming one builds both). */
 const publishedNames = wordsOf([...tableNames, ...analystViews.map((view) => view.name)]);

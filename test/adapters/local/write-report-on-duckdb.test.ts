@@ -116,7 +116,8 @@ describe('WriteReport on DuckDB over a real lake', () => {
       // Act
       await engine.query('SELECT count(*) AS n FROM playlists');
       const afterReport = await engine.query(analystViewsBuilt);
-      const history = await engine.query('SELECT count(*) AS n FROM playlist_history');
+      // A quote inside a quoted identifier must not hide the view named after it.
+      const history = await engine.query(`SELECT count(*) AS n, 'x' AS "it's" FROM playlist_history WHERE 'y' = 'y'`);
       const afterNamed = await engine.query(analystViewsBuilt);
       // Assess
       expect(afterReport).toEqual([{ n: 0 }]);
