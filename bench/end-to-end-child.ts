@@ -1,8 +1,9 @@
 /**
- * The child process of the end-to-end workload: `spotify-etl run --source spotify --json`, through
- * the same `main` as bin/spotify-etl.js, pointed by environment at the emulator the parent started
- * (the endpoints and credentials `--source spotify` reads). It counts what the AWS bill would count
- * and reports it, with the command's summary and its peak memory, over IPC.
+ * The counting run of the end-to-end workload: `spotify-etl run --source spotify --json`, through
+ * the same `main` as bin/spotify-etl.js but as TypeScript under tsx, pointed by environment at the
+ * emulator the parent started (the endpoints and credentials `--source spotify` reads). It counts
+ * what the AWS bill would count and reports it, with the command's summary, over IPC; the parent
+ * times the command a user runs separately (bench/end-to-end.ts).
  *
  * The counters wrap prototypes: the command builds its own adapters and its own state machine, and
  * a counter must see every call without changing what the call does.
@@ -16,7 +17,6 @@ import { builtAsl } from '../state-machine/built-asl';
 import { allStates, type ExecutionEvent } from '../state-machine/local-executor';
 import { stateNames } from '../state-machine/state-names';
 import { steps } from '../steps/registry';
-import { timed } from './report';
 
 /** What the parent sends: the command's arguments and the environment that points it at the emulator. */
 export interface ChildRequest {
@@ -31,10 +31,6 @@ export interface ChildReport {
   readonly summary: { status?: string; dates?: { tables?: Record<string, number> | null }[] } | null;
   /** The last lines the command wrote to stderr, for a failed run. */
   readonly stderrTail: string;
-  readonly commandSeconds: number;
-  readonly maxRssBytes: number;
-  /** The most resident memory sampled (every 100 ms) until the execution ended, before the summary's query. */
-  readonly executionPeakBytes: number;
   /** States entered plus retries: what Step Functions bills for a standard workflow. */
   readonly stateTransitions: number;
   readonly retries: number;
@@ -56,9 +52,6 @@ const s3PageSize = 1000;
 
 const counters = { lake: { put: 0, get: 0, list: 0, delete: 0 }, secretRequests: 0 };
 let atExecutionEnd: typeof counters | undefined;
-let executionPeakBytes = 0;
-const sampler = setInterval(() => void (executionPeakBytes = Math.max(executionPeakBytes, process.memoryUsage.rss())), 100);
-sampler.unref();
 
 /** Replaces `name` on `proto` with a wrapper that tallies each completed call, then returns its result unchanged. */
 const count = <P extends object>(proto: P, name: keyof P & string, tally: (result: unknown, args: unknown[]) => void): void => {
@@ -123,8 +116,6 @@ const onEvent = (event: ExecutionEvent): void => {
   }
   if (event.type === 'ExecutionSucceeded' || event.type === 'ExecutionFailed') {
     atExecutionEnd = { lake: { ...counters.lake }, secretRequests: counters.secretRequests };
-    executionPeakBytes = Math.max(executionPeakBytes, process.memoryUsage.rss());
-    clearInterval(sampler);
   }
   if (!('state' in event) || event.state.type !== 'Task') return;
   const key = `${event.state.name}#${'index' in event ? String(event.index) : ''}`;
@@ -167,17 +158,13 @@ const collector = () => {
 const runCommand = async (request: ChildRequest): Promise<ChildReport> => {
   const out = collector();
   const err = collector();
-  let exitCode = -1;
-  const { wall } = await timed(async () => {
-    exitCode = await main([...request.args], {
-      out: out.stream,
-      err: err.stream,
-      env: { ...process.env, ...request.env },
-      cwd: process.cwd(),
-      stopped: new Promise<never>(() => undefined),
-    });
+  const exitCode = await main([...request.args], {
+    out: out.stream,
+    err: err.stream,
+    env: { ...process.env, ...request.env },
+    cwd: process.cwd(),
+    stopped: new Promise<never>(() => undefined),
   });
-  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   let summary: ChildReport['summary'];
   try {
     summary = JSON.parse(out.text()) as ChildReport['summary'];
@@ -189,9 +176,6 @@ const runCommand = async (request: ChildRequest): Promise<ChildReport> => {
     exitCode,
     summary,
     stderrTail: err.text().split('\n').slice(-5).join('\n'),
-    commandSeconds: wall,
-    maxRssBytes,
-    executionPeakBytes,
     stateTransitions: totals.transitions + totals.retries,
     retries: totals.retries,
     parentTransitions: totals.parentTransitions,

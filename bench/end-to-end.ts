@@ -11,7 +11,8 @@
  * tables are catalogued (a daily run's, which starts no crawl), so its wall time is process start to
  * exit. What AWS would bill (state transitions, lake and secret requests, task seconds) is counted
  * in one more run per size, through bench/end-to-end-child.ts, whose counters wrap the TypeScript
- * modules' prototypes under tsx: slower, so it is reported beside, never as, the run's time.
+ * modules' prototypes under tsx: not the program a user runs (its start-up alone is slower), so
+ * its time is reported beside, never as, the run's.
  */
 import { fork, spawn } from 'node:child_process';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -52,13 +53,22 @@ const bin = fileURLToPath(new URL('../bin/spotify-etl.js', import.meta.url));
 const childPath = fileURLToPath(new URL('./end-to-end-child.ts', import.meta.url));
 
 /**
- * Loaded before the command (`node --import`): as the process exits, writes its peak resident
- * memory and CPU time (all threads) to file descriptor 3, which only the bench opens. The command
- * itself runs unchanged.
+ * Loaded before the command (`node --import`): notes whether the bundle's entry was loaded (a
+ * stale bundle makes bin/spotify-etl.js run the TypeScript through tsx instead, which is not what
+ * this workload times) and, as the process exits, writes that with its peak resident memory and
+ * CPU time (all threads) to file descriptor 3, which only the bench opens. The command runs
+ * unchanged.
  */
 const usageReporter = `data:text/javascript,${encodeURIComponent(
-  'import{writeSync}from"node:fs";process.on("exit",()=>{const u=process.resourceUsage();writeSync(3,JSON.stringify({maxRssBytes:u.maxRSS*1024,cpuSeconds:(u.userCPUTime+u.systemCPUTime)/1e6}))})',
+  [
+    'import{writeSync}from"node:fs";import{registerHooks}from"node:module";let bundled=false;',
+    'registerHooks({resolve:(specifier,context,next)=>{const found=next(specifier,context);if(found.url.endsWith("/dist/cli/entry.js"))bundled=true;return found}});',
+    'process.on("exit",()=>{const u=process.resourceUsage();writeSync(3,JSON.stringify({bundled,maxRssBytes:u.maxRSS*1024,cpuSeconds:(u.userCPUTime+u.systemCPUTime)/1e6}))})',
+  ].join(''),
 )}`;
+
+/** A run that has not ended by then is stuck: the 10,000-playlist run takes one to two minutes. */
+const commandTimeoutMs = 15 * 60_000;
 
 /** One timed run of the command. */
 interface CommandRun {
@@ -71,7 +81,10 @@ interface CommandRun {
   readonly maxRssBytes: number;
 }
 
-/** `node bin/spotify-etl.js …args` in a fresh process with `env` added, timed from spawn to exit. */
+/**
+ * `node bin/spotify-etl.js …args` in a fresh process with `env` added, timed from spawn to exit;
+ * fails when the command ran without its bundle, was killed, or outlived {@link commandTimeoutMs}.
+ */
 const runCommand = (args: readonly string[], env: Readonly<Record<string, string>>): Promise<CommandRun> =>
   new Promise((resolve, reject) => {
     const start = performance.now();
@@ -79,6 +92,7 @@ const runCommand = (args: readonly string[], env: Readonly<Record<string, string
       // The bench runs under tsx, whose loader must not reach the command: it would run TypeScript.
       env: { ...process.env, NODE_OPTIONS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      timeout: commandTimeoutMs,
     });
     const [stdout, stderr, usage] = [child.stdout, child.stderr, child.stdio[3]].map((stream) => {
       const chunks: Buffer[] = [];
@@ -86,7 +100,7 @@ const runCommand = (args: readonly string[], env: Readonly<Record<string, string
       return () => Buffer.concat(chunks).toString();
     }) as [() => string, () => string, () => string];
     child.once('error', reject);
-    child.once('close', (exitCode) => {
+    child.once('close', (exitCode, signal) => {
       const wallSeconds = (performance.now() - start) / 1000;
       const parse = <T>(text: string): T | null => {
         try {
@@ -95,9 +109,12 @@ const runCommand = (args: readonly string[], env: Readonly<Record<string, string
           return null;
         }
       };
-      const measured = parse<{ maxRssBytes: number; cpuSeconds: number }>(usage());
-      if (measured === null) return reject(new Error(`the command exited with ${String(exitCode)} without reporting its usage: ${stderr().slice(-500)}`));
-      resolve({ exitCode, summary: parse(stdout()), stderrTail: stderr().split('\n').slice(-5).join('\n'), wallSeconds, ...measured });
+      const ended = signal === null ? `exited with ${String(exitCode)}` : `was killed by ${signal}${wallSeconds * 1000 >= commandTimeoutMs ? ' (timed out)' : ''}`;
+      const measured = parse<{ bundled: boolean; maxRssBytes: number; cpuSeconds: number }>(usage());
+      if (measured === null) return reject(new Error(`the command ${ended} without reporting its usage: ${stderr().slice(-500)}`));
+      if (!measured.bundled) return reject(new Error('the command ran through tsx, not its bundle (dist/cli): rebuild it with `npm run prepare`, and run the bench again'));
+      const { bundled: _, ...usageOf } = measured;
+      resolve({ exitCode, summary: parse(stdout()), stderrTail: stderr().split('\n').slice(-5).join('\n'), wallSeconds, ...usageOf });
     });
   });
 
