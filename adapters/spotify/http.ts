@@ -208,6 +208,8 @@ export const requestJson = async (request: HttpRequest, settings: HttpSettings, 
     settings.signal?.throwIfAborted();
     settings.onRequest?.();
     const sent = await sendOnce(request, settings.retry.requestTimeoutMs, settings.signal);
+    // A request cut short by the stop is no failed try of Spotify's: it ends the read as stopped.
+    settings.signal?.throwIfAborted();
     let failure: string | undefined;
     if ('failure' in sent) {
       failure = sent.failure;

@@ -91,6 +91,21 @@ describe('GotSpotifyApi over the emulator', () => {
     expect(emulator.stats().apiRequests).toBe(1);
   });
 
+  it('ends the request in flight as stopped, not as a failed try, once its signal aborts', async () => {
+    // Prepare: Spotify never answers; the client would wait 10 s for each of its tries
+    const emulator = await emulatorWith({ faults: 'timeout=1', tokenFaults: false });
+    const stop = new AbortController();
+    const { api } = clientFor(emulator, { signal: stop.signal, retry: { attempts: 1, requestTimeoutMs: 10_000 } });
+    const read = api.getPlaylist(playlistNamed(emulator, 'Just one'));
+    while (emulator.stats().apiRequests < 1) await sleep(5);
+    // Act
+    stop.abort();
+    const outcome = await Promise.race([read.then(() => 'answered', (error: unknown) => (error as Error).name), sleep(2_500).then(() => 'still waiting')]);
+    // Assess
+    expect(outcome).toBe('AbortError');
+    expect(emulator.stats().apiRequests).toBe(1);
+  });
+
   it('fails with SpotifyRateLimitedError carrying the wait when Retry-After is too long to wait in-process but fits a Wait state', async () => {
     // Prepare: 8 s is more than the client sits out (5 s), and no more than a Wait state takes by default (10 s)
     const emulator = await emulatorWith({ faults: '429=1,retry-after=8', tokenFaults: false });
