@@ -7,7 +7,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { SpotifyPlaylistId } from '../core/run-input';
+import { cut } from '../core/text';
 import { UsageError } from './command';
+import { escapeControl } from './local/text';
 
 /** The largest list read: 10,000 ids take about 230 KB, so a bigger file is some other file. */
 const maxListBytes = 2 ** 20;
@@ -41,7 +43,10 @@ export const playlistsOption = async (value: string | undefined, cwd: string): P
     const text = line.trim();
     if (text.startsWith('#')) continue;
     for (const id of text.split(/[\s,]+/).filter((word) => word !== '')) {
-      if (!SpotifyPlaylistId.is(id)) refuse(`line ${index + 1} holds ${JSON.stringify(id)}, which is not a Spotify playlist id (the 22 letters and digits after open.spotify.com/playlist/)`);
+      const comment = id.startsWith('#') ? ' (a comment takes a line of its own)' : '';
+      if (!SpotifyPlaylistId.is(id)) {
+        refuse(`line ${index + 1} holds ${escapeControl(cut(JSON.stringify(id)))}${comment}, which is not a Spotify playlist id (the 22 letters and digits after open.spotify.com/playlist/)`);
+      }
       ids.push(id);
     }
   }

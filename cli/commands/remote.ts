@@ -25,7 +25,7 @@ import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
 import { asOptions, parseOptions, UsageError, type CliIo, type Command } from '../command';
-import { briefList } from '../local/text';
+import { briefList, namedAtMost, shellWords } from '../local/text';
 import { playlistsOption } from '../playlists-option';
 import {
   consoleUrlOf,
@@ -188,8 +188,12 @@ const exists = async (sfn: SFNClient, executionArn: string): Promise<boolean> =>
  */
 const uncaughtErrors = new Set(['States.Runtime', 'States.DataLimitExceeded']);
 
-/** The command that runs an execution's dates again as a new execution, from its input. */
-const rerunCommandOf = (input: string | undefined): string => {
+/**
+ * The command that runs an execution's dates again as a new execution, from its input, in
+ * backquotes: with the execution's own playlists (not the configured list), named when they are
+ * few, else read from a file the user writes, which the phrase after the command explains.
+ */
+const rerunCommandOf = (input: string | undefined, name: string): string => {
   let request: { mode?: unknown; date?: unknown; from?: unknown; to?: unknown; scheduledTime?: unknown; playlists?: unknown } = {};
   try {
     request = JSON.parse(input ?? '{}') as typeof request;
@@ -197,12 +201,14 @@ const rerunCommandOf = (input: string | undefined): string => {
     // An input that is not JSON names no dates; the generic command below still applies.
   }
   const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-  // The execution's own playlists, not the configured list: named when they are few, else a file to write.
   const named = Array.isArray(request.playlists) ? request.playlists.map(String) : [];
-  const playlists = named.length === 0 ? '' : named.length <= 5 ? ` --playlists ${named.join(',')}` : ` --playlists @<a file of its ${named.length} playlists>`;
-  if (request.mode === 'backfill') return `spotify-etl remote backfill --from ${text(request.from) ?? 'D'} --to ${text(request.to) ?? 'D'}${playlists} --suffix rerun1`;
-  const date = request.mode === 'scheduled' ? text(request.scheduledTime)?.slice(0, 10) : text(request.date);
-  return `spotify-etl remote start --date ${date ?? 'D'}${playlists} --suffix rerun1`;
+  const playlists = named.length === 0 ? [] : ['--playlists', named.length <= namedAtMost ? named.join(',') : '@ids.txt'];
+  const dates =
+    request.mode === 'backfill'
+      ? ['backfill', '--from', text(request.from) ?? 'D', '--to', text(request.to) ?? 'D']
+      : ['start', '--date', (request.mode === 'scheduled' ? text(request.scheduledTime)?.slice(0, 10) : text(request.date)) ?? 'D'];
+  const command = `\`${shellWords(['spotify-etl', 'remote', ...dates, ...playlists, '--suffix', 'rerun1'])}\``;
+  return named.length > namedAtMost ? `${command} (ids.txt: its ${named.length} playlists, one per line, as \`spotify-etl remote status ${name} --json\` lists them)` : command;
 };
 
 const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
@@ -216,14 +222,14 @@ const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Pro
   if (described?.status === 'FAILED' && described.error === ErrorName.ReportNotWritten) {
     throw new RemoteError(
       `${executionArn} published its dates but could not write the report (${described.cause ?? 'no cause given'}); a redrive would resume at ` +
-        `ReportFailed and fail again. The next run writes the report, or run its dates again with \`${rerunCommandOf(described.input)}\``,
+        `ReportFailed and fail again. The next run writes the report, or run its dates again with ${rerunCommandOf(described.input, execution)}`,
     );
   }
   if (described?.status === 'FAILED' && !uncaughtErrors.has(described.error ?? '')) {
     throw new RemoteError(
       `${executionArn} failed with ${described.error ?? 'an error'}, which the machine caught: NotifyFailure alerted and marked its ` +
         'manifests failed, so a redrive would resume at RunFailed and fail again. Every step is idempotent: run its dates again with ' +
-        `\`${rerunCommandOf(described.input)}\``,
+        rerunCommandOf(described.input, execution),
     );
   }
   try {

@@ -6,12 +6,15 @@
  */
 export const plural = (count: number, one: string, many = `${one}s`): string => `${count} ${count === 1 ? one : many}`;
 
+/** How many items of a list a line for a person names before it counts the rest. */
+export const namedAtMost = 5;
+
 /**
  * The first `shown` of a list and how many more there are, for a line a person reads: a run of
  * 10,000 playlists would otherwise print 250 KB of ids on one line (`--json` keeps them all).
  * @example briefList(['a', 'b', 'c', 'd'], 2) // ['a', 'b', '… and 2 more']
  */
-export const briefList = (items: readonly string[], shown = 5): string[] =>
+export const briefList = (items: readonly string[], shown = namedAtMost): string[] =>
   items.length <= shown + 1 ? [...items] : [...items.slice(0, shown), `… and ${items.length - shown} more`];
 
 /**

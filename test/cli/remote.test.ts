@@ -307,7 +307,10 @@ describe('spotify-etl remote', () => {
       [{ mode: 'scheduled', scheduledTime: '2026-11-19T06:00:00Z' }, 'spotify-etl remote start --date 2026-11-19 --suffix rerun1'],
       [{ mode: 'backfill', from: '2026-10-01', to: '2026-10-31' }, 'spotify-etl remote backfill --from 2026-10-01 --to 2026-10-31 --suffix rerun1'],
       [{ mode: 'manual', date: '2026-11-20', playlists: [playlist, otherPlaylist] }, `spotify-etl remote start --date 2026-11-20 --playlists ${playlist},${otherPlaylist} --suffix rerun1`],
-      [{ mode: 'manual', date: '2026-11-20', playlists: Array.from({ length: 6 }, () => playlist) }, 'spotify-etl remote start --date 2026-11-20 --playlists @<a file of its 6 playlists> --suffix rerun1'],
+      [
+        { mode: 'manual', date: '2026-11-20', playlists: Array.from({ length: 6 }, () => playlist) },
+        '`spotify-etl remote start --date 2026-11-20 --playlists @ids.txt --suffix rerun1` (ids.txt: its 6 playlists, one per line, as `spotify-etl remote status manual-2026-11-20 --json` lists them)',
+      ],
     ])('fails to redrive a failure the machine caught, and names the rerun for input %j', async (input, rerun) => {
       // Prepare
       sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'SpotifyReauthRequiredError', input: JSON.stringify(input) });

@@ -59,6 +59,8 @@ describe('spotify-etl run --playlists @FILE', () => {
     ['url.txt', '37i9dQZF1DZ06evO25rXbO\nhttps://open.spotify.com/playlist/37i9dQZF1DZ06evO25rXbO?si=x\n', /^--playlists @url\.txt: line 2 holds "https:\/\/open\.spotify\.com\/playlist\/37i9dQZF1DZ06evO25rXbO\?si=x", which is not a Spotify playlist id/],
     ['utf16.txt', Buffer.from('\ufeff37i9dQZF1DZ06evO25rXbO\n', 'utf16le'), /^--playlists @utf16\.txt: .*utf16\.txt is UTF-16 text; save it as UTF-8/],
     ['huge.txt', Buffer.alloc(2 ** 20 + 1, 'a'), /^--playlists @huge\.txt: .*huge\.txt holds 1048577 bytes, more than a list of playlist ids/],
+    ['note.txt', '37i9dQZF1DZ06evO25rXbO  # mine\n', /^--playlists @note\.txt: line 1 holds "#" \(a comment takes a line of its own\), which is not/],
+    ['binary.txt', `${'\u0085x'.repeat(5000)}\n`, /^--playlists @binary\.txt: line 1 holds "(\\u0085x){39}…, which is not a Spotify playlist id/],
   ])('fails on @%s as a usage error, and touches no lake', async (file, text, message) => {
     // Prepare
     if (text !== undefined) await writeFile(join(work(), file), text);
