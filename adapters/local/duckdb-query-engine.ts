@@ -295,8 +295,11 @@ export class DuckDbQueryEngine implements QueryEngine {
 const names = (sql: string, words: RegExp): boolean =>
   words.test(sql.replace(quotedAndComments, (token) => (token.startsWith('"') ? ` ${token.slice(1, -1).replaceAll('""', '"')} ` : ' ')));
 const wordsOf = (list: readonly string[]): RegExp => new RegExp(`\\b(${list.join('|')})\\b`, 'i');
-/** Double-quoted identifiers, string literals ('…', E'…' with escapes, $$…$$) and comments, read left to right. */
-const quotedAndComments = /"(?:[^"]|"")*"|[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$\$[\s\S]*?\$\$|--[^\n]*|\/\*[\s\S]*?\*\//g;
+/**
+ * Double-quoted identifiers, string literals ('…', E'…' with escapes, $$…$$ and $tag$…$tag$) and
+ * comments, read left to right. Nested block comments are not followed: none of the pipeline's SQL has one.
+ */
+const quotedAndComments = /"(?:[^"]|"")*"|(?<![\w$])[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$|--[^\n]*|\/\*[\s\S]*?\*\//g;
 const analystViewNames = wordsOf(analystViews.map((view) => view.name));
 /** The published tables, and the analysts' views, which read them (so naming one builds both). */
 const publishedNames = wordsOf([...tableNames, ...analystViews.map((view) => view.name)]);
