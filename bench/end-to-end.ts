@@ -14,7 +14,7 @@
  * modules' prototypes under tsx: not the program a user runs (its start-up alone is slower), so
  * its time is reported beside, never as, the run's.
  */
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,20 @@ const usageReporter = `data:text/javascript,${encodeURIComponent(
 /** A run that has not ended by then is stuck: the 10,000-playlist run takes one to two minutes. */
 const commandTimeoutMs = 15 * 60_000;
 
+/**
+ * Kills `child` with SIGKILL once it has run {@link commandTimeoutMs} (a SIGTERM would be the
+ * command's own stop, which a stuck run may not reach); `timedOut()` says whether it did.
+ */
+const killWhenStuck = (child: ChildProcess): { timedOut: () => boolean } => {
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, commandTimeoutMs);
+  child.once('exit', () => clearTimeout(timer));
+  return { timedOut: () => timedOut };
+};
+
 /** One timed run of the command. */
 interface CommandRun {
   readonly exitCode: number | null;
@@ -83,7 +97,7 @@ interface CommandRun {
 
 /**
  * `node bin/spotify-etl.js …args` in a fresh process with `env` added, timed from spawn to exit;
- * fails when the command ran without its bundle, was killed, or outlived {@link commandTimeoutMs}.
+ * fails when the command ran without its bundle, was killed, or was stuck ({@link killWhenStuck}).
  */
 const runCommand = (args: readonly string[], env: Readonly<Record<string, string>>): Promise<CommandRun> =>
   new Promise((resolve, reject) => {
@@ -92,8 +106,8 @@ const runCommand = (args: readonly string[], env: Readonly<Record<string, string
       // The bench runs under tsx, whose loader must not reach the command: it would run TypeScript.
       env: { ...process.env, NODE_OPTIONS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      timeout: commandTimeoutMs,
     });
+    const stuck = killWhenStuck(child);
     const [stdout, stderr, usage] = [child.stdout, child.stderr, child.stdio[3]].map((stream) => {
       const chunks: Buffer[] = [];
       stream?.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -109,7 +123,7 @@ const runCommand = (args: readonly string[], env: Readonly<Record<string, string
           return null;
         }
       };
-      const ended = signal === null ? `exited with ${String(exitCode)}` : `was killed by ${signal}${wallSeconds * 1000 >= commandTimeoutMs ? ' (timed out)' : ''}`;
+      const ended = stuck.timedOut() ? `did not end within ${commandTimeoutMs / 60_000} minutes` : signal === null ? `exited with ${String(exitCode)}` : `was killed by ${signal}`;
       const measured = parse<{ bundled: boolean; maxRssBytes: number; cpuSeconds: number }>(usage());
       if (measured === null) return reject(new Error(`the command ${ended} without reporting its usage: ${stderr().slice(-500)}`));
       if (!measured.bundled) return reject(new Error('the command ran through tsx, not its bundle (dist/cli): rebuild it with `npm run prepare`, and run the bench again'));
@@ -126,9 +140,13 @@ const runCountingChild = async (request: ChildRequest): Promise<{ report: ChildR
       new Promise<void>((resolve, reject) => {
         // The parent's execArgv carries tsx's loader, so the child runs TypeScript the same way.
         const child = fork(childPath, [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        const stuck = killWhenStuck(child);
         child.once('message', (message) => void (report = message as ChildReport));
         child.once('error', reject);
-        child.once('exit', (code) => (code === 0 && report ? resolve() : reject(new Error(`the end-to-end child exited with ${String(code)} and no report`))));
+        child.once('exit', (code) => {
+          if (code === 0 && report) return resolve();
+          reject(new Error(`the counting run ${stuck.timedOut() ? `did not end within ${commandTimeoutMs / 60_000} minutes` : `exited with ${String(code)}`} and sent no report`));
+        });
         child.send(request);
       }),
   );
