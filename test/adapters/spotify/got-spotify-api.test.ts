@@ -76,26 +76,16 @@ describe('GotSpotifyApi over the emulator', () => {
     expect(waits.filter((ms) => ms === 2000)).toHaveLength(emulator.stats().faultsInjected);
   });
 
-  it('stops sitting out a Retry-After, and sends nothing more, once its signal aborts (a stopped local run)', async () => {
-    // Prepare: every answer a 429 with Retry-After 5 s, which the client sits out in process; its own timers
-    const emulator = await emulatorWith({ faults: '429=1,retry-after=5', tokenFaults: false });
+  it.each([
+    // Every answer a 429 with Retry-After 5 s, which the client sits out in process, on its own timers
+    ['stops sitting out a Retry-After', '429=1,retry-after=5', { sleep: undefined }],
+    // Spotify never answers; the client would wait 10 s for the answer
+    ['ends the request in flight as stopped, not as a failed try,', 'timeout=1', { retry: { attempts: 1, requestTimeoutMs: 10_000 } }],
+  ] as const)('%s and sends nothing more once its signal aborts (a stopped local run)', async (_, faults, overrides) => {
+    // Prepare
+    const emulator = await emulatorWith({ faults, tokenFaults: false });
     const stop = new AbortController();
-    const { api } = clientFor(emulator, { signal: stop.signal, sleep: undefined });
-    const read = api.getPlaylist(playlistNamed(emulator, 'Just one'));
-    while (emulator.stats().apiRequests < 1) await sleep(5);
-    // Act
-    stop.abort();
-    const outcome = await Promise.race([read.then(() => 'answered', (error: unknown) => (error as Error).name), sleep(2_500).then(() => 'still waiting')]);
-    // Assess
-    expect(outcome).toBe('AbortError');
-    expect(emulator.stats().apiRequests).toBe(1);
-  });
-
-  it('ends the request in flight as stopped, not as a failed try, once its signal aborts', async () => {
-    // Prepare: Spotify never answers; the client would wait 10 s for each of its tries
-    const emulator = await emulatorWith({ faults: 'timeout=1', tokenFaults: false });
-    const stop = new AbortController();
-    const { api } = clientFor(emulator, { signal: stop.signal, retry: { attempts: 1, requestTimeoutMs: 10_000 } });
+    const { api } = clientFor(emulator, { signal: stop.signal, ...overrides });
     const read = api.getPlaylist(playlistNamed(emulator, 'Just one'));
     while (emulator.stats().apiRequests < 1) await sleep(5);
     // Act
