@@ -19,7 +19,7 @@ import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { startEmulator, type RunningEmulator } from '../adapters/spotify/emulator/server';
+import { startEmulator } from '../adapters/spotify/emulator/server';
 import { writeCatalogRecord } from '../adapters/local/duckdb-lake';
 import { curatedTablePrefix } from '../core/lake/keys';
 import { tableNames } from '../core/tables';
@@ -45,6 +45,9 @@ const scales: readonly Scale[] = [
   // One run: it takes minutes, and its point is that it runs at all, within 2 GiB.
   { playlists: 10_000, entries: 10, peakTargetBytes: 2 * 2 ** 30, maxRuns: 1 },
 ];
+
+/** `1,000 × 100`: playlists × entries, as the table and the progress lines name a scale. */
+const labelOf = (scale: Scale): string => `${scale.playlists.toLocaleString('en-US')} × ${scale.entries}`;
 
 /** Entries per items request: Spotify's maximum `limit`, which the pipeline asks for. */
 const spotifyPageSize = 50;
@@ -190,10 +193,12 @@ interface RunOutcome {
  * the emulator's request counts and CPU meanwhile, and the bytes the run curated.
  */
 const runOnce = async <R extends RunOutcome>(context: BenchContext, scale: Scale, name: string, start: (args: readonly string[], env: Record<string, string>) => Promise<R>) => {
-  const label = `${scale.playlists.toLocaleString('en-US')} × ${scale.entries}`;
+  const label = labelOf(scale);
   const date = new Date().toISOString().slice(0, 10);
-  const emulator: RunningEmulator = await startEmulator({ catalog: { playlists: scale.playlists, entriesPerPlaylist: scale.entries }, rateLimit: false });
+  const emulator = await startEmulator({ catalog: { playlists: scale.playlists, entriesPerPlaylist: scale.entries }, rateLimit: false });
   const lake = join(context.workDir, `end-to-end-${scale.playlists}-${name}`);
+  // 10,000 ids do not fit in one argument (Linux takes at most 128 KiB): a file, as a user keeps them.
+  const ids = `${lake}-playlists.txt`;
   try {
     context.log(`end to end ${label}: ${name}`);
     const readable = emulator.playlists.filter((playlist) => playlist.readable);
@@ -203,8 +208,6 @@ const runOnce = async <R extends RunOutcome>(context: BenchContext, scale: Scale
     // A daily run's lake: its tables are catalogued (an earlier run crawled them), so the run
     // registers its partitions without a crawl, as on AWS (bench/cost.ts crawlerAssumption).
     await writeCatalogRecord(lake, { version: 2, lastCrawl: { state: 'succeeded', message: 'seeded by the bench' }, partitions: Object.fromEntries(tableNames.map((table) => [table, []])) });
-    // 10,000 ids do not fit in one argument (Linux takes at most 128 KiB): a file, as a user keeps them.
-    const ids = `${lake}-playlists.txt`;
     await writeFile(ids, `${emulator.playlistIds.join('\n')}\n`);
     const parentCpu = process.cpuUsage();
     const outcome = await start(['run', '--source', 'spotify', '--date', date, '--playlists', `@${ids}`, '--lake', lake, '--json'], {
@@ -231,13 +234,13 @@ const runOnce = async <R extends RunOutcome>(context: BenchContext, scale: Scale
   } finally {
     await emulator.close();
     await rm(lake, { recursive: true, force: true });
-    await rm(`${lake}-playlists.txt`, { force: true });
+    await rm(ids, { force: true });
   }
 };
 
 /** Times `runs` runs of one scale as a user starts them, then counts one more. */
 const measureScale = async (context: BenchContext, scale: Scale, runs: number): Promise<ScaleResult> => {
-  const label = `${scale.playlists.toLocaleString('en-US')} × ${scale.entries}`;
+  const label = labelOf(scale);
   const timed = [];
   for (let index = 0; index < runs; index += 1) timed.push(await runOnce(context, scale, `run ${index + 1} of ${runs}`, runCommand));
   const counting = await runOnce(context, scale, 'the counting run', (args, env) => runCountingChild({ args, env }).then(({ report, wallSeconds }) => ({ ...report, wallSeconds })));
