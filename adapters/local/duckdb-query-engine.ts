@@ -15,6 +15,8 @@ import {
   type Json,
 } from '@duckdb/node-api';
 import { resolve } from 'node:path';
+import type { IsoDate } from '../../core/dates';
+import { readAhead } from '../../core/read-ahead';
 import { QueryFailedError } from '../../core/errors';
 import type { JobState, QueryEngine } from '../../core/ports';
 import { dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
@@ -30,6 +32,7 @@ import {
   sqlIdentifier,
 } from './duckdb-lake';
 import { FsBlobStore } from './fs-blob-store';
+import { names, wordsOf } from './sql-names';
 import { confineTo, runReadOnly } from './read-only-sql';
 
 const safeNumber = (value: bigint): number | string =>
@@ -79,12 +82,14 @@ export interface QueryEngineOptions {
   /** Also register `staged_<table>` views over every run's files (the pipeline's validation). @default false */
   readonly staged?: boolean;
   /**
-   * Register the published tables and the analysts' views. The pipeline's own engine only
-   * validates candidates and builds them only for a query that names one (`'when-named'`: the
-   * WriteReport step's): building them reads every date's manifest before each query (170 ms per
-   * query on a lake of 366 dates, once per date of a backfill). Likewise the analysts' views, which
-   * no query of the pipeline reads: DuckDB binds each over every published file as it is created
-   * (180 ms of a run on a lake of 395 dates). @default true
+   * Register the published tables and the analysts' views, or (`'when-named'`) only those a query
+   * names (adapters/local/sql-names.ts), with the tables a named analysts' view reads. The
+   * pipeline's own engine only validates candidates and builds them only for a query that names
+   * one (the WriteReport step's): building them reads every date's manifest before each query
+   * (170 ms per query on a lake of 366 dates, once per date of a backfill). Likewise the analysts'
+   * views, which no query of the pipeline reads: DuckDB binds each over every published file as it
+   * is created (180 ms of a run on a lake of 395 dates). `spotify-etl query` builds only what its
+   * query names, too, and runs a query that fails without the rest again with every view. @default true
    */
   readonly published?: boolean | 'when-named';
   /** Told about each date whose manifest cannot be read, and so shows no published data. */
@@ -112,6 +117,9 @@ const definedOn = new WeakMap<DuckDBConnection, Map<string, string>>();
  * lake of 366 dates). A damaged manifest is never kept, so it is reported on every refresh.
  */
 const publishedOn = new WeakMap<DuckDBConnection, Map<string, { stamp: string; partition: string | null }>>();
+
+/** How many manifests a refresh reads at once. */
+const manifestsInFlight = 16;
 
 /** The QueryEngine port on DuckDB over a local lake, plus query() for the command line. */
 export class DuckDbQueryEngine implements QueryEngine {
@@ -192,9 +200,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     try {
       if (!this.confined) {
         const { published = true } = this.options;
-        const files = await this.registerViews(
-          published === 'when-named' ? { published: names(sql, publishedNames), analystViews: names(sql, analystViewNames) } : { published, analystViews: published },
-        );
+        const files = await this.registerViews(published === 'when-named' ? viewsNamedIn(sql) : published ? everyView : noView);
         if (this.options.readOnly === true) {
           await confineTo(this.db, files);
           this.confined = true;
@@ -220,7 +226,7 @@ export class DuckDbQueryEngine implements QueryEngine {
    * views join the crawled tables with the manifests, a published run shows once the crawl has
    * registered its partition.
    */
-  private async registerViews(wanted: { published: boolean; analystViews: boolean }): Promise<string[]> {
+  private async registerViews(wanted: WantedViews): Promise<string[]> {
     const defined = definedOn.get(this.db) ?? new Map<string, string>();
     definedOn.set(this.db, defined);
     // A view reads its files when queried, so an unchanged statement needs no rerun.
@@ -230,12 +236,12 @@ export class DuckDbQueryEngine implements QueryEngine {
       await this.db.run(statement);
       defined.set(name, statement);
     };
-    const published = wanted.published ? await this.publishedPartitions() : [];
+    const published = wanted.published.size > 0 ? await this.publishedPartitions() : [];
     const record = await readCatalogRecord(this.root);
     const read: string[] = [];
     for (const table of tableNames) {
       const registered = new Set(registeredPartitions(record, table));
-      if (wanted.published) {
+      if (wanted.published.has(table)) {
         const files = await this.filesOf(table, published.filter((partition) => registered.has(partition)));
         read.push(...files);
         await define(table, `CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${viewBody(table, files, false)}`);
@@ -256,26 +262,34 @@ export class DuckDbQueryEngine implements QueryEngine {
   private async publishedPartitions(): Promise<string[]> {
     const known = publishedOn.get(this.db) ?? new Map<string, { stamp: string; partition: string | null }>();
     publishedOn.set(this.db, known);
-    const partitions: string[] = [];
-    for (const key of await this.lake.list(runManifestsPrefix)) {
+    const dated = (await this.lake.list(runManifestsPrefix)).flatMap((key) => {
       const date = dateOfManifestKey(key);
-      if (date === undefined) continue;
-      // Stamped before reading: a manifest replaced in between is read again at the next refresh.
-      const stamp = await fileStamp(resolve(this.root, key));
-      let partition = stamp !== undefined && known.get(key)?.stamp === stamp ? known.get(key)?.partition : undefined;
-      if (partition === undefined) {
-        const found = await findManifest(this.lake, date);
-        known.delete(key);
-        if (found.state === 'damaged') {
-          this.options.onWarning?.(`${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.`);
-          continue;
-        }
-        partition = found.state === 'present' && found.manifest.published !== null ? partitionPath(date, found.manifest.published.runId) : null;
-        if (stamp !== undefined && found.state === 'present') known.set(key, { stamp, partition });
-      }
+      return date === undefined ? [] : [{ key, date }];
+    });
+    const partitions: string[] = [];
+    // Several at a time: each is a stat and a small read on the thread pool, and one after the
+    // other they were a third of `query` on a lake of 395 dates.
+    for await (const partition of readAhead(dated, manifestsInFlight, ({ key, date }) => this.publishedPartition(known, key, date))) {
       if (partition !== null) partitions.push(partition);
     }
     return partitions;
+  }
+
+  /** What `date`'s manifest (at `key`) publishes, from `known` while the file is unchanged; null for nothing. */
+  private async publishedPartition(known: Map<string, { stamp: string; partition: string | null }>, key: string, date: IsoDate): Promise<string | null> {
+    // Stamped before reading: a manifest replaced in between is read again at the next refresh.
+    const stamp = await fileStamp(resolve(this.root, key));
+    const kept = stamp !== undefined && known.get(key)?.stamp === stamp ? known.get(key)?.partition : undefined;
+    if (kept !== undefined) return kept;
+    const found = await findManifest(this.lake, date);
+    known.delete(key);
+    if (found.state === 'damaged') {
+      this.options.onWarning?.(`${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.`);
+      return null;
+    }
+    const partition = found.state === 'present' && found.manifest.published !== null ? partitionPath(date, found.manifest.published.runId) : null;
+    if (stamp !== undefined && found.state === 'present') known.set(key, { stamp, partition });
+    return partition;
   }
 
   private async filesOf(table: TableName, partitions: readonly string[]): Promise<string[]> {
@@ -283,26 +297,23 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 }
 
-/**
- * Whether `sql` names one of `words` (whole words, so `staged_songs` does not name `songs`) outside
- * string literals and comments: the validation query names every table in its checks' labels
- * (`'songs:' || song_id`), and those words made each date's validation read every manifest and
- * build the published views. A quoted identifier counts as its words (`"songs"` names songs), and
- * keeps a quote or dashes inside it from hiding what follows. A false match only costs the views'
- * refresh; a miss would leave a query without its view, which is why `'when-named'` is for the
- * pipeline's own SQL (validation, the report, the summary's sample), not for a person's.
- */
-const names = (sql: string, words: RegExp): boolean =>
-  words.test(sql.replace(quotedAndComments, (token) => (token.startsWith('"') ? ` ${token.slice(1, -1).replaceAll('""', '"')} ` : ' ')));
-const wordsOf = (list: readonly string[]): RegExp => new RegExp(`\\b(${list.join('|')})\\b`, 'i');
-/**
- * Double-quoted identifiers, string literals ('…', E'…' with escapes, $$…$$ and $tag$…$tag$) and
- * comments, read left to right. Nested block comments are not followed: none of the pipeline's SQL has one.
- */
-const quotedAndComments = /"(?:[^"]|"")*"|(?<![\w$])[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$|--[^\n]*|\/\*[\s\S]*?\*\//g;
+/** Which views a refresh (re)creates: the published view of some tables, and the analysts' views or none. */
+interface WantedViews {
+  readonly published: ReadonlySet<TableName>;
+  readonly analystViews: boolean;
+}
+const everyView: WantedViews = { published: new Set(tableNames), analystViews: true };
+const noView: WantedViews = { published: new Set(), analystViews: false };
 const analystViewNames = wordsOf(analystViews.map((view) => view.name));
-/** The published tables, and the analysts' views, which read them (so naming one builds both). */
-const publishedNames = wordsOf([...tableNames, ...analystViews.map((view) => view.name)]);
+/** Each table with the words that name it, and the tables the analysts' views read (all built when one is named). */
+const tableWords = tableNames.map((table) => ({ table, words: wordsOf([table]) }));
+const analystViewsRead = new Set(tableWords.filter(({ words }) => analystViews.some((view) => names(view.sql(sqlIdentifier), words))).map(({ table }) => table));
+
+/** The views `sql` needs: each table it names (a view over every published file of it is bound as it is created), and the analysts' views with the tables they read if it names one. */
+const viewsNamedIn = (sql: string): WantedViews => {
+  const analyst = names(sql, analystViewNames);
+  return { published: new Set(tableWords.filter(({ table, words }) => (analyst && analystViewsRead.has(table)) || names(sql, words)).map(({ table }) => table)), analystViews: analyst };
+};
 
 /** A table's view over some of its files: its columns and `snapshot_date`, plus `run_id` for the staged view. */
 const viewBody = (table: TableName, files: readonly string[], withRun: boolean): string => {

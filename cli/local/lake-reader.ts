@@ -2,6 +2,8 @@
  * How `spotify-etl query` and `spotify-etl report` read the lake. A module of its own, apart from
  * the run's summary, so `query` loads neither the run's plan nor the step contracts.
  */
+import { listsCatalog } from '../../adapters/local/sql-names';
+import { QueryFailedError } from '../../core/errors';
 
 /**
  * The lake's published tables as `spotify-etl query` reads them: read statements only, and no file
@@ -14,13 +16,16 @@ export interface LakeReader {
   close(): Promise<void>;
 }
 
-/** A {@link LakeReader} of `lake`; `onWarning` hears of damaged manifests, once. */
-export const lakeReader = (lake: string, onWarning?: (message: string) => void): LakeReader => {
+/**
+ * A {@link LakeReader} of `lake`; `onWarning` hears of damaged manifests, once. With `published`
+ * `'when-named'` it builds only the views its first query names (see QueryEngineOptions).
+ */
+export const lakeReader = (lake: string, onWarning?: (message: string) => void, published: true | 'when-named' = true): LakeReader => {
   let opened: Promise<{ query: (sql: string) => Promise<Record<string, unknown>[]>; close: () => void }> | undefined;
   const open = async () => {
     const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
     const db = await openDuckDb();
-    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, ...(onWarning ? { onWarning } : {}) });
+    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, published, ...(onWarning ? { onWarning } : {}) });
     return { query: (sql: string) => engine.query(sql), close: () => db.close() };
   };
   return {
@@ -33,12 +38,46 @@ export const lakeReader = (lake: string, onWarning?: (message: string) => void):
   };
 };
 
-/** Runs `sql` on a DuckDB of its own over the lake's recorded catalog, as `spotify-etl query` does (see {@link LakeReader}). */
-export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
-  const reader = lakeReader(lake, onWarning);
+/** Runs `sql` once on a reader of its own. */
+const queryOnce = async (lake: string, sql: string, published: true | 'when-named', onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
+  const reader = lakeReader(lake, onWarning, published);
   try {
     return await reader.query(sql);
   } finally {
     await reader.close();
   }
+};
+
+/**
+ * How a query fails when it reads a table whose view was not built: DuckDB knows no such table
+ * (or macro), or the confinement refuses a published file read by its path.
+ */
+const missingView = /\b(Catalog|Permission) Error\b/;
+
+/**
+ * Runs `sql` on a DuckDB of its own over the lake's recorded catalog, as `spotify-etl query` does
+ * (see {@link LakeReader}). It builds the views of the tables `sql` names first: on a lake of a
+ * year of dates, building all of them (every manifest read, every view bound over its files)
+ * took most of a second for `select 1`. A query that lists the catalog (SHOW TABLES …), or that
+ * fails as a missing view would make it, runs with every view, so what it answers or says is what
+ * it was with all of them built.
+ */
+export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
+  // A damaged manifest is said once, though a query run again reads it again.
+  const warned = new Set<string>();
+  const warnOnce =
+    onWarning &&
+    ((message: string): void => {
+      if (warned.has(message)) return;
+      warned.add(message);
+      onWarning(message);
+    });
+  if (!listsCatalog(sql)) {
+    try {
+      return await queryOnce(lake, sql, 'when-named', warnOnce);
+    } catch (error) {
+      if (!(error instanceof QueryFailedError && missingView.test(error.message))) throw error;
+    }
+  }
+  return queryOnce(lake, sql, true, warnOnce);
 };

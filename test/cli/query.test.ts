@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,49 @@ describe('spotify-etl query', () => {
       expect(io.stderr()).toBe('');
       expect(code).toBe(0);
       expect(JSON.parse(io.stdout())).not.toHaveLength(0);
+    });
+  });
+
+  describe('builds the views a query needs', () => {
+    it.each(['show tables', 'SELECT table_name AS name FROM information_schema.tables ORDER BY 1', 'select view_name as name from duckdb_views() where not internal order by 1'])(
+      'lists every table and analysts\' view for %s, though it names none',
+      async (sql) => {
+        const io = captureIo(lake());
+
+        const code = await query([sql, '--json', '--lake', lake()], io);
+
+        expect(code).toBe(0);
+        expect((JSON.parse(io.stdout()) as { name: string }[]).map((row) => row.name).toSorted()).toEqual([...tableNames, ...analystViews.map((view) => view.name)].toSorted());
+      },
+    );
+
+    describe('on a lake with a damaged manifest', () => {
+      const damaged = tempFolderForSuite('spotify-etl-query-damaged-');
+      const warning = 'spotify-etl query: runs/snapshot_date=2026-11-20/manifest.json cannot be read';
+      beforeAll(() => {
+        cpSync(lake(), damaged(), { recursive: true });
+        writeFileSync(join(damaged(), 'runs', 'snapshot_date=2026-11-20', 'manifest.json'), '{"version": 2, "snapsh');
+      });
+
+      it('reads no manifest for a query that names no table', async () => {
+        const io = captureIo(damaged());
+
+        const code = await query(['select 42 as answer', '--json', '--lake', damaged()], io);
+
+        expect(code).toBe(0);
+        expect(JSON.parse(io.stdout())).toEqual([{ answer: 42 }]);
+        expect(io.stderr()).toBe('');
+      });
+
+      it('says the damaged date once for a query it runs again with every view', async () => {
+        const io = captureIo(damaged());
+
+        const code = await query(['select count(*) as n from playlists, no_such_table', '--lake', damaged()], io);
+
+        expect(code).toBe(1);
+        expect(io.stderr().split('\n').filter((line) => line.startsWith(warning))).toHaveLength(1);
+        expect(io.stderr()).toContain('\nspotify-etl query: DuckDB could not run the query: Catalog Error: Table with name no_such_table does not exist');
+      });
     });
   });
 

@@ -13,6 +13,8 @@ import { validationSql } from '../../../core/checks';
 import { AwsUnavailableError, ReportNotWrittenError } from '../../../core/errors';
 import { datedReportKey, latestReportKey, runManifestKey } from '../../../core/lake/keys';
 import { readManifest } from '../../../core/manifests';
+import { analystViews } from '../../../core/analyst-views';
+import { tableNames } from '../../../core/tables';
 import type { QueryEngine } from '../../../core/ports';
 import { runWriteReport } from '../../../steps/write-report/step';
 import { dailyRuns, reportDays } from '../../support/report-lakes';
@@ -101,6 +103,27 @@ describe('WriteReport on DuckDB over a real lake', () => {
       expect(afterValidation).toEqual([{ n: 0 }]);
       expect(sizes[0]?.['n']).toBeGreaterThan(0);
       expect(afterReport).toEqual([{ n: 1 }]);
+    } finally {
+      own.close();
+    }
+  });
+
+  it('builds the published view of only the tables a query names, and of those an analysts\' view it names reads', async () => {
+    // Prepare: its own instance, so no earlier test's views are there
+    const own = await openDuckDb();
+    const views = async (): Promise<string[]> =>
+      (await own.connection.runAndReadAll('SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name')).getRowObjectsJS().map((row) => String(row['view_name']));
+    try {
+      const engine = new DuckDbQueryEngine(lake(), own.connection, { published: 'when-named' });
+      // Act
+      await engine.query('SELECT count(*) AS n FROM songs s JOIN "song_artists" USING (song_id)');
+      const afterTwo = await views();
+      await engine.query('SELECT count(*) AS n FROM latest_playlist_tracks');
+      const afterAnalysts = await views();
+      // Assess
+      expect(afterTwo).toEqual(['song_artists', 'songs']);
+      // Every table but album_artists, which no analysts' view reads.
+      expect(afterAnalysts).toEqual([...analystViews.map((view) => view.name), ...tableNames.filter((table) => table !== 'album_artists')].toSorted());
     } finally {
       own.close();
     }
