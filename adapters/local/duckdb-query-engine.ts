@@ -83,7 +83,8 @@ export interface QueryEngineOptions {
   readonly staged?: boolean;
   /**
    * Register the published tables and the analysts' views, or (`'when-named'`) only those a query
-   * names (adapters/local/sql-names.ts), with the tables a named analysts' view reads. The
+   * names (adapters/local/sql-names.ts), with the tables a named analysts' view reads; the staged
+   * views then too are built only for a query that names one (validation's). The
    * pipeline's own engine only validates candidates and builds them only for a query that names
    * one (the WriteReport step's): building them reads every date's manifest before each query
    * (170 ms per query on a lake of 366 dates, once per date of a backfill). Likewise the analysts'
@@ -117,6 +118,9 @@ const definedOn = new WeakMap<DuckDBConnection, Map<string, string>>();
  * lake of 366 dates). A damaged manifest is never kept, so it is reported on every refresh.
  */
 const publishedOn = new WeakMap<DuckDBConnection, Map<string, { stamp: string; partition: string | null }>>();
+
+/** The files of each published partition (`<table>/snapshot_date=D/run_id=R`), per connection as {@link definedOn}. */
+const listedOn = new WeakMap<DuckDBConnection, Map<string, readonly string[]>>();
 
 /** How many manifests a refresh reads at once. */
 const manifestsInFlight = 16;
@@ -200,7 +204,8 @@ export class DuckDbQueryEngine implements QueryEngine {
     try {
       if (!this.confined) {
         const { published = true } = this.options;
-        const files = await this.registerViews(published === 'when-named' ? viewsNamedIn(sql) : published ? everyView : noView);
+        const staged = this.options.staged === true;
+        const files = await this.registerViews(published === 'when-named' ? viewsNamedIn(sql, staged) : viewsOf(published, staged));
         if (this.options.readOnly === true) {
           await confineTo(this.db, files);
           this.confined = true;
@@ -242,12 +247,12 @@ export class DuckDbQueryEngine implements QueryEngine {
     for (const table of tableNames) {
       const registered = new Set(registeredPartitions(record, table));
       if (wanted.published.has(table)) {
-        const files = await this.filesOf(table, published.filter((partition) => registered.has(partition)));
+        const files = await this.publishedFilesOf(table, published.filter((partition) => registered.has(partition)));
         read.push(...files);
         await define(table, `CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${viewBody(table, files, false)}`);
       }
       // Candidates are never readable through a read-only engine: their files are not in `read`.
-      if (this.options.staged !== true) continue;
+      if (!wanted.staged.has(table)) continue;
       const staged = await this.filesOf(table, [...registered]);
       await define(stagedTableName(table), `CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(stagedTableName(table))} AS ${viewBody(table, staged, true)}`);
     }
@@ -295,24 +300,57 @@ export class DuckDbQueryEngine implements QueryEngine {
   private async filesOf(table: TableName, partitions: readonly string[]): Promise<string[]> {
     return (await Promise.all(partitions.map((partition) => partitionFiles(this.lake, this.root, table, partition)))).flat();
   }
+
+  /**
+   * {@link filesOf} for published partitions, each listed once per connection: a run's folder is
+   * written before the run is published and never after (a later run of the date writes a folder
+   * of its own, and the superseded one is no longer published), and listing every date's folder
+   * of each table before each query was most of a run's report on a lake of a year of dates.
+   */
+  private async publishedFilesOf(table: TableName, partitions: readonly string[]): Promise<string[]> {
+    const listed = listedOn.get(this.db) ?? new Map<string, readonly string[]>();
+    listedOn.set(this.db, listed);
+    const lists = await Promise.all(
+      partitions.map(async (partition) => {
+        const key = `${table}/${partition}`;
+        const files = listed.get(key) ?? (await partitionFiles(this.lake, this.root, table, partition));
+        listed.set(key, files);
+        return files;
+      }),
+    );
+    return lists.flat();
+  }
 }
 
-/** Which views a refresh (re)creates: the published view of some tables, and the analysts' views or none. */
+/** Which views a refresh (re)creates: the published and the staged view of some tables, and the analysts' views or none. */
 interface WantedViews {
   readonly published: ReadonlySet<TableName>;
+  readonly staged: ReadonlySet<TableName>;
   readonly analystViews: boolean;
 }
-const everyView: WantedViews = { published: new Set(tableNames), analystViews: true };
-const noView: WantedViews = { published: new Set(), analystViews: false };
+const viewsOf = (published: boolean, staged: boolean): WantedViews => ({
+  published: new Set(published ? tableNames : []),
+  staged: new Set(staged ? tableNames : []),
+  analystViews: published,
+});
 const analystViewNames = wordsOf(analystViews.map((view) => view.name));
 /** Each table with the words that name it, and the tables the analysts' views read (all built when one is named). */
 const tableWords = tableNames.map((table) => ({ table, words: wordsOf([table]) }));
+const stagedWords = tableNames.map((table) => ({ table, words: wordsOf([stagedTableName(table)]) }));
 const analystViewsRead = new Set(tableWords.filter(({ words }) => analystViews.some((view) => names(view.sql(sqlIdentifier), words))).map(({ table }) => table));
 
-/** The views `sql` needs: each table it names (a view over every published file of it is bound as it is created), and the analysts' views with the tables they read if it names one. */
-const viewsNamedIn = (sql: string): WantedViews => {
+/**
+ * The views `sql` needs (DuckDB binds each over all its files as it is created, and listing those
+ * is a request per partition): each table it names, each staged table it names when the engine has
+ * them, and the analysts' views with the tables they read if it names one.
+ */
+const viewsNamedIn = (sql: string, staged: boolean): WantedViews => {
   const analyst = names(sql, analystViewNames);
-  return { published: new Set(tableWords.filter(({ table, words }) => (analyst && analystViewsRead.has(table)) || names(sql, words)).map(({ table }) => table)), analystViews: analyst };
+  return {
+    published: new Set(tableWords.filter(({ table, words }) => (analyst && analystViewsRead.has(table)) || names(sql, words)).map(({ table }) => table)),
+    staged: new Set(staged ? stagedWords.filter(({ words }) => names(sql, words)).map(({ table }) => table) : []),
+    analystViews: analyst,
+  };
 };
 
 /** A table's view over some of its files: its columns and `snapshot_date`, plus `run_id` for the staged view. */

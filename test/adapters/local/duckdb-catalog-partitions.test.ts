@@ -171,4 +171,20 @@ describe('StartCrawler on the local DuckDB catalog', () => {
     expect((await readCatalogRecord(lake.root))?.partitions['songs']).toEqual([`snapshot_date=${next}/run_id=run-2`]);
     expect(await lake.engine.query('SELECT DISTINCT run_id FROM staged_songs')).toEqual([{ run_id: 'run-2' }]);
   });
+  it('shows a date published again by a later run on a connection that read its earlier run, whose files are gone', async () => {
+    // Prepare: the earlier run published and read, so its folder's files are known to the connection
+    await lake.write(date, goodDay(), { runId: 'run-1' });
+    await lake.crawl();
+    const before = await lake.engine.query('SELECT count(*) AS n FROM playlists');
+    const oneLess = { ...goodDay(), playlists: goodDay().playlists.slice(1) };
+    await lake.write(date, oneLess, { runId: 'run-2' });
+    // As RecordRun leaves a date it publishes again: only the published run's folder.
+    for (const table of tableNames) await lake.store.delete([curatedPartKey(table, date, 'run-1', 0)]);
+    await runStartCrawler({ catalog: lake.catalog })({ dates: [{ date, extract: true }], executionName: 'run-2' });
+    // Act
+    const after = await lake.engine.query('SELECT count(*) AS n FROM playlists');
+    // Assess
+    expect(before).toEqual([{ n: goodDay().playlists.length }]);
+    expect(after).toEqual([{ n: oneLess.playlists.length }]);
+  });
 });

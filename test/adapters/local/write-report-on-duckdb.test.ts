@@ -3,6 +3,7 @@
  * (candidates for validation, published views only for the report's queries): what it writes
  * below reports/, and what it throws when it cannot.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,8 @@ describe('WriteReport on DuckDB over a real lake', () => {
     const body = await store().get(key);
     return body === undefined ? undefined : new TextDecoder().decode(body);
   };
-  const pipelineEngine = (): DuckDbQueryEngine => new DuckDbQueryEngine(lake(), db.connection, { staged: true, published: 'when-named' });
+  const pipelineEngineOn = (connection: DuckDBConnection): DuckDbQueryEngine => new DuckDbQueryEngine(lake(), connection, { staged: true, published: 'when-named' });
+  const pipelineEngine = (): DuckDbQueryEngine => pipelineEngineOn(db.connection);
   const step = (queries: QueryEngine) => runWriteReport({ store: store(), queries, clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
 
   beforeAll(async () => {
@@ -86,7 +88,7 @@ describe('WriteReport on DuckDB over a real lake', () => {
     // Prepare: its own instance, so no earlier test's views are there
     const own = await openDuckDb();
     try {
-      const engine = new DuckDbQueryEngine(lake(), own.connection, { staged: true, published: 'when-named' });
+      const engine = pipelineEngineOn(own.connection);
       // Named without the word, so asking does not build them.
       const publishedViews = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'play' || 'lists'";
       // The validation query of the last date's run, as StartValidation sends it: its checks' labels name every table.
@@ -129,11 +131,32 @@ describe('WriteReport on DuckDB over a real lake', () => {
     }
   });
 
+  it("builds the staged views on the pipeline's engine only for a query that names one, not for the report's", async () => {
+    // Prepare: its own instance, so no earlier test's views are there
+    const own = await openDuckDb();
+    const stagedViews = async (): Promise<string[]> =>
+      (await own.connection.runAndReadAll("SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'staged%' ORDER BY view_name")).getRowObjectsJS().map((row) => String(row['view_name']));
+    try {
+      const engine = pipelineEngineOn(own.connection);
+      // Act
+      await engine.query('SELECT count(*) AS n FROM playlists');
+      const afterReport = await stagedViews();
+      const candidates = await engine.query('SELECT count(*) AS n FROM staged_songs');
+      const afterNamed = await stagedViews();
+      // Assess
+      expect(afterReport).toEqual([]);
+      expect(candidates[0]?.['n']).toBeGreaterThan(0);
+      expect(afterNamed).toEqual(['staged_songs']);
+    } finally {
+      own.close();
+    }
+  });
+
   it("builds the analysts' views on the pipeline's engine only for a query that names one, not for the report's", async () => {
     // Prepare: its own instance, so no earlier test's views are there
     const own = await openDuckDb();
     try {
-      const engine = new DuckDbQueryEngine(lake(), own.connection, { staged: true, published: 'when-named' });
+      const engine = pipelineEngineOn(own.connection);
       // Named without the words, so asking does not build them.
       const analystViewsBuilt = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name IN ('playlist_' || 'tracks', 'latest_playlist_' || 'tracks', 'playlist_' || 'history')";
       // Act
