@@ -34,6 +34,18 @@ describe('WriteReport on DuckDB over a real lake', () => {
   };
   const pipelineEngineOn = (connection: DuckDBConnection): DuckDbQueryEngine => new DuckDbQueryEngine(lake(), connection, { staged: true, published: 'when-named' });
   const pipelineEngine = (): DuckDbQueryEngine => pipelineEngineOn(db.connection);
+  /** Runs `test` on a DuckDB instance of its own, so that no earlier test's views are there. */
+  const onOwnInstance = async (test: (connection: DuckDBConnection) => Promise<void>): Promise<void> => {
+    const own = await openDuckDb();
+    try {
+      await test(own.connection);
+    } finally {
+      own.close();
+    }
+  };
+  /** The views defined on `connection`, by name. */
+  const viewsOn = async (connection: DuckDBConnection): Promise<string[]> =>
+    (await connection.runAndReadAll('SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name')).getRowObjectsJS().map((row) => String(row['view_name']));
   const step = (queries: QueryEngine) => runWriteReport({ store: store(), queries, clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
 
   beforeAll(async () => {
@@ -85,10 +97,8 @@ describe('WriteReport on DuckDB over a real lake', () => {
   });
 
   it('builds the published views on the pipeline\'s engine only for a query that names one, not for validation\'s', async () => {
-    // Prepare: its own instance, so no earlier test's views are there
-    const own = await openDuckDb();
-    try {
-      const engine = pipelineEngineOn(own.connection);
+    await onOwnInstance(async (connection) => {
+      const engine = pipelineEngineOn(connection);
       // Named without the word, so asking does not build them.
       const publishedViews = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'play' || 'lists'";
       // The validation query of the last date's run, as StartValidation sends it: its checks' labels name every table.
@@ -105,58 +115,42 @@ describe('WriteReport on DuckDB over a real lake', () => {
       expect(afterValidation).toEqual([{ n: 0 }]);
       expect(sizes[0]?.['n']).toBeGreaterThan(0);
       expect(afterReport).toEqual([{ n: 1 }]);
-    } finally {
-      own.close();
-    }
+    });
   });
 
   it('builds the published view of only the tables a query names, and of those an analysts\' view it names reads', async () => {
-    // Prepare: its own instance, so no earlier test's views are there
-    const own = await openDuckDb();
-    const views = async (): Promise<string[]> =>
-      (await own.connection.runAndReadAll('SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name')).getRowObjectsJS().map((row) => String(row['view_name']));
-    try {
-      const engine = new DuckDbQueryEngine(lake(), own.connection, { published: 'when-named' });
+    await onOwnInstance(async (connection) => {
+      const engine = new DuckDbQueryEngine(lake(), connection, { published: 'when-named' });
       // Act
       await engine.query('SELECT count(*) AS n FROM songs s JOIN "song_artists" USING (song_id)');
-      const afterTwo = await views();
+      const afterTwo = await viewsOn(connection);
       await engine.query('SELECT count(*) AS n FROM latest_playlist_tracks');
-      const afterAnalysts = await views();
+      const afterAnalysts = await viewsOn(connection);
       // Assess
       expect(afterTwo).toEqual(['song_artists', 'songs']);
       // Every table but album_artists, which no analysts' view reads.
       expect(afterAnalysts).toEqual([...analystViews.map((view) => view.name), ...tableNames.filter((table) => table !== 'album_artists')].toSorted());
-    } finally {
-      own.close();
-    }
+    });
   });
 
   it("builds the staged views on the pipeline's engine only for a query that names one, not for the report's", async () => {
-    // Prepare: its own instance, so no earlier test's views are there
-    const own = await openDuckDb();
-    const stagedViews = async (): Promise<string[]> =>
-      (await own.connection.runAndReadAll("SELECT view_name FROM duckdb_views() WHERE view_name LIKE 'staged%' ORDER BY view_name")).getRowObjectsJS().map((row) => String(row['view_name']));
-    try {
-      const engine = pipelineEngineOn(own.connection);
+    await onOwnInstance(async (connection) => {
+      const engine = pipelineEngineOn(connection);
       // Act
       await engine.query('SELECT count(*) AS n FROM playlists');
-      const afterReport = await stagedViews();
+      const afterReport = (await viewsOn(connection)).filter((view) => view.startsWith('staged_'));
       const candidates = await engine.query('SELECT count(*) AS n FROM staged_songs');
-      const afterNamed = await stagedViews();
+      const afterNamed = (await viewsOn(connection)).filter((view) => view.startsWith('staged_'));
       // Assess
       expect(afterReport).toEqual([]);
       expect(candidates[0]?.['n']).toBeGreaterThan(0);
       expect(afterNamed).toEqual(['staged_songs']);
-    } finally {
-      own.close();
-    }
+    });
   });
 
   it("builds the analysts' views on the pipeline's engine only for a query that names one, not for the report's", async () => {
-    // Prepare: its own instance, so no earlier test's views are there
-    const own = await openDuckDb();
-    try {
-      const engine = pipelineEngineOn(own.connection);
+    await onOwnInstance(async (connection) => {
+      const engine = pipelineEngineOn(connection);
       // Named without the words, so asking does not build them.
       const analystViewsBuilt = "SELECT count(*) AS n FROM duckdb_views() WHERE view_name IN ('playlist_' || 'tracks', 'latest_playlist_' || 'tracks', 'playlist_' || 'history')";
       // Act
@@ -169,9 +163,7 @@ describe('WriteReport on DuckDB over a real lake', () => {
       expect(afterReport).toEqual([{ n: 0 }]);
       expect(history[0]?.['n']).toBeGreaterThan(0);
       expect(afterNamed).toEqual([{ n: 3 }]);
-    } finally {
-      own.close();
-    }
+    });
   });
 
   it('fails as ReportNotWrittenError naming the published dates when a query fails, and writes nothing', async () => {
