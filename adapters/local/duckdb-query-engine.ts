@@ -19,7 +19,7 @@ import type { IsoDate } from '../../core/dates';
 import { readAhead } from '../../core/read-ahead';
 import { QueryFailedError } from '../../core/errors';
 import type { JobState, QueryEngine } from '../../core/ports';
-import { dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
+import { curatedTablePrefix, dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
 import { findManifest } from '../../core/manifests';
 import { partitionColumn, runColumn, sqlTypes, stagedTableName, tableNames, tables, type TableName } from '../../core/tables';
 import {
@@ -119,7 +119,7 @@ const definedOn = new WeakMap<DuckDBConnection, Map<string, string>>();
  */
 const publishedOn = new WeakMap<DuckDBConnection, Map<string, { stamp: string; partition: string | null }>>();
 
-/** The files of each published partition (`<table>/snapshot_date=D/run_id=R`), per connection as {@link definedOn}. */
+/** The files of each published partition, by its folder's path, per connection as {@link definedOn}. */
 const listedOn = new WeakMap<DuckDBConnection, Map<string, readonly string[]>>();
 
 /** How many manifests a refresh reads at once. */
@@ -274,27 +274,35 @@ export class DuckDbQueryEngine implements QueryEngine {
     const partitions: string[] = [];
     // Several at a time: each is a stat and a small read on the thread pool, and one after the
     // other they were a third of `query` on a lake of 395 dates.
-    for await (const partition of readAhead(dated, manifestsInFlight, ({ key, date }) => this.publishedPartition(known, key, date))) {
+    for await (const { partition, warning } of readAhead(dated, manifestsInFlight, ({ key, date }) => this.publishedPartition(known, key, date))) {
+      // Said in the dates' order, whichever read ends first.
+      if (warning !== undefined) this.options.onWarning?.(warning);
       if (partition !== null) partitions.push(partition);
     }
     return partitions;
   }
 
-  /** What `date`'s manifest (at `key`) publishes, from `known` while the file is unchanged; null for nothing. */
-  private async publishedPartition(known: Map<string, { stamp: string; partition: string | null }>, key: string, date: IsoDate): Promise<string | null> {
+  /**
+   * What `date`'s manifest (at `key`) publishes, from `known` while the file is unchanged: a
+   * partition, or null for nothing, with a warning when the manifest is damaged.
+   */
+  private async publishedPartition(
+    known: Map<string, { stamp: string; partition: string | null }>,
+    key: string,
+    date: IsoDate,
+  ): Promise<{ partition: string | null; warning?: string }> {
     // Stamped before reading: a manifest replaced in between is read again at the next refresh.
     const stamp = await fileStamp(resolve(this.root, key));
     const kept = stamp !== undefined && known.get(key)?.stamp === stamp ? known.get(key)?.partition : undefined;
-    if (kept !== undefined) return kept;
+    if (kept !== undefined) return { partition: kept };
     const found = await findManifest(this.lake, date);
     known.delete(key);
     if (found.state === 'damaged') {
-      this.options.onWarning?.(`${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.`);
-      return null;
+      return { partition: null, warning: `${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.` };
     }
     const partition = found.state === 'present' && found.manifest.published !== null ? partitionPath(date, found.manifest.published.runId) : null;
     if (stamp !== undefined && found.state === 'present') known.set(key, { stamp, partition });
-    return partition;
+    return { partition };
   }
 
   private async filesOf(table: TableName, partitions: readonly string[]): Promise<string[]> {
@@ -312,7 +320,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     listedOn.set(this.db, listed);
     const lists = await Promise.all(
       partitions.map(async (partition) => {
-        const key = `${table}/${partition}`;
+        const key = resolve(this.root, curatedTablePrefix(table), partition);
         const files = listed.get(key) ?? (await partitionFiles(this.lake, this.root, table, partition));
         listed.set(key, files);
         return files;

@@ -21,16 +21,20 @@ export const wordsOf = (list: readonly string[]): RegExp => new RegExp(`\\b(${li
 
 /**
  * Double-quoted identifiers, string literals ('…', E'…' with escapes, $$…$$ and $tag$…$tag$) and
- * comments, read left to right. Nested block comments are not followed: none of the pipeline's SQL has one.
+ * comments, read left to right. A `$` after an identifier's character is part of the identifier
+ * (`a$$` is a name in DuckDB), not the start of a string. Nested block comments are not followed:
+ * none of the pipeline's SQL has one.
  */
-const quotedAndComments = /"(?:[^"]|"")*"|(?<![\w$])[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|\$(\w*)\$[\s\S]*?\$\1\$|--[^\n]*|\/\*[\s\S]*?\*\//g;
+const quotedAndComments = /"(?:[^"]|"")*"|(?<![\w$])[eE]'(?:[^'\\]|\\.|'')*'|'(?:[^']|'')*'|(?<![\w$])\$([A-Za-z_]\w*)?\$[\s\S]*?\$\1\$|--[^\n]*|\/\*[\s\S]*?\*\//g;
 
 /**
- * What lists the tables and views that exist (SHOW TABLES, DESCRIBE alone, `information_schema`,
- * `duckdb_views()`, the PRAGMAs): such a query answers without failing when a view is missing, so
- * it must see every view, named or not.
+ * What reads the catalog or the settings rather than a table: SHOW, DESCRIBE, `information_schema`,
+ * DuckDB's `duckdb_…()` functions, the PostgreSQL (`pg_class`, `pg_views`, …) and SQLite
+ * (`sqlite_master`, `sqlite_temp_schema`, …) catalog views, the PRAGMAs and `current_setting()`
+ * (the allowed paths are the views' files). Such a query answers without failing when a view is
+ * missing, so it must see every view, named or not.
  */
-const catalogWords = /\b(show|describe|information_schema|pg_catalog|sqlite_master|duckdb_\w+|pragma|pragma_\w+)\b/i;
+const catalogWords = /\b(show|describe|information_schema|duckdb_\w+|pg_\w+|sqlite_\w+|pragma|pragma_\w+|current_setting)\b/i;
 
 /** Whether `sql` reads the list of tables and views, outside string literals and comments. */
 export const listsCatalog = (sql: string): boolean => names(sql, catalogWords);

@@ -154,6 +154,19 @@ describe('spotify-etl query', () => {
       },
     );
 
+    it.each([
+      ['a table it reaches by a string', "select count(*) as n from query_table('songs')"],
+      ["a macro of the analysts' views", "select array_join(['a', 'b'], '-') as n"],
+    ])('answers %s, which fails without every view, by running it again with all of them', async (_what, sql) => {
+      const io = captureIo(lake());
+
+      const code = await query([sql, '--json', '--lake', lake()], io);
+
+      expect(io.stderr()).toBe('');
+      expect(code).toBe(0);
+      expect((JSON.parse(io.stdout()) as { n: unknown }[])[0]?.n).toBeTruthy();
+    });
+
     describe('on a lake with a damaged manifest', () => {
       const damaged = tempFolderForSuite('spotify-etl-query-damaged-');
       const warning = 'spotify-etl query: runs/snapshot_date=2026-11-20/manifest.json cannot be read';

@@ -10,7 +10,9 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fileStamp, readCatalogRecord } from '../../../adapters/local/duckdb-lake';
 import { HyparquetTableEncoder } from '../../../adapters/parquet/hyparquet-table-encoder';
-import { curatedPartKey } from '../../../core/lake/keys';
+import { DuckDbQueryEngine } from '../../../adapters/local/duckdb-query-engine';
+import { addDays } from '../../../core/dates';
+import { curatedPartKey, runManifestKey } from '../../../core/lake/keys';
 import { tableNames } from '../../../core/tables';
 import { runStartCrawler } from '../../../steps/start-crawler/step';
 import { createTestLake, goodDay, type TestLake } from './lake-fixture';
@@ -186,5 +188,34 @@ describe('StartCrawler on the local DuckDB catalog', () => {
     // Assess
     expect(before).toEqual([{ n: goodDay().playlists.length }]);
     expect(after).toEqual([{ n: oneLess.playlists.length }]);
+  });
+  it('says each date whose manifest is damaged in the order of the dates, though it reads several manifests at a time', async () => {
+    // Prepare
+    const dates = Array.from({ length: 40 }, (_, day) => addDays('2026-10-01', day));
+    for (const [index, day] of dates.entries()) await lake.store.put(runManifestKey(day), index % 2 === 0 ? '{"version": 2' : `{"version": 2, "pad": "${'x'.repeat(50_000)}`);
+    const warnings: string[] = [];
+    const engine = new DuckDbQueryEngine(lake.root, lake.db, { onWarning: (warning) => warnings.push(warning) });
+    // Act
+    await engine.query('SELECT count(*) AS n FROM songs');
+    // Assess
+    expect(warnings.map((warning) => /snapshot_date=([\d-]+)/.exec(warning)?.[1])).toEqual(dates);
+  });
+  it("shows each lake's own files to engines over two lakes on one connection, though their runs have the same id", async () => {
+    // Prepare
+    const other = await createTestLake();
+    try {
+      await lake.write(date, goodDay(), { runId: 'run-1' });
+      await lake.crawl();
+      await other.write(date, { ...goodDay(), playlists: goodDay().playlists.slice(1) }, { runId: 'run-1' });
+      await other.crawl();
+      // Act
+      const own = await lake.engine.query('SELECT count(*) AS n FROM playlists');
+      const others = await new DuckDbQueryEngine(other.root, lake.db).query('SELECT count(*) AS n FROM playlists');
+      // Assess
+      expect(own).toEqual([{ n: goodDay().playlists.length }]);
+      expect(others).toEqual([{ n: goodDay().playlists.length - 1 }]);
+    } finally {
+      await other.remove();
+    }
   });
 });
