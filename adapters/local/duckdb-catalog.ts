@@ -15,7 +15,6 @@ import type { Catalog, Registration, RunPartition } from '../../core/ports';
 import { sqlTypes, tableNames, tables, type TableName } from '../../core/tables';
 import {
   fileStamp,
-  partitionFiles,
   partitionPath,
   readCatalogRecord,
   readCheckedFiles,
@@ -39,6 +38,8 @@ const scans = new Map<string, Promise<unknown>>();
 
 // A run's candidate: `snapshot_date=D/run_id=R/part-n.parquet`; a file elsewhere is not a partition's.
 const partitionOf = /^snapshot_date=([^/]+)\/run_id=([^/]+)\/[^/]+\.parquet$/;
+/** The partition folder (`snapshot_date=D/run_id=R`) a key below a table's prefix is in. */
+const partitionFolderOf = /^(snapshot_date=[^/]+\/run_id=[^/]+)\//;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -168,13 +169,20 @@ export class DuckDbCatalog implements Catalog {
    */
   private async crawlTable(table: TableName, leftOut: string[], checked: ReadonlyMap<string, string>, passed: Map<string, string>): Promise<string[]> {
     const prefix = curatedTablePrefix(table);
+    const keys = (await this.lake.list(prefix)).map((key) => key.slice(prefix.length));
     const partitions = new Set<string>();
-    for (const key of await this.lake.list(prefix)) {
-      const [, date, runId] = partitionOf.exec(key.slice(prefix.length)) ?? [];
+    for (const key of keys) {
+      const [, date, runId] = partitionOf.exec(key) ?? [];
       if (isIsoDate(date) && runId !== undefined) partitions.add(partitionPath(date, runId));
     }
     const sorted = [...partitions].sort();
-    const filesOf = new Map(await Promise.all(sorted.map(async (partition) => [partition, await partitionFiles(this.lake, this.root, table, partition)] as const)));
+    // Each partition's Parquet files, at any depth below it, from the one listing of the table:
+    // listing every partition again was half the crawl's requests on a lake of a year of dates.
+    const filesOf = new Map(sorted.map((partition) => [partition, [] as string[]]));
+    for (const key of keys) {
+      const folder = partitionFolderOf.exec(key)?.[1];
+      if (folder !== undefined && key.endsWith('.parquet')) filesOf.get(folder)?.push(resolve(this.root, ...`${prefix}${key}`.split('/')));
+    }
     const stamps = new Map(await Promise.all([...filesOf.values()].flat().map(async (file) => [file, await fileStamp(file)] as const)));
     const unchecked = new Set([...stamps].filter(([file, stamp]) => stamp === undefined || checked.get(relative(this.root, file)) !== stamp).map(([file]) => file));
     let registered = sorted;
