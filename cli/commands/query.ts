@@ -4,15 +4,23 @@
  * only, and no file but the tables' Parquet (adapters/local/read-only-sql.ts).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { analystViews } from '../../core/analyst-views';
 import { QueryFailedError } from '../../core/errors';
+import { runManifestsPrefix } from '../../core/lake/keys';
+import { tableNames } from '../../core/tables';
 import { parseOptions, UsageError, type Command } from '../command';
 import { queryLake } from '../local/lake-reader';
 import { formatRows } from '../local/text';
 
 /** Runs one query and prints its rows. */
 export const query: Command = async (args, io) => {
-  const { values, positionals } = parseOptions(args, { lake: { type: 'string' }, json: { type: 'boolean' } }, true);
+  // SQL pasted with its comment first (`-- top artists⏎select …`) starts with two dashes, as an
+  // option does; no option has white space after them, so such an argument is the statement.
+  const opensWithComment = (arg: string): boolean => /^--\s/.test(arg);
+  const parsed = parseOptions(args.filter((arg) => !opensWithComment(arg)), { lake: { type: 'string' }, json: { type: 'boolean' } }, true);
+  const { values } = parsed;
+  const positionals = [...args.filter(opensWithComment), ...parsed.positionals];
   if (positionals.length !== 1 || positionals[0]?.trim() === '') {
     throw new UsageError('query takes one SQL statement in quotes, e.g. spotify-etl query "select count(*) as n from playlist_items"');
   }
@@ -20,6 +28,11 @@ export const query: Command = async (args, io) => {
   if (!existsSync(lake)) {
     io.err.write(`spotify-etl query: there is no lake at ${lake}; run \`spotify-etl run\` first, or point --lake at one\n`);
     return 1;
+  }
+  // Every table of a folder no run has written to answers empty: said, since `--lake` pointing at
+  // the wrong folder (the lake's parent, its curated/) looks like a lake with no rows.
+  if (!existsSync(join(lake, runManifestsPrefix))) {
+    io.err.write(`spotify-etl query: ${lake} holds no run (no ${runManifestsPrefix} folder), so every table is empty; run \`spotify-etl run\` first, or point --lake at a lake\n`);
   }
   try {
     const rows = await queryLake(lake, positionals[0] ?? '', (warning) => io.err.write(`spotify-etl query: ${warning}\n`));
@@ -35,8 +48,12 @@ export const query: Command = async (args, io) => {
 /** `spotify-etl query --help`. */
 export const queryHelp = `usage: spotify-etl query "<SQL>" [--lake DIR] [--json]
 
-One read statement (SELECT, WITH …) over the lake's curated tables (playlists, playlist_items,
-songs, albums, artists, song_artists, album_artists): DuckDB over the published Parquet only.
+One read statement (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, SUMMARIZE) over what the lake has
+published, DuckDB over the published Parquet only; SQL that opens with a comment (-- …) is the
+statement, not an option.
+
+  tables  ${tableNames.join(', ')}
+  views   ${analystViews.map((view) => view.name).join(', ')} (the analysts')
 
   --lake DIR  the lake (default ./lake)
   --json      print the rows as a JSON array

@@ -44,7 +44,8 @@ export const formatRows = (rows: readonly Record<string, unknown>[]): string => 
   const cells = rows.map((row) =>
     columns.map((column) => escapeControl(row[column] === null ? 'null' : typeof row[column] === 'object' ? JSON.stringify(row[column]) : String(row[column]))),
   );
-  const widths = headers.map((header, i) => Math.max(header.length, ...cells.map((cell) => cell[i]?.length ?? 0)));
+  // A loop, not Math.max(...cells): spreading 150,000 rows into one call overflowed the stack.
+  const widths = headers.map((header, i) => cells.reduce((widest, cell) => Math.max(widest, cell[i]?.length ?? 0), header.length));
   const line = (values: readonly string[]): string => values.map((value, i) => value.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   return `${[line(headers), line(widths.map((width) => '-'.repeat(width))), ...cells.map(line)].join('\n')}\n`;
 };

@@ -4,9 +4,10 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
-import { query } from '../../cli/commands/query';
+import { query, queryHelp } from '../../cli/commands/query';
 import { createRun } from '../../cli/commands/run';
 import { formatRows } from '../../cli/local/text';
+import { readStatements } from '../../adapters/local/read-only-sql';
 import { analystViews } from '../../core/analyst-views';
 import { tableNames } from '../../core/tables';
 import { captureIo } from '../support/cli-io';
@@ -52,6 +53,31 @@ describe('spotify-etl query', () => {
 
     expect(code).toBe(1);
     expect(io.stderr()).toContain('run `spotify-etl run` first');
+  });
+
+  it('answers from a folder no run has written to, saying every table is empty and why', async () => {
+    const folder = join(lake(), 'curated');
+    const io = captureIo(lake());
+
+    const code = await query(['select count(*) as n from songs', '--json', '--lake', folder], io);
+
+    expect(code).toBe(0);
+    expect(JSON.parse(io.stdout())).toEqual([{ n: 0 }]);
+    expect(io.stderr()).toBe(`spotify-etl query: ${folder} holds no run (no runs/ folder), so every table is empty; run \`spotify-etl run\` first, or point --lake at a lake\n`);
+  });
+
+  it('takes SQL that opens with a comment line for the statement, not an option', async () => {
+    const io = captureIo(lake());
+
+    const code = await query(['--lake', lake(), '-- songs of the day\nselect count(*) as n from songs', '--json'], io);
+
+    expect(io.stderr()).toBe('');
+    expect(code).toBe(0);
+    expect((JSON.parse(io.stdout()) as { n: number }[])[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('names in its help every statement, table and view it reads', () => {
+    for (const name of [readStatements, ...tableNames, ...analystViews.map((view) => view.name)]) expect(queryHelp).toContain(name);
   });
 
   it('fails without exactly one SQL statement as a usage error', async () => {
@@ -214,6 +240,15 @@ describe('spotify-etl query', () => {
 
   it('formats no rows as such', () => {
     expect(formatRows([])).toBe('(no rows)\n');
+  });
+
+  it('formats 200,000 rows as a table, aligned to the widest value', () => {
+    const rows = Array.from({ length: 200_000 }, (_, n) => ({ n }));
+
+    const lines = formatRows(rows).split('\n');
+
+    expect(lines.slice(0, 3)).toEqual(['n', '------', '0']);
+    expect(lines.at(-2)).toBe('199999');
   });
 });
 
