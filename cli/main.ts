@@ -55,12 +55,20 @@ const commands: Record<string, () => Promise<Loaded>> = {
   },
 };
 
+/** The command of each group of one two-word command (`auth` → `auth login`, `snowflake` → `snowflake ddl`). */
+const groups = new Map(
+  Object.keys(commands)
+    .filter((words) => words.includes(' '))
+    .map((words) => [words.slice(0, words.indexOf(' ')), words] as const),
+);
+
 const pick = (argv: string[]): { words: string; args: string[] } | undefined => {
   const two = argv.slice(0, 2).join(' ');
   const one = argv[0] ?? '';
   if (commands[two]) return { words: two, args: argv.slice(2) };
   // `auth --help`: the group has one command.
-  if (one === 'auth' && asksForHelp(argv.slice(1, 2))) return { words: 'auth login', args: argv.slice(1) };
+  const grouped = groups.get(one);
+  if (grouped !== undefined && asksForHelp(argv.slice(1, 2))) return { words: grouped, args: argv.slice(1) };
   if (commands[one]) return { words: one, args: argv.slice(1) };
   return undefined;
 };
@@ -85,7 +93,11 @@ export const main = async (argv: string[], io: CliIo, replaced: Readonly<Record<
     return 2;
   }
   const chosen = pick(argv);
-  if (!chosen && argv[0] === 'auth') return usageMistake(io, 'auth', `"auth${argv[1] === undefined ? '' : ` ${argv[1]}`}" is not a command; the auth command is \`spotify-etl auth login\``);
+  const group = groups.get(argv[0] ?? '');
+  if (!chosen && group !== undefined) {
+    const [first = '', rest = ''] = group.split(' ');
+    return usageMistake(io, first, `"${first}${argv[1] === undefined ? '' : ` ${argv[1]}`}" is not a command; the ${first} command is \`spotify-etl ${first} ${rest}\``);
+  }
   if (!chosen) {
     io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, report, emulator, auth login, remote and snowflake ddl\nRun \`spotify-etl --help\` for what each does.\n`);
     return 2;

@@ -21,6 +21,8 @@ describe('spotify-etl --help', () => {
     [['emulator', '--help'], 'usage: spotify-etl emulator'],
     [['auth', 'login', '--help'], 'usage: spotify-etl auth login'],
     [['auth', '--help'], 'usage: spotify-etl auth login'],
+    [['snowflake', 'ddl', '--help'], 'usage: spotify-etl snowflake ddl'],
+    [['snowflake', '--help'], 'usage: spotify-etl snowflake ddl'],
     [['remote', '--help'], 'spotify-etl remote redrive'],
     [['remote', 'start', '--help'], 'spotify-etl remote start --date D'],
     [['remote', 'backfill', '--help'], 'spotify-etl remote backfill --from D --to D'],
@@ -112,6 +114,15 @@ describe('a usage mistake', () => {
 
     expect(seen.code).toBe(2);
     expect(seen.lines).toEqual(['spotify-etl: give a command: run, query, report, emulator, auth login, remote or snowflake ddl', 'Run `spotify-etl --help` for what each does.']);
+  });
+
+  it.each([
+    [['auth'], 'auth', '"auth" is not a command; the auth command is `spotify-etl auth login`'],
+    [['auth', 'logout'], 'auth', '"auth logout" is not a command; the auth command is `spotify-etl auth login`'],
+    [['snowflake'], 'snowflake', '"snowflake" is not a command; the snowflake command is `spotify-etl snowflake ddl`'],
+    [['snowflake', 'dll'], 'snowflake', '"snowflake dll" is not a command; the snowflake command is `spotify-etl snowflake ddl`'],
+  ])('with a group of one command but not the command, %j names the command', async (argv, words, message) => {
+    expectOneLineAndHelp(await attempt(argv), words, message);
   });
 
   it('with an unknown command names it', async () => {
