@@ -82,6 +82,18 @@ const rangeText = (data: ReportData): string => {
 };
 
 /**
+ * What an empty page says: with dates asked for, that none of them has data (the lake may well
+ * have other dates: running the pipeline is not the fix); else what to run first.
+ */
+const emptyText = (data: ReportData): string => {
+  const again = `npx spotify-etl report --lake ${data.lake}`;
+  if (data.range.from !== undefined || data.range.to !== undefined) {
+    return `No date from ${escapeHtml(rangeText(data))} has published data or a recorded run in this lake. Widen <code>--from</code> and <code>--to</code>, or leave them out for every date: <code>${escapeHtml(again)}</code>.`;
+  }
+  return `Nothing is published in this lake yet. Run the pipeline first: <code>npm start</code> (or <code>${escapeHtml(firstRun(data.lake))}</code>), then <code>${escapeHtml(again)}</code> again.`;
+};
+
+/**
  * The page for `data`, with `library` (the charting library's browser build) inlined.
  * With nothing published and no run recorded it says what to run first instead of drawing.
  */
@@ -95,9 +107,7 @@ export const renderReport = (data: ReportData, library: string): string => {
     `<p>Lake <code>${escapeHtml(data.lake)}</code> · ${escapeHtml(rangeText(data))} · published data only · generated ${escapeHtml(data.generatedAt)}</p>`,
     '</header>',
   ].join('\n');
-  const body = empty
-    ? `<p class="empty" data-empty="true">Nothing is published in this lake${data.range.from ?? data.range.to ? ' for these dates' : ''} yet. Run the pipeline first: <code>npm start</code> (or <code>${escapeHtml(firstRun(data.lake))}</code>), then <code>${escapeHtml(`npx spotify-etl report --lake ${data.lake}`)}</code> again.</p>`
-    : `<main>\n${charts.map(section).join('\n')}\n</main>`;
+  const body = empty ? `<p class="empty" data-empty="true">${emptyText(data)}</p>` : `<main>\n${charts.map(section).join('\n')}\n</main>`;
   return [
     '<!doctype html>',
     '<html lang="en">',

@@ -115,6 +115,20 @@ describe('spotify-etl report', () => {
     expect(html).not.toContain('<script');
   });
 
+  it('of dates with nothing in them says so and how to widen them, not to run the pipeline', async () => {
+    // Prepare
+    const out = join(work(), 'before-the-lake.html');
+    const io = captureIo(work());
+    // Act
+    const code = await report(['--lake', lake(), '--to', '2020-01-01', '--out', out], io);
+    // Assess
+    expect(code).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('No date from the first date to 2020-01-01 has published data or a recorded run in this lake.');
+    expect(html).toContain(`npx spotify-etl report --lake ${lake()}`);
+    expect(html).not.toContain('Run the pipeline first');
+  });
+
   it('fails in one line when there is no lake, writing nothing', async () => {
     const io = captureIo(work());
 
