@@ -223,6 +223,22 @@ describe('spotify-etl query', () => {
     });
   });
 
+  const damagedParquet = tempFolderForSuite('spotify-etl-query-parquet-');
+  it('says which date to rerun when a published Parquet file is damaged', async () => {
+    // Prepare
+    const damaged = damagedParquet();
+    cpSync(lake(), damaged, { recursive: true });
+    const songs = filesUnder(join(damaged, 'curated', 'songs')).find((file) => file.endsWith('.parquet')) ?? '';
+    writeFileSync(songs, 'cut short');
+    const io = captureIo(lake());
+    // Act
+    const code = await query(['select count(*) as n from songs', '--lake', damaged], io);
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stderr()).toContain(songs);
+    expect(io.stderr()).toMatch(/The lake's file of 2026-11-20 is damaged: rerun or backfill 2026-11-20 \(spotify-etl run --date 2026-11-20\) to rebuild it from raw\.\n$/);
+  });
+
   it('answers every query that README.md and docs/ show, on the lake of a real run', async () => {
     const examples = documentedQueries();
     expect(examples.length).toBeGreaterThanOrEqual(3);
