@@ -42,18 +42,32 @@ const trackColumns: readonly ViewColumn[] = [
   timestamp('added_at'),
 ];
 
-/** One row per entry: the song's names joined in, artists in credit order as one string. */
-const playlistTracksSql = (from: (relation: string) => string): string =>
+/**
+ * One row per entry: the song's names joined in, artists in credit order as one string. With
+ * `latestOnly`, only the entries of each playlist's latest date, chosen before anything is joined
+ * or grouped: filtering the view of every date afterwards built all of it first (2.5 s for a
+ * count on a lake of 395 dates).
+ */
+const playlistTracksSql = (from: (relation: string) => string, latestOnly = false): string =>
   [
-    'WITH credits AS (',
+    ...(latestOnly
+      ? [
+          `WITH latest AS (SELECT playlist_id, MAX(snapshot_date) AS snapshot_date FROM ${from('playlists')} GROUP BY playlist_id),`,
+          'entries AS (',
+          `  SELECT i.* FROM ${from('playlist_items')} i JOIN latest l ON l.playlist_id = i.playlist_id AND l.snapshot_date = i.snapshot_date`,
+          '),',
+          'credits AS (',
+        ]
+      : ['WITH credits AS (']),
     `  SELECT sa.snapshot_date, sa.song_id, array_join(array_agg(a.name ORDER BY sa.artist_position), ', ') AS artist_names`,
     `  FROM ${from('song_artists')} sa JOIN ${from('artists')} a ON a.artist_id = sa.artist_id AND a.snapshot_date = sa.snapshot_date`,
+    ...(latestOnly ? ['  WHERE sa.snapshot_date IN (SELECT snapshot_date FROM latest)'] : []),
     '  GROUP BY sa.snapshot_date, sa.song_id',
     ')',
     'SELECT CAST(i.snapshot_date AS VARCHAR) AS snapshot_date, i.playlist_id, p.name AS playlist_name, i.position, i.item_type,',
     '  COALESCE(i.song_id, i.episode_id, i.local_uri) AS item_id, s.name AS song_name, al.name AS album_name, al.release_year,',
     '  c.artist_names, pa.name AS primary_artist_name, CAST(i.added_at AS TIMESTAMP(3)) AS added_at',
-    `FROM ${from('playlist_items')} i`,
+    `FROM ${latestOnly ? 'entries' : from('playlist_items')} i`,
     `JOIN ${from('playlists')} p ON p.playlist_id = i.playlist_id AND p.snapshot_date = i.snapshot_date`,
     `LEFT JOIN ${from('songs')} s ON s.song_id = i.song_id AND s.snapshot_date = i.snapshot_date`,
     `LEFT JOIN ${from('albums')} al ON al.album_id = s.album_id AND al.snapshot_date = i.snapshot_date`,
@@ -73,12 +87,7 @@ export const analystViews: readonly AnalystView[] = [
     name: 'latest_playlist_tracks',
     doc: "playlist_tracks of each playlist's latest published date",
     columns: trackColumns,
-    sql: (from) =>
-      [
-        `SELECT t.* FROM ${from('playlist_tracks')} t`,
-        `JOIN (SELECT playlist_id, MAX(CAST(snapshot_date AS VARCHAR)) AS latest FROM ${from('playlists')} GROUP BY playlist_id) l`,
-        'ON l.playlist_id = t.playlist_id AND l.latest = t.snapshot_date',
-      ].join('\n'),
+    sql: (from) => playlistTracksSql(from, true),
   },
   {
     name: 'playlist_history',

@@ -148,4 +148,20 @@ describe('the built-in emulator over three consecutive dates', () => {
     );
     expect(await count("SELECT COUNT(*) AS n FROM playlist_tracks WHERE item_type = 'track' AND (artist_names IS NULL OR primary_artist_name IS NULL)")).toBe(0);
   });
+
+  it("holds in latest_playlist_tracks the rows playlist_tracks has for each playlist's own latest date", async () => {
+    // Prepare: one playlist a date further than the rest, so the playlists' latest dates differ
+    const [first] = (await queryLake(lake(), "SELECT playlist_id FROM playlists WHERE total_items > 0 ORDER BY playlist_id LIMIT 1")).map((row) => String(row.playlist_id));
+    await run('2026-11-20', ['--playlists', first ?? '']);
+    const latestOfEach = `SELECT t.* FROM playlist_tracks t
+      JOIN (SELECT playlist_id, MAX(CAST(snapshot_date AS VARCHAR)) AS latest FROM playlists GROUP BY playlist_id) l
+      ON l.playlist_id = t.playlist_id AND l.latest = t.snapshot_date`;
+    // Act
+    const missing = await queryLake(lake(), `SELECT COUNT(*) AS n FROM (${latestOfEach} EXCEPT ALL SELECT * FROM latest_playlist_tracks)`);
+    const extra = await queryLake(lake(), `SELECT COUNT(*) AS n FROM (SELECT * FROM latest_playlist_tracks EXCEPT ALL ${latestOfEach})`);
+    const dates = await queryLake(lake(), 'SELECT DISTINCT snapshot_date AS d FROM latest_playlist_tracks ORDER BY 1');
+    // Assess
+    expect([missing[0]?.n, extra[0]?.n]).toEqual([0, 0]);
+    expect(dates.map((row) => row.d)).toEqual(['2026-11-19', '2026-11-20']);
+  });
 });
