@@ -55,11 +55,12 @@ const commands: Record<string, () => Promise<Loaded>> = {
   },
 };
 
-/** The command of each group of one two-word command (`auth` → `auth login`, `snowflake` → `snowflake ddl`). */
+const firstWord = (words: string): string => words.split(' ')[0] ?? words;
+/** The command of each group that has exactly one, a two-word command (`auth` → `auth login`, `snowflake` → `snowflake ddl`). */
 const groups = new Map(
   Object.keys(commands)
-    .filter((words) => words.includes(' '))
-    .map((words) => [words.slice(0, words.indexOf(' ')), words] as const),
+    .filter((words) => words.includes(' ') && Object.keys(commands).filter((other) => firstWord(other) === firstWord(words)).length === 1)
+    .map((words) => [firstWord(words), words] as const),
 );
 
 const pick = (argv: string[]): { words: string; args: string[] } | undefined => {

@@ -212,7 +212,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         }
       }
     } catch (error) {
-      throw new QueryFailedError(`Could not register the curated tables of ${this.root}: ${messageOf(error)}${damagedFileAdvice(messageOf(error))}`, {
+      throw new QueryFailedError(`Could not register the curated tables of ${this.root}: ${messageOf(error)}`, {
         cause: error,
       });
     }
@@ -221,7 +221,7 @@ export class DuckDbQueryEngine implements QueryEngine {
       return reader.convertRowObjects(toJson);
     } catch (error) {
       if (error instanceof QueryFailedError) throw error;
-      throw new QueryFailedError(`DuckDB could not run the query: ${messageOf(error)}${damagedFileAdvice(messageOf(error))}`, { cause: error });
+      throw new QueryFailedError(`DuckDB could not run the query: ${messageOf(error)}`, { cause: error });
     }
   }
 
@@ -329,16 +329,6 @@ export class DuckDbQueryEngine implements QueryEngine {
     return lists.flat();
   }
 }
-
-/**
- * What to do when DuckDB could not read one of the lake's Parquet files (cut short, overwritten,
- * not Parquet): its date is rebuilt from raw by a rerun or a backfill, which writes a new run's
- * files. Empty for any other failure.
- */
-const damagedFileAdvice = (message: string): string => {
-  const date = /^(?:Invalid Input|IO) Error:[^\n]*\/curated\/[^/]+\/snapshot_date=(\d{4}-\d{2}-\d{2})\//.exec(message)?.[1];
-  return date === undefined ? '' : `\nThe lake's file of ${date} is damaged: rerun or backfill ${date} (spotify-etl run --date ${date}) to rebuild it from raw.`;
-};
 
 /** Which views a refresh (re)creates: the published and the staged view of some tables, and the analysts' views or none. */
 interface WantedViews {

@@ -10,17 +10,18 @@ import { QueryFailedError } from '../../core/errors';
 import { runManifestsPrefix } from '../../core/lake/keys';
 import { tableNames } from '../../core/tables';
 import { parseOptions, UsageError, type Command } from '../command';
-import { queryLake } from '../local/lake-reader';
+import { damagedFileAdvice, queryLake } from '../local/lake-reader';
 import { formatRows } from '../local/text';
 
 /** Runs one query and prints its rows. */
 export const query: Command = async (args, io) => {
   // SQL pasted with its comment first (`-- top artists⏎select …`) starts with two dashes, as an
-  // option does; no option has white space after them, so such an argument is the statement.
-  const opensWithComment = (arg: string): boolean => /^--\s/.test(arg);
-  const parsed = parseOptions(args.filter((arg) => !opensWithComment(arg)), { lake: { type: 'string' }, json: { type: 'boolean' } }, true);
+  // option does; no option has white space after them, so such an argument is the statement,
+  // unless it is the value of `--lake` (a folder may be named so).
+  const isCommentedSql = (arg: string, index: number): boolean => /^--\s/.test(arg) && args[index - 1] !== '--lake';
+  const parsed = parseOptions(args.filter((arg, index) => !isCommentedSql(arg, index)), { lake: { type: 'string' }, json: { type: 'boolean' } }, true);
   const { values } = parsed;
-  const positionals = [...args.filter(opensWithComment), ...parsed.positionals];
+  const positionals = [...args.filter(isCommentedSql), ...parsed.positionals];
   if (positionals.length !== 1 || positionals[0]?.trim() === '') {
     throw new UsageError('query takes one SQL statement in quotes, e.g. spotify-etl query "select count(*) as n from playlist_items"');
   }
@@ -40,7 +41,7 @@ export const query: Command = async (args, io) => {
     return 0;
   } catch (error) {
     if (!(error instanceof QueryFailedError)) throw error;
-    io.err.write(`spotify-etl query: ${error.message}\n`);
+    io.err.write(`spotify-etl query: ${error.message}${damagedFileAdvice(error.message, lake)}\n`);
     return 1;
   }
 };
@@ -49,8 +50,8 @@ export const query: Command = async (args, io) => {
 export const queryHelp = `usage: spotify-etl query "<SQL>" [--lake DIR] [--json]
 
 One read statement (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN, SUMMARIZE) over what the lake has
-published, DuckDB over the published Parquet only; SQL that opens with a comment (-- …) is the
-statement, not an option.
+published, DuckDB over the published Parquet only; SQL that opens with a comment and a space
+(-- …) is the statement, not an option.
 
   tables  ${tableNames.join(', ')}
   views   ${analystViews.map((view) => view.name).join(', ')} (the analysts')

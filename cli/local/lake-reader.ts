@@ -4,6 +4,7 @@
  */
 import { listsCatalog } from '../../adapters/local/sql-names';
 import { QueryFailedError } from '../../core/errors';
+import { shellWords } from './text';
 
 /**
  * The lake's published tables as `spotify-etl query` reads them: read statements only, and no file
@@ -80,4 +81,16 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
     }
   }
   return queryOnce(lake, sql, true, warnOnce);
+};
+
+/**
+ * What to do when a query failed because DuckDB cannot open one of the lake's Parquet files as
+ * Parquet (cut short, not Parquet at all): a rerun of its date writes a new run's files. Empty for
+ * any other failure, a file damaged within its bounds among them (DuckDB reads it without a word).
+ */
+export const damagedFileAdvice = (message: string, lake: string): string => {
+  if (!/too small to be a Parquet file|No magic bytes found/.test(message)) return '';
+  const date = /\/curated\/[^/]+\/snapshot_date=(\d{4}-\d{2}-\d{2})\//.exec(message)?.[1];
+  if (date === undefined) return '';
+  return `\nThe lake's file of ${date} is damaged: rerun ${date} to rewrite it (${shellWords(['npx', 'spotify-etl', 'run', '--date', date, '--lake', lake])}).`;
 };

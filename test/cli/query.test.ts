@@ -76,6 +76,10 @@ describe('spotify-etl query', () => {
     expect((JSON.parse(io.stdout()) as { n: number }[])[0]?.n).toBeGreaterThan(0);
   });
 
+  it('takes an argument after --lake for its value, though it opens like a comment', async () => {
+    await expect(query(['--lake', '-- x', 'select 1 as a'], captureIo(lake()))).rejects.toThrow(UsageError);
+  });
+
   it('names in its help every statement, table and view it reads', () => {
     for (const name of [readStatements, ...tableNames, ...analystViews.map((view) => view.name)]) expect(queryHelp).toContain(name);
   });
@@ -236,7 +240,7 @@ describe('spotify-etl query', () => {
     // Assess
     expect(code).toBe(1);
     expect(io.stderr()).toContain(songs);
-    expect(io.stderr()).toMatch(/The lake's file of 2026-11-20 is damaged: rerun or backfill 2026-11-20 \(spotify-etl run --date 2026-11-20\) to rebuild it from raw\.\n$/);
+    expect(io.stderr().endsWith(`The lake's file of 2026-11-20 is damaged: rerun 2026-11-20 to rewrite it (npx spotify-etl run --date 2026-11-20 --lake ${damaged}).\n`)).toBe(true);
   });
 
   it('answers every query that README.md and docs/ show, on the lake of a real run', async () => {
