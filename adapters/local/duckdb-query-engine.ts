@@ -20,6 +20,7 @@ import { readAhead } from '../../core/read-ahead';
 import { QueryFailedError } from '../../core/errors';
 import type { JobState, QueryEngine } from '../../core/ports';
 import { curatedTablePrefix, dateOfManifestKey, runManifestsPrefix } from '../../core/lake/keys';
+import { countsOf } from '../../core/lake/manifest';
 import { findManifest } from '../../core/manifests';
 import { partitionColumn, runColumn, sqlTypes, stagedTableName, tableNames, tables, type TableName } from '../../core/tables';
 import {
@@ -117,7 +118,15 @@ const definedOn = new WeakMap<DuckDBConnection, Map<string, string>>();
  * written since, where it read every one before each of a report's queries (170 ms per query on a
  * lake of 366 dates). A damaged manifest is never kept, so it is reported on every refresh.
  */
-const publishedOn = new WeakMap<DuckDBConnection, Map<string, { stamp: string; partition: string | null }>>();
+const publishedOn = new WeakMap<DuckDBConnection, Map<string, { stamp: string; published: Published | null }>>();
+
+/** What a date's manifest publishes: the run's partition and the rows it wrote per table. */
+interface Published {
+  readonly date: IsoDate;
+  /** `snapshot_date=D/run_id=R` */
+  readonly partition: string;
+  readonly rows: Readonly<Record<TableName, number>>;
+}
 
 /** The files of each published partition, by its folder's path, per connection as {@link definedOn}. */
 const listedOn = new WeakMap<DuckDBConnection, Map<string, readonly string[]>>();
@@ -247,7 +256,10 @@ export class DuckDbQueryEngine implements QueryEngine {
     for (const table of tableNames) {
       const registered = new Set(registeredPartitions(record, table));
       if (wanted.published.has(table)) {
-        const files = await this.publishedFilesOf(table, published.filter((partition) => registered.has(partition)));
+        const inView = published.filter(({ partition }) => registered.has(partition)).map(({ partition }) => partition);
+        const listed = await this.publishedFilesOf(table, inView);
+        this.warnOfLostRows(table, published, new Set(inView.filter((_, index) => (listed[index]?.length ?? 0) > 0)));
+        const files = listed.flat();
         read.push(...files);
         await define(table, `CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(table)} AS ${viewBody(table, files, false)}`);
       }
@@ -263,21 +275,35 @@ export class DuckDbQueryEngine implements QueryEngine {
     return read;
   }
 
-  /** The partition (`snapshot_date=D/run_id=R`) each date's manifest publishes; dates with none have none. */
-  private async publishedPartitions(): Promise<string[]> {
-    const known = publishedOn.get(this.db) ?? new Map<string, { stamp: string; partition: string | null }>();
+  /**
+   * Tells of each date whose manifest says `table` has rows the view cannot show (`shown` holds the
+   * partitions it reads files of): its published folder holds no Parquet file of the table, or the
+   * crawl left the partition out (a file it could not read). Without this a file deleted by hand
+   * took its date's rows away without a word.
+   */
+  private warnOfLostRows(table: TableName, published: readonly Published[], shown: ReadonlySet<string>): void {
+    for (const { date, partition, rows } of published) {
+      if (rows[table] === 0 || shown.has(partition)) continue;
+      const folder = resolve(this.root, curatedTablePrefix(table), partition);
+      this.options.onWarning?.(`${date} published ${String(rows[table])} ${table} rows that the lake no longer holds readable (${folder}): rerun ${date} to rewrite them.`);
+    }
+  }
+
+  /** What each date's manifest publishes; dates with nothing published are left out. */
+  private async publishedPartitions(): Promise<Published[]> {
+    const known = publishedOn.get(this.db) ?? new Map<string, { stamp: string; published: Published | null }>();
     publishedOn.set(this.db, known);
     const dated = (await this.lake.list(runManifestsPrefix)).flatMap((key) => {
       const date = dateOfManifestKey(key);
       return date === undefined ? [] : [{ key, date }];
     });
-    const partitions: string[] = [];
+    const partitions: Published[] = [];
     // Several at a time: each is a stat and a small read on the thread pool, and one after the
     // other they were a third of `query` on a lake of 395 dates.
-    for await (const { partition, warning } of readAhead(dated, manifestsInFlight, ({ key, date }) => this.publishedPartition(known, key, date))) {
+    for await (const { published, warning } of readAhead(dated, manifestsInFlight, ({ key, date }) => this.publishedPartition(known, key, date))) {
       // Said in the dates' order, whichever read ends first.
       if (warning !== undefined) this.options.onWarning?.(warning);
-      if (partition !== null) partitions.push(partition);
+      if (published !== null) partitions.push(published);
     }
     return partitions;
   }
@@ -287,22 +313,23 @@ export class DuckDbQueryEngine implements QueryEngine {
    * partition, or null for nothing, with a warning when the manifest is damaged.
    */
   private async publishedPartition(
-    known: Map<string, { stamp: string; partition: string | null }>,
+    known: Map<string, { stamp: string; published: Published | null }>,
     key: string,
     date: IsoDate,
-  ): Promise<{ partition: string | null; warning?: string }> {
+  ): Promise<{ published: Published | null; warning?: string }> {
     // Stamped before reading: a manifest replaced in between is read again at the next refresh.
     const stamp = await fileStamp(resolve(this.root, key));
-    const kept = stamp !== undefined && known.get(key)?.stamp === stamp ? known.get(key)?.partition : undefined;
-    if (kept !== undefined) return { partition: kept };
+    const kept = stamp !== undefined && known.get(key)?.stamp === stamp ? known.get(key)?.published : undefined;
+    if (kept !== undefined) return { published: kept };
     const found = await findManifest(this.lake, date);
     known.delete(key);
     if (found.state === 'damaged') {
-      return { partition: null, warning: `${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.` };
+      return { published: null, warning: `${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.` };
     }
-    const partition = found.state === 'present' && found.manifest.published !== null ? partitionPath(date, found.manifest.published.runId) : null;
-    if (stamp !== undefined && found.state === 'present') known.set(key, { stamp, partition });
-    return { partition };
+    const run = found.state === 'present' ? found.manifest.published : null;
+    const published = run === null ? null : { date, partition: partitionPath(date, run.runId), rows: countsOf(run.tables) };
+    if (stamp !== undefined && found.state === 'present') known.set(key, { stamp, published });
+    return { published };
   }
 
   private async filesOf(table: TableName, partitions: readonly string[]): Promise<string[]> {
@@ -310,15 +337,15 @@ export class DuckDbQueryEngine implements QueryEngine {
   }
 
   /**
-   * {@link filesOf} for published partitions, each listed once per connection: a run's folder is
+   * The files of each of `partitions`, listed once per connection: a run's folder is
    * written before the run is published and never after (a later run of the date writes a folder
    * of its own, and the superseded one is no longer published), and listing every date's folder
    * of each table before each query was most of a run's report on a lake of a year of dates.
    */
-  private async publishedFilesOf(table: TableName, partitions: readonly string[]): Promise<string[]> {
+  private async publishedFilesOf(table: TableName, partitions: readonly string[]): Promise<(readonly string[])[]> {
     const listed = listedOn.get(this.db) ?? new Map<string, readonly string[]>();
     listedOn.set(this.db, listed);
-    const lists = await Promise.all(
+    return Promise.all(
       partitions.map(async (partition) => {
         const key = resolve(this.root, curatedTablePrefix(table), partition);
         const files = listed.get(key) ?? (await partitionFiles(this.lake, this.root, table, partition));
@@ -326,7 +353,6 @@ export class DuckDbQueryEngine implements QueryEngine {
         return files;
       }),
     );
-    return lists.flat();
   }
 }
 

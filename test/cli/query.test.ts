@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
@@ -241,6 +241,21 @@ describe('spotify-etl query', () => {
     expect(code).toBe(1);
     expect(io.stderr()).toContain(songs);
     expect(io.stderr().endsWith(`The lake's file of 2026-11-20 is damaged: rerun 2026-11-20 to rewrite it (npx spotify-etl run --date 2026-11-20 --lake ${damaged}).\n`)).toBe(true);
+  });
+
+  const lostFile = tempFolderForSuite('spotify-etl-query-lost-');
+  it('says which date lost its rows when a published Parquet file is gone, and answers with the rest', async () => {
+    // Prepare
+    cpSync(lake(), lostFile(), { recursive: true });
+    const songs = filesUnder(join(lostFile(), 'curated', 'songs')).find((file) => file.endsWith('.parquet')) ?? '';
+    rmSync(songs);
+    const io = captureIo(lake());
+    // Act
+    const code = await query(['select count(*) as n from songs', '--json', '--lake', lostFile()], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(JSON.parse(io.stdout())).toEqual([{ n: 0 }]);
+    expect(io.stderr()).toMatch(new RegExp(`^spotify-etl query: 2026-11-20 published \\d+ songs rows that the lake no longer holds readable \\(${escape(dirname(songs))}\\): rerun 2026-11-20 to rewrite them\\.\\n$`));
   });
 
   it('answers every query that README.md and docs/ show, on the lake of a real run', async () => {
