@@ -37,7 +37,7 @@ export const report: Command = async (args, io) => {
     io.err.write(`spotify-etl report: there is no lake at ${lake}; run \`spotify-etl run\` first, or point --lake at one\n`);
     return 1;
   }
-  const out = values.out === undefined ? join(lake, defaultReportKey) : resolve(io.cwd, values.out);
+  const out = values.out === undefined ? join(lake, defaultReportKey(range)) : resolve(io.cwd, values.out);
   try {
     await writeReport(lake, out, { range, onWarning: (warning) => io.err.write(`spotify-etl report: ${warning}\n`) });
   } catch (error) {
@@ -66,7 +66,8 @@ Prints the file's path as the last line.
   --lake DIR   the lake (default ./lake)
   --from D     the first date to show (YYYY-MM-DD; default the first there is)
   --to D       the last date to show (default the last there is)
-  --out FILE   where to write it (default <lake>/reports/latest.html)
+  --out FILE   where to write it (default <lake>/reports/latest.html, or with --from or --to
+               <lake>/reports/range-<from>--<to>.html, "first" or "last" for an open end)
   --help       this help
 
 e.g. spotify-etl report --from 2026-11-01 --out /tmp/november.html`;

@@ -10,7 +10,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readChartLibrary } from '../../adapters/charts/echarts-library';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
-import { latestReportKey } from '../../core/lake/keys';
+import { latestReportKey, reportsPrefix } from '../../core/lake/keys';
 import type { ReportData } from '../../core/report/charts';
 import { collectReport, lakeHealth } from '../../core/report/collect';
 import { renderReport } from '../../core/report/page';
@@ -18,8 +18,13 @@ import type { ReportRange } from '../../core/report/queries';
 import { lakeReader } from './lake-reader';
 import type { RunSummary } from './summary';
 
-/** Where `npm start` and `report` put the report by default, below the lake. */
-export const defaultReportKey = latestReportKey;
+/**
+ * Where `npm start` and `report` put the report by default, below the lake: the latest report,
+ * which every run rewrites, or for some dates a file of its own, so a report of a range does not
+ * stand in for the lake's latest one until the next run.
+ */
+export const defaultReportKey = (range: ReportRange = {}): string =>
+  range.from === undefined && range.to === undefined ? latestReportKey : `${reportsPrefix}range-${range.from ?? 'first'}--${range.to ?? 'last'}.html`;
 
 /**
  * Reads everything the report shows. One read-only engine answers every query, so all charts
@@ -67,6 +72,6 @@ export const writeReport = async (
  * nothing published, or failed for want of a report (ReportNotWrittenError), and names no report.
  */
 export const withReport = (summary: RunSummary): RunSummary => {
-  const report = join(summary.lake, defaultReportKey);
+  const report = join(summary.lake, defaultReportKey());
   return summary.status === 'succeeded' && summary.dates.length > 0 && existsSync(report) ? { ...summary, report } : summary;
 };

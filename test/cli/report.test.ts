@@ -86,6 +86,21 @@ describe('spotify-etl report', () => {
     expect(data.health.map((row) => row.date)).toEqual(['2026-11-18']);
   });
 
+  it('writes a report of some dates beside the latest one, which it leaves as it was', async () => {
+    // Prepare
+    const latest = join(lake(), 'reports', 'latest.html');
+    await report(['--lake', lake()], captureIo(work()));
+    const before = readFileSync(latest, 'utf8');
+    const io = captureIo(work());
+    // Act
+    const code = await report(['--lake', lake(), '--from', '2026-11-18'], io);
+    // Assess
+    expect(code).toBe(0);
+    expect(lastLine(io.stdout())).toBe(join(lake(), 'reports', 'range-2026-11-18--last.html'));
+    expect(readFileSync(lastLine(io.stdout()), 'utf8')).toContain('2026-11-18 to the last date');
+    expect(readFileSync(latest, 'utf8')).toBe(before);
+  });
+
   it('is left by every run, whose summary ends with its path and file:// link', () => {
     const path = join(lake(), 'reports', 'latest.html');
 
