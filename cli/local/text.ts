@@ -36,10 +36,15 @@ export const escapeControl = (text: string): string =>
 export const shellWords = (words: readonly string[]): string =>
   words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)).join(' ');
 
-/** Rows as an aligned text table, `null` for SQL NULL, control characters escaped so each row stays one line. */
+/**
+ * Rows as an aligned text table, `null` for SQL NULL, control characters escaped so each row stays
+ * one line; but a query plan (EXPLAIN's `explain_key`, `explain_value` rows) as DuckDB draws it,
+ * over many lines, which escaped made one line of `\n`s.
+ */
 export const formatRows = (rows: readonly Record<string, unknown>[]): string => {
   if (rows.length === 0) return '(no rows)\n';
   const columns = Object.keys(rows[0] ?? {});
+  if (columns.join() === 'explain_key,explain_value') return rows.map((row) => `${String(row['explain_value'])}\n`).join('');
   const headers = columns.map(escapeControl);
   const cells = rows.map((row) =>
     columns.map((column) => escapeControl(row[column] === null ? 'null' : typeof row[column] === 'object' ? JSON.stringify(row[column]) : String(row[column]))),

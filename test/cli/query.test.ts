@@ -273,6 +273,17 @@ describe('spotify-etl query', () => {
     }
   });
 
+  it('prints a query plan over many lines, as DuckDB draws it', async () => {
+    const io = captureIo(lake());
+
+    const code = await query(['explain select count(*) from songs', '--lake', lake()], io);
+
+    expect(code).toBe(0);
+    expect(io.stdout().split('\n').length).toBeGreaterThan(5);
+    expect(io.stdout()).toMatch(/^┌─+┐$/m);
+    expect(io.stdout()).not.toContain('\\n');
+  });
+
   it('formats no rows as such', () => {
     expect(formatRows([])).toBe('(no rows)\n');
   });
