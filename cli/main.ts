@@ -96,8 +96,8 @@ export const main = async (argv: string[], io: CliIo, replaced: Readonly<Record<
   const chosen = pick(argv);
   const group = groups.get(argv[0] ?? '');
   if (!chosen && group !== undefined) {
-    const [first = '', rest = ''] = group.split(' ');
-    return usageMistake(io, first, `"${first}${argv[1] === undefined ? '' : ` ${argv[1]}`}" is not a command; the ${first} command is \`spotify-etl ${first} ${rest}\``);
+    const first = firstWord(group);
+    return usageMistake(io, first, `"${first}${argv[1] === undefined ? '' : ` ${argv[1]}`}" is not a command; the ${first} command is \`spotify-etl ${group}\``);
   }
   if (!chosen) {
     io.err.write(`spotify-etl: unknown command "${argv[0] ?? ''}"; the commands are run, query, report, emulator, auth login, remote and snowflake ddl\nRun \`spotify-etl --help\` for what each does.\n`);

@@ -33,7 +33,7 @@ import {
   sqlIdentifier,
 } from './duckdb-lake';
 import { FsBlobStore } from './fs-blob-store';
-import { names, wordsOf } from './sql-names';
+import { identifiersOf, names, wordsOf } from './sql-names';
 import { confineTo, runReadOnly } from './read-only-sql';
 
 const safeNumber = (value: bigint): number | string =>
@@ -94,7 +94,7 @@ export interface QueryEngineOptions {
    * query names, too, and runs a query that fails without the rest again with every view. @default true
    */
   readonly published?: boolean | 'when-named';
-  /** Told about each date whose manifest cannot be read, and so shows no published data. */
+  /** Told about each date whose manifest cannot be read, and so shows no published data, and each whose published rows of a table the lake no longer holds. */
   readonly onWarning?: (message: string) => void;
   /**
    * The command line's `query`: every query must be a read, and after the first one registers the
@@ -379,10 +379,12 @@ const analystViewsRead = new Set(tableWords.filter(({ words }) => analystViews.s
  * them, and the analysts' views with the tables they read if it names one.
  */
 const viewsNamedIn = (sql: string, staged: boolean): WantedViews => {
-  const analyst = names(sql, analystViewNames);
+  // The text without its literals and comments once, for all seventeen words.
+  const text = identifiersOf(sql);
+  const analyst = analystViewNames.test(text);
   return {
-    published: new Set(tableWords.filter(({ table, words }) => (analyst && analystViewsRead.has(table)) || names(sql, words)).map(({ table }) => table)),
-    staged: new Set(staged ? stagedWords.filter(({ words }) => names(sql, words)).map(({ table }) => table) : []),
+    published: new Set(tableWords.filter(({ table, words }) => (analyst && analystViewsRead.has(table)) || words.test(text)).map(({ table }) => table)),
+    staged: new Set(staged ? stagedWords.filter(({ words }) => words.test(text)).map(({ table }) => table) : []),
     analystViews: analyst,
   };
 };

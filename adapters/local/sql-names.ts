@@ -13,8 +13,11 @@
  * refresh; a miss leaves a query without its view (it fails: no such table, or a file it may not
  * read), which is why a person's query that fails so is run again with every view (cli/local/lake-reader.ts).
  */
-export const names = (sql: string, words: RegExp): boolean =>
-  words.test(sql.replace(quotedAndComments, (token) => (token.startsWith('"') ? ` ${token.slice(1, -1).replaceAll('""', '"')} ` : ' ')));
+export const names = (sql: string, words: RegExp): boolean => words.test(identifiersOf(sql));
+
+/** `sql` without its string literals and comments, each quoted identifier as its words: the text {@link names} tests. */
+export const identifiersOf = (sql: string): string =>
+  sql.replace(quotedAndComments, (token) => (token.startsWith('"') ? ` ${token.slice(1, -1).replaceAll('""', '"')} ` : ' '));
 
 /** Any of `list` as a whole word, in any case. */
 export const wordsOf = (list: readonly string[]): RegExp => new RegExp(`\\b(${list.join('|')})\\b`, 'i');

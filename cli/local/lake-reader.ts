@@ -18,8 +18,9 @@ export interface LakeReader {
 }
 
 /**
- * A {@link LakeReader} of `lake`; `onWarning` hears of damaged manifests, once. With `published`
- * `'when-named'` it builds only the views its first query names (see QueryEngineOptions).
+ * A {@link LakeReader} of `lake`; `onWarning` hears of damaged manifests and of published rows the
+ * lake no longer holds, once. With `published` `'when-named'` it builds only the views its first
+ * query names (see QueryEngineOptions).
  */
 export const lakeReader = (lake: string, onWarning?: (message: string) => void, published: true | 'when-named' = true): LakeReader => {
   let opened: Promise<{ query: (sql: string) => Promise<Record<string, unknown>[]>; close: () => void }> | undefined;
