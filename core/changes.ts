@@ -20,35 +20,46 @@ const itemOf = (row: Item): { type: 'track' | 'episode' | 'local'; id: string } 
 interface Tally {
   readonly type: 'track' | 'episode' | 'local';
   readonly id: string;
-  count: number;
-  /** The earliest-added entry of the item (null added_at sorts last), for an added row. */
-  first: Item;
+  /** The item's entries in playlist order. */
+  readonly entries: Item[];
 }
-
-const earlier = (a: Item, b: Item): boolean =>
-  a.added_at !== null && (b.added_at === null || a.added_at.getTime() < b.added_at.getTime());
 
 const tally = (rows: readonly Item[]): Map<string, Tally> => {
   const counts = new Map<string, Tally>();
-  for (const row of rows) {
+  for (const row of [...rows].sort((a, b) => a.position - b.position)) {
     const item = itemOf(row);
     if (item === undefined) continue;
     const key = `${item.type}\u0000${item.id}`;
     const found = counts.get(key);
-    if (found === undefined) counts.set(key, { ...item, count: 1, first: row });
-    else {
-      found.count += 1;
-      if (earlier(row, found.first)) found.first = row;
-    }
+    if (found === undefined) counts.set(key, { ...item, entries: [row] });
+    else found.entries.push(row);
   }
   return counts;
 };
 
+/** Oldest first: a null added_at counts as oldest; equal times keep playlist order (the sort is stable). */
+const byAddedAt = (a: Item, b: Item): number => {
+  if (a.added_at === null || b.added_at === null) return (a.added_at === null ? 0 : 1) - (b.added_at === null ? 0 : 1);
+  return a.added_at.getTime() - b.added_at.getTime();
+};
+
+/**
+ * The entry whose added_at and added_by an `added` row of `count` occurrences carries. Only the
+ * counts are compared, so which entries are the added ones is inferred: the `count` most recently
+ * added (a copy added again must not take the time of the copy that was already there, years
+ * before), and of those the earliest with a time; null only when none of them has one.
+ */
+const addedEntry = (entries: readonly Item[], count: number): Item | undefined => {
+  const added = [...entries].sort(byAddedAt).slice(-count);
+  return added.find((entry) => entry.added_at !== null) ?? added[0];
+};
+
 /**
  * One row per item whose number of occurrences differs between the previous snapshot's entries
- * and the current one's: `added` with the difference and the earliest added entry's added_at and
- * added_by, or `removed` with the difference and nulls. Rows come sorted by change, item type and
- * id, so the same snapshots give the same bytes.
+ * and the current one's: `added` with the difference k and the added_at and added_by of the
+ * earliest entry with a time among the item's k most recently added entries, or `removed` with the
+ * difference and nulls. Rows come sorted by change, item type and id, so the same snapshots give
+ * the same bytes.
  * @example playlistChanges('p1', '2026-11-19', [s1], [s1, s1, s2]) // added s1 ×1, added s2 ×1
  */
 export const playlistChanges = (playlistId: string, previousDate: IsoDate, previous: readonly Item[], current: readonly Item[]): Change[] => {
@@ -56,30 +67,31 @@ export const playlistChanges = (playlistId: string, previousDate: IsoDate, previ
   const after = tally(current);
   const changes: Change[] = [];
   for (const [key, now] of after) {
-    const was = before.get(key)?.count ?? 0;
-    if (now.count > was) {
+    const was = before.get(key)?.entries.length ?? 0;
+    if (now.entries.length > was) {
+      const first = addedEntry(now.entries, now.entries.length - was);
       changes.push({
         playlist_id: playlistId,
         previous_snapshot_date: previousDate,
         change: 'added',
         item_type: now.type,
         item_id: now.id,
-        occurrences: now.count - was,
-        added_at: now.first.added_at,
-        added_by: now.first.added_by,
+        occurrences: now.entries.length - was,
+        added_at: first?.added_at ?? null,
+        added_by: first?.added_by ?? null,
       });
     }
   }
   for (const [key, was] of before) {
-    const now = after.get(key)?.count ?? 0;
-    if (was.count > now) {
+    const now = after.get(key)?.entries.length ?? 0;
+    if (was.entries.length > now) {
       changes.push({
         playlist_id: playlistId,
         previous_snapshot_date: previousDate,
         change: 'removed',
         item_type: was.type,
         item_id: was.id,
-        occurrences: was.count - now,
+        occurrences: was.entries.length - now,
         added_at: null,
         added_by: null,
       });

@@ -101,8 +101,8 @@ export const tables = {
     col('item_type', 'string', false, 'track, episode or local (unavailable entries are not compared)'),
     col('item_id', 'string', false, 'song_id, episode_id or local_uri'),
     col('occurrences', 'int32', false, 'how many entries of the item were added or removed'),
-    col('added_at', 'timestamp', true, 'of the added entry, the earliest if several; null for removed'),
-    col('added_by', 'string', true, 'of the added entry, the earliest if several; null for removed'),
+    col('added_at', 'timestamp', true, 'of the earliest-added entry with an added_at among the added ones (the item\'s newest entries, as many as occurrences); null for removed'),
+    col('added_by', 'string', true, 'of the earliest-added entry with an added_at among the added ones (the item\'s newest entries, as many as occurrences); null for removed'),
   ],
 } as const satisfies Record<string, readonly Column[]>;
 
