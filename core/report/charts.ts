@@ -222,12 +222,31 @@ const shareBars = (bars: ShareBars) =>
     ],
   });
 
+/**
+ * Each artist's label, `max` characters of its name, with ` · ` and the start of its id when
+ * another row's label would be the same: ECharts' category axis draws equal categories as one,
+ * one bar over another, and Spotify has many artists of one name (four "Wild Fires"). The id
+ * part is as long as it takes (4 characters at least) to tell the same-named ones apart.
+ */
+const artistLabels = (rows: readonly ArtistRow[], max: number): string[] => {
+  const names = rows.map((row) => shortName(row.artist, max));
+  return names.map((name, index) => {
+    const same = rows.filter((_, other) => names[other] === name).map((row) => row.artist_id);
+    if (same.length === 1) return name;
+    const id = rows[index]?.artist_id ?? '';
+    let length = 4;
+    while (length < id.length && same.some((other) => other !== id && other.startsWith(id.slice(0, length)))) length += 1;
+    return `${name} · ${id.slice(0, length)}`;
+  });
+};
+
 const artistsChart = (data: ReportData): Chart => {
   const id = 'top-artists';
   const title = `Top artists${data.latestDate === null ? '' : ` on ${data.latestDate}`}`;
   if (data.artists.length === 0) return nothing(id, title, 'The most credited artists.', 'No track entries are published in this range.');
   const totals = data.artists[0];
   const rows = data.artists.map((row) => ({ ...row, share: percent(row.entries, row.all_entries) }));
+  const [onAxis, inTable] = [artistLabels(rows, 30), artistLabels(rows, 40)];
   return {
     id,
     title,
@@ -239,7 +258,7 @@ const artistsChart = (data: ReportData): Chart => {
         ['entries', 'track entries crediting them'],
         ['playlists', 'playlists they appear in'],
       ],
-      source: rows.map((row) => [shortName(row.artist, 30), row.share, row.entries, row.playlists]),
+      source: rows.map((row, index) => [onAxis[index], row.share, row.entries, row.playlists]),
       axisName: 'share of track entries (%)',
       seriesName: 'share of track entries',
       colour: colours.neutral,
@@ -247,7 +266,7 @@ const artistsChart = (data: ReportData): Chart => {
     note: null,
     table: {
       columns: ['artist', 'entries', 'share %', 'playlists'],
-      rows: rows.map((row) => [shortName(row.artist, 40), row.entries, row.share, `${row.playlists} of ${row.all_playlists}`]),
+      rows: rows.map((row, index) => [inTable[index] ?? row.artist, row.entries, row.share, `${row.playlists} of ${row.all_playlists}`]),
     },
   };
 };

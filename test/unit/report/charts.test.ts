@@ -107,6 +107,28 @@ describe('the run health', () => {
   });
 });
 
+describe('the top-artists chart', () => {
+  it('labels artists who share a name with the start of their ids, so no bar is drawn over another, and keeps unique names as they are', () => {
+    // Prepare: 15 artists, two named Wild Cities and three named Wild Fires (two of those ids start alike)
+    const artist = (artist_id: string, artist: string, entries: number) => ({ artist_id, artist, entries, playlists: 1, all_entries: 200, all_playlists: 2 });
+    const artists = [
+      artist('Y8zYq0mQ3W6sTHt0h1b2Ab', 'Wild Cities', 20),
+      artist('7pLkq0mQ3W6sTHt0h1b2Ab', 'Wild Fires', 19),
+      artist('0abcDq0mQ3W6sTHt0h1b2A', 'Wild Fires', 18),
+      artist('0abcEq0mQ3W6sTHt0h1b2A', 'Wild Fires', 17),
+      artist('Pq1rq0mQ3W6sTHt0h1b2Ab', 'Wild Cities', 16),
+      ...Array.from({ length: 10 }, (_, index) => artist(`uniq${index}q0mQ3W6sTHt0h1b2A`, `Artist ${index}`, 15 - index)),
+    ];
+    // Act
+    const drawn = chart(data({ artists }), 'top-artists');
+    // Assess
+    const categories = ((drawn?.option?.['dataset'] as { source: unknown[][] }).source).map((row) => row[0]);
+    expect(new Set(categories).size).toBe(15);
+    expect(categories.slice(0, 6)).toEqual(['Wild Cities · Y8zY', 'Wild Fires · 7pLk', 'Wild Fires · 0abcD', 'Wild Fires · 0abcE', 'Wild Cities · Pq1r', 'Artist 0']);
+    expect(drawn?.table.rows.map((row) => row[0])).toEqual(categories);
+  });
+});
+
 describe('every drawn chart', () => {
   it('names both axes and has a table of its numbers', () => {
     // Prepare
