@@ -373,9 +373,9 @@ const healthChart = (data: ReportData): Chart => {
 const durationChart = (data: ReportData): Chart => {
   const id = 'run-duration';
   const title = 'Run duration per date';
-  const description = 'Seconds from reading Spotify to the last record of the date\'s last attempt (its manifest\'s extractedAt to updatedAt). A backfill rebuilds from raw and keeps the original extraction time, so it has none.';
+  const description = 'Seconds from reading Spotify to the last record of the date\'s last attempt (its manifest\'s extractedAt to updatedAt). A date a backfill rebuilt from raw keeps the original extraction time, so it has none; the date a backfill extracted (today) has one.';
   const timed = data.health.filter((row) => row.durationSeconds !== null);
-  if (timed.length === 0) return nothing(id, title, description, 'No attempt in this range read Spotify itself (only backfills), or no run wrote a date yet.');
+  if (timed.length === 0) return nothing(id, title, description, 'No attempt in this range read Spotify itself (only backfills of dates already landed), or no run wrote a date yet.');
   return {
     id,
     title,

@@ -21,8 +21,9 @@ export interface HealthRow {
   readonly checksFailed: number;
   readonly rejects: number;
   /**
-   * Seconds from reading Spotify to the attempt's last record; null for a backfill (it rebuilds
-   * from raw, and its manifest keeps the extraction time of the run that landed the data).
+   * Seconds from reading Spotify to the attempt's last record; null for a backfill attempt that
+   * rebuilt the date from raw (its manifest keeps the extraction time of the run that landed the
+   * data), but not for the date a backfill extracted (today, when its range includes today).
    */
   readonly durationSeconds: number | null;
   /** The Spotify requests the attempt sent for the date; null in manifests written before runs recorded them. */
@@ -30,8 +31,16 @@ export interface HealthRow {
   readonly error: string | null;
 }
 
+/**
+ * Whether the attempt read its date from Spotify. A scheduled or manual attempt always does; a
+ * backfill's extractedAt is that of the run that landed the raw it rebuilt from, unless it
+ * extracted the date itself: then it sent Web API requests for it (the token requests do not tell,
+ * as FetchToken's are counted on the run's first date, extracted or not).
+ */
+const readSpotify = (attempt: RunAttempt): boolean => attempt.mode !== 'backfill' || (attempt.requests?.spotifyApi ?? 0) > 0;
+
 const durationOf = (attempt: RunAttempt): number | null => {
-  if (attempt.mode === 'backfill' || attempt.extractedAt === null) return null;
+  if (!readSpotify(attempt) || attempt.extractedAt === null) return null;
   const seconds = (Date.parse(attempt.updatedAt) - Date.parse(attempt.extractedAt)) / 1000;
   return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 };

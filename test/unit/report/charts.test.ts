@@ -82,6 +82,17 @@ describe('the run health', () => {
     expect(rows.map((row) => [row.date, row.durationSeconds])).toEqual([['2026-11-18', null], ['2026-11-19', 42.5]]);
   });
 
+  it('times the date a backfill extracted from Spotify (today in its range) like a scheduled run, but not the dates it rebuilt', () => {
+    // Prepare: run --from 2026-11-25 --to 2026-11-27 on the 27th; FetchToken's token request is counted on the first date
+    const rebuilt = manifest('2026-11-25', { mode: 'backfill', extractedAt: '2026-11-25T06:00:00.000Z', updatedAt: '2026-11-27T09:00:50.000Z', requests: { spotifyApi: 0, spotifyToken: 1 } });
+    const extracted = manifest('2026-11-27', { mode: 'backfill', extractedAt: '2026-11-27T09:00:00.000Z', updatedAt: '2026-11-27T09:00:50.000Z', requests: { spotifyApi: 14, spotifyToken: 0 } });
+    // Act
+    const health = healthRows([rebuilt, extracted].map(healthOf));
+    // Assess
+    expect(health.map((row) => [row.date, row.durationSeconds])).toEqual([['2026-11-25', null], ['2026-11-27', 50]]);
+    expect(chart(data({ health }), 'run-duration')?.table.rows).toEqual([['2026-11-27', 50]]);
+  });
+
   it('counts failed checks and says a failed attempt left the date unpublished', () => {
     const failed = manifest('2026-11-19', {
       status: 'failed',
