@@ -28,7 +28,7 @@ type Wiring<S extends StepDefinition> = (ports: StepPorts) => StepRunner<S>;
 
 /** The modules that build AWS ports (steps/aws-ports/<kind>.ts), by kind; a handler passes those its declaration names. */
 export interface AwsAdapters {
-  readonly lake?: (env: StepEnv) => Pick<StepPorts, 'store' | 'leases'>;
+  readonly lake?: (env: StepEnv) => Pick<StepPorts, 'store' | 'leases' | 'lakeName'>;
   readonly spotify?: (env: StepEnv) => Pick<StepPorts, 'spotify' | 'auth' | 'tokens' | 'meter'>;
   readonly crawler?: (env: StepEnv) => Pick<StepPorts, 'catalog'>;
   readonly queries?: (env: StepEnv) => Pick<StepPorts, 'queries'>;
@@ -51,6 +51,7 @@ export const adaptersOf = (resources: StepResources): (keyof AwsAdapters)[] => [
 /** Which part of a declaration each port needs, named for the message when the logic reaches for one it lacks. */
 const declarationOf = (resources: StepResources): { readonly [K in keyof StepPorts]: readonly [declared: boolean, what: string] } => ({
   store: [resources.lake !== undefined, 'lake'],
+  lakeName: [resources.lake !== undefined, 'lake'],
   leases: [lakePrefixesOf(resources.lake).includes(leasesPrefix), `lake prefix ${leasesPrefix}`],
   spotify: [resources.spotify !== undefined, 'spotify'],
   auth: [resources.spotify !== undefined, 'spotify'],

@@ -9,6 +9,8 @@ import type { BlobStore, Catalog, Clock, DateLeases, Notifier, QueryEngine, Requ
 /** The ports and settings a step's logic may take. */
 export interface StepPorts {
   readonly store: BlobStore;
+  /** How a page the pipeline writes names the lake: its folder locally, `s3://<bucket>` on AWS. */
+  readonly lakeName: string;
   readonly leases: DateLeases;
   readonly spotify: SpotifyApi;
   readonly auth: SpotifyAuth;

@@ -183,6 +183,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   try {
     const handlers = await localHandlers({
       store,
+      lakeName: lake,
       spotify: new GotSpotifyApi({
         apiBaseUrl: source.apiBaseUrl,
         tokens,

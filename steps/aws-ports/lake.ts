@@ -8,8 +8,8 @@ import type { StepPorts } from '../ports';
 import { onFirstSend } from './first-send';
 
 /** The ports a `lake` declaration brings, over the bucket LAKE_BUCKET_NAME names. */
-export const lake = (env: StepEnv): Pick<StepPorts, 'store' | 'leases'> => {
+export const lake = (env: StepEnv): Pick<StepPorts, 'store' | 'leases' | 'lakeName'> => {
   const bucket = env[envNames.lakeBucket] as string;
   const s3 = onFirstSend(() => new S3Client({}));
-  return { store: new S3BlobStore(s3, bucket), leases: new S3DateLeases(s3, bucket, systemClock) };
+  return { store: new S3BlobStore(s3, bucket), leases: new S3DateLeases(s3, bucket, systemClock), lakeName: `s3://${bucket}` };
 };

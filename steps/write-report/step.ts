@@ -14,18 +14,17 @@ import { collectReport, engineRows, healthReadOnce, type ReportSource } from '..
 import { renderReport } from '../../core/report/page';
 import type { WriteReportInput, WriteReportOutput } from './contract';
 
-/** What WriteReport needs: the lake, its query engine, the time and the charting library. */
+/** What WriteReport needs: the lake and its name, its query engine, the time and the charting library. */
 export interface WriteReportDeps {
   readonly store: BlobStore;
+  /** How the page names the lake, as `spotify-etl report` does: its folder locally, `s3://<bucket>` on AWS. */
+  readonly lakeName: string;
   readonly queries: QueryEngine;
   readonly clock: Clock;
   readonly chartLibrary: () => Promise<string>;
   /** Waits between polls of a query. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
 }
-
-/** How the page names the lake it shows: the step knows it only as the pipeline's own. */
-export const pipelineLakeLabel = "the pipeline's lake";
 
 const isTransient = (error: unknown): boolean => error instanceof AwsUnavailableError || error instanceof StorageUnavailableError;
 
@@ -49,7 +48,7 @@ export const runWriteReport =
     const source: ReportSource = {
       rows: engineRows(deps.queries, (reason) => new QueryFailedError(reason), deps.sleep),
       health: healthReadOnce(deps.store),
-      lake: pipelineLakeLabel,
+      lake: deps.lakeName,
     };
     const date: IsoDate | undefined = published.toSorted().at(-1);
     try {

@@ -107,6 +107,13 @@ describe('spotify-etl report', () => {
     expect(runOutput.trimEnd().split('\n').slice(-2)).toEqual([`Report: ${path}`, `  ${pathToFileURL(path).href}`]);
   });
 
+  it('that a run writes names its lake by its folder, as the report command does', () => {
+    // The run's page of its last date: the report command above rewrote latest.html, never this one.
+    const page = readFileSync(join(lake(), 'reports', 'snapshot_date=2026-11-19', 'index.html'), 'utf8');
+
+    expect(page).toContain(`<p>Lake <code>${lake()}</code>`);
+  });
+
   it("ends each run's summary with its last date's top artists, the rows query reads", async () => {
     // Act
     const rows = await queryLake(lake(), topArtistsSql('2026-11-19'));

@@ -52,6 +52,7 @@ describe('WriteReport through Athena', () => {
   const step = (store: MemoryBlobStore) =>
     runWriteReport({
       store,
+      lakeName: 's3://spotify-etl-lake',
       queries: new AthenaQueryEngine(new AthenaClient({ region: 'eu-west-1' }), { workGroup: 'spotify-etl', database: 'spotify_etl' }),
       clock: fixedClock('2026-11-20T06:10:00.000Z'),
       chartLibrary: async () => '/* the charting library */',
@@ -70,6 +71,7 @@ describe('WriteReport through Athena', () => {
     const page = store.text(latestReportKey) ?? '';
     expect(page).toContain('Nina Simone');
     expect(page).toContain('Morning Mix');
+    expect(page).toContain('<p>Lake <code>s3://spotify-etl-lake</code>');
     expect(page).toContain('/* the charting library */');
     expect(store.text(datedReportKey(date))).toBe(page);
   });

@@ -46,7 +46,7 @@ describe('WriteReport on DuckDB over a real lake', () => {
   /** The views defined on `connection`, by name. */
   const viewsOn = async (connection: DuckDBConnection): Promise<string[]> =>
     (await connection.runAndReadAll('SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY view_name')).getRowObjectsJS().map((row) => String(row['view_name']));
-  const step = (queries: QueryEngine) => runWriteReport({ store: store(), queries, clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
+  const step = (queries: QueryEngine) => runWriteReport({ store: store(), lakeName: lake(), queries, clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
 
   beforeAll(async () => {
     await dailyRuns(lake(), reportDays);
@@ -64,6 +64,7 @@ describe('WriteReport on DuckDB over a real lake', () => {
     const latest = await text(latestReportKey);
     expect(latest).toContain('<h2>Playlist sizes over time</h2>');
     expect(latest).toContain('all dates');
+    expect(latest).toContain(`<p>Lake <code>${lake()}</code>`);
     expect(latest).not.toContain('data-empty');
     expect(await text(datedReportKey('2026-11-19'))).toBe(latest);
   });
@@ -88,7 +89,7 @@ describe('WriteReport on DuckDB over a real lake', () => {
       if (key.startsWith('runs/')) manifestsRead.push(key);
       return get(key);
     };
-    const backfill = runWriteReport({ store: counting, queries: pipelineEngine(), clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
+    const backfill = runWriteReport({ store: counting, lakeName: lake(), queries: pipelineEngine(), clock, chartLibrary: readChartLibrary, sleep: () => new Promise((done) => setImmediate(done)) });
     // Act
     await backfill({ published: ['2026-11-17', '2026-11-18'] });
     // Assess

@@ -13,6 +13,7 @@ describe('the AWS wiring', () => {
     const ports = awsPorts(steps.recordRun, { lake }, env);
 
     expect(ports.store).toBeInstanceOf(S3BlobStore);
+    expect(ports.lakeName).toBe('s3://lake-bucket');
   });
 
   it('fails the cold start of a handler that passes no adapters for a declared resource', () => {
