@@ -29,9 +29,11 @@ export const runHelp = `usage: spotify-etl run [--date D | --from D --to D] [--p
 The whole pipeline on this machine: the rendered state machine with every step's code, a folder
 as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (UTC).
 
-  --date D              one date (YYYY-MM-DD, up to today): today is read from Spotify, a past
-                        date is rebuilt from its raw snapshots
-  --from D --to D       a backfill: rebuild the dates of the range from their raw snapshots
+  --date D              one date (YYYY-MM-DD, up to today), read from Spotify as it is now: for
+                        a past date this overwrites its raw snapshots and outputs with today's
+                        contents (to rebuild a past date as it was landed: --from D --to D)
+  --from D --to D       a backfill: rebuild the range's dates from the raw snapshots landed on
+                        them (today, if in the range, is read from Spotify)
   --playlists a,b       playlist ids (22 letters and digits), comma-separated, or @FILE for the
                         ids in FILE (one per line or comma-separated, # starts a comment line;
                         a long list does not fit on a command line); default: the emulator's

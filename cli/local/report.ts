@@ -68,10 +68,11 @@ export const writeReport = async (
 
 /**
  * The run's summary with the report the run's WriteReport step wrote (`npm start`, every `run`
- * that succeeded). A run succeeds only once that step has written it; a failed run changed
- * nothing published, or failed for want of a report (ReportNotWrittenError), and names no report.
+ * that succeeded, a backfill that skipped every date too: the step runs after every RecordRun). A
+ * run succeeds only once that step has written it; a failed run changed nothing published, or
+ * failed for want of a report (ReportNotWrittenError), and names no report.
  */
 export const withReport = (summary: RunSummary): RunSummary => {
   const report = join(summary.lake, defaultReportKey());
-  return summary.status === 'succeeded' && summary.dates.length > 0 && existsSync(report) ? { ...summary, report } : summary;
+  return summary.status === 'succeeded' && existsSync(report) ? { ...summary, report } : summary;
 };

@@ -24,6 +24,7 @@ import { briefList, formatRows, plural, shellWords } from './text';
 /** One date of the run as its manifest records it: this run's attempt, and the run published for it. */
 export interface DateSummary {
   readonly date: IsoDate;
+  /** How the run planned the date: read from Spotify, or rebuilt from the raw snapshots landed on it (a failed run may not have done it). */
   readonly action: 'extracted' | 'rebuilt';
   /** Where this run's attempt at the date stands. */
   readonly status: RunStatus | 'not written';
@@ -200,6 +201,18 @@ const publishedText = (d: DateSummary, executionName: string): string => {
   return `unchanged: still ${d.published.executionName}${d.published.publishedAt === null ? '' : ` of ${d.published.publishedAt}`}`;
 };
 
+/**
+ * One date of the dates line. A failed attempt that normalised no playlist did not do what its
+ * plan said: it reads "to be extracted" and how far it got, since "extracted (0 playlists)" would
+ * claim a read that a run throttled at its token never made.
+ */
+const dateText = (d: DateSummary, summary: RunSummary): string => {
+  if (d.status !== 'failed' || d.playlists > 0) return `${d.date} ${d.action} (${plural(d.playlists, 'playlist')}), ${d.status}`;
+  const planned = d.action === 'extracted' ? 'to be extracted' : 'to be rebuilt';
+  const read = d.action === 'extracted' && summary.requests.spotifyApi === 0;
+  return `${d.date} ${planned}, failed before any playlist was ${read ? 'read' : 'normalised'}`;
+};
+
 /** What the faults did: absorbed, with the tables as a run without them writes, or which error ended the run. */
 const faultsLine = (faults: FaultCount, summary: RunSummary): string => {
   const kinds = Object.entries(faults.byKind).map(([kind, n]) => `${kind} ×${n}`).join(', ');
@@ -218,7 +231,7 @@ export const formatSummary = (summary: RunSummary): string => {
   const head = summary.status === 'succeeded' ? 'succeeded' : `failed: ${summary.error?.name ?? 'unknown error'}`;
   lines.push(`spotify-etl run ${head} (${summary.mode ?? 'no plan'}, execution ${summary.executionName})`);
   if (summary.dates.length > 0) {
-    lines.push(`  dates      ${summary.dates.map((d) => `${d.date} ${d.action} (${plural(d.playlists, 'playlist')}), ${d.status}`).join('; ')}`);
+    lines.push(`  dates      ${summary.dates.map((d) => dateText(d, summary)).join('; ')}`);
     lines.push(`  published  ${summary.dates.map((d) => `${d.date} ${publishedText(d, summary.executionName)}`).join('; ')}`);
   }
   if (summary.skipped.length > 0) lines.push(`  skipped    ${summary.skipped.join(', ')} (no raw snapshots landed)`);

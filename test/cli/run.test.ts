@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/command';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
@@ -202,6 +203,24 @@ describe('spotify-etl run stopped by the user', () => {
       'spotify-etl run: stopped before it finished; every partition holds either its old or its new rows, so run it again to complete it',
     );
     expect(await readdir(lake())).not.toContain('curated');
+  });
+});
+
+describe('spotify-etl run --from --to on a fresh lake', () => {
+  const work = tempFolderForSuite('spotify-etl-run-fresh-backfill-');
+
+  it('skips every date, as no raw snapshot has landed, and names the report its WriteReport step wrote', async () => {
+    // Prepare
+    const lake = join(work(), 'lake');
+    const io = captureIo(work());
+    // Act
+    const code = await createRun({ clock })(['--from', '2026-11-18', '--to', '2026-11-19', '--lake', lake], io);
+    // Assess
+    const report = join(lake, 'reports', 'latest.html');
+    expect(code).toBe(0);
+    expect(io.stdout()).toContain('  skipped    2026-11-18, 2026-11-19 (no raw snapshots landed)\n');
+    expect(await readFile(report, 'utf8')).toContain('<html');
+    expect(io.stdout().trimEnd().split('\n').slice(-2)).toEqual([`Report: ${report}`, `  ${pathToFileURL(report).href}`]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { faultCountOf, formatSummary, resumeArgsOf, type RunSummary } from '../../cli/local/summary';
+import { faultCountOf, formatSummary, resumeArgsOf, type DateSummary, type RunSummary } from '../../cli/local/summary';
 import { formatRows } from '../../cli/local/text';
 import type { RunPlan } from '../../core/run-input';
 import { escapeControl, plural, shellWords } from '../../cli/local/text';
@@ -19,6 +19,20 @@ const summary = (overrides: Partial<RunSummary> = {}): RunSummary => ({
   resumeAfter: null,
   resumeCommands: [],
   refreshTokenAgeDays: 3,
+  ...overrides,
+});
+
+const dateSummary = (overrides: Partial<DateSummary> = {}): DateSummary => ({
+  date: '2026-11-20',
+  action: 'extracted',
+  status: 'succeeded',
+  playlists: 1,
+  published: null,
+  tables: null,
+  rejectCount: 0,
+  checksPassed: 0,
+  checksFailed: [],
+  playlistOutcomes: {},
   ...overrides,
 });
 
@@ -80,6 +94,26 @@ describe('the run summary as text', () => {
     ]);
     expect(early).not.toContain('warning');
     expect(none).not.toContain('warning');
+  });
+
+  it('says a date a run throttled at its token was to be extracted and failed before any playlist was read', () => {
+    // Prepare: FetchToken was throttled, so the manifest's failed attempt lists no playlist and no Web API request was sent
+    const date = dateSummary({ status: 'failed', playlists: 0 });
+    const throttled = summary({ status: 'failed', dates: [date], requests: { spotifyApi: 0, spotifyToken: 1 }, error: { name: 'SpotifyThrottledError', message: 'wait' } });
+    // Act
+    const text = formatSummary(throttled);
+    // Assess
+    expect(text).toContain('  dates      2026-11-20 to be extracted, failed before any playlist was read\n');
+    expect(text).not.toContain('extracted (0 playlists)');
+  });
+
+  it('says a failed date that read Spotify but normalised no playlist failed before any was normalised, and a date that did says how many', () => {
+    const failed = summary({ status: 'failed', dates: [dateSummary({ status: 'failed', playlists: 0 }), dateSummary({ date: '2026-11-19', action: 'rebuilt', status: 'failed', playlists: 0 })] });
+    const normalised = summary({ status: 'failed', dates: [dateSummary({ status: 'failed', playlists: 2 })] });
+
+    expect(formatSummary(failed)).toContain('  dates      2026-11-20 to be extracted, failed before any playlist was normalised; 2026-11-19 to be rebuilt, failed before any playlist was normalised\n');
+    expect(formatSummary(normalised)).toContain('  dates      2026-11-20 extracted (2 playlists), failed\n');
+    expect(formatSummary(summary({ dates: [dateSummary()] }))).toContain('  dates      2026-11-20 extracted (1 playlist), succeeded\n');
   });
 
   it('says no fault was drawn when the run asked for faults and none hit', () => {

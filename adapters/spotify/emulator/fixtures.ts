@@ -2,7 +2,8 @@
  * A catalog of recorded Spotify responses (`--fixtures DIR`): every `*.json` below
  * DIR that is a playlist object (with an embedded `items`/`tracks` page) or a playlist-items
  * page (its `href` names the playlist). Entries of one playlist are merged by offset and served
- * as recorded; `total` is the number of entries held. Anything else is skipped with a warning.
+ * as recorded; `total` is the number of entries held. A recording of another Spotify response is
+ * skipped quietly ({@link isOtherSpotifyResponse}); anything else is skipped with a warning.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -29,6 +30,28 @@ const isPlaylistObject = (value: Json): boolean =>
   typeof value.id === 'string' &&
   (value.type === 'playlist' || (typeof value.snapshot_id === 'string' && isObject(value.owner))) &&
   (isPage(value.items) || isPage(value.tracks));
+
+/** Spotify object types besides a playlist: the bodies of GET /albums/{id}, /artists/{id}, /tracks/{id}, … */
+const otherObjectTypes = new Set(['album', 'artist', 'track', 'episode', 'show', 'audiobook', 'chapter', 'user']);
+
+const isApiUrl = (url: unknown): url is string => typeof url === 'string' && url.startsWith('https://api.spotify.com/v1/');
+
+/** A Web API URL of anything but a playlist (an album, its tracks, a search). */
+const otherApiUrl = (url: unknown): boolean => isApiUrl(url) && !url.includes('/playlists/');
+
+/**
+ * A recorded Spotify response that is not a playlist's: an error body, another endpoint's object
+ * or page, a search result, or a recording's response headers. A folder recorded from a whole
+ * session holds them beside the playlists (test/fixtures/spotify/real has 11): they are not served,
+ * and a warning for each would bury the one about a file that is none of these. A playlist object
+ * or page that does not decode names a playlist, so it is never taken for one of these.
+ */
+const isOtherSpotifyResponse = (json: Json): boolean =>
+  (isObject(json.error) && typeof json.error.status === 'number') ||
+  (typeof json.type === 'string' && otherObjectTypes.has(json.type) && otherApiUrl(json.href)) ||
+  (isPage(json) && otherApiUrl(json.href)) ||
+  (Object.keys(json).length > 0 && Object.values(json).every((value) => isPage(value) && otherApiUrl(value.href))) ||
+  (isApiUrl(json.request_uri) && isObject(json.response_headers));
 
 const listJsonFiles = async (dir: string): Promise<string[]> => {
   const found: string[] = [];
@@ -125,6 +148,7 @@ export const fixturesCatalog = async (dir: string): Promise<EmulatedCatalog> => 
       addPage(gather(href.playlistId), json);
       continue;
     }
+    if (isObject(json) && isOtherSpotifyResponse(json)) continue;
     warnings.push(`${name}: ignored, neither a playlist object nor a playlist-items page`);
   }
   if (gathered.size === 0) {
