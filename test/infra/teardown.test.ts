@@ -28,4 +28,11 @@ describe('what cdk destroy keeps', () => {
     const logGroupNames = ofType('AWS::Logs::LogGroup').map(([, group]) => String(group.Properties.LogGroupName ?? ''));
     expect(logGroupNames.filter((name) => name.startsWith('/aws-glue/'))).toEqual([]);
   });
+
+  it('keeps the credentials secret under its fixed name, which a second deploy with the same namePrefix would create again', () => {
+    // Act
+    const secrets = Object.fromEntries(ofType('AWS::SecretsManager::Secret').map(([, secret]) => [String(secret.Properties.Name), secret.DeletionPolicy]));
+    // Assess
+    expect(secrets).toEqual({ 'spotify-etl/spotify-credentials': 'Retain', 'spotify-etl/spotify-token-cache': 'Delete' });
+  });
 });
