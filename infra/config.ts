@@ -32,7 +32,7 @@ export interface StackConfig {
   readonly athenaBytesScannedCutoff: number;
   /** Days Athena result files are kept. @default 7 */
   readonly athenaResultsExpirationDays: number;
-  /** Days Lambda, state machine and crawler logs are kept (a CloudWatch Logs retention value). @default 90 */
+  /** Days Lambda and state machine logs are kept (a CloudWatch Logs retention value; Glue owns the crawler's log group). @default 90 */
   readonly logRetentionDays: RetentionDays;
   /** Entries per date that may fail to decode before the date fails validation (DESIGN §4). @default 0 */
   readonly rejectTolerance: number;

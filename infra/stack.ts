@@ -2,7 +2,7 @@
  * The spotify-etl stack (issue 5): the lake, the Spotify secrets, the catalog and workgroup,
  * the pipeline's Lambdas and state machine, the daily schedule and the failure alerts.
  */
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { Alerts } from './alerts';
@@ -38,7 +38,10 @@ export class SpotifyEtlStack extends Stack {
     const key = new kms.Key(this, 'EncryptionKey', {
       description: `${config.namePrefix}: failure topic and crawler logs`,
       enableKeyRotation: true,
-      pendingWindow: Duration.days(7),
+      // Outlives the stack: Glue creates the crawler's log group at run time, encrypted with this
+      // key, and `cdk destroy` leaves it; deleting the key would make those logs unreadable.
+      // docs/deploy.md says how to delete both.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.lake = new Lake(this, 'Lake', { athenaResultsExpirationDays: config.athenaResultsExpirationDays });
     this.secrets = new SpotifySecrets(this, 'Spotify', config);

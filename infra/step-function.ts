@@ -16,9 +16,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { echartsPackagePath } from '../adapters/charts/echarts-library';
 import type { AnyStep } from '../steps/registry';
-import { environmentOf, type EnvValues } from '../steps/env';
+import { environmentOf, envNames, type EnvValues } from '../steps/env';
+import { ConfigError, contextKey } from './config';
 import { grantsOf, objectPrefixesOf, type ResourceArns } from './grants';
 import { lambdaAliases, lambdaBanner } from './lambda-builtins';
+import { bucketNameMaxChars, environmentBytes, environmentLimitBytes } from './lambda-environment';
 import { Lake } from './lake';
 import { acknowledge, logicalIdOf, wildcardResourceFinding } from './nag';
 
@@ -57,6 +59,8 @@ export interface StepFunctionProps {
 export class StepFunction extends NodejsFunction {
   /** The step this function runs. */
   public readonly step: AnyStep;
+  /** Every variable set on the function, kept to measure against Lambda's limit (the Function keeps its own private). */
+  private readonly variables: Record<string, string>;
 
   /** Builds the function with the shared defaults and an otherwise empty role. */
   public constructor(scope: Construct, id: string, props: StepFunctionProps) {
@@ -79,11 +83,7 @@ export class StepFunction extends NodejsFunction {
       description: `${props.namePrefix}: ${step.stateName}`,
       role,
       logGroup,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: props.namePrefix,
-        POWERTOOLS_METRICS_NAMESPACE: props.namePrefix,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-      },
+      environment: powertoolsEnvironment(props.namePrefix),
       bundling: {
         format: OutputFormat.ESM,
         target: 'node24',
@@ -108,6 +108,7 @@ export class StepFunction extends NodejsFunction {
       },
     });
     this.step = step;
+    this.variables = powertoolsEnvironment(props.namePrefix);
     logGroup.grantWrite(role);
   }
 
@@ -118,7 +119,11 @@ export class StepFunction extends NodejsFunction {
    */
   public bindDeclared(targets: DeclaredTargets): this {
     const { resources } = this.step;
-    for (const [name, value] of Object.entries(environmentOf(resources, targets.env))) this.addEnvironment(name, value);
+    for (const [name, value] of Object.entries(environmentOf(resources, targets.env))) {
+      this.addEnvironment(name, value);
+      this.variables[name] = value;
+    }
+    this.assertEnvironmentFits(targets);
     for (const grant of grantsOf(resources, targets.arns)) this.allow([...grant.actions], [...grant.resources]);
     const prefixes = objectPrefixesOf(resources, Lake.athenaResultsPrefix);
     if (prefixes.length > 0) this.acknowledgeObjectWildcards(targets.lake, prefixes);
@@ -139,6 +144,27 @@ export class StepFunction extends NodejsFunction {
     return this;
   }
 
+  /**
+   * Fails the synth when the function's variables would exceed Lambda's 4 KB: `cdk deploy` would
+   * fail on it halfway through. Only the configured playlists grow with a setting, so an
+   * overflow with them names that setting and how many ids fit.
+   */
+  private assertEnvironmentFits(targets: DeclaredTargets): void {
+    const bounds = new Map([[targets.env.lakeBucket, bucketNameMaxChars]]);
+    const bytes = environmentBytes(this.variables, bounds);
+    if (bytes <= environmentLimitBytes) return;
+    const playlists = envNames.defaultPlaylists;
+    if (this.variables[playlists] === undefined) {
+      throw new Error(`the ${this.step.stateName} function's environment variables take up to ${bytes} bytes, over Lambda's ${environmentLimitBytes} for all of a function's variables`);
+    }
+    // An id is 22 characters and a comma: the first takes 22 bytes, each further one 23.
+    const spare = environmentLimitBytes - environmentBytes({ ...this.variables, [playlists]: '' }, bounds);
+    const fit = Math.max(0, Math.floor((spare + 1) / 23));
+    throw new ConfigError(
+      `CDK context ${contextKey('playlists')} = ${targets.env.defaultPlaylists.length} playlist ids: ${this.step.stateName} gets them in its ${playlists} variable, and its environment would take up to ${bytes} bytes, over Lambda's ${environmentLimitBytes} for all of a function's variables; configure at most ${fit} ids and start runs over more with \`spotify-etl remote start --playlists @FILE\` (set it in cdk.json or with -c ${contextKey('playlists')}=...)`,
+    );
+  }
+
   private allow(actions: string[], resources: string[]): void {
     this.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
   }
@@ -154,6 +180,13 @@ export class StepFunction extends NodejsFunction {
     }
   }
 }
+
+/** The variables every function gets: Powertools' service, metrics namespace and log level. */
+const powertoolsEnvironment = (namePrefix: string): Record<string, string> => ({
+  POWERTOOLS_SERVICE_NAME: namePrefix,
+  POWERTOOLS_METRICS_NAMESPACE: namePrefix,
+  POWERTOOLS_LOG_LEVEL: 'INFO',
+});
 
 /**
  * Refuses to synthesize without a local esbuild: NodejsFunction would otherwise fall back to
