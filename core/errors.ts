@@ -30,6 +30,13 @@ export const ErrorName = {
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
 /**
+ * What a Distributed Map fails with on AWS when one of its child executions fails (it tolerates
+ * none): the child's own error stays in the child. The local executor passes the child's error on
+ * instead, so only NotifyFailure on AWS meets this name (steps/notify-failure/step.ts).
+ */
+export const mapRunFailedError = 'States.ExceedToleratedFailureThreshold';
+
+/**
  * What a call to the Spotify Web API may throw once the client has spent its own retries: the
  * errors every step that reads a playlist declares.
  */

@@ -6,9 +6,12 @@
  * overwrite another's. RecordRun or NotifyFailure sums each date of the run from one listing on
  * every try and deletes nothing (on AWS a lifecycle rule expires raw/requests/), so retries,
  * redrives, late writers and overlapping summing steps all find a correct total with no state.
+ * A failed invocation's object also holds its error: on AWS a failed playlist child fails the
+ * Distributed Map with an error that names none, and NotifyFailure finds the child's here.
  */
 import * as t from 'io-ts';
 import type { IsoDate } from './dates';
+import { tryDecode } from './decode';
 import { dateRequestsPrefix, executionRequestsPrefix, playlistRequestsStem, runRequestsPrefix } from './lake/keys';
 import type { BlobStore } from './ports';
 
@@ -48,9 +51,19 @@ export const subtractCounts = (a: RequestCounts, b: RequestCounts): RequestCount
 
 const isNone = (counts: RequestCounts): boolean => counts.spotifyApi === 0 && counts.spotifyToken === 0;
 
-/** The counts a key ends with: `<stem>.<id>.api-<n>.token-<n>.json`; the key is the record, so totalling needs a listing and no GET. */
+/**
+ * A failed invocation's error, as Step Functions reports a Lambda's: the error's name and a Cause
+ * holding its message (`{"errorType","errorMessage"}`, which causeMessage reads).
+ */
+export const InvocationFailure = t.type({ Error: t.string, Cause: t.string });
+export type InvocationFailure = t.TypeOf<typeof InvocationFailure>;
+
+/** The counts a key ends with: `<stem>.<id>[.failed].api-<n>.token-<n>.json`; the key is the record, so totalling needs a listing and no GET. */
 const countsPattern = /\.api-(\d+)\.token-(\d+)\.json$/;
-const countsKey = (stem: string, id: string, counts: RequestCounts): string => `${stem}.${id}.api-${counts.spotifyApi}.token-${counts.spotifyToken}.json`;
+/** A failed invocation's object, found from a listing: only those are read back. */
+const failedPattern = /\.failed\.api-\d+\.token-\d+\.json$/;
+const countsKey = (stem: string, id: string, counts: RequestCounts, failed: boolean): string =>
+  `${stem}.${id}${failed ? '.failed' : ''}.api-${counts.spotifyApi}.token-${counts.spotifyToken}.json`;
 
 /** The counts recorded in `key`, or undefined when it is no count object. */
 export const countsOfKey = (key: string): RequestCounts | undefined => {
@@ -59,13 +72,55 @@ export const countsOfKey = (key: string): RequestCounts | undefined => {
 };
 
 /**
- * Stores one invocation's `counts` as a new object beside `stem` (a PUT, nothing read first);
- * nothing when it sent no request. `id` is unique to the write (the wiring draws it at random),
- * so two writes, of one invocation or of two, never replace each other.
+ * Stores one invocation's `counts` as a new object beside `stem` (a PUT, nothing read first):
+ * nothing when it sent no request and did not fail; with its error when it failed. `id` is unique
+ * to the write (the wiring draws it at random), so two writes, of one invocation or of two, never
+ * replace each other.
  */
-export const storeRequests = async (store: BlobStore, stem: string, id: string, counts: RequestCounts): Promise<void> => {
-  if (isNone(counts)) return;
-  await store.put(countsKey(stem, id, counts), JSON.stringify(counts));
+export const storeRequests = async (
+  store: BlobStore,
+  stem: string,
+  id: string,
+  counts: RequestCounts,
+  failure?: { readonly error: InvocationFailure; readonly at: Date; readonly retried: boolean },
+): Promise<void> => {
+  if (failure === undefined && isNone(counts)) return;
+  const body = failure === undefined ? counts : { ...counts, error: failure.error, failedAt: failure.at.toISOString(), retried: failure.retried };
+  await store.put(countsKey(stem, id, counts, failure !== undefined), JSON.stringify(body));
+};
+
+/** What a failed invocation's object holds beside its counts: the error, when, and whether the state machine retries that error. */
+const FailedInvocation = t.type({ error: InvocationFailure, failedAt: t.string, retried: t.boolean });
+type FailedInvocation = t.TypeOf<typeof FailedInvocation>;
+
+/** The later of two failures; the listing's order settles a tie (ISO-8601 UTC times sort as text). */
+const later = (latest: FailedInvocation | undefined, next: FailedInvocation): FailedInvocation => (latest === undefined || next.failedAt >= latest.failedAt ? next : latest);
+
+/**
+ * The error that most likely ended a playlist's child execution of the run: the latest failure of
+ * an error the state machine does not retry, else the latest of any (a retried error whose
+ * attempts ran out); undefined when no playlist step stored one (a child that ran out of time
+ * stores none). On AWS, when a playlist's child fails, the Distributed Map stops the others and
+ * fails with an error that names no playlist's: this is what NotifyFailure records instead.
+ */
+export const latestFailedInvocation = async (store: BlobStore, executionName: string): Promise<InvocationFailure | undefined> => {
+  // FetchToken's failures (below execution/) are the run's own, caught where they happen.
+  const keys = (await store.list(runRequestsPrefix(executionName))).filter((key) => failedPattern.test(key) && !key.startsWith(executionRequestsPrefix(executionName)));
+  const failures = (
+    await Promise.all(
+      keys.map(async (key) => {
+        const body = await store.get(key);
+        try {
+          const decoded = body === undefined ? undefined : tryDecode(FailedInvocation, JSON.parse(new TextDecoder().decode(body)));
+          return decoded?.ok === true ? [decoded.value] : [];
+        } catch {
+          return [];
+        }
+      }),
+    )
+  ).flat();
+  const ending = failures.filter((failure) => !failure.retried).reduce<FailedInvocation | undefined>(later, undefined);
+  return (ending ?? failures.reduce<FailedInvocation | undefined>(later, undefined))?.error;
 };
 
 /**

@@ -2,12 +2,14 @@
  * The Spotify requests of each invocation of a step that declares a `requestsStem`, counted around
  * its logic and stored in the lake as the invocation's own object (core/requests.ts), so RecordRun
  * and NotifyFailure can put the run's total in the manifests; the AWS handler also emits them as
- * metrics. Both composition roots (steps/aws-wiring.ts, cli/local/handlers.ts) wrap every step
+ * metrics; a failed invocation's object also holds its error, which NotifyFailure reads when a
+ * Distributed Map on AWS reports only that a playlist's child failed. Both composition roots (steps/aws-wiring.ts, cli/local/handlers.ts) wrap every step
  * with it; a step without a stem runs as is.
  */
 import { randomUUID } from 'node:crypto';
-import { noRequests, storeRequests, subtractCounts, type RequestCounts } from '../core/requests';
-import type { StepDefinition, StepRunner } from '../core/step';
+import { errorPolicy, type ErrorName } from '../core/errors';
+import { noRequests, storeRequests, subtractCounts, type InvocationFailure, type RequestCounts } from '../core/requests';
+import { boundedMessage, type StepDefinition, type StepRunner } from '../core/step';
 import type { StepPorts } from './ports';
 
 /**
@@ -18,6 +20,21 @@ export const countsFlushMarginMs = 3000;
 
 /** A write's own id, so that no two count objects share a key. */
 const writeId = (): string => randomUUID().slice(0, 13);
+
+/**
+ * What a failed invocation stores: `error` as Step Functions reports a Lambda's that threw it (its
+ * name, and its message in the Cause Lambda writes), when, and whether the state machine retries
+ * it (an error `step` declares with the retry policy of core/errors.ts).
+ */
+const failureOf = (step: StepDefinition, error: unknown): { error: InvocationFailure; at: Date; retried: boolean } => {
+  const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+  const declared = (step.errors as readonly string[]).includes(name);
+  return {
+    error: { Error: name, Cause: JSON.stringify({ errorType: name, errorMessage: boundedMessage(message) }) },
+    at: new Date(),
+    retried: declared && errorPolicy[name as ErrorName].policy === 'retry',
+  };
+};
 
 /** What the handler adds to the counting: where it reports the counts, and the time its invocation has left when it knows it. */
 export interface CountingOptions {
@@ -30,7 +47,7 @@ export interface CountingOptions {
   readonly remainingMs?: () => number | undefined;
 }
 
-/** `run`, counting the requests each invocation sends and storing them, whether it returns, throws or runs out of time. */
+/** `run`, counting the requests each invocation sends and storing them, whether it returns, throws (then with its error) or runs out of time. */
 export const countingRequests = <S extends StepDefinition>(
   step: S,
   ports: Pick<StepPorts, 'store' | 'meter'>,
@@ -65,7 +82,7 @@ export const countingRequests = <S extends StepDefinition>(
       const rest = subtractCounts(requests, await stored);
       if (outcome.status === 'rejected') {
         // The step's own error is what the machine must act on: counts that cannot be stored now are lost, not reported instead.
-        await storeRequests(ports.store, stem, writeId(), rest).catch(() => undefined);
+        await storeRequests(ports.store, stem, writeId(), rest, failureOf(step, outcome.reason)).catch(() => undefined);
       } else {
         await storeRequests(ports.store, stem, writeId(), rest);
       }

@@ -36,8 +36,9 @@ export const notifyFailure = defineStep({
   timeoutSeconds: 60,
   // Marks the last attempt failed (with the run's Spotify requests, summed from a listing of raw/requests/,
   // and when a throttled run may resume), gives back the leases, schedules a throttled run's restart, notifies.
+  // On AWS a failed playlist child's own error is read from its invocation's object below raw/requests/.
   resources: {
-    lake: { read: ['runs/', 'leases/'], list: ['raw/requests/'], write: ['runs/'], delete: ['leases/'] },
+    lake: { read: ['runs/', 'leases/', 'raw/requests/'], write: ['runs/'], delete: ['leases/'] },
     failureTopic: true,
     restarts: true,
   },

@@ -1,10 +1,10 @@
 /** NotifyFailure's logic: the error into the last attempt of this execution's dates, then one notification. */
 import type { IsoDate } from '../../core/dates';
-import { ErrorName, resumeAfterSecondsOf } from '../../core/errors';
+import { ErrorName, mapRunFailedError, resumeAfterSecondsOf } from '../../core/errors';
 import { buildAttempt, withAttempt, type RunAttempt } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases, Notifier, RunRestarts } from '../../core/ports';
-import { noRequests, sumRequests } from '../../core/requests';
+import { latestFailedInvocation, noRequests, sumRequests } from '../../core/requests';
 import { restartRequestsOf } from '../../core/run-input';
 import { boundedMessage, causeMessage } from '../../core/step';
 import type { NotifyFailureInput, NotifyFailureOutput } from './contract';
@@ -30,6 +30,15 @@ export const resumeTimeOf = (error: NotifyFailureInput['error'], now: Date): Dat
 };
 
 /**
+ * The error to record: the caught one, unless it is a Distributed Map's on AWS, which says only
+ * that a playlist's child execution failed: then the error that ended the child, as its step
+ * stored it (core/requests.ts), so the manifests, the notification and a throttled run's restart
+ * act on SpotifyThrottledError and the like, as they do locally. The caught one when none was stored.
+ */
+const errorToRecord = async (store: BlobStore, error: NotifyFailureInput['error'], plan: NotifyFailureInput['plan']): Promise<NotifyFailureInput['error']> =>
+  error.Error === mapRunFailedError && plan !== undefined ? ((await latestFailedInvocation(store, plan.run.executionName)) ?? error) : error;
+
+/**
  * Records the failure as the last attempt of each date of the run, keeping the published run as
  * it was: a failed run changes nothing any reader sees. A date this run already published stays
  * published; a damaged manifest is left for a rebuild of the date to replace (a run refused its
@@ -41,7 +50,8 @@ export const resumeTimeOf = (error: NotifyFailureInput['error'], now: Date): Dat
  */
 export const runNotifyFailure =
   (deps: NotifyFailureDeps) =>
-  async ({ error, plan }: NotifyFailureInput): Promise<NotifyFailureOutput> => {
+  async ({ error: caught, plan }: NotifyFailureInput): Promise<NotifyFailureOutput> => {
+    const error = await errorToRecord(deps.store, caught, plan);
     // Bounded as a step's own message is: a Cause Step Functions wrote itself may be longer, and the message stays in the run's state.
     const message = boundedMessage(causeMessage(error.Cause ?? 'no cause was reported'));
     const recorded = { name: error.Error, message };

@@ -18,17 +18,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, utcDateOf } from '../../core/dates';
-import { resumeAfterPhrase } from '../../core/errors';
+import { mapRunFailedError, resumeAfterPhrase } from '../../core/errors';
 import type { StepResources } from '../../core/resources';
 import { grantsOf, objectsArn, type Grant, type ResourceArns } from '../../infra/grants';
-import { leaseKey, curatedPartKey, runIdOf } from '../../core/lake/keys';
+import { leaseKey, curatedPartKey, playlistRequestsStem, runIdOf } from '../../core/lake/keys';
+import { storeRequests } from '../../core/requests';
 import { newLease } from '../../core/leases';
 import { storedToken } from '../../core/secrets';
 import { sqlTypes, stagedTableName, tables, type TableName } from '../../core/tables';
 import { startConditionalGate, type ConditionalGate } from '../adapters/aws/conditional-gate';
 import { runLocally, uniformPauses, type TaskHandler } from '../../state-machine/local-executor';
 import { renderAsl } from '../../state-machine/render';
-import { allSteps } from '../../steps/registry';
+import { allSteps, steps } from '../../steps/registry';
+import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
 import { startEmulator, type RunningEmulator } from '../../adapters/spotify/emulator/server';
 import { startS3rver, type RunningS3rver } from '../adapters/aws/s3rver';
 
@@ -319,11 +321,17 @@ describe('each step\'s AWS calls against its granted policy', () => {
       const outcome = await runLocally({ asl, handlers, input: execution.input, executionName: execution.name, pauses: uniformPauses(asl, 0) });
       outcomes.push({ name: execution.name, planned: execution.ends, ended: `${outcome.status}${outcome.status === 'failed' ? ` (${outcome.error}: ${outcome.cause})` : ''}` });
     }
-    // Spotify throttles a run with a long Retry-After: the one path on which NotifyFailure schedules
-    // the run's restart. The emulator cannot be told to mid-replay, so the failure is handed to NotifyFailure as the machine would.
+    // Spotify throttles a playlist with a long Retry-After: the one path on which NotifyFailure
+    // schedules the run's restart. On AWS the Distributed Map then fails with an error that names
+    // none, and NotifyFailure reads the playlist's own from its failed invocation's object. The
+    // emulator cannot be told to mid-replay, so that object is stored, and the Map's error handed
+    // to NotifyFailure, as on AWS.
     const plan = { run: { mode: 'manual', executionName: 'replay-5', startedAt: new Date().toISOString() }, playlistIds: emulator.playlistIds.slice(0, 1), rebuildLanded: false, dates: [{ date: today, extract: true }], skipped: [] };
     const throttled = { Error: 'SpotifyThrottledError', Cause: JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `wait ${resumeAfterPhrase(3600)}` }) };
-    await handlers['NotifyFailure']?.({ request: { mode: 'manual', date: today }, executionName: 'replay-5', plan, error: throttled });
+    const stem = playlistRequestsStem('replay-5', today, steps.extractItems.stateName, plan.playlistIds[0] ?? '');
+    await storeRequests(new S3BlobStore(lake, bucket), stem, 'replay', { spotifyApi: 1, spotifyToken: 0 }, { error: throttled, at: new Date(), retried: false });
+    const mapFailed = { Error: mapRunFailedError, Cause: 'The specified tolerated failure threshold was exceeded' };
+    await handlers['NotifyFailure']?.({ request: { mode: 'manual', date: today }, executionName: 'replay-5', plan, error: mapFailed });
     for (const restore of sends) restore();
     for (const mock of mocks) mock.restore();
   }, 120_000);

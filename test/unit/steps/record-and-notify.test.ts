@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { resumeAfterPhrase } from '../../../core/errors';
+import { mapRunFailedError, resumeAfterPhrase } from '../../../core/errors';
 import { curatedPartKey, executionRequestsStem, playlistRequestsStem, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest, type RunStatus } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
-import { countsOfKey, storeRequests } from '../../../core/requests';
+import { countsOfKey, noRequests, storeRequests } from '../../../core/requests';
 import type { RunPlan } from '../../../core/run-input';
 import { tableNames } from '../../../core/tables';
 import { runNotifyFailure } from '../../../steps/notify-failure/step';
@@ -147,6 +147,44 @@ describe(steps.notifyFailure.stateName, () => {
     expect(restarts.scheduled).toEqual([{ executionName: 'exec-2', at: '2026-11-20T11:20:00.000Z', inputs: [{ mode: 'backfill', from: '2026-11-17', to: '2026-11-19', playlists: ['1Cp6VQCKf2VL4sP09jN9oX'] }] }]);
     expect(notifier.sent[0]?.message).toContain('Spotify allows it again after 2026-11-20T11:20:00.000Z');
     expect(await invocationCounts(store, 'raw/requests/')).toHaveLength(1);
+  });
+
+  it("records the error that ended a playlist's child when the Distributed Map reports only that one failed (on AWS): the latest the state machine does not retry", async () => {
+    // Prepare: a retried 503 after the throttle, and FetchToken's failure, are not what ended the child
+    const store = new MemoryBlobStore();
+    await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
+    const playlist = playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '1Cp6VQCKf2VL4sP09jN9oX');
+    const failure = (name: string, message: string, at: string, retried: boolean) => ({
+      error: { Error: name, Cause: JSON.stringify({ errorType: name, errorMessage: message }) },
+      at: new Date(at),
+      retried,
+    });
+    await storeRequests(store, playlist, 'a', { spotifyApi: 2, spotifyToken: 0 }, failure('SpotifyThrottledError', `Spotify rate-limited it. ${resumeAfterPhrase(7200)}`, '2026-11-20T09:10:00Z', false));
+    await storeRequests(store, playlist, 'b', { spotifyApi: 1, spotifyToken: 0 }, failure('SpotifyUnavailableError', 'Spotify answered 503', '2026-11-20T09:11:00Z', true));
+    await storeRequests(store, executionRequestsStem('exec-2', 'FetchToken'), 'c', noRequests, failure('SpotifyAuthError', 'refused', '2026-11-20T09:12:00Z', false));
+    const restarts = new RecordingRestarts();
+    const notifier = new RecordingNotifier();
+    // Act
+    const mapFailed = { Error: mapRunFailedError, Cause: 'The specified tolerated failure threshold was exceeded' };
+    const output = await runNotifyFailure({ store, notifier, clock, leases: new MemoryDateLeases(), restarts })({ error: mapFailed, plan });
+    // Assess
+    expect(output).toMatchObject({ error: 'SpotifyThrottledError', resumeAfter: '2026-11-20T11:20:00.000Z' });
+    expect(read(store, '2026-11-18').lastAttempt).toMatchObject({ error: { name: 'SpotifyThrottledError' }, requests: { spotifyApi: 3, spotifyToken: 0 } });
+    expect(restarts.scheduled).toHaveLength(1);
+    expect(notifier.sent[0]?.subject).toBe('spotify-etl: SpotifyThrottledError');
+  });
+
+  it("keeps the Distributed Map's error when no playlist step stored one (a child that ran out of time)", async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
+    // Act
+    const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({
+      error: { Error: mapRunFailedError, Cause: 'The specified tolerated failure threshold was exceeded' },
+      plan,
+    });
+    // Assess
+    expect(output.error).toBe(mapRunFailedError);
   });
 
   it('records no resume time and schedules nothing for another error, or a throttle without one long Retry-After', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AsyncRequestMeter } from '../../../adapters/spotify/request-meter';
-import { countsOfKey } from '../../../core/requests';
+import { SpotifyNotFoundError, SpotifyUnavailableError } from '../../../core/errors';
+import { countsOfKey, latestFailedInvocation } from '../../../core/requests';
 import { steps } from '../../../steps/registry';
 import { countingRequests, countsFlushMarginMs } from '../../../steps/request-counts';
 import { MemoryBlobStore } from './fakes';
@@ -51,6 +52,25 @@ describe('the Spotify requests of a step invocation', () => {
     expect(await store.list('raw/requests/')).toHaveLength(3);
     // One PUT per invocation that sent something, and nothing else.
     expect(store.puts).toHaveLength(3);
+  });
+
+  it("of an invocation that fails are stored with its error, whether the state machine retries it, and even when it sent none", async () => {
+    // Prepare
+    const store = new MemoryBlobStore();
+    const meter = new AsyncRequestMeter();
+    const throwing = (error: Error) => countingRequests(steps.extractItems, { store, meter }, (async () => Promise.reject(error)) as never);
+    const cursor = { offset: 0, total: 10 };
+    const input = (playlistId: string) => ({ date: '2026-11-20', playlistId, cursor, executionName: 'manual-1' });
+    // Act
+    await throwing(new SpotifyNotFoundError('Spotify has no playlist 37i9dQZF1DZ06evO25rXbO'))(input('37i9dQZF1DZ06evO25rXbO')).catch(() => undefined);
+    await throwing(new SpotifyUnavailableError('Spotify answered 503'))(input('1Cp6VQCKf2VL4sP09jN9oX')).catch(() => undefined);
+    // Assess
+    const bodies = await Promise.all((await store.list('raw/requests/')).map(async (key) => ({ key, body: store.json(key) as Record<string, unknown> })));
+    expect(bodies.map(({ key, body }) => [key.split('.')[1], countsOfKey(key), body['error'], body['retried']])).toEqual([
+      ['1Cp6VQCKf2VL4sP09jN9oX', { spotifyApi: 0, spotifyToken: 0 }, { Error: 'SpotifyUnavailableError', Cause: JSON.stringify({ errorType: 'SpotifyUnavailableError', errorMessage: 'Spotify answered 503' }) }, true],
+      ['37i9dQZF1DZ06evO25rXbO', { spotifyApi: 0, spotifyToken: 0 }, { Error: 'SpotifyNotFoundError', Cause: JSON.stringify({ errorType: 'SpotifyNotFoundError', errorMessage: 'Spotify has no playlist 37i9dQZF1DZ06evO25rXbO' }) }, false],
+    ]);
+    expect(await latestFailedInvocation(store, 'manual-1')).toMatchObject({ Error: 'SpotifyNotFoundError' });
   });
 
   it('are stored shortly before the step times out, so an invocation stopped then still counts, and the rest at its end', async () => {
