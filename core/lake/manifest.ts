@@ -120,11 +120,21 @@ const manifestHeaderFields = { version: t.literal(2), snapshotDate: IsoDate };
  * attempt and its outcome. Writing it is the one switch that publishes a date: one object, put
  * whole, names the run whose files all the tables read.
  */
-export const RunManifest = t.type({
-  ...manifestHeaderFields,
-  published: nullable(RunAttempt),
-  lastAttempt: RunAttempt,
-});
+export const RunManifest = t.intersection([
+  t.type({
+    ...manifestHeaderFields,
+    published: nullable(RunAttempt),
+    lastAttempt: RunAttempt,
+  }),
+  t.partial({
+    /**
+     * The run id of the run the published one replaced. Its files stay until the next run of the
+     * date is published: a reader that read the manifest just before the switch still finds every
+     * file it was told of (absent before the first replacement, and in manifests written before it was kept).
+     */
+    replacedRunId: t.string,
+  }),
+]);
 export type RunManifest = t.TypeOf<typeof RunManifest>;
 
 /**
@@ -194,11 +204,18 @@ export const buildAttempt = (input: AttemptInput): RunAttempt => {
 
 /**
  * The manifest after `attempt`: the published run stays as it was unless the attempt is the
- * one being published. A first attempt at a date has nothing published before it.
+ * one being published, which then records the run it replaced. A first attempt at a date has
+ * nothing published before it.
  */
-export const withAttempt = (date: IsoDate, previous: RunManifest | undefined, attempt: RunAttempt): RunManifest => ({
-  version: 2,
-  snapshotDate: date,
-  published: attempt.status === 'succeeded' ? attempt : (previous?.published ?? null),
-  lastAttempt: attempt,
-});
+export const withAttempt = (date: IsoDate, previous: RunManifest | undefined, attempt: RunAttempt): RunManifest => {
+  const before = previous?.published ?? null;
+  const replacing = attempt.status === 'succeeded' && before !== null && before.runId !== attempt.runId;
+  const replacedRunId = replacing ? before.runId : previous?.replacedRunId;
+  return {
+    version: 2,
+    snapshotDate: date,
+    published: attempt.status === 'succeeded' ? attempt : before,
+    lastAttempt: attempt,
+    ...(replacedRunId === undefined ? {} : { replacedRunId }),
+  };
+};

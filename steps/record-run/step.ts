@@ -1,12 +1,14 @@
 /**
  * RecordRun's logic: the publishing step. Each validated date is published by one manifest write
  * that names this run's folder, so every table of the date switches together; then the files of
- * superseded and abandoned runs of that date are removed. Skipped dates are recorded as such.
+ * abandoned runs of that date and of runs replaced before are removed (the run it replaced keeps
+ * its files until the next publication of the date, for readers that read the manifest before the
+ * switch). Skipped dates are recorded as such.
  */
 import type { IsoDate } from '../../core/dates';
 import { ValidationFailedError } from '../../core/errors';
 import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey } from '../../core/lake/keys';
-import { buildAttempt, withAttempt } from '../../core/lake/manifest';
+import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { countsMore, noRequests, sumRequests } from '../../core/requests';
@@ -20,12 +22,17 @@ export interface RecordRunDeps {
   readonly leases: DateLeases;
 }
 
-/** Deletes every file of the date's partitions that is not in the published run's folder. */
-const removeSuperseded = async (store: BlobStore, date: IsoDate, runId: string): Promise<void> => {
+/**
+ * Deletes every file of the date's partitions that is in neither the published run's folder nor
+ * the folder of the run it replaced: a query or a report that read the manifest just before the
+ * switch still reads that run's files, which a reader is never left without while it reads.
+ */
+const removeSuperseded = async (store: BlobStore, date: IsoDate, manifest: RunManifest & { published: { runId: string } }): Promise<void> => {
+  const kept = [manifest.published.runId, ...(manifest.replacedRunId === undefined ? [] : [manifest.replacedRunId])];
   await Promise.all(
     tableNames.map(async (table) => {
-      const keep = curatedRunPrefix(table, date, runId);
-      await store.delete((await store.list(curatedPartitionPrefix(table, date))).filter((key) => !key.startsWith(keep)));
+      const keep = kept.map((runId) => curatedRunPrefix(table, date, runId));
+      await store.delete((await store.list(curatedPartitionPrefix(table, date))).filter((key) => !keep.some((prefix) => key.startsWith(prefix))));
     }),
   );
 };
@@ -50,7 +57,7 @@ export const runRecordRun =
           await writeManifest(deps.store, withAttempt(date, manifest, { ...manifest.lastAttempt, requests: summed }));
         }
         // Its files may not all be removed yet: the earlier try may have stopped in between.
-        await removeSuperseded(deps.store, date, manifest.published.runId);
+        await removeSuperseded(deps.store, date, { ...manifest, published: manifest.published });
         continue;
       }
       if (manifest.lastAttempt.status !== 'validated') {
@@ -60,8 +67,9 @@ export const runRecordRun =
       }
       const now = deps.clock.now().toISOString();
       const published = { ...manifest.lastAttempt, status: 'succeeded' as const, publishedAt: now, updatedAt: now, requests: requests.get(date) ?? noRequests };
-      await writeManifest(deps.store, withAttempt(date, manifest, published));
-      await removeSuperseded(deps.store, date, published.runId);
+      const publishedManifest = withAttempt(date, manifest, published);
+      await writeManifest(deps.store, publishedManifest);
+      await removeSuperseded(deps.store, date, { ...publishedManifest, published });
     }
     for (const date of plan.skipped) {
       const found = await findManifest(deps.store, date);

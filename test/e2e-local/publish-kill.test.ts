@@ -172,14 +172,16 @@ describe('a rerun of a published date killed with SIGKILL', () => {
           const candidateLeft = files.some((file) => !file.includes(`run_id=${manifest.published?.runId ?? ''}/`));
           seen.push({ point, finishedFirst, shows, candidateLeft });
         }
-        // A rerun to completion after the kills: the new rows, and no other run's files left (a
-        // killed write's temp file lies in the lake's .tmp/, swept by a later run once stale).
+        // A rerun to completion after the kills: the new rows, and no other run's files left but
+        // the replaced run's, kept for readers until the next publication (a killed write's temp
+        // file lies in the lake's .tmp/, swept by a later run once stale).
         const last = await completeRun(lake, fixturesB);
         const manifest = await manifestOf(lake);
         expect(manifest).toMatchObject({ published: { executionName: last.executionName, status: 'succeeded' }, lastAttempt: { executionName: last.executionName } });
         expect(await publishedState(lake)).toEqual(stateB);
+        const kept = [manifest.published?.runId, manifest.replacedRunId].map((runId) => `run_id=${runId ?? ''}/part-00000.parquet`).sort();
         for (const table of tableNames) {
-          expect((await filesBelow(join(lake, curatedPartitionPrefix(table, date))))).toEqual([`run_id=${manifest.published?.runId ?? ''}/part-00000.parquet`]);
+          expect((await filesBelow(join(lake, curatedPartitionPrefix(table, date)))).sort()).toEqual(kept);
         }
       }),
     );

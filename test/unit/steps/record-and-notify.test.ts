@@ -36,12 +36,13 @@ const read = (store: MemoryBlobStore, date: string) => store.json(runManifestKey
 const invocationCounts = async (store: MemoryBlobStore, prefix: string) => (await store.list(prefix)).filter((key) => countsOfKey(key) !== undefined);
 
 describe(steps.recordRun.stateName, () => {
-  it("publishes each validated date in one manifest write, removes the files of other runs, and records skipped dates", async () => {
-    // Prepare
+  it("publishes each validated date in one manifest write, keeps the files of the run it replaced until the next publication, removes the others, and records skipped dates", async () => {
+    // Prepare: exec-1 published, exec-0 abandoned, exec-2 validated
     const store = new MemoryBlobStore();
     for (const { date } of plan.dates) {
       await writeManifest(store, manifestOf(date, 'exec-2', 'validated'));
       for (const table of tableNames) {
+        await store.put(curatedPartKey(table, date, 'exec-0', 0), 'abandoned');
         await store.put(curatedPartKey(table, date, 'exec-1', 0), 'old');
         await store.put(curatedPartKey(table, date, 'exec-2', 0), 'new');
       }
@@ -49,14 +50,27 @@ describe(steps.recordRun.stateName, () => {
     await store.put('curated/songs/snapshot_date=2026-11-18/stray.parquet', 'foreign');
     // Act
     const output = await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan });
-    // Assess
+    // Assess: a reader that read exec-1's manifest before the switch still finds its files
     expect(output).toEqual({ published: ['2026-11-18', '2026-11-19'], skipped: ['2026-11-17'] });
     expect(read(store, '2026-11-18')).toMatchObject({
       published: { executionName: 'exec-2', status: 'succeeded', publishedAt: '2026-11-20T09:20:00.000Z' },
       lastAttempt: { executionName: 'exec-2', status: 'succeeded' },
+      replacedRunId: 'exec-1',
     });
-    expect(await store.list('curated/songs/snapshot_date=2026-11-18/')).toEqual([curatedPartKey('songs', '2026-11-18', 'exec-2', 0)]);
+    expect(await store.list('curated/songs/snapshot_date=2026-11-18/')).toEqual([curatedPartKey('songs', '2026-11-18', 'exec-1', 0), curatedPartKey('songs', '2026-11-18', 'exec-2', 0)]);
     expect(read(store, '2026-11-17')).toMatchObject({ published: null, lastAttempt: { status: 'skipped' } });
+    // Act: the next publication of the date, and a retry of it
+    const next = { ...plan, run: { ...plan.run, executionName: 'exec-3' } };
+    for (const { date } of plan.dates) {
+      await writeManifest(store, withAttempt(date, read(store, date), attemptOf('exec-3', 'validated')));
+      for (const table of tableNames) await store.put(curatedPartKey(table, date, 'exec-3', 0), 'newer');
+    }
+    await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan: next });
+    await store.put(curatedPartKey('songs', '2026-11-18', 'exec-1', 0), 'put back by a late writer');
+    await runRecordRun({ store, clock, leases: new MemoryDateLeases() })({ plan: next });
+    // Assess: exec-1 goes, exec-2 stays as the run exec-3 replaced
+    expect(read(store, '2026-11-18')).toMatchObject({ published: { executionName: 'exec-3' }, replacedRunId: 'exec-2' });
+    expect(await store.list('curated/songs/snapshot_date=2026-11-18/')).toEqual([curatedPartKey('songs', '2026-11-18', 'exec-2', 0), curatedPartKey('songs', '2026-11-18', 'exec-3', 0)]);
   });
 
   it("records the Spotify requests the run's steps counted for each date, FetchToken's on its first date, and leaves the counts as they were", async () => {
