@@ -151,6 +151,28 @@ describe('spotify-etl query', () => {
       expect(io.stderr()).toMatch(new RegExp(`^spotify-etl query: ${escape(confined)}: Permission Error: Cannot access file "[^\n]*"[^\n]*\n$`));
     });
 
+    it("refuses to read DuckDB's temporary folder below where it runs, which a lake's own .tmp/ of half-written puts is when run from the lake", async () => {
+      // Prepare: what a killed put leaves in the lake's .tmp/ (unvalidated pages, counts)
+      mkdirSync(join(lake(), '.tmp'), { recursive: true });
+      writeFileSync(join(lake(), '.tmp', 'page.json.partial'), '{"items":["not validated"]}');
+      const started = process.cwd();
+      process.chdir(lake());
+      try {
+        for (const file of ['.tmp/page.json.partial', join(lake(), '.tmp', 'page.json.partial')]) {
+          const io = captureIo(lake());
+          // Act
+          const code = await query([`select * from read_text('${file}')`, '--lake', '.'], io);
+          // Assess
+          expect(code, file).toBe(1);
+          expect(io.stdout()).not.toContain('not validated');
+          expect(io.stderr()).toContain('Permission Error');
+        }
+      } finally {
+        process.chdir(started);
+        rmSync(join(lake(), '.tmp', 'page.json.partial'));
+      }
+    });
+
     it.each([
       ['SELECT', "select count(*) as n from playlists where snapshot_date = '2026-11-20'"],
       ['WITH', 'with p as (select playlist_id from playlists) select count(*) as n from p'],
