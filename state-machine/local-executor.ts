@@ -77,15 +77,17 @@ class ExecutionStoppedError extends Error {
  * (without the stack trace, which is never shown to a user).
  */
 const asLambda =
-  (handler: TaskHandler, viaInvokeIntegration: boolean, signal: AbortSignal | undefined, running: Set<Promise<unknown>>) =>
+  (handler: TaskHandler, viaInvokeIntegration: boolean, signal: AbortSignal | undefined, running: Set<Promise<unknown>>, ended: { value: boolean }) =>
   async (input: unknown): Promise<never> => {
     const payload = viaInvokeIntegration ? (input as { Payload?: unknown }).Payload : input;
     try {
-      // aws-local-stepfunctions stops awaiting an aborted execution but not the Map's iterations
-      // queued behind MaxConcurrency: each still started its first Task, so after Ctrl-C a run went
-      // on calling Spotify once and landing a raw object for every remaining playlist. A stopped
-      // run starts no step.
-      if (signal?.aborted) throw new ExecutionStoppedError();
+      // aws-local-stepfunctions stops awaiting an aborted or failed execution but not the Map's
+      // other iterations: each went on to its next Task, so after Ctrl-C a run went on calling
+      // Spotify once for every remaining playlist, and after a date failed validation another
+      // date's validation query started while the run closed DuckDB (a segmentation fault). An
+      // execution that has ended, or was stopped, starts no step (on AWS a failed Map stops its
+      // iterations too).
+      if (signal?.aborted || ended.value) throw new ExecutionStoppedError();
       const invocation = handler(payload);
       running.add(invocation);
       const result = await invocation.finally(() => running.delete(invocation));
@@ -105,10 +107,11 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
   const missing = tasks.map(([name]) => name).filter((name) => !execution.handlers[name]);
   if (missing.length > 0) throw new Error(`no local handler for Task state(s) ${missing.join(', ')}`);
   const running = new Set<Promise<unknown>>();
+  const ended = { value: false };
   const taskResourceLocalHandlers = Object.fromEntries(
     tasks.map(([name, state]) => [
       name,
-      asLambda(execution.handlers[name] as TaskHandler, lambdaInvokeResource.test(state.Resource ?? ''), execution.signal, running),
+      asLambda(execution.handlers[name] as TaskHandler, lambdaInvokeResource.test(state.Resource ?? ''), execution.signal, running, ended),
     ]),
   ) as NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers'];
   // The ASL is renderAsl()'s (state-machine/asl.json), which test/workflow validates with asl-validator; the
@@ -143,9 +146,11 @@ export const runLocally = async (execution: LocalExecution): Promise<LocalOutcom
   })();
   try {
     const output = await run.result;
+    ended.value = true;
     await history;
     return { status: 'succeeded', output, events };
   } catch (error) {
+    ended.value = true;
     await history;
     // A stopped execution can end with Tasks still running (the other playlists' children): they
     // finish before the caller releases the dates' leases and closes DuckDB. (A failed one returns

@@ -14,6 +14,7 @@ import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
 import { AsyncRequestMeter } from '../../adapters/spotify/request-meter';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
+import { QueryFailedError } from '../../core/errors';
 import type { Catalog, Clock, CredentialsStore, QueryEngine, SpotifyCredentials } from '../../core/ports';
 import { builtAsl } from '../../state-machine/built-asl';
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome, type LocalPauses } from '../../state-machine/local-executor';
@@ -100,27 +101,55 @@ export const localPauses = (asl: Asl, source: SpotifySource['kind']): LocalPause
 };
 
 /**
+ * The run's steps' calls on its DuckDB: none starts once the run has ended, and {@link end}
+ * waits for those under way, so DuckDB closes under no query. The executor does not wait for a
+ * step still running when the execution failed: after one date failed validation, another date's
+ * validation went on and queried while the run closed DuckDB (a segmentation fault).
+ */
+const duckDbCalls = () => {
+  const underWay = new Set<Promise<unknown>>();
+  let ended = false;
+  return {
+    call: <T>(work: () => Promise<T>): Promise<T> => {
+      if (ended) return Promise.reject(new QueryFailedError('the run has ended: its DuckDB takes no more work'));
+      const call = work();
+      underWay.add(call);
+      const forget = () => void underWay.delete(call);
+      call.then(forget, forget);
+      return call;
+    },
+    end: async (): Promise<void> => {
+      ended = true;
+      while (underWay.size > 0) await Promise.allSettled([...underWay]);
+    },
+  };
+};
+type DuckDbCalls = ReturnType<typeof duckDbCalls>;
+
+/**
  * The local catalog and query engine as PollCrawler and PollValidation see them: a status asked
  * while the crawl or the query runs answers when it has finished (a long poll), so the machine
  * spends one poll and no wait on work that takes a fraction of a second here; waiting 500 ms for
  * the crawl, then 200 ms for each date's query, was most of a one-playlist run's idle time.
  */
 const polledWhenSettled = {
-  catalog: (catalog: Catalog & { settled(): Promise<void> }): Catalog => ({
-    startCrawl: () => catalog.startCrawl(),
-    registerPartitions: (partitions) => catalog.registerPartitions(partitions),
-    crawlStatus: async () => {
-      await catalog.settled();
-      return catalog.crawlStatus();
-    },
+  catalog: (catalog: Catalog & { settled(): Promise<void> }, calls: DuckDbCalls): Catalog => ({
+    startCrawl: () => calls.call(() => catalog.startCrawl()),
+    registerPartitions: (partitions) => calls.call(() => catalog.registerPartitions(partitions)),
+    crawlStatus: () =>
+      calls.call(async () => {
+        await catalog.settled();
+        return catalog.crawlStatus();
+      }),
   }),
-  queries: (engine: QueryEngine & { settled(queryId: string): Promise<void> }): QueryEngine => ({
-    start: (sql) => engine.start(sql),
-    status: async (queryId) => {
-      await engine.settled(queryId);
-      return engine.status(queryId);
-    },
-    results: (queryId) => engine.results(queryId),
+  queries: (engine: QueryEngine & { settled(queryId: string): Promise<void> }, calls: DuckDbCalls): QueryEngine => ({
+    start: (sql) => calls.call(() => engine.start(sql)),
+    status: (queryId) =>
+      calls.call(async () => {
+        await engine.settled(queryId);
+        return engine.status(queryId);
+      }),
+    results: (queryId) => calls.call(() => engine.results(queryId)),
   }),
 };
 
@@ -180,6 +209,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const catalog = new DuckDbCatalog(lake, db.connection);
   // Validation reads candidates only; the published views are built for WriteReport's queries alone.
   const engine = new DuckDbQueryEngine(lake, db.connection, { staged: true, published: 'when-named' });
+  const calls = duckDbCalls();
   try {
     const handlers = await localHandlers({
       store,
@@ -198,8 +228,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
       auth,
       tokens,
       encoder: new HyparquetTableEncoder(),
-      catalog: polledWhenSettled.catalog(catalog),
-      queries: polledWhenSettled.queries(engine),
+      catalog: polledWhenSettled.catalog(catalog, calls),
+      queries: polledWhenSettled.queries(engine, calls),
       notifier: { notify: async (subject, message) => void notifications.push({ subject, message }) },
       clock,
       leases,
@@ -228,7 +258,8 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   } finally {
     // A run stopped where no Catch reaches (Ctrl-C) leaves no lock behind while this process lives on.
     await leases.releaseAll(executionName);
-    // A stopped run can leave a crawl or a validation query running; closing under it would hang it.
+    // A stopped or failed run can leave a crawl or a validation query running; closing under it would hang it, or crash.
+    await calls.end();
     await Promise.all([catalog.settled(), engine.idle()]);
     if (options.duckDb === undefined) db.close();
   }

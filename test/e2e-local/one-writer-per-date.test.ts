@@ -3,36 +3,14 @@
  * lake, started half a second apart, never both write; the published state is one run's output.
  * A failed run gives its lease back, so the rerun is not refused.
  */
-import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { leasesDir } from '../../adapters/local/file-date-leases';
 import { tableNames } from '../../core/tables';
+import { cliProcess as cli } from '../support/cli-process';
 import { tempFolder } from '../support/temp-folders';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const execFileAsync = promisify(execFile);
 const date = '2026-11-20';
-
-interface Exit {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `spotify-etl <args>` in its own process, with its exit code instead of a rejection. */
-const cli = async (args: string[]): Promise<Exit> => {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [join(repo, 'bin/spotify-etl.js'), ...args], { cwd: repo, timeout: 240_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
-  }
-};
 
 /** Every table's row count and the date's manifest status, as `query` shows them. */
 const publishedState = async (lake: string): Promise<unknown> => {
