@@ -10,7 +10,7 @@ import { QueryFailedError } from '../../core/errors';
 import { runManifestsPrefix } from '../../core/lake/keys';
 import { tableNames } from '../../core/tables';
 import { parseOptions, UsageError, type Command } from '../command';
-import { damagedFileAdvice, queryLake } from '../local/lake-reader';
+import { explainedFailure, queryLake } from '../local/lake-reader';
 import { formatRows } from '../local/text';
 
 /** Runs one query and prints its rows. */
@@ -41,7 +41,7 @@ export const query: Command = async (args, io) => {
     return 0;
   } catch (error) {
     if (!(error instanceof QueryFailedError)) throw error;
-    io.err.write(`spotify-etl query: ${error.message}${damagedFileAdvice(error.message, lake)}\n`);
+    io.err.write(`spotify-etl query: ${explainedFailure(error.message, lake)}\n`);
     return 1;
   }
 };

@@ -9,7 +9,7 @@ import { isIsoDate } from '../../core/dates';
 import { QueryFailedError } from '../../core/errors';
 import type { ReportRange } from '../../core/report/queries';
 import { parseOptions, UsageError, type Command } from '../command';
-import { damagedFileAdvice } from '../local/lake-reader';
+import { explainedFailure } from '../local/lake-reader';
 import { defaultReportKey, writeReport } from '../local/report';
 
 const options = { lake: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, out: { type: 'string' } } as const;
@@ -42,7 +42,7 @@ export const report: Command = async (args, io) => {
     await writeReport(lake, out, { range, onWarning: (warning) => io.err.write(`spotify-etl report: ${warning}\n`) });
   } catch (error) {
     if (error instanceof QueryFailedError) {
-      io.err.write(`spotify-etl report: ${error.message}${damagedFileAdvice(error.message, lake)}\n`);
+      io.err.write(`spotify-etl report: ${explainedFailure(error.message, lake)}\n`);
       return 1;
     }
     const code = (error as NodeJS.ErrnoException).code;

@@ -85,13 +85,16 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
 };
 
 /**
- * What to do when a query failed because DuckDB cannot open one of the lake's Parquet files as
- * Parquet (cut short, not Parquet at all): a rerun of its date writes a new run's files. Empty for
- * any other failure, a file damaged within its bounds among them (DuckDB reads it without a word).
+ * A failed query's message, and what to do when DuckDB could not open one of the lake's Parquet
+ * files as Parquet (cut short, not Parquet at all): the file's name without the excerpt of the
+ * generated view that DuckDB adds under it (`LINE 1: … read_parquet([…` and a caret: SQL the user
+ * never wrote), then the rerun of its date, which writes a new run's files. Any other failure,
+ * a file damaged within its bounds among them (DuckDB reads it without a word), as it came.
  */
-export const damagedFileAdvice = (message: string, lake: string): string => {
-  if (!/too small to be a Parquet file|No magic bytes found/.test(message)) return '';
+export const explainedFailure = (message: string, lake: string): string => {
+  if (!/too small to be a Parquet file|No magic bytes found/.test(message)) return message;
   const date = /\/curated\/[^/]+\/snapshot_date=(\d{4}-\d{2}-\d{2})\//.exec(message)?.[1];
-  if (date === undefined) return '';
-  return `\nThe lake's file of ${date} is damaged: rerun ${date} to rewrite it (${shellWords(['npx', 'spotify-etl', 'run', '--date', date, '--lake', lake])}).`;
+  if (date === undefined) return message;
+  const named = message.split(/\n\s*\nLINE \d+:/)[0] ?? message;
+  return `${named.trimEnd()}\nThe lake's file of ${date} is damaged: rerun ${date} to rewrite it (${shellWords(['npx', 'spotify-etl', 'run', '--date', date, '--lake', lake])}).`;
 };
