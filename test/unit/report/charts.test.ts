@@ -140,6 +140,26 @@ describe('the top-artists chart', () => {
   });
 });
 
+describe('the charts of playlists', () => {
+  it('tell apart playlists that share a name, in the explicit share bars, the size lines and their tables', () => {
+    // Prepare: two playlists named Road trip
+    const explicit = [
+      { playlist_id: 'A1b2C3d4E5f6G7h8I9j0Kk', name: 'Road trip', explicit_entries: 1, track_entries: 4 },
+      { playlist_id: 'Zz9y8X7w6V5u4T3s2R1q0P', name: 'Road trip', explicit_entries: 2, track_entries: 4 },
+    ];
+    const sizes = explicit.map(({ playlist_id, name }, i) => ({ snapshot_date: '2026-11-19', playlist_id, name, entries: 10 + i }));
+    // Act
+    const bars = chart(data({ explicit, sizes }), 'explicit-share');
+    const lines = chart(data({ explicit, sizes }), 'playlist-sizes');
+    // Assess
+    const categories = ((bars?.option?.['dataset'] as { source: unknown[][] }).source).map((row) => row[0]);
+    expect(categories).toEqual(['Road trip · A1b2', 'Road trip · Zz9y']);
+    expect(bars?.table.rows.map((row) => row[0])).toEqual(categories);
+    expect((lines?.option?.['series'] as { name: string }[]).map((series) => series.name).toSorted()).toEqual(['Road trip · A1b2', 'Road trip · Zz9y']);
+    expect(lines?.table.rows.map((row) => row[0]).toSorted()).toEqual(['Road trip · A1b2', 'Road trip · Zz9y']);
+  });
+});
+
 describe('every drawn chart', () => {
   it('names both axes and has a table of its numbers', () => {
     // Prepare
