@@ -103,6 +103,11 @@ export interface QueryEngineOptions {
    * then answers from the lake as it was at its first query. @default false
    */
   readonly readOnly?: boolean;
+  /**
+   * With `readOnly`: where DuckDB may spill a query too large for its memory, a folder of the
+   * engine's owner's (empty, outside the lake, removed after); without it the engine does not spill.
+   */
+  readonly spillFolder?: string;
 }
 
 /**
@@ -216,7 +221,7 @@ export class DuckDbQueryEngine implements QueryEngine {
         const staged = this.options.staged === true;
         const files = await this.registerViews(published === 'when-named' ? viewsNamedIn(sql, staged) : viewsOf(published, staged));
         if (this.options.readOnly === true) {
-          await confineTo(this.db, files);
+          await confineTo(this.db, files, this.options.spillFolder);
           this.confined = true;
         }
       }

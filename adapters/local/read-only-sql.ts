@@ -165,14 +165,14 @@ export const runReadOnly = async (connection: DuckDBConnection, sql: string): Pr
 
 /**
  * Confines `connection`'s whole DuckDB instance to reading `files`: external access off except
- * those exact paths (and no temporary folder), then the configuration locked so no SET or RESET can undo it. Views created
+ * those exact paths (and `spillFolder`, DuckDB's temporary folder: '' for none), then the configuration locked so no SET or RESET can undo it. Views created
  * before keep working as long as they read only `files`. The instance cannot be reconfigured
  * afterwards: give it its own instance.
  */
-export const confineTo = async (connection: DuckDBConnection, files: readonly string[]): Promise<void> => {
+export const confineTo = async (connection: DuckDBConnection, files: readonly string[], spillFolder = ''): Promise<void> => {
   // DuckDB allows its temporary folder besides (by default `.tmp` below where it runs, which run
-  // from the lake is the lake's own folder of half-written puts): no spilling, so no such folder.
-  await connection.run("SET temp_directory = ''");
+  // from the lake is the lake's own folder of half-written puts): a folder of the caller's, or none.
+  await connection.run(`SET temp_directory = ${sqlString(spillFolder)}`);
   await connection.run(`SET allowed_paths = [${files.map(sqlString).join(', ')}]`);
   await connection.run('SET enable_external_access = false');
   await connection.run('SET lock_configuration = true');

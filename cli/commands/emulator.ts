@@ -8,12 +8,13 @@ import { resolve } from 'node:path';
 import { FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { parseFaults } from '../../adapters/spotify/emulator/faults';
 import type { EmulatorOptions, RunningEmulator } from '../../adapters/spotify/emulator/server';
+import { isIsoDate, utcDateOf } from '../../core/dates';
 import { InvalidInputError } from '../../core/errors';
 import { integerOption, parseOptions, UsageError, type Command } from '../command';
 import { plural } from '../local/text';
 
 /** `spotify-etl emulator --help`. */
-export const emulatorHelp = `usage: spotify-etl emulator [--port N] [--fixtures DIR] [--faults SPEC] [--seed N]
+export const emulatorHelp = `usage: spotify-etl emulator [--port N] [--date D] [--fixtures DIR] [--faults SPEC] [--seed N]
                             [--catalog-seed N] [--credentials FILE]
 
 The Spotify emulator alone, on 127.0.0.1, until Ctrl-C or SIGTERM: the accounts service (token
@@ -21,6 +22,8 @@ grants) and the Web API's playlist endpoints, with Spotify's limits and errors. 
 base URLs, its playlists and curl commands that fetch a token and a playlist's items.
 
   --port N            the port (0 to 65535; default 0, a free one)
+  --date D            serve the built-in catalog as it is on D (YYYY-MM-DD; default today, UTC,
+                      the date \`spotify-etl run\` serves): its playlists change from date to date
   --fixtures DIR      serve the recorded Spotify responses in DIR instead of the built-in catalog
   --faults SPEC       inject faults: kind=probability,... with kinds 429, 500, 503, reset, timeout,
                       truncate, expire-token and probabilities decimals from 0 to 1, plus
@@ -81,9 +84,14 @@ export const emulator: Command = async (args, io) => {
     seed: { type: 'string' },
     'catalog-seed': { type: 'string' },
     credentials: { type: 'string' },
+    date: { type: 'string' },
   });
+  if (values.date !== undefined && !isIsoDate(values.date)) throw new UsageError(`--date must be a date as YYYY-MM-DD, got "${values.date}"`);
+  // The date a run without --date serves, so the emulator alone shows the playlists `run` reads.
+  const date = values.date ?? utcDateOf(new Date());
   const options: EmulatorOptions = {
     ...emulatorOptionsFrom(values, io.cwd),
+    date,
     port: values.port === undefined ? 0 : integerOption('--port', values.port, 0, 65_535),
   };
   let running;
@@ -101,7 +109,7 @@ export const emulator: Command = async (args, io) => {
   }
   try {
     for (const warning of running.warnings) io.err.write(`warning: ${warning}\n`);
-    const source = options.fixturesDir ? `fixtures in ${options.fixturesDir}` : `built-in catalog ${options.catalogSeed ?? 1}`;
+    const source = options.fixturesDir ? `fixtures in ${options.fixturesDir}` : `built-in catalog ${options.catalogSeed ?? 1} as on ${date}`;
     const lines = [
       `Spotify emulator: ${plural(running.playlists.length, 'playlist')} (${source})`,
       `  API base URL:      ${running.apiBaseUrl}`,

@@ -2,6 +2,9 @@
  * How `spotify-etl query` and `spotify-etl report` read the lake. A module of its own, apart from
  * the run's summary, so `query` loads neither the run's plan nor the step contracts.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listsCatalog } from '../../adapters/local/sql-names';
 import { QueryFailedError } from '../../core/errors';
 import { shellWords } from './text';
@@ -23,19 +26,27 @@ export interface LakeReader {
  * query names (see QueryEngineOptions).
  */
 export const lakeReader = (lake: string, onWarning?: (message: string) => void, published: true | 'when-named' = true): LakeReader => {
-  let opened: Promise<{ query: (sql: string) => Promise<Record<string, unknown>[]>; close: () => void }> | undefined;
+  let opened: Promise<{ query: (sql: string) => Promise<Record<string, unknown>[]>; close: () => Promise<void> }> | undefined;
   const open = async () => {
     const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
+    // A large sort spills here: a folder of this reader's (0700, empty at first, outside the lake).
+    const spillFolder = await mkdtemp(join(tmpdir(), 'spotify-etl-query-'));
     const db = await openDuckDb();
-    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, published, ...(onWarning ? { onWarning } : {}) });
-    return { query: (sql: string) => engine.query(sql), close: () => db.close() };
+    const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, published, spillFolder, ...(onWarning ? { onWarning } : {}) });
+    return {
+      query: (sql: string) => engine.query(sql),
+      close: async () => {
+        db.close();
+        await rm(spillFolder, { recursive: true, force: true });
+      },
+    };
   };
   return {
     query: async (sql) => (await (opened ??= open())).query(sql),
     close: async () => {
       const db = await opened?.catch(() => undefined);
       opened = undefined;
-      db?.close();
+      await db?.close();
     },
   };
 };

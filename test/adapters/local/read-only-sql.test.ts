@@ -106,6 +106,28 @@ describe('explainedText', () => {
   );
 });
 
+describe('a confined instance and its spill folder', () => {
+  it('spills a sort larger than its memory into the folder it was given; with none the sort fails for want of memory', async () => {
+    for (const spill of ['given', 'none'] as const) {
+      // Prepare: a memory limit a sort of five million rows does not fit
+      const duck = await openDuckDb();
+      const folder = await tempFolder('read-only-spill-');
+      try {
+        await duck.connection.run("SET memory_limit = '64MB'");
+        await duck.connection.run('SET threads = 1');
+        await confineTo(duck.connection, [], spill === 'given' ? join(folder, 'spill') : '');
+        // Act
+        const sorted = runReadOnly(duck.connection, 'select count(*) as n from (select x from range(5000000) t(x) order by x desc)');
+        // Assess
+        if (spill === 'given') expect((await sorted).getRowObjectsJS()).toEqual([{ n: 5_000_000n }]);
+        else await expect(sorted).rejects.toThrow(/Out of Memory/);
+      } finally {
+        duck.close();
+      }
+    }
+  });
+});
+
 describe('confineTo', () => {
   let duck: LocalDuckDb;
   let folder: string;
