@@ -97,11 +97,12 @@ type FailedInvocation = t.TypeOf<typeof FailedInvocation>;
 const later = (latest: FailedInvocation | undefined, next: FailedInvocation): FailedInvocation => (latest === undefined || next.failedAt >= latest.failedAt ? next : latest);
 
 /**
- * The error that most likely ended a playlist's child execution of the run: the latest failure of
- * an error the state machine does not retry, else the latest of any (a retried error whose
- * attempts ran out); undefined when no playlist step stored one (a child that ran out of time
- * stores none). On AWS, when a playlist's child fails, the Distributed Map stops the others and
- * fails with an error that names no playlist's: this is what NotifyFailure records instead.
+ * The error that ended a playlist's child execution of the run: the latest failure of an error
+ * the state machine does not retry (so none that a retry may have mended), or undefined when no
+ * playlist step stored one: a child that ran out of time, or whose retried error ran out of
+ * attempts, stores nothing that tells it apart from one that recovered. On AWS, when a playlist's
+ * child fails, the Distributed Map stops the others and fails with an error that names no
+ * playlist's: this is what NotifyFailure records instead, when there is one.
  */
 export const latestFailedInvocation = async (store: BlobStore, executionName: string): Promise<InvocationFailure | undefined> => {
   // FetchToken's failures (below execution/) are the run's own, caught where they happen.
@@ -119,8 +120,7 @@ export const latestFailedInvocation = async (store: BlobStore, executionName: st
       }),
     )
   ).flat();
-  const ending = failures.filter((failure) => !failure.retried).reduce<FailedInvocation | undefined>(later, undefined);
-  return (ending ?? failures.reduce<FailedInvocation | undefined>(later, undefined))?.error;
+  return failures.filter((failure) => !failure.retried).reduce<FailedInvocation | undefined>(later, undefined)?.error;
 };
 
 /**

@@ -188,10 +188,12 @@ describe(steps.notifyFailure.stateName, () => {
     expect(notifier.sent[0]?.subject).toBe('spotify-etl: SpotifyThrottledError');
   });
 
-  it("keeps the Distributed Map's error when no playlist step stored one (a child that ran out of time)", async () => {
+  it("keeps the Distributed Map's error when no playlist step stored one it does not retry (a child that ran out of time, and another's 503 that a retry mended)", async () => {
     // Prepare
     const store = new MemoryBlobStore();
     await writeManifest(store, manifestOf('2026-11-18', 'exec-2', 'normalised'));
+    const unavailable = { Error: 'SpotifyUnavailableError', Cause: JSON.stringify({ errorType: 'SpotifyUnavailableError', errorMessage: 'Spotify answered 503' }) };
+    await storeRequests(store, playlistRequestsStem('exec-2', '2026-11-18', 'ExtractItems', '1Cp6VQCKf2VL4sP09jN9oX'), 'a', { spotifyApi: 1, spotifyToken: 0 }, { error: unavailable, at: new Date('2026-11-20T09:10:00Z'), retried: true });
     // Act
     const output = await runNotifyFailure({ store, notifier: new RecordingNotifier(), clock, leases: new MemoryDateLeases(), restarts: new RecordingRestarts() })({
       error: { Error: mapRunFailedError, Cause: 'The specified tolerated failure threshold was exceeded' },
