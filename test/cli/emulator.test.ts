@@ -29,12 +29,12 @@ describe('spotify-etl emulator', () => {
     await expect(fetch(`${apiBaseUrl}/playlists/x`)).rejects.toThrow();
   });
 
-  it('lists the built-in playlists, with the one the user may not read marked, and saves its credentials to a 0600 file', async () => {
+  it('lists the built-in playlists as on the date asked, with the one the user may not read marked, and saves its credentials to a 0600 file', async () => {
     // Prepare
     const dir = await tempFolder('emulator-cli-');
     const io = captureIo(dir);
     // Act
-    const exit = main(['emulator', '--port', '0', '--credentials', 'emulator.json'], io);
+    const exit = main(['emulator', '--port', '0', '--date', '2026-11-01', '--credentials', 'emulator.json'], io);
     await io.printed(/Press Ctrl-C/);
     io.stop();
     // Assess
@@ -44,6 +44,8 @@ describe('spotify-etl emulator', () => {
     expect(io.stdout()).toContain('"Línea uno\\nline two, \\"quoted\\" 日本語 🎧" (7 entries)');
     expect(io.stdout()).toContain('(20 entries, not readable by the consenting user (403))');
     expect(io.stdout()).toContain('"Just one" (1 entry)');
+    expect(io.stdout()).toContain('(built-in catalog 1 as on 2026-11-01)');
+    expect(io.stdout()).toContain('"Forty-nine" (49 entries)');
     expect(io.stderr()).not.toContain(saved.clientSecret);
     expect(io.stderr()).not.toContain(saved.refreshToken);
   });
@@ -53,6 +55,7 @@ describe('spotify-etl emulator', () => {
     [['--seed', '1.5'], '--seed must be a whole number from 0 to 2147483647, got "1.5"'],
     [['--port', '70000'], '--port must be a whole number from 0 to 65535'],
     [['--colour', 'red'], 'unknown option --colour'],
+    [['--date', '2026-11-31'], '--date must be a date as YYYY-MM-DD, got "2026-11-31"'],
   ])('fails with one line and a pointer at --help and exit status 2 for %j', async (args, message) => {
     // Prepare
     const io = captureIo(process.cwd());
