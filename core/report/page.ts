@@ -83,9 +83,13 @@ const rangeText = (data: ReportData): string => {
 
 /**
  * What an empty page says: with dates asked for, that none of them has data (the lake may well
- * have other dates: running the pipeline is not the fix); else what to run first.
+ * have other dates: running the pipeline is not the fix); else what to run first, locally or on AWS.
  */
 const emptyText = (data: ReportData): string => {
+  // The report of a deployed lake (s3://…) is WriteReport's, written again after every run that succeeds.
+  if (data.lake.startsWith('s3://')) {
+    return `Nothing is published in this lake yet. Start a run (<code>npx spotify-etl remote start</code>, or wait for the schedule); this page is written again when one succeeds.`;
+  }
   const again = `npx spotify-etl report --lake ${data.lake}`;
   if (data.range.from !== undefined || data.range.to !== undefined) {
     return `No date from ${escapeHtml(rangeText(data))} has published data or a recorded run in this lake. Widen <code>--from</code> and <code>--to</code>, or leave them out for every date: <code>${escapeHtml(again)}</code>.`;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { changesNeedHistory, reportCharts, requestsNotRecorded, type ReportData } from '../../../core/report/charts';
 import { healthOf, healthRows } from '../../../core/report/health';
+import { renderReport } from '../../../core/report/page';
 import type { RequestCounts } from '../../../core/requests';
 import { topArtistsSql as summaryTopArtistsSql } from '../../../cli/local/summary';
 import { explicitShareSql, playlistChangesSql, playlistSizesSql, releaseYearsSql, topArtistsSql } from '../../../core/report/queries';
@@ -157,6 +158,20 @@ describe('the charts of playlists', () => {
     expect(bars?.table.rows.map((row) => row[0])).toEqual(categories);
     expect((lines?.option?.['series'] as { name: string }[]).map((series) => series.name).toSorted()).toEqual(['Road trip · A1b2', 'Road trip · Zz9y']);
     expect(lines?.table.rows.map((row) => row[0]).toSorted()).toEqual(['Road trip · A1b2', 'Road trip · Zz9y']);
+  });
+});
+
+describe('the page of a lake with nothing published', () => {
+  it('says what to run: locally a run with that lake, on AWS a remote start, never a --lake of a bucket', () => {
+    // Prepare
+    const empty = { latestDate: null, sizes: [], health: [] };
+    // Act
+    const local = renderReport(data({ ...empty, lake: '/data/lake' }), '');
+    const deployed = renderReport(data({ ...empty, lake: 's3://spotify-etl-lake' }), '');
+    // Assess
+    expect(local).toContain('npx spotify-etl run --lake /data/lake');
+    expect(deployed).toContain('npx spotify-etl remote start');
+    expect(deployed).not.toContain('--lake s3://');
   });
 });
 
