@@ -137,7 +137,7 @@ export class DuckDbCatalog implements Catalog {
       for (const table of tableNames) partitions[table] = await this.crawlTable(table, leftOut, checked, passed);
       await writeCheckedFiles(this.root, passed);
       const found = Object.values(partitions).reduce((sum, dates) => sum + dates.length, 0);
-      const skipped = leftOut.length > 0 ? `; left out the partitions of ${leftOut.join(', ')}: not readable Parquet (a rerun of their dates rebuilds them)` : '';
+      const skipped = leftOut.length > 0 ? `; left out the partitions of ${leftOut.join(', ')}: not readable Parquet (a backfill of their dates, run --from D --to D, rebuilds them from raw)` : '';
       record = {
         version: 2,
         lastCrawl: { state: 'succeeded', message: `registered ${String(tableNames.length)} tables, ${String(found)} partitions${skipped}` },

@@ -290,7 +290,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     for (const { date, partition, rows } of published) {
       if (rows[table] === 0 || shown.has(partition)) continue;
       const folder = resolve(this.root, curatedTablePrefix(table), partition);
-      this.options.onWarning?.(`${date} published ${String(rows[table])} ${table} rows that the lake no longer holds readable (${folder}): rerun ${date} to rewrite them.`);
+      this.options.onWarning?.(`${date} published ${String(rows[table])} ${table} rows that the lake no longer holds readable (${folder}): rebuild ${date} from its raw snapshots (spotify-etl run --from ${date} --to ${date}) to rewrite them.`);
     }
   }
 
@@ -329,7 +329,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     const found = await findManifest(this.lake, date);
     known.delete(key);
     if (found.state === 'damaged') {
-      return { published: null, warning: `${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rerun or backfilled.` };
+      return { published: null, warning: `${found.key} cannot be read (${found.problem}): ${date} shows no data until it is rebuilt from its raw snapshots (spotify-etl run --from ${date} --to ${date}).` };
     }
     const run = found.state === 'present' ? found.manifest.published : null;
     const published = run === null ? null : { date, partition: partitionPath(date, run.runId), rows: countsOf(run.tables) };

@@ -107,5 +107,5 @@ export const explainedFailure = (message: string, lake: string): string => {
   const date = /\/curated\/[^/]+\/snapshot_date=(\d{4}-\d{2}-\d{2})\//.exec(message)?.[1];
   if (date === undefined) return message;
   const named = message.split(/\n\s*\nLINE \d+:/)[0] ?? message;
-  return `${named.trimEnd()}\nThe lake's file of ${date} is damaged: rerun ${date} to rewrite it (${shellWords(['npx', 'spotify-etl', 'run', '--date', date, '--lake', lake])}).`;
+  return `${named.trimEnd()}\nThe lake's file of ${date} is damaged: rebuild ${date} from its raw snapshots to rewrite it (${shellWords(['npx', 'spotify-etl', 'run', '--from', date, '--to', date, '--lake', lake])}).`;
 };

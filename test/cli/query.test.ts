@@ -263,7 +263,7 @@ describe('spotify-etl query', () => {
     expect(code).toBe(1);
     const [named, advice, ...rest] = io.stderr().split('\n');
     expect(named).toContain(songs);
-    expect(advice).toBe(`The lake's file of 2026-11-20 is damaged: rerun 2026-11-20 to rewrite it (npx spotify-etl run --date 2026-11-20 --lake ${damaged}).`);
+    expect(advice).toBe(`The lake's file of 2026-11-20 is damaged: rebuild 2026-11-20 from its raw snapshots to rewrite it (npx spotify-etl run --from 2026-11-20 --to 2026-11-20 --lake ${damaged}).`);
     expect(rest).toEqual(['']);
   });
 
@@ -279,7 +279,7 @@ describe('spotify-etl query', () => {
     // Assess
     expect(code).toBe(0);
     expect(JSON.parse(io.stdout())).toEqual([{ n: 0 }]);
-    expect(io.stderr()).toMatch(new RegExp(`^spotify-etl query: 2026-11-20 published \\d+ songs rows that the lake no longer holds readable \\(${escape(dirname(songs))}\\): rerun 2026-11-20 to rewrite them\\.\\n$`));
+    expect(io.stderr()).toMatch(new RegExp(`^spotify-etl query: 2026-11-20 published \\d+ songs rows that the lake no longer holds readable \\(${escape(dirname(songs))}\\): rebuild 2026-11-20 from its raw snapshots \\(spotify-etl run --from 2026-11-20 --to 2026-11-20\\) to rewrite them\\.\\n$`));
   });
 
   it('answers every query that README.md and docs/ show, on the lake of a real run', async () => {
