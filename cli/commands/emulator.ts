@@ -88,7 +88,10 @@ export const emulator: Command = async (args, io) => {
   });
   if (values.date !== undefined && !isIsoDate(values.date)) throw new UsageError(`--date must be a date as YYYY-MM-DD, got "${values.date}"`);
   // The date a run without --date serves, so the emulator alone shows the playlists `run` reads.
-  const date = values.date ?? utcDateOf(new Date());
+  const today = utcDateOf(new Date());
+  // Spotify has no playlists of the future, and the catalog of a date is built day by day from its first.
+  if (values.date !== undefined && values.date > today) throw new UsageError(`--date ${values.date} is after today (${today} UTC): the emulator serves playlists as they are up to today`);
+  const date = values.date ?? today;
   const options: EmulatorOptions = {
     ...emulatorOptionsFrom(values, io.cwd),
     date,

@@ -160,8 +160,11 @@ export const createRun =
     }
     const rejectTolerance =
       values['reject-tolerance'] === undefined ? undefined : integerOption('--reject-tolerance', values['reject-tolerance'], 0, Number.MAX_SAFE_INTEGER);
-    // The built-in catalog changes from date to date: it serves the date the run extracts.
-    const servedDate = values.date ?? utcDateOf(deps.clock.now());
+    // The built-in catalog changes from date to date: it serves the date the run extracts. Never
+    // one after today, which ValidateInput refuses: the catalog of a date is built day by day
+    // from its first, and --date 9999-12-31 built it for minutes before any refusal could be said.
+    const today = utcDateOf(deps.clock.now());
+    const servedDate = values.date !== undefined && values.date < today ? values.date : today;
     const emulatorOptions = source === 'emulator' ? { ...emulatorOptionsFrom(values, io.cwd), date: servedDate } : undefined;
     const lake = resolve(io.cwd, values.lake ?? 'lake');
     try {

@@ -56,6 +56,7 @@ describe('spotify-etl emulator', () => {
     [['--port', '70000'], '--port must be a whole number from 0 to 65535'],
     [['--colour', 'red'], 'unknown option --colour'],
     [['--date', '2026-11-31'], '--date must be a date as YYYY-MM-DD, got "2026-11-31"'],
+    [['--date', '9999-12-31'], '--date 9999-12-31 is after today'],
   ])('fails with one line and a pointer at --help and exit status 2 for %j', async (args, message) => {
     // Prepare
     const io = captureIo(process.cwd());

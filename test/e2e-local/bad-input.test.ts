@@ -49,6 +49,7 @@ describe('bad input', () => {
     ['a malformed date', ['--date', '20-11-2026'], 2, 'date: "20-11-2026" is not a calendar date; write it as YYYY-MM-DD'],
     ['a range over 366 days', ['--from', '2025-01-01', '--to', '2026-11-20'], 2, 'covers 689 dates; a backfill covers at most 366'],
     ['a future date', ['--date', '2026-11-21'], 2, 'date: "2026-11-21" is in the future (today is 2026-11-20 UTC)'],
+    ['a date far in the future (the emulator built its catalog for it for minutes first)', ['--date', '9999-12-31'], 2, 'date: "9999-12-31" is in the future (today is 2026-11-20 UTC)'],
     ['an empty playlist list', ['--playlists', ','], 2, '--playlists "," names no playlist'],
     ['a malformed playlist id', ['--playlists', 'https://open.spotify.com/x'], 2, 'is not a Spotify playlist id'],
     [
