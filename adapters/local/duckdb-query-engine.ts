@@ -34,6 +34,7 @@ import {
 } from './duckdb-lake';
 import { FsBlobStore } from './fs-blob-store';
 import { identifiersOf, names, wordsOf } from './sql-names';
+import { vanishedFile } from './duckdb-messages';
 import { confineTo, runReadOnly } from './read-only-sql';
 
 const safeNumber = (value: bigint): number | string =>
@@ -214,7 +215,25 @@ export class DuckDbQueryEngine implements QueryEngine {
     return job;
   }
 
+  /**
+   * Runs `sql` over freshly refreshed views, once more when a file it listed was gone when DuckDB
+   * opened it: another run (locally another process may run another date) published a date and
+   * removed the folders it superseded between the listing and the query. Listed again, the views
+   * name only what is there. (A read-only engine is confined to the files of its first listing:
+   * `spotify-etl query` reads again on an instance of its own, cli/local/lake-reader.ts.)
+   */
   private async refreshAndRun(sql: string): Promise<Record<string, unknown>[]> {
+    try {
+      return await this.refreshAndRunOnce(sql);
+    } catch (error) {
+      if (this.options.readOnly === true || !vanishedFile.test(messageOf(error))) throw error;
+      const listed = listedOn.get(this.db);
+      for (const key of [...(listed?.keys() ?? [])]) if (key.startsWith(this.root)) listed?.delete(key);
+      return this.refreshAndRunOnce(sql);
+    }
+  }
+
+  private async refreshAndRunOnce(sql: string): Promise<Record<string, unknown>[]> {
     try {
       if (!this.confined) {
         const { published = true } = this.options;

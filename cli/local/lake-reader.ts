@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { vanishedFile } from '../../adapters/local/duckdb-messages';
 import { listsCatalog } from '../../adapters/local/sql-names';
 import { QueryFailedError } from '../../core/errors';
 import { shellWords } from './text';
@@ -85,14 +86,37 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
       warned.add(message);
       onWarning(message);
     });
+  // A date published again twice while this query read it: its files are gone (a publication keeps
+  // the replaced run's only until the next one). Read again, the lake answers from the new manifest.
+  const held: string[] = [];
+  try {
+    const rows = await queryViews(lake, sql, (message) => held.push(message));
+    if (!held.some((message) => lostRows.test(message))) {
+      for (const message of held) warnOnce?.(message);
+      return rows;
+    }
+  } catch (error) {
+    if (!(error instanceof QueryFailedError && vanishedFile.test(error.message))) {
+      for (const message of held) warnOnce?.(message);
+      throw error;
+    }
+  }
+  return queryViews(lake, sql, warnOnce);
+};
+
+/** The warning of a date whose published rows the lake does not hold (adapters/local/duckdb-query-engine.ts). */
+const lostRows = /rows that the lake no longer holds readable/;
+
+/** {@link queryLake}'s one reading: the views `sql` names first, then every view if it must. */
+const queryViews = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
   if (!listsCatalog(sql)) {
     try {
-      return await queryOnce(lake, sql, 'when-named', warnOnce);
+      return await queryOnce(lake, sql, 'when-named', onWarning);
     } catch (error) {
       if (!(error instanceof QueryFailedError && missingView.test(error.message))) throw error;
     }
   }
-  return queryOnce(lake, sql, true, warnOnce);
+  return queryOnce(lake, sql, true, onWarning);
 };
 
 /**

@@ -1,0 +1,10 @@
+/**
+ * What DuckDB's error messages say, for the callers that act on one: a module with no DuckDB in
+ * it, so `spotify-etl query` can test a message without loading the native module.
+ */
+
+/**
+ * A file a view was given that is gone when DuckDB opens it: another run published a date and
+ * removed the folders it superseded after the view was listed.
+ */
+export const vanishedFile = /IO Error: (No files found that match the pattern|Cannot open file)/;
