@@ -35,11 +35,18 @@ export const query: Command = async (args, io) => {
   if (!existsSync(join(lake, runManifestsPrefix))) {
     io.err.write(`spotify-etl query: ${lake} holds no run (no ${runManifestsPrefix} folder), so every table is empty; run \`spotify-etl run\` first, or point --lake at a lake\n`);
   }
+  // Ctrl-C, SIGTERM or SIGHUP: the entry point takes the signals, so a query ends only when told.
+  const stop = new AbortController();
+  void io.stopped.then(() => stop.abort());
   try {
-    const rows = await queryLake(lake, positionals[0] ?? '', (warning) => io.err.write(`spotify-etl query: ${warning}\n`));
+    const rows = await queryLake(lake, positionals[0] ?? '', (warning) => io.err.write(`spotify-etl query: ${warning}\n`), stop.signal);
     io.out.write(values.json ? `${JSON.stringify(rows)}\n` : formatRows(rows));
     return 0;
   } catch (error) {
+    if (stop.signal.aborted) {
+      io.err.write('spotify-etl query: stopped\n');
+      return 130;
+    }
     if (!(error instanceof QueryFailedError)) throw error;
     io.err.write(`spotify-etl query: ${explainedFailure(error.message, lake)}\n`);
     return 1;

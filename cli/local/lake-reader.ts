@@ -26,7 +26,7 @@ export interface LakeReader {
  * lake no longer holds, once. With `published` `'when-named'` it builds only the views its first
  * query names (see QueryEngineOptions).
  */
-export const lakeReader = (lake: string, onWarning?: (message: string) => void, published: true | 'when-named' = true): LakeReader => {
+export const lakeReader = (lake: string, onWarning?: (message: string) => void, published: true | 'when-named' = true, signal?: AbortSignal): LakeReader => {
   let opened: Promise<{ query: (sql: string) => Promise<Record<string, unknown>[]>; close: () => Promise<void> }> | undefined;
   const open = async () => {
     const { DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
@@ -34,9 +34,14 @@ export const lakeReader = (lake: string, onWarning?: (message: string) => void, 
     const spillFolder = await mkdtemp(join(tmpdir(), 'spotify-etl-query-'));
     const db = await openDuckDb();
     const engine = new DuckDbQueryEngine(lake, db.connection, { readOnly: true, published, spillFolder, ...(onWarning ? { onWarning } : {}) });
+    // Stopped (Ctrl-C), DuckDB ends the query it runs: it runs on DuckDB's threads, which a signal does not reach.
+    const interrupt = () => db.connection.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
+    if (signal?.aborted) interrupt();
     return {
       query: (sql: string) => engine.query(sql),
       close: async () => {
+        signal?.removeEventListener('abort', interrupt);
         db.close();
         await rm(spillFolder, { recursive: true, force: true });
       },
@@ -53,8 +58,9 @@ export const lakeReader = (lake: string, onWarning?: (message: string) => void, 
 };
 
 /** Runs `sql` once on a reader of its own. */
-const queryOnce = async (lake: string, sql: string, published: true | 'when-named', onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
-  const reader = lakeReader(lake, onWarning, published);
+const queryOnce = async (lake: string, sql: string, published: true | 'when-named', onWarning?: (message: string) => void, signal?: AbortSignal): Promise<Record<string, unknown>[]> => {
+  signal?.throwIfAborted();
+  const reader = lakeReader(lake, onWarning, published, signal);
   try {
     return await reader.query(sql);
   } finally {
@@ -76,7 +82,7 @@ const missingView = /\b(Catalog|Permission) Error\b/;
  * fails as a missing view would make it, runs with every view, so what it answers or says is what
  * it was with all of them built.
  */
-export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
+export const queryLake = async (lake: string, sql: string, onWarning?: (message: string) => void, signal?: AbortSignal): Promise<Record<string, unknown>[]> => {
   // A damaged manifest is said once, though a query run again reads it again.
   const warned = new Set<string>();
   const warnOnce =
@@ -90,7 +96,7 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
   // the replaced run's only until the next one). Read again, the lake answers from the new manifest.
   const held: string[] = [];
   try {
-    const rows = await queryViews(lake, sql, (message) => held.push(message));
+    const rows = await queryViews(lake, sql, (message) => held.push(message), signal);
     if (!held.some((message) => lostRows.test(message))) {
       for (const message of held) warnOnce?.(message);
       return rows;
@@ -101,22 +107,22 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
       throw error;
     }
   }
-  return queryViews(lake, sql, warnOnce);
+  return queryViews(lake, sql, warnOnce, signal);
 };
 
 /** The warning of a date whose published rows the lake does not hold (adapters/local/duckdb-query-engine.ts). */
 const lostRows = /rows that the lake no longer holds readable/;
 
 /** {@link queryLake}'s one reading: the views `sql` names first, then every view if it must. */
-const queryViews = async (lake: string, sql: string, onWarning?: (message: string) => void): Promise<Record<string, unknown>[]> => {
+const queryViews = async (lake: string, sql: string, onWarning?: (message: string) => void, signal?: AbortSignal): Promise<Record<string, unknown>[]> => {
   if (!listsCatalog(sql)) {
     try {
-      return await queryOnce(lake, sql, 'when-named', onWarning);
+      return await queryOnce(lake, sql, 'when-named', onWarning, signal);
     } catch (error) {
       if (!(error instanceof QueryFailedError && missingView.test(error.message))) throw error;
     }
   }
-  return queryOnce(lake, sql, true, onWarning);
+  return queryOnce(lake, sql, true, onWarning, signal);
 };
 
 /**

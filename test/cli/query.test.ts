@@ -249,6 +249,18 @@ describe('spotify-etl query', () => {
     });
   });
 
+  it('ends a long query on Ctrl-C with exit status 130 and one line', async () => {
+    // Prepare: a query of some nine billion rows
+    const io = captureIo(lake());
+    // Act
+    const exit = query(['select count(*) as n from range(3000000) a, range(3000) b where a.range + b.range = 7', '--lake', lake()], io);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    io.stop();
+    // Assess
+    expect(await exit).toBe(130);
+    expect(io.stderr()).toBe('spotify-etl query: stopped\n');
+  });
+
   const damagedParquet = tempFolderForSuite('spotify-etl-query-parquet-');
   it('says in two lines which file is damaged and which date to rerun, without the generated SQL DuckDB quotes', async () => {
     // Prepare
