@@ -38,9 +38,16 @@ export const report: Command = async (args, io) => {
     return 1;
   }
   const out = values.out === undefined ? join(lake, defaultReportKey(range)) : resolve(io.cwd, values.out);
+  // Ctrl-C, SIGTERM or SIGHUP: the entry point takes the signals, so the report ends only when told.
+  const stop = new AbortController();
+  void io.stopped.then(() => stop.abort());
   try {
-    await writeReport(lake, out, { range, onWarning: (warning) => io.err.write(`spotify-etl report: ${warning}\n`) });
+    await writeReport(lake, out, { range, onWarning: (warning) => io.err.write(`spotify-etl report: ${warning}\n`), signal: stop.signal });
   } catch (error) {
+    if (stop.signal.aborted) {
+      io.err.write('spotify-etl report: stopped; nothing was written\n');
+      return 130;
+    }
     if (error instanceof QueryFailedError) {
       io.err.write(`spotify-etl report: ${explainedFailure(error.message, lake)}\n`);
       return 1;

@@ -48,7 +48,11 @@ export const lakeReader = (lake: string, onWarning?: (message: string) => void, 
     };
   };
   return {
-    query: async (sql) => (await (opened ??= open())).query(sql),
+    query: async (sql) => {
+      // DuckDB clears an interrupt when a query starts: a reader stopped before it asks asks nothing.
+      signal?.throwIfAborted();
+      return (await (opened ??= open())).query(sql);
+    },
     close: async () => {
       const db = await opened?.catch(() => undefined);
       opened = undefined;

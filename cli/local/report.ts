@@ -35,10 +35,11 @@ export const collectLocalReport = async (
   range: ReportRange,
   now: Date,
   onWarning?: (message: string) => void,
+  signal?: AbortSignal,
 ): Promise<ReportData> => {
   // One reader (DuckDB loads on its first query, not with the run command's code); a damaged
   // manifest is named on stderr by its query engine, which reads the same ones.
-  const reader = lakeReader(lake, onWarning);
+  const reader = lakeReader(lake, onWarning, true, signal);
   try {
     return await collectReport({ rows: (sql) => reader.query(sql), health: () => lakeHealth(new FsBlobStore(lake)), lake }, range, now);
   } finally {
@@ -50,9 +51,9 @@ export const collectLocalReport = async (
 export const writeReport = async (
   lake: string,
   out: string,
-  options: { readonly range?: ReportRange; readonly now?: Date; readonly onWarning?: (message: string) => void } = {},
+  options: { readonly range?: ReportRange; readonly now?: Date; readonly onWarning?: (message: string) => void; readonly signal?: AbortSignal } = {},
 ): Promise<string> => {
-  const data = await collectLocalReport(lake, options.range ?? {}, options.now ?? new Date(), options.onWarning);
+  const data = await collectLocalReport(lake, options.range ?? {}, options.now ?? new Date(), options.onWarning, options.signal);
   const html = renderReport(data, await readChartLibrary());
   await mkdir(dirname(out), { recursive: true });
   const temporary = join(dirname(out), `.${process.pid}-${Date.now()}.html.tmp`);

@@ -27,6 +27,19 @@ describe('spotify-etl report', () => {
     runOutput = await dailyRuns(lake(), reportDays);
   });
 
+  it('stops on Ctrl-C with exit status 130 and writes nothing', async () => {
+    // Prepare
+    const io = captureIo(work());
+    const out = join(work(), 'stopped', 'report.html');
+    // Act
+    const exit = report(['--lake', lake(), '--out', out], io);
+    io.stop();
+    // Assess
+    expect(await exit).toBe(130);
+    expect(io.stderr()).toBe('spotify-etl report: stopped; nothing was written\n');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('writes one self-contained page into the lake and prints its path as the last line', async () => {
     // Prepare
     const io = captureIo(work());
