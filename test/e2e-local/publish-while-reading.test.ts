@@ -41,6 +41,25 @@ describe('a query that read the manifest just before a run of its date published
     }
   };
 
+  /**
+   * Holds the next reader's first listing of a table's folder (it has read the manifests by then)
+   * until the date has been published again by a run of each catalog of `seeds`; the runs' own
+   * listings pass while they run. Returns whether they have.
+   */
+  const republishBeforeFirstListing = (lake: string, seeds: readonly number[]): (() => boolean) => {
+    const list = FsBlobStore.prototype.list;
+    let republish: 'waiting' | 'running' | 'done' = 'waiting';
+    vi.spyOn(FsBlobStore.prototype, 'list').mockImplementation(async function (this: FsBlobStore, prefix: string) {
+      if (republish === 'waiting' && prefix.startsWith('curated/')) {
+        republish = 'running';
+        for (const seed of seeds) await runOn(lake, seed);
+        republish = 'done';
+      }
+      return list.call(this, prefix);
+    });
+    return () => republish === 'done';
+  };
+
   /** `spotify-etl query`'s reading of the counts: once more when the date was published again under it. */
   const readLake = async (lake: string, warnings: string[]) =>
     JSON.stringify(await queryLake(lake, countsSql, (warning) => warnings.push(warning)), (_, value: unknown) => (typeof value === 'bigint' ? String(value) : value));
@@ -55,23 +74,13 @@ describe('a query that read the manifest just before a run of its date published
     const second = await read(other, []);
     expect(first).not.toEqual(second);
     // Act: the reader has read the manifests; before it lists any table's folder, the date is published again
-    const list = FsBlobStore.prototype.list;
-    let republish: 'waiting' | 'running' | 'done' = 'waiting';
-    vi.spyOn(FsBlobStore.prototype, 'list').mockImplementation(async function (this: FsBlobStore, prefix: string) {
-      // The run's own listings pass while it runs: the reader waits for it.
-      if (republish === 'waiting' && prefix.startsWith('curated/')) {
-        republish = 'running';
-        await runOn(lake, 2);
-        republish = 'done';
-      }
-      return list.call(this, prefix);
-    });
+    const republished = republishBeforeFirstListing(lake, [2]);
     const warnings: string[] = [];
     const during = await read(lake, warnings);
     vi.restoreAllMocks();
     const after = await read(lake, []);
     // Assess
-    expect(republish).toBe('done');
+    expect(republished()).toBe(true);
     expect(during).toEqual(first);
     expect(warnings).toEqual([]);
     expect(after).toEqual(second);
@@ -85,21 +94,11 @@ describe('a query that read the manifest just before a run of its date published
     await runOn(third, 3);
     const newest = await read(third, []);
     // Act: before the reader lists any table's folder, the date is published twice: the first run's files are gone
-    const list = FsBlobStore.prototype.list;
-    let republish: 'waiting' | 'running' | 'done' = 'waiting';
-    vi.spyOn(FsBlobStore.prototype, 'list').mockImplementation(async function (this: FsBlobStore, prefix: string) {
-      if (republish === 'waiting' && prefix.startsWith('curated/')) {
-        republish = 'running';
-        await runOn(lake, 2);
-        await runOn(lake, 3);
-        republish = 'done';
-      }
-      return list.call(this, prefix);
-    });
+    const republished = republishBeforeFirstListing(lake, [2, 3]);
     const warnings: string[] = [];
     const during = await readLake(lake, warnings);
     // Assess: the newest run whole, and no word of rows lost
-    expect(republish).toBe('done');
+    expect(republished()).toBe(true);
     expect(during).toEqual(newest);
     expect(warnings).toEqual([]);
   }, 120_000);
