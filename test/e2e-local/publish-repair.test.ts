@@ -113,7 +113,7 @@ describe('a published date and a lake that goes wrong', () => {
       const code = await query(['SELECT CAST(snapshot_date AS VARCHAR) AS d, COUNT(*) AS n FROM playlist_items GROUP BY d', '--lake', damaged, '--json'], io);
       expect(code).toBe(0);
       expect(JSON.parse(io.stdout())).toEqual([{ d: otherDate, n: manifestAt(damaged, otherDate).published?.tables.playlist_items }]);
-      expect(io.stderr().trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^spotify-etl query: ${runManifestKey(date)} cannot be read .*not JSON.*rerun`))]);
+      expect(io.stderr().trimEnd().split('\n')).toEqual([expect.stringMatching(new RegExp(`^spotify-etl query: ${runManifestKey(date)} cannot be read .*not JSON.*rebuilt from its raw snapshots \\(spotify-etl run --from ${date} --to ${date}\\)`))]);
       await repairs(damaged);
     });
 
