@@ -8,7 +8,7 @@
 import type { IsoDate } from '../../core/dates';
 import { ValidationFailedError } from '../../core/errors';
 import { curatedPartitionPrefix, curatedRunPrefix, runManifestKey } from '../../core/lake/keys';
-import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
+import { buildAttempt, withAttempt } from '../../core/lake/manifest';
 import { findManifest, readOwnManifest, writeManifest } from '../../core/manifests';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { countsMore, noRequests, sumRequests } from '../../core/requests';
@@ -23,15 +23,14 @@ export interface RecordRunDeps {
 }
 
 /**
- * Deletes every file of the date's partitions that is in neither the published run's folder nor
- * the folder of the run it replaced: a query or a report that read the manifest just before the
- * switch still reads that run's files, which a reader is never left without while it reads.
+ * Deletes every file of the date's partitions that is in none of the `kept` runs' folders: the
+ * published run's and the one it replaced, whose files a query or a report that read the
+ * manifest just before the switch still reads.
  */
-const removeSuperseded = async (store: BlobStore, date: IsoDate, manifest: RunManifest & { published: { runId: string } }): Promise<void> => {
-  const kept = [manifest.published.runId, ...(manifest.replacedRunId === undefined ? [] : [manifest.replacedRunId])];
+const removeSuperseded = async (store: BlobStore, date: IsoDate, kept: readonly (string | undefined)[]): Promise<void> => {
   await Promise.all(
     tableNames.map(async (table) => {
-      const keep = kept.map((runId) => curatedRunPrefix(table, date, runId));
+      const keep = kept.flatMap((runId) => (runId === undefined ? [] : [curatedRunPrefix(table, date, runId)]));
       await store.delete((await store.list(curatedPartitionPrefix(table, date))).filter((key) => !keep.some((prefix) => key.startsWith(prefix))));
     }),
   );
@@ -57,7 +56,7 @@ export const runRecordRun =
           await writeManifest(deps.store, withAttempt(date, manifest, { ...manifest.lastAttempt, requests: summed }));
         }
         // Its files may not all be removed yet: the earlier try may have stopped in between.
-        await removeSuperseded(deps.store, date, { ...manifest, published: manifest.published });
+        await removeSuperseded(deps.store, date, [manifest.published.runId, manifest.replacedRunId]);
         continue;
       }
       if (manifest.lastAttempt.status !== 'validated') {
@@ -69,7 +68,7 @@ export const runRecordRun =
       const published = { ...manifest.lastAttempt, status: 'succeeded' as const, publishedAt: now, updatedAt: now, requests: requests.get(date) ?? noRequests };
       const publishedManifest = withAttempt(date, manifest, published);
       await writeManifest(deps.store, publishedManifest);
-      await removeSuperseded(deps.store, date, { ...publishedManifest, published });
+      await removeSuperseded(deps.store, date, [published.runId, publishedManifest.replacedRunId]);
     }
     for (const date of plan.skipped) {
       const found = await findManifest(deps.store, date);
