@@ -34,7 +34,7 @@ import {
 } from './duckdb-lake';
 import { FsBlobStore } from './fs-blob-store';
 import { identifiersOf, names, wordsOf } from './sql-names';
-import { vanishedFile } from './duckdb-messages';
+import { lostRowsPhrase, vanishedFile } from './duckdb-messages';
 import { confineTo, runReadOnly } from './read-only-sql';
 
 const safeNumber = (value: bigint): number | string =>
@@ -309,7 +309,7 @@ export class DuckDbQueryEngine implements QueryEngine {
     for (const { date, partition, rows } of published) {
       if (rows[table] === 0 || shown.has(partition)) continue;
       const folder = resolve(this.root, curatedTablePrefix(table), partition);
-      this.options.onWarning?.(`${date} published ${String(rows[table])} ${table} rows that the lake no longer holds readable (${folder}): rebuild ${date} from its raw snapshots (spotify-etl run --from ${date} --to ${date}) to rewrite them.`);
+      this.options.onWarning?.(`${date} published ${String(rows[table])} ${table} ${lostRowsPhrase} (${folder}): rebuild ${date} from its raw snapshots (spotify-etl run --from ${date} --to ${date}) to rewrite them.`);
     }
   }
 

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { vanishedFile } from '../../adapters/local/duckdb-messages';
+import { lostRowsPhrase, vanishedFile } from '../../adapters/local/duckdb-messages';
 import { listsCatalog } from '../../adapters/local/sql-names';
 import { QueryFailedError } from '../../core/errors';
 import { shellWords } from './text';
@@ -101,7 +101,7 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
   const held: string[] = [];
   try {
     const rows = await queryViews(lake, sql, (message) => held.push(message), signal);
-    if (!held.some((message) => lostRows.test(message))) {
+    if (!held.some((message) => message.includes(lostRowsPhrase))) {
       for (const message of held) warnOnce?.(message);
       return rows;
     }
@@ -113,9 +113,6 @@ export const queryLake = async (lake: string, sql: string, onWarning?: (message:
   }
   return queryViews(lake, sql, warnOnce, signal);
 };
-
-/** The warning of a date whose published rows the lake does not hold (adapters/local/duckdb-query-engine.ts). */
-const lostRows = /rows that the lake no longer holds readable/;
 
 /** {@link queryLake}'s one reading: the views `sql` names first, then every view if it must. */
 const queryViews = async (lake: string, sql: string, onWarning?: (message: string) => void, signal?: AbortSignal): Promise<Record<string, unknown>[]> => {
@@ -133,7 +130,7 @@ const queryViews = async (lake: string, sql: string, onWarning?: (message: strin
  * A failed query's message, and what to do when DuckDB could not open one of the lake's Parquet
  * files as Parquet (cut short, not Parquet at all): the file's name without the excerpt of the
  * generated view that DuckDB adds under it (`LINE 1: … read_parquet([…` and a caret: SQL the user
- * never wrote), then the rerun of its date, which writes a new run's files. Any other failure,
+ * never wrote), then the backfill of its date, which rebuilds its files from raw. Any other failure,
  * a file damaged within its bounds among them (DuckDB reads it without a word), as it came.
  */
 export const explainedFailure = (message: string, lake: string): string => {
