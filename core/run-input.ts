@@ -205,6 +205,7 @@ export const planBytesAtMost = (request: RunRequest): number => {
     rebuildLanded: false,
     dates: request.dates.map((date) => ({ date, extract: false })),
     skipped: [],
+    readsSpotify: false,
   };
   return new TextEncoder().encode(JSON.stringify([plan, request.dates])).length;
 };
@@ -247,13 +248,21 @@ export type PlannedDate = t.TypeOf<typeof PlannedDate>;
  * The validated plan of a run: the dates to process, the dates skipped for want of raw data, the
  * playlists, and whether a rebuilt date reads every playlist landed on it (a backfill that named none).
  */
-export const RunPlan = t.type({
-  run: RunContext,
-  playlistIds: t.array(SpotifyPlaylistId),
-  rebuildLanded: t.boolean,
-  dates: t.array(PlannedDate),
-  skipped: t.array(IsoDate),
-});
+export const RunPlan = t.intersection([
+  t.type({
+    run: RunContext,
+    playlistIds: t.array(SpotifyPlaylistId),
+    rebuildLanded: t.boolean,
+    dates: t.array(PlannedDate),
+    skipped: t.array(IsoDate),
+  }),
+  /**
+   * `readsSpotify`: whether a date is extracted, so the run needs a Spotify token; a backfill of
+   * past dates rebuilds from raw alone and must not fail for want of Spotify. Absent in plans made
+   * before it existed (such a run always fetched its token).
+   */
+  t.partial({ readsSpotify: t.boolean }),
+]);
 export type RunPlan = t.TypeOf<typeof RunPlan>;
 
 /**

@@ -33,7 +33,7 @@ import type { WriteReportInput } from '../steps/write-report/contract';
 import { inputOf, mapItem, mapItemValue, path, resultOf, resultPathsIn, type ResultPath } from './paths';
 import type { RunState } from './payloads';
 import { isPlaced, type PlacedStep, type RunPart } from './placement';
-import { stateNames } from './state-names';
+import { neededChoiceOf, stateNames } from './state-names';
 
 export { stateNames };
 
@@ -192,18 +192,23 @@ const planRun = ({ scope, task }: Build, onFailure: sfn.IChainable): sfn.Chain =
 /**
  * The steps the registry places after `part` (state-machine/placement.ts), in registry order:
  * each a Task given its declared fields of the run's state, its result into its own field, its
- * caught errors and any other into the failure branch. Their paths and fields were type-checked
- * where `placed` declared them.
+ * caught errors and any other into the failure branch; a step placed `when` a boolean is true
+ * behind a Choice (`<step>Needed`) that otherwise goes straight on. Their paths and fields were
+ * type-checked where `placed` declared them.
  */
-const placedAfter = ({ task }: Build, placedSteps: readonly PlacedStep<AnyStep>[], part: RunPart, onFailure: sfn.IChainable): LambdaInvoke[] =>
+const placedAfter = ({ scope, task }: Build, placedSteps: readonly PlacedStep<AnyStep>[], part: RunPart, onFailure: sfn.IChainable): sfn.IChainable[] =>
   placedSteps.filter((step) => step.placement.after === part).map((step) => {
-    const { given, into: field } = step.placement;
+    const { given, into: field, when } = step.placement;
     const placedTask = task(step, {
       payload: inputOf<Record<string, string>>(Object.fromEntries(Object.entries(given).map(([name, keys]) => [name, ['$', ...keys].join('.')]))),
       resultPath: `$.${field}` as ResultPath<StepOutput<typeof step>>,
     });
     catchInto(placedTask, caughtErrorsOf(step), onFailure);
-    return placedTask;
+    if (when === undefined) return placedTask;
+    // The Choice's otherwise and the Task both go on to whatever the chain puts next.
+    return sfn.Choice.jsonPath(scope, neededChoiceOf(step.stateName))
+      .when(sfn.Condition.booleanEquals(['$', ...when].join('.'), true), placedTask)
+      .afterwards({ includeOtherwise: true });
   });
 
 /** The links in order, each the next of the one before. */
@@ -402,7 +407,7 @@ export const buildDefinition = (
 ): sfn.IChainable => {
   const build = buildOver(scope, functionFor);
   const onFailure = failureBranch(build);
-  const after = (part: RunPart): LambdaInvoke[] => placedAfter(build, placedSteps, part, onFailure);
+  const after = (part: RunPart): sfn.IChainable[] => placedAfter(build, placedSteps, part, onFailure);
   // Built from the end, as each part needs what follows it; the picture, in the order it runs:
   // plan → (placed) → each date → (placed) → catalog → (placed) → validation → (placed) → publication.
   const validationOn = chainOf(validationPollLoop(build, onFailure), ...after('validation'), publication(build, onFailure));

@@ -50,6 +50,8 @@ export interface Placement<F extends string = string> {
   readonly given: Readonly<Record<string, readonly string[]>>;
   /** The field of the run's state its result goes to (a new one: RunState gains it, typed). */
   readonly into: F;
+  /** The key path of a boolean of the run's state: the step runs only when it is true, else the run goes on without it. */
+  readonly when?: readonly string[];
   readonly [placedBrand]: true;
 }
 
@@ -62,7 +64,9 @@ export type PlacedStep<S extends StepDefinition = StepDefinition, F extends stri
  * yet, misspelt, renamed or of another type fails to compile), its result into `into`, a plain
  * name the machine's own parts do not use (another placed step's is refused by the placement
  * test of test/workflow/definition.test.ts).
- * @example placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'token' })
+ * With `when`, the key path of a boolean the state holds by then, a Choice runs the step only when
+ * that boolean is true.
+ * @example placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'token', when: ['plan', 'readsSpotify'] })
  */
 export const placed = <S extends StepDefinition, A extends RunPart, F extends string>(
   step: S,
@@ -70,6 +74,7 @@ export const placed = <S extends StepDefinition, A extends RunPart, F extends st
     readonly after: A;
     readonly given: { readonly [K in keyof StepInput<S>]-?: PathTo<StateAfter[A], StepInput<S>[K]> };
     readonly into: string extends F ? never : F extends keyof RunStateBase ? never : F;
+    readonly when?: PathTo<StateAfter[A], boolean>;
   },
 ): PlacedStep<S, F> => ({ ...step, placement: placement as unknown as Placement<F> });
 

@@ -22,3 +22,6 @@ export const stateNames = {
   runFailed: 'RunFailed',
   reportFailed: 'ReportFailed',
 } as const;
+
+/** The Choice before a step placed `when` a boolean holds (state-machine/placement.ts): `FetchTokenNeeded`. */
+export const neededChoiceOf = (stepStateName: string): string => `${stepStateName}Needed`;

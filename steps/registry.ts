@@ -22,7 +22,8 @@ import { writeReport } from './write-report/contract';
 /** The step definitions by their contract's export name. */
 export const steps = {
   validateInput,
-  fetchToken: placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'token' }),
+  // Only a run that extracts a date calls Spotify: a backfill of past dates runs without a token.
+  fetchToken: placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'token', when: ['plan', 'readsSpotify'] }),
   getPlaylist,
   extractItems,
   normalise,

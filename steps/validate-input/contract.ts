@@ -12,8 +12,8 @@ import { defineStep } from '../../core/step';
 export const ValidateInputInput = t.exact(t.type({ request: t.unknown, executionName: t.string }));
 export type ValidateInputInput = t.TypeOf<typeof ValidateInputInput>;
 
-/** The run's plan. */
-export const ValidateInputOutput = RunPlan;
+/** The run's plan, always saying whether it reads Spotify: the machine's FetchTokenNeeded chooses on it. */
+export const ValidateInputOutput = t.intersection([RunPlan, t.type({ readsSpotify: t.boolean })]);
 export type ValidateInputOutput = t.TypeOf<typeof ValidateInputOutput>;
 
 /** The ValidateInput step. */

@@ -52,5 +52,7 @@ export const runValidateInput =
       rebuildLanded,
       dates,
       skipped,
+      // Only an extracted date calls Spotify: a backfill of past dates needs no token, nor consent.
+      readsSpotify: dates.some(({ extract }) => extract),
     };
   };

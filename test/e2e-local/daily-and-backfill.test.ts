@@ -19,8 +19,8 @@ describe('daily runs and a backfill', () => {
   let now = new Date();
   const clock = { now: () => now };
 
-  const run = async (args: string[]): Promise<{ code: number; summary: RunSummary }> => {
-    const io = captureIo(lake());
+  const run = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; summary: RunSummary }> => {
+    const io = captureIo(lake(), env);
     const code = await createRun({ clock })([...args, '--lake', lake(), '--json'], io);
     return { code, summary: JSON.parse(io.stdout()) as RunSummary };
   };
@@ -55,5 +55,19 @@ describe('daily runs and a backfill', () => {
       executionName: backfill.summary.executionName,
       extractedAt: expect.stringMatching(/^2026-11-18T06:00:00/),
     });
+  });
+
+  it('rebuilds past dates with no Spotify credentials and no Spotify to reach: the run fetches no token', async () => {
+    // Prepare: the dates published above; a real Spotify source with nothing stored, its endpoints a closed port.
+    const before = await Promise.all(days.map(partHashes));
+    const unreachable = { SPOTIFY_API_BASE_URL: 'http://127.0.0.1:9/v1', SPOTIFY_ACCOUNTS_BASE_URL: 'http://127.0.0.1:9' };
+    now = new Date('2026-11-22T08:00:00Z');
+    // Act
+    const backfill = await run(['--source', 'spotify', '--from', '2026-11-17', '--to', '2026-11-19'], unreachable);
+    // Assess
+    expect(backfill.code).toBe(0);
+    expect(backfill.summary.dates.map((d) => [d.date, d.action, d.status])).toEqual(days.map((day) => [day, 'rebuilt', 'succeeded']));
+    expect(backfill.summary.requests).toEqual({ spotifyApi: 0, spotifyToken: 0 });
+    expect(await Promise.all(days.map(partHashes))).toEqual(before);
   });
 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { errorPolicy, type ErrorName } from '../../core/errors';
 import { lintAsl } from '../../state-machine/asl-lint';
 import { lambdaOutlivesTaskSeconds, maxConcurrency, playlistExecutionType, stateNames } from '../../state-machine/definition';
+import { neededChoiceOf } from '../../state-machine/state-names';
 import { allStates } from '../../state-machine/local-executor';
 import { path, resultOf, resultPathsIn } from '../../state-machine/paths';
 import type { RunState } from '../../state-machine/payloads';
@@ -255,11 +256,14 @@ describe('steps placed by their registry line', () => {
     next: asl.States[name]?.Next,
   });
 
-  it('put FetchToken after the plan, given the execution name, its result at $.token', () => {
+  it('put FetchToken after the plan behind a Choice that goes straight on to the dates when the plan reads no Spotify, given the execution name, its result at $.token', () => {
     const asl = renderAsl();
     const state = asl.States[steps.fetchToken.stateName];
+    const needed = neededChoiceOf(steps.fetchToken.stateName);
 
-    expect(neighbours(asl, steps.fetchToken.stateName)).toEqual({ before: [steps.validateInput.stateName], next: stateNames.forEachDate });
+    expect(neighbours(asl, needed)).toEqual({ before: [steps.validateInput.stateName], next: undefined });
+    expect(asl.States[needed]).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.plan.readsSpotify', BooleanEquals: true, Next: steps.fetchToken.stateName }], Default: stateNames.forEachDate });
+    expect(neighbours(asl, steps.fetchToken.stateName)).toEqual({ before: [needed], next: stateNames.forEachDate });
     expect(state?.Parameters).toEqual({ 'executionName.$': '$.plan.run.executionName' });
     expect(state?.ResultPath).toBe('$.token');
   });
@@ -293,7 +297,7 @@ describe('steps placed by their registry line', () => {
     for (const field of fields) expect(field).toMatch(/^[a-z][A-Za-z0-9]*$/);
   });
 
-  it('fail to compile when a given path is not in the run state by then, holds another type, or the result would overwrite a field', () => {
+  it('fail to compile when a given path is not in the run state by then, holds another type, `when` names no boolean, or the result would overwrite a field', () => {
     // @ts-expect-error `plan.run.executionNam` is not a field of the run's state: tsc rejects this line.
     const misspelt = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionNam'] }, into: 'tokenAgain' });
     // @ts-expect-error the crawl is not in the run's state until after the catalog.
@@ -306,8 +310,10 @@ describe('steps placed by their registry line', () => {
     const overwriting = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'plan' });
     // @ts-expect-error every field of the step's input must be given.
     const missing = placed(fetchToken, { after: 'plan', given: {}, into: 'tokenAgain' });
-    const wellFormed = placed(fetchToken, { after: 'catalog', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'tokenAgain' });
+    // @ts-expect-error `when` names a boolean: the execution name is a string.
+    const whenNotBoolean = placed(fetchToken, { after: 'plan', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'tokenAgain', when: ['plan', 'run', 'executionName'] });
+    const wellFormed = placed(fetchToken, { after: 'catalog', given: { executionName: ['plan', 'run', 'executionName'] }, into: 'tokenAgain', when: ['plan', 'rebuildLanded'] });
 
-    expect([misspelt, tooEarly, tooLate, wrongType, overwriting, missing, wellFormed].map((step) => step.placement.after)).toEqual(['plan', 'plan', 'validation', 'plan', 'plan', 'plan', 'catalog']);
+    expect([misspelt, tooEarly, tooLate, wrongType, overwriting, missing, whenNotBoolean, wellFormed].map((step) => step.placement.after)).toEqual(['plan', 'plan', 'validation', 'plan', 'plan', 'plan', 'plan', 'catalog']);
   });
 });

@@ -53,6 +53,7 @@ export const happyFakes = (): Fakes => ({
     rebuildLanded: false,
     dates: [{ date: fakeDate, extract: true }],
     skipped: [],
+    readsSpotify: true,
   }),
   // Paging: each playlist is read in pages of 50 until its total.
   getPlaylist: (input) => ({ ...input, snapshotId: 'snap', cursor: { offset: 0, total: fakeTotal } }),
