@@ -68,7 +68,7 @@ const fieldsOf: Record<RunMode, readonly string[]> = {
 
 /**
  * A validated run request: the mode, the dates it covers (ascending), the playlists it reads, and
- * whether the input named them (a backfill that names none rebuilds every playlist landed, and
+ * whether the input named them (a backfill that names none rebuilds each date's own playlists, and
  * reads none of the configured list unless it extracts today).
  */
 export const RunRequest = t.type({
@@ -176,8 +176,8 @@ export const parseRunRequest = (request: unknown, today: IsoDate, defaultPlaylis
         : backfillDates(request, today);
   const full = request['full'] ?? false;
   if (typeof full !== 'boolean') fail(`full: ${show(full)} is not true or false; pass "full": true to read every playlist's pages again`);
-  // Only extraction needs a list: a backfill of past dates that names none rebuilds whatever
-  // landed on them (ValidateInput's rebuildLanded), so it carries none, and a long configured list
+  // Only extraction needs a list: a backfill of past dates that names none rebuilds each date's
+  // own playlists (ValidateInput's rebuildLanded), so it carries none, and a long configured list
   // takes no room in the run's state.
   const extractsToday = runMode !== 'backfill' || dates.includes(today);
   const playlistsNamed = 'playlists' in request;
@@ -246,7 +246,8 @@ export type PlannedDate = t.TypeOf<typeof PlannedDate>;
 
 /**
  * The validated plan of a run: the dates to process, the dates skipped for want of raw data, the
- * playlists, and whether a rebuilt date reads every playlist landed on it (a backfill that named none).
+ * playlists, and whether a rebuilt date reads its own playlists (a backfill that named none): those
+ * of its published run, or every one landed on it where nothing is published.
  */
 export const RunPlan = t.intersection([
   t.type({

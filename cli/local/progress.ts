@@ -37,8 +37,8 @@ export const describeEvent = (event: ExecutionEvent, lastError: Map<string, stri
       const plan = output?.['plan'];
       if (!RunPlan.is(plan)) return undefined;
       const dates = plan.dates.map((d) => `${d.date} (${d.extract ? 'extract' : 'rebuild'})`).join(', ') || 'none';
-      // A backfill of past dates naming none carries no list: it rebuilds whatever landed.
-      const playlists = plan.playlistIds.length === 0 && plan.rebuildLanded ? 'every playlist landed' : plural(plan.playlistIds.length, 'playlist');
+      // A backfill of past dates naming none carries no list: it rebuilds each date's published playlists (all landed where none is).
+      const playlists = plan.playlistIds.length === 0 && plan.rebuildLanded ? "each date's published playlists, or all landed" : plural(plan.playlistIds.length, 'playlist');
       return `  ✓ plan: ${plan.run.mode} run; dates ${dates}${plan.skipped.length > 0 ? `; skipping ${plan.skipped.join(', ')}` : ''}; ${playlists}`;
     }
     case steps.fetchToken.stateName:

@@ -7,8 +7,9 @@ import { RunContext, SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
 /**
- * The date, whether it was extracted fresh, the run's playlists, whether a rebuild reads every
- * playlist landed on the date instead (a backfill that named none), and who started the run.
+ * The date, whether it was extracted fresh, the run's playlists, whether a rebuild reads the date's
+ * own playlists instead (a backfill that named none: those of its published run, or every one
+ * landed where nothing is published), and who started the run.
  */
 export const NormaliseInput = t.exact(
   t.type({ date: IsoDate, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), allLanded: t.boolean, run: RunContext }),

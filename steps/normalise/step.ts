@@ -7,7 +7,7 @@ import { playlistChanges } from '../../core/changes';
 import type { IsoDate } from '../../core/dates';
 import { previousRawDates } from '../../core/history';
 import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
-import { buildAttempt, withAttempt } from '../../core/lake/manifest';
+import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import { createNormaliser, UnreadableJson, type Normalised } from '../../core/normalise';
 import { readAhead } from '../../core/read-ahead';
@@ -43,6 +43,15 @@ const parse = (key: string, bytes: Uint8Array | undefined): unknown => {
   }
 };
 
+/**
+ * The playlists a rebuild that named none reads: those of the date's published run, so a date
+ * rerun with fewer playlists is rebuilt as it was published, not with the raw an earlier run of it
+ * left of the others (extracted at another time); every playlist landed on a date with nothing
+ * published, or whose manifest is damaged and no longer says what was.
+ */
+const playlistsToRebuild = (before: RunManifest | undefined, landed: ReadonlySet<string>): string[] =>
+  before?.published ? before.published.playlists.map(({ playlistId }) => playlistId) : [...landed];
+
 /** Playlists whose raw bytes are read ahead of the one being normalised (a few MiB at most). */
 const readAheadDepth = 8;
 
@@ -53,8 +62,9 @@ const encodeTable = <T extends TableName>(encoder: TableEncoder, table: T, rows:
  * Normalises the date's playlists one at a time (memory holds the output rows, never all the raw
  * JSON), writes each table's candidate as a single object in this run's folder (clearing anything
  * else a killed attempt of the same run left there), and records the attempt in the manifest,
- * keeping the published run as it was. A rebuild reads every playlist landed on the date unless
- * the run named its playlists; a playlist with pages but no playlist.json is a reject, not a drop.
+ * keeping the published run as it was. A rebuild reads the playlists the run named, or else
+ * those of the date's published run ({@link playlistsToRebuild}); a playlist with pages but no
+ * playlist.json is a reject, not a drop.
  */
 export const runNormalise =
   (deps: NormaliseDeps) =>
@@ -66,7 +76,9 @@ export const runNormalise =
     const withMetadata = new Set(playlistKeys.filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey));
     const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
     const landed = new Set([...withMetadata, ...pageKeysOf.keys()].filter((id) => id !== undefined));
-    const wanted = input.allLanded && !input.extract ? [...landed] : input.playlistIds;
+    const previous = await findManifest(store, input.date);
+    const before = previous.state === 'present' ? previous.manifest : undefined;
+    const wanted = input.allLanded && !input.extract ? playlistsToRebuild(before, landed) : input.playlistIds;
     // In id order, whatever order the run listed them in: the same raw data gives the same bytes.
     const present = wanted.filter((id) => landed.has(id)).sort();
     const load = async (playlistId: string) => {
@@ -97,8 +109,6 @@ export const runNormalise =
         await store.delete((await store.list(curatedRunPrefix(table, input.date, runId))).filter((key) => key !== part));
       }),
     );
-    const previous = await findManifest(store, input.date);
-    const before = previous.state === 'present' ? previous.manifest : undefined;
     const attempt = buildAttempt({
       executionName: input.run.executionName,
       status: 'normalised',
@@ -117,7 +127,7 @@ export const runNormalise =
     return {
       date: input.date,
       playlists: present.length,
-      missing: input.allLanded && !input.extract ? [] : input.playlistIds.filter((id) => !landed.has(id)),
+      missing: wanted.filter((id) => !landed.has(id)),
       tables: attempt.tables,
       rejectCount: attempt.rejectCount,
     };

@@ -25,8 +25,8 @@ const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: read
 
 /**
  * Plans the run. Scheduled and manual dates are extracted from Spotify as it is now; a backfill
- * rebuilds each date from its raw snapshots (Spotify serves only the current state), every
- * playlist landed on it unless the input named playlists, extracts today fresh, and skips dates
+ * rebuilds each date from its raw snapshots (Spotify serves only the current state), its own
+ * playlists unless the input named some (Normalise reads which), extracts today fresh, and skips dates
  * with nothing landed rather than inventing them.
  * Then it leases the planned dates to this execution (RecordRun or NotifyFailure gives them
  * back), so a second run for a date in use is refused here with DateInUseError before it writes anything.

@@ -261,7 +261,7 @@ describe('run progress', () => {
     expect(line).toBe('  ✓ 2026-11-20 6rgIU2tnh1sO2e9PNkBt1O: 1 entry landed');
   });
 
-  it("says a past-only backfill that named no playlists rebuilds every playlist landed, as its plan lists none", () => {
+  it("says a past-only backfill that named no playlists rebuilds each date's published playlists, as its plan lists none", () => {
     const planned = event('StateExited', steps.validateInput.stateName, {
       output: {
         plan: {
@@ -274,7 +274,7 @@ describe('run progress', () => {
       },
     });
 
-    expect(describeEvent(planned, new Map())).toBe('  ✓ plan: backfill run; dates 2026-11-18 (rebuild); skipping 2026-11-19; every playlist landed');
+    expect(describeEvent(planned, new Map())).toBe('  ✓ plan: backfill run; dates 2026-11-18 (rebuild); skipping 2026-11-19; each date\'s published playlists, or all landed');
   });
 
   it('redraws a live status line of the running states on a terminal', () => {

@@ -70,4 +70,22 @@ describe('daily runs and a backfill', () => {
     expect(backfill.summary.requests).toEqual({ spotifyApi: 0, spotifyToken: 0 });
     expect(await Promise.all(days.map(partHashes))).toEqual(before);
   });
+
+  it('rebuilds a date rerun with fewer playlists as it was published, not with the raw the earlier run left of the others', async () => {
+    // Prepare: 2026-11-19 run again, now, for one of its playlists: published with that one alone.
+    const date = '2026-11-19';
+    const [kept, ...others] = (manifestAt(lake(), date).published?.playlists ?? []).map(({ playlistId }) => playlistId);
+    expect(others.length).toBeGreaterThan(0);
+    now = new Date('2026-11-23T08:00:00Z');
+    const rerun = await run(['--date', date, '--playlists', String(kept)]);
+    expect(rerun.code).toBe(0);
+    const published = await partHashes(date);
+    // Act
+    const backfill = await run(['--from', date, '--to', date]);
+    // Assess: the one playlist, rebuilt to the same bytes; the others' older raw left out.
+    expect(backfill.code).toBe(0);
+    expect(manifestAt(lake(), date).published).toMatchObject({ executionName: backfill.summary.executionName, playlists: [expect.objectContaining({ playlistId: kept })] });
+    expect(manifestAt(lake(), date).published?.playlists).toHaveLength(1);
+    expect(await partHashes(date)).toEqual(published);
+  });
 });

@@ -113,7 +113,7 @@ describe(steps.normalise.stateName, () => {
     expect(output.tables.playlists).toBe(1);
   });
 
-  it('rebuilds every playlist landed on the date when the backfill named none', async () => {
+  it('rebuilds every playlist landed on the date when the backfill named none and nothing of the date is published', async () => {
     const store = await landed();
 
     const output = await normaliseIn(store)({ date, extract: false, playlistIds: [], allLanded: true, run: { ...run, mode: 'backfill' } });
