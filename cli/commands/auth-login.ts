@@ -10,7 +10,7 @@ import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file
 import { consentOnLoopback } from '../../adapters/spotify/loopback-consent';
 import { ErrorName } from '../../core/errors';
 import { integerOption, parseOptions, UsageError, type Command } from '../command';
-import { LakeFolderError, prepareLake } from '../local/lake-folder';
+import { lakeFolderOption, LakeFolderError, prepareLake } from '../local/lake-folder';
 
 /** `spotify-etl auth login --help`. */
 export const authLoginHelp = `usage: spotify-etl auth login [--port N] [--lake DIR] [--credentials FILE]
@@ -43,7 +43,7 @@ export const authLogin: Command = async (args, io) => {
     throw new UsageError(`auth login needs ${missing} in the environment: copy them from your app on developer.spotify.com (Dashboard → app → Settings)`);
   }
   const accountsBaseUrl = io.env.SPOTIFY_ACCOUNTS_BASE_URL?.trim() || 'https://accounts.spotify.com';
-  const lake = resolve(io.cwd, values.lake ?? 'lake');
+  const lake = lakeFolderOption(io.cwd, values.lake);
   const store = new FileCredentialsStore(values.credentials === undefined ? credentialsPath(lake) : resolve(io.cwd, values.credentials));
   if (values.credentials === undefined) {
     // Before the consent, not after: a lake that cannot hold the token would waste the owner's click.

@@ -4,7 +4,8 @@
  * only, and no file but the tables' Parquet (adapters/local/read-only-sql.ts).
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { lakeFolderOption } from '../local/lake-folder';
 import { analystViews } from '../../core/analyst-views';
 import { QueryFailedError } from '../../core/errors';
 import { runManifestsPrefix } from '../../core/lake/keys';
@@ -25,7 +26,7 @@ export const query: Command = async (args, io) => {
   if (positionals.length !== 1 || positionals[0]?.trim() === '') {
     throw new UsageError('query takes one SQL statement in quotes, e.g. spotify-etl query "select count(*) as n from playlist_items"');
   }
-  const lake = resolve(io.cwd, values.lake ?? 'lake');
+  const lake = lakeFolderOption(io.cwd, values.lake);
   if (!existsSync(lake)) {
     io.err.write(`spotify-etl query: there is no lake at ${lake}; run \`spotify-etl run\` first, or point --lake at one\n`);
     return 1;

@@ -4,7 +4,8 @@
  * `<lake>/reports/latest.html`); its path is the last line on stdout.
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { lakeFolderOption, localPathOption } from '../local/lake-folder';
 import { isIsoDate } from '../../core/dates';
 import { QueryFailedError } from '../../core/errors';
 import type { ReportRange } from '../../core/report/queries';
@@ -32,12 +33,12 @@ export const reportRangeOf = (values: { from?: string | undefined; to?: string |
 export const report: Command = async (args, io) => {
   const { values } = parseOptions(args, options);
   const range = reportRangeOf(values);
-  const lake = resolve(io.cwd, values.lake ?? 'lake');
+  const lake = lakeFolderOption(io.cwd, values.lake);
+  const out = values.out === undefined ? join(lake, defaultReportKey(range)) : localPathOption('--out', io.cwd, values.out);
   if (!existsSync(lake)) {
     io.err.write(`spotify-etl report: there is no lake at ${lake}; run \`spotify-etl run\` first, or point --lake at one\n`);
     return 1;
   }
-  const out = values.out === undefined ? join(lake, defaultReportKey(range)) : resolve(io.cwd, values.out);
   // Ctrl-C, SIGTERM or SIGHUP: the entry point takes the signals, so the report ends only when told.
   const stop = new AbortController();
   void io.stopped.then(() => stop.abort());

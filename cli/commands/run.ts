@@ -3,7 +3,6 @@
  * state machine with every step's own code. Without dates it is the daily run for today (UTC);
  * `npm start` is this with the defaults.
  */
-import { resolve } from 'node:path';
 import type { LocalDuckDb } from '../../adapters/local/duckdb-lake';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import type { EmulatorOptions, RunningEmulator } from '../../adapters/spotify/emulator/server';
@@ -13,7 +12,7 @@ import { ErrorName, InvalidInputError } from '../../core/errors';
 import type { Clock, CredentialsStore } from '../../core/ports';
 import { splitList } from '../../core/run-input';
 import { asOptions, integerOption, parseOptions, UsageError, type CliIo, type Command } from '../command';
-import { LakeFolderError, lakeProblem, prepareLake } from '../local/lake-folder';
+import { lakeFolderOption, LakeFolderError, lakeProblem, prepareLake } from '../local/lake-folder';
 import { runPipeline, storedSpotifyCredentials, type SpotifySource } from '../local/pipeline';
 import { progressTo } from '../local/progress';
 import { withReport } from '../local/report';
@@ -166,7 +165,7 @@ export const createRun =
     const today = utcDateOf(deps.clock.now());
     const servedDate = values.date !== undefined && values.date < today ? values.date : today;
     const emulatorOptions = source === 'emulator' ? { ...emulatorOptionsFrom(values, io.cwd), date: servedDate } : undefined;
-    const lake = resolve(io.cwd, values.lake ?? 'lake');
+    const lake = lakeFolderOption(io.cwd, values.lake);
     try {
       await prepareLake(lake);
       return await runIn(lake, { args, values, request, emulatorOptions, rejectTolerance }, deps, io);

@@ -4,7 +4,27 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from '../command';
+
+/** A URL (`s3://bucket`, `https://…`): local commands read and write this machine's files only. */
+const urlLike = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * The path a local command's `option` names, from `cwd`. A URL is refused: taken as a relative
+ * path, `--lake s3://lake` ran a whole pipeline into `./s3:/lake` and answered queries from it.
+ */
+export const localPathOption = (option: string, cwd: string, value: string): string => {
+  if (urlLike.test(value)) {
+    throw new UsageError(
+      `${option} ${value} is a URL, and this command works on this machine's files: name a folder or file here (the deployed lake is read with Athena, its report fetched with \`spotify-etl remote report\`)`,
+    );
+  }
+  return resolve(cwd, value);
+};
+
+/** The `--lake` folder of a local command, `./lake` by default. */
+export const lakeFolderOption = (cwd: string, value: string | undefined): string => localPathOption('--lake', cwd, value ?? 'lake');
 
 /** The closest part of `path` that exists and is not a folder (a file where a folder should be). */
 const fileOnTheWay = async (path: string): Promise<string | undefined> => {

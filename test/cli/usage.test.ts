@@ -96,6 +96,20 @@ describe('a usage mistake', () => {
     expect(existsSync(join(work(), 'lake', 'curated'))).toBe(false);
   });
 
+  it.each([
+    [['run', '--lake', 's3://lake'], 'run', '--lake s3://lake'],
+    [['query', '--lake', 's3://lake', 'select 1'], 'query', '--lake s3://lake'],
+    [['report', '--lake', 'S3://lake'], 'report', '--lake S3://lake'],
+    [['report', '--out', 's3://lake/r.html'], 'report', '--out s3://lake/r.html'],
+  ])('%j is refused as a URL, with nothing written under the working folder (it was taken as the folder ./s3:/lake)', async (argv, words, given) => {
+    // Act
+    const seen = await attempt(argv);
+    // Assess
+    expectOneLineAndHelp(seen, words, `${given} is a URL, and this command works on this machine's files`);
+    expect(existsSync(join(work(), 's3:'))).toBe(false);
+    expect(existsSync(join(work(), 'S3:'))).toBe(false);
+  });
+
   it('names the file over the size limit when a fixtures folder holds a 600 MB file', async () => {
     // Prepare: a sparse file, so the test writes no 600 MB
     const fixtures = join(work(), 'huge-fixtures');
