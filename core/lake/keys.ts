@@ -17,6 +17,15 @@ export const rawPlaylistsPrefix = (date: IsoDate): string => `raw/playlists/snap
 export const rawPlaylistKey = (date: IsoDate, playlistId: string): string =>
   `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.json`;
 
+/**
+ * The playlist metadata of a read still under way: GetPlaylist lands it here, and ExtractItems
+ * moves it to {@link rawPlaylistKey} once every page has landed and the snapshot id was confirmed,
+ * so a date's playlist.json always stands for complete pages (a failed read leaves none).
+ * @example rawPlaylistReadingKey('2026-11-20', 'abc') // 'raw/playlists/snapshot_date=2026-11-20/playlist_id=abc/playlist.reading.json'
+ */
+export const rawPlaylistReadingKey = (date: IsoDate, playlistId: string): string =>
+  `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.reading.json`;
+
 /** `raw/playlist_items/snapshot_date=D/` — the item pages of every playlist of a date. */
 export const rawItemsDatePrefix = (date: IsoDate): string => `raw/playlist_items/snapshot_date=${date}/`;
 

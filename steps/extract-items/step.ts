@@ -1,6 +1,7 @@
 /** ExtractItems' logic: land pages as raw, within a page budget, and hand back the cursor. */
+import { PlaylistChangedError } from '../../core/errors';
 import { confirmSnapshot, readItemsPages } from '../../core/extract';
-import { rawItemsPageKey } from '../../core/lake/keys';
+import { rawItemsPageKey, rawPlaylistKey, rawPlaylistReadingKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import { runOfPlaylist } from '../../core/requests';
 import type { ExtractItemsInput, ExtractItemsOutput } from './contract';
@@ -25,13 +26,17 @@ export const runExtractItems =
   async (input: ExtractItemsInput): Promise<ExtractItemsOutput> => {
     const carried = { ...runOfPlaylist(input), date: input.date, playlistId: input.playlistId, ...(input.snapshotId === undefined ? {} : { snapshotId: input.snapshotId }) };
     const end = { offset: input.cursor.total, total: input.cursor.total };
+    const read = async (pagesStored: number): Promise<ExtractItemsOutput> => {
+      await markComplete(deps.store, input.date, input.playlistId);
+      return { ...carried, cursor: end, done: true, waitSeconds: 0, pagesStored };
+    };
     // Every page landed: read the snapshot id again, so an edit made while paging is not kept.
     const confirm = async (pagesStored: number): Promise<ExtractItemsOutput> => {
-      if (input.snapshotId === undefined) return { ...carried, cursor: end, done: true, waitSeconds: 0, pagesStored };
+      if (input.snapshotId === undefined) return read(pagesStored);
       // Waits in a row count from the last request that got an answer: a page, or none if this is a retry of the read.
       const waitsFrom = input.cursor.pagesRead === true ? input.cursor : end;
       const confirmed = await confirmSnapshot(deps.spotify, input.playlistId, input.snapshotId, waitsFrom);
-      if ('confirmed' in confirmed) return { ...carried, cursor: end, done: true, waitSeconds: 0, pagesStored };
+      if ('confirmed' in confirmed) return read(pagesStored);
       return {
         ...carried,
         cursor: { ...end, pagesRead: true, rateLimitWaits: confirmed.rateLimitWaits },
@@ -60,3 +65,20 @@ export const runExtractItems =
       pagesStored,
     };
   };
+
+/**
+ * Moves the read's playlist object to the date's playlist.json, which then stands for complete
+ * pages (core/lake/keys.ts). A retry of an invocation that already moved it finds playlist.json
+ * in place; with neither, the read's start is gone (another read of the date began over it), so
+ * the playlist is read again from GetPlaylist.
+ */
+const markComplete = async (store: BlobStore, date: string, playlistId: string): Promise<void> => {
+  const reading = rawPlaylistReadingKey(date, playlistId);
+  const body = await store.get(reading);
+  if (body === undefined) {
+    if ((await store.get(rawPlaylistKey(date, playlistId))) !== undefined) return;
+    throw new PlaylistChangedError(`The playlist object of playlist ${playlistId}'s read on ${date} is gone from ${reading}: another read of the date began over it. Read it again from the start.`);
+  }
+  await store.put(rawPlaylistKey(date, playlistId), body);
+  await store.delete([reading]);
+};

@@ -79,7 +79,7 @@ export const getPlaylist = defineStep({
   // Lands the playlist in raw/ (or carries its last published snapshot over) and prunes the playlist's older pages of the date.
   resources: {
     // Reads earlier dates' manifests (the last published snapshot) and raw (to carry it over), writes this date's raw and its invocation's request count (raw/requests/).
-    lake: { read: ['runs/', 'raw/'], write: ['raw/'], delete: ['raw/playlist_items/'] },
+    lake: { read: ['runs/', 'raw/'], write: ['raw/'], delete: ['raw/playlists/', 'raw/playlist_items/'] },
     spotify: { credentials: 'readWrite', tokenCache: 'readWrite' },
   },
   requestsStem: playlistStepRequestsStem,

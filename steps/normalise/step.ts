@@ -49,8 +49,10 @@ const parse = (key: string, bytes: Uint8Array | undefined): unknown => {
  * left of the others (extracted at another time); every playlist landed on a date with nothing
  * published, or whose manifest is damaged and no longer says what was.
  */
-const playlistsToRebuild = (before: RunManifest | undefined, landed: ReadonlySet<string>): string[] =>
-  before?.published ? before.published.playlists.map(({ playlistId }) => playlistId) : [...landed];
+const playlistsToRebuild = (before: RunManifest | undefined, landed: ReadonlySet<string>): { playlistIds: string[]; published: boolean } =>
+  before?.published
+    ? { playlistIds: before.published.playlists.map(({ playlistId }) => playlistId), published: true }
+    : { playlistIds: [...landed], published: false };
 
 /** Playlists whose raw bytes are read ahead of the one being normalised (a few MiB at most). */
 const readAheadDepth = 8;
@@ -78,9 +80,12 @@ export const runNormalise =
     const landed = new Set([...withMetadata, ...pageKeysOf.keys()].filter((id) => id !== undefined));
     const previous = await findManifest(store, input.date);
     const before = previous.state === 'present' ? previous.manifest : undefined;
-    const wanted = input.allLanded && !input.extract ? playlistsToRebuild(before, landed) : input.playlistIds;
+    const rebuilt = input.allLanded && !input.extract ? playlistsToRebuild(before, landed) : undefined;
+    const wanted = rebuilt?.playlistIds ?? input.playlistIds;
     // In id order, whatever order the run listed them in: the same raw data gives the same bytes.
-    const present = wanted.filter((id) => landed.has(id)).sort();
+    // A published playlist without raw is read as missing, a reject that fails the checks: the
+    // rebuild must not publish the date without it.
+    const toRead = (rebuilt?.published === true ? [...wanted] : wanted.filter((id) => landed.has(id))).sort();
     const load = async (playlistId: string) => {
       const playlistKey = rawPlaylistKey(input.date, playlistId);
       const pageKeys = pageKeysOf.get(playlistId) ?? [];
@@ -93,7 +98,7 @@ export const runNormalise =
     const normaliser = createNormaliser();
     // Bytes are read ahead and parsed only in their turn: the reads overlap the CPU work, and
     // memory holds one parsed playlist, never the whole date's raw JSON.
-    for await (const raw of readAhead(present, readAheadDepth, load)) {
+    for await (const raw of readAhead(toRead, readAheadDepth, load)) {
       normaliser.add({
         playlistId: raw.playlistId,
         playlist: parse(raw.playlistKey, raw.playlist),
@@ -126,7 +131,7 @@ export const runNormalise =
     await writeManifest(store, withAttempt(input.date, before, attempt));
     return {
       date: input.date,
-      playlists: present.length,
+      playlists: toRead.length,
       missing: wanted.filter((id) => !landed.has(id)),
       tables: attempt.tables,
       rejectCount: attempt.rejectCount,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError } from '../../../core/errors';
-import { rawItemsPageKey, rawPlaylistKey } from '../../../core/lake/keys';
+import { rawItemsPageKey, rawPlaylistKey, rawPlaylistReadingKey } from '../../../core/lake/keys';
 import type { AccessToken } from '../../../core/ports';
 import { runExtractItems } from '../../../steps/extract-items/step';
 import { runFetchToken } from '../../../steps/fetch-token/step';
@@ -42,16 +42,18 @@ describe(steps.fetchToken.stateName, () => {
 });
 
 describe(steps.getPlaylist.stateName, () => {
-  it('stores the playlist body as received, clears the date\'s older pages and opens the cursor', async () => {
+  it('stores the playlist body as received as the read\'s, clears the date\'s older playlist.json and pages and opens the cursor', async () => {
     // Prepare
     const store = new MemoryBlobStore();
     const spotify = new FakeSpotify({ [id]: 120 });
+    await store.put(rawPlaylistKey(date, id), 'the object of an older, longer version');
     await store.put(rawItemsPageKey(date, id, 150), 'a page of an older, longer version');
     // Act
     const output = await runGetPlaylist({ spotify, store })({ date, playlistId: id });
     // Assess
     expect(output).toEqual({ date, playlistId: id, snapshotId: 'snap-1', cursor: { offset: 0, total: 120 } });
-    expect(store.text(rawPlaylistKey(date, id))).toBe(Buffer.from((await spotify.getPlaylist(id)).body).toString());
+    expect(store.text(rawPlaylistReadingKey(date, id))).toBe(Buffer.from((await spotify.getPlaylist(id)).body).toString());
+    expect(store.text(rawPlaylistKey(date, id))).toBeUndefined();
     expect(await store.list(`raw/playlist_items/snapshot_date=${date}/`)).toEqual([]);
   });
 });
@@ -121,6 +123,7 @@ describe(steps.extractItems.stateName, () => {
 
   it('reports done once the last page is landed', async () => {
     const store = new MemoryBlobStore();
+    await store.put(rawPlaylistReadingKey(date, id), (await new FakeSpotify({ [id]: 120 }).getPlaylist(id)).body);
     const output = await runExtractItems({ spotify: new FakeSpotify({ [id]: 120 }), store, pageSize: 50, maxPages: 40 })({
       date,
       playlistId: id,

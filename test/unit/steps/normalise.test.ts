@@ -122,6 +122,25 @@ describe(steps.normalise.stateName, () => {
     expect(output.tables.playlist_items).toBe(73);
   });
 
+  it('rebuilds only the playlists the date published when the backfill named none, and one of them without raw is a reject, never a drop', async () => {
+    // Prepare: the date published `first` alone; `second` landed too (an earlier run of the date).
+    const store = await landed();
+    const attempt = buildAttempt({ executionName: 'exec-0', status: 'succeeded', mode: 'manual', extractedAt: null, updatedAt: `${date}T06:00:00.000Z` });
+    attempt.playlists.push({ playlistId: first, snapshotId: 'snap-1', totalItems: 70, rows: 70, rejects: 0, lostEntries: 0 });
+    await writeManifest(store, withAttempt(date, undefined, attempt));
+    const rebuild = { date, extract: false, playlistIds: [], allLanded: true, run: { ...run, mode: 'backfill' as const } };
+    // Act
+    const asPublished = await normaliseIn(store)(rebuild);
+    await store.delete(await store.list(`raw/playlists/snapshot_date=${date}/playlist_id=${first}/`));
+    await store.delete(await store.list(`raw/playlist_items/snapshot_date=${date}/playlist_id=${first}/`));
+    const withoutRaw = await normaliseIn(store)(rebuild);
+    // Assess
+    expect(asPublished).toMatchObject({ playlists: 1, missing: [], rejectCount: 0 });
+    expect(asPublished.tables.playlist_items).toBe(70);
+    expect(withoutRaw).toMatchObject({ playlists: 1, missing: [first] });
+    expect(withoutRaw.rejectCount).toBeGreaterThan(0);
+  });
+
   it('names a raw page that is not JSON and a playlist.json that is missing as rejects, never a SyntaxError or a silent drop', async () => {
     // Prepare
     const store = await landed();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError } from '../../../core/errors';
 import { addDays } from '../../../core/dates';
 import { lastPublishedSnapshot } from '../../../core/history';
-import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey, runManifestKey } from '../../../core/lake/keys';
+import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey, rawPlaylistReadingKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, PublishedSnapshots, withAttempt } from '../../../core/lake/manifest';
 import { decodeManifest, findManifest, writeManifest } from '../../../core/manifests';
 import { runExtractItems } from '../../../steps/extract-items/step';
@@ -297,15 +297,40 @@ describe('The lookup never answers from a manifest older than the one in the lak
 });
 
 describe('ExtractItems reads the snapshot id again after the last page', () => {
-  it('finishes the read with one more metadata request when the id is unchanged', async () => {
-    // Prepare
+  /** A lake where GetPlaylist opened today's read of the playlist: its object waits at the reading key. */
+  const openedRead = async (): Promise<MemoryBlobStore> => {
     const store = new MemoryBlobStore();
+    await store.put(rawPlaylistReadingKey(today, id), (await new FakeSpotify({ [id]: 70 }).getPlaylist(id)).body);
+    return store;
+  };
+
+  it('finishes the read with one more metadata request when the id is unchanged, and only then puts playlist.json in place', async () => {
+    // Prepare
+    const store = await openedRead();
     const spotify = new FakeSpotify({ [id]: 70 });
     // Act
     const output = await runExtractItems({ spotify, store, pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
     // Assess
     expect(output).toMatchObject({ done: true, pagesStored: 2, snapshotId: 'snap-1' });
     expect(spotify.requests).toEqual([`items ${id} 0`, `items ${id} 50`, `playlist ${id}`]);
+    expect(store.text(rawPlaylistKey(today, id))).toBe(Buffer.from((await spotify.getPlaylist(id)).body).toString());
+    expect(await store.list(rawPlaylistReadingKey(today, id))).toEqual([]);
+  });
+
+  it('puts no playlist.json in place while a page is still to come: a read that fails there leaves none over part of the pages', async () => {
+    // Prepare
+    const store = await openedRead();
+    // Act
+    const output = await runExtractItems({ spotify: new FakeSpotify({ [id]: 70 }), store, pageSize: 50, maxPages: 1 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
+    // Assess
+    expect(output).toMatchObject({ done: false, pagesStored: 1 });
+    expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
+  });
+
+  it('reads the playlist again from GetPlaylist when the read\'s object is gone and no playlist.json stands (another read of the date began over it)', async () => {
+    const read = runExtractItems({ spotify: new FakeSpotify({ [id]: 70 }), store: new MemoryBlobStore(), pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
+
+    await expect(read).rejects.toBeInstanceOf(PlaylistChangedError);
   });
 
   it('restarts the read with PlaylistChangedError when the playlist was edited while paged, keeping its count', async () => {
@@ -329,7 +354,7 @@ describe('ExtractItems reads the snapshot id again after the last page', () => {
       }
       return getPlaylist(playlistId);
     };
-    const extract = runExtractItems({ spotify, store: new MemoryBlobStore(), pageSize: 50, maxPages: 10 });
+    const extract = runExtractItems({ spotify, store: await openedRead(), pageSize: 50, maxPages: 10 });
     // Act
     const first = await extract({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
     const second = await extract({ date: today, playlistId: id, cursor: first.cursor, snapshotId: 'snap-1' });
