@@ -122,6 +122,8 @@ const manifestDatesBefore = async (store: BlobStore, dayBefore: IsoDate): Promis
  */
 export const copyRawSnapshot = async (store: BlobStore, playlistId: string, from: IsoDate, to: IsoDate): Promise<number> => {
   const pageKeys = await store.list(rawItemsPrefix(from, playlistId));
+  // `to`'s playlist.json stands for complete pages (core/lake/keys.ts): gone before they change.
+  await store.delete([rawPlaylistKey(to, playlistId)]);
   await store.delete(await store.list(rawItemsPrefix(to, playlistId)));
   for (const key of pageKeys) {
     const body = await store.get(key);

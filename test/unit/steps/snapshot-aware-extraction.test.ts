@@ -42,6 +42,23 @@ describe('GetPlaylist against the last published snapshot', () => {
     expect(store.text(rawItemsPageKey(today, id, 50))).toBe(store.text(rawItemsPageKey(yesterday, id, 50)));
   });
 
+  it('leaves no playlist.json over part of the pages when the copy of a carry-over is interrupted', async () => {
+    // Prepare: today read once already (its playlist.json and pages), then a copy that fails at its second page.
+    const store = await publishedLake(yesterday, 'snap-1');
+    for (const key of await store.list(`raw/playlists/snapshot_date=${yesterday}/`)) await store.put(key.replace(yesterday, today), store.text(key) ?? '');
+    await store.put(rawItemsPageKey(today, id, 0), 'a page of the earlier read of today');
+    const put = store.put.bind(store);
+    store.put = async (key, body) => {
+      if (key === rawItemsPageKey(today, id, 50)) throw new Error('the disk is full');
+      return put(key, body);
+    };
+    // Act
+    const carrying = runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store })({ date: today, playlistId: id });
+    // Assess
+    await expect(carrying).rejects.toThrow('the disk is full');
+    expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
+  });
+
   it('walks back past dates that did not publish the playlist to the last one that did', async () => {
     // Prepare
     const store = await publishedLake('2026-11-15', 'snap-1');
