@@ -90,6 +90,10 @@ const machineOf = (value: string | undefined, io: CliIo): StateMachineArn => {
 /** The run input (core/run-input.ts), checked by the rules ValidateInput applies in the machine. */
 const runInput = (run: RemoteRun, playlists: string | undefined, today: IsoDate): Record<string, unknown> => {
   const input: Record<string, unknown> = { ...run };
+  // Said as the option here: the input's own rule names the JSON field ("playlists: [] is empty … leave "playlists" out").
+  if (playlists !== undefined && splitList(playlists).length === 0) {
+    throw new UsageError(`--playlists ${JSON.stringify(playlists)} is empty: leave it out to use the configured list, or name at least one playlist id`);
+  }
   if (playlists !== undefined) input['playlists'] = splitList(playlists);
   try {
     // The configured playlist list lives in the deployed stack; a stand-in lets the other rules be checked here.

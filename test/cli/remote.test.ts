@@ -161,6 +161,7 @@ describe('spotify-etl remote', () => {
       [['start', '--date', '2026-02-30'], '--date: "2026-02-30" is not a calendar date'],
       [['start', '--date', '2026-11-22'], '--date: "2026-11-22" is in the future (today is 2026-11-21 UTC)'],
       [['start', '--date', '2026-11-20', '--playlists', 'not-an-id'], '--playlists: "not-an-id" is not a Spotify playlist id'],
+      [['start', '--date', '2026-11-20', '--playlists', ''], '--playlists "" is empty: leave it out to use the configured list, or name at least one playlist id'],
       [['start', '--date', '2026-11-20', '--suffix', 'has space'], '--suffix "has space" may hold only letters'],
       [['start', '--from', '2026-11-01', '--to', '2026-11-02'], 'for a range use `remote backfill'],
       [['start', '--date', '2026-11-20', '--bogus'], 'unknown option --bogus'],
@@ -221,7 +222,7 @@ describe('spotify-etl remote', () => {
       // Prepare
       const io = cli();
       // Act / Assess
-      await expect(remote(['backfill', '--from', '2026-10-31', '--to', '2026-10-01'], io)).rejects.toThrow('--from: "2026-10-31" is after to: "2026-10-01"');
+      await expect(remote(['backfill', '--from', '2026-10-31', '--to', '2026-10-01'], io)).rejects.toThrow('--from: "2026-10-31" is after --to: "2026-10-01"');
     });
 
     it('fails with the range in the message when the backfill already exists', async () => {
@@ -404,6 +405,17 @@ describe('spotify-etl remote', () => {
       expect(status).toBe(0);
       expect(sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toEqual({ stateMachineArn: machineArn, maxResults: 1 });
       expect(JSON.parse(io.stdout())).toMatchObject({ name: 'abc', status: 'SUCCEEDED', input: { mode: 'scheduled' } });
+    });
+
+    it('links the console of the machine\'s partition', async () => {
+      // Prepare
+      const cn = 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:spotify-etl';
+      sfn.on(DescribeExecutionCommand).resolves({ name: 'm', status: 'SUCCEEDED' });
+      const io = cli({ SPOTIFY_ETL_STATE_MACHINE_ARN: cn });
+      // Act
+      await remote(['status', 'm'], io);
+      // Assess
+      expect(io.stdout()).toContain('console    https://console.amazonaws.cn/states/home?region=cn-north-1#/v2/executions/details/arn:aws-cn:states:cn-north-1:');
     });
 
     it('fails with one line when the execution does not exist', async () => {
