@@ -36,7 +36,10 @@ export class UsageError extends Error {
  * @example asOptions('from/to: "2026-11-02".."2026-11-01" …') // '--from/--to: "2026-11-02".."2026-11-01" …'
  */
 export const asOptions = (message: string): string =>
-  message.replace(/^[a-z/, ]+(?=:)/, (fields) => fields.replace(/\b(date|from|to|playlists)\b/g, '--$1'));
+  message
+    .replace(/^[a-z/, ]+(?=:)/, (fields) => fields.replace(/\b(date|from|to|playlists)\b/g, '--$1'))
+    // The other field a rule compares with ("… is after to: …") is an option too.
+    .replace(/(?<=[a-z] )(date|from|to)(?=: ")/g, '--$1');
 
 /** Whether the arguments ask for help rather than for work. */
 export const asksForHelp = (args: readonly string[]): boolean => args.some((arg) => arg === '--help' || arg === '-h');

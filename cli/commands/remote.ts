@@ -14,19 +14,21 @@ import {
   type DescribeExecutionOutput,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
 import { ErrorName, InvalidInputError } from '../../core/errors';
 import { findManifest } from '../../core/manifests';
 import { isIsoDate, type IsoDate } from '../../core/dates';
-import { datedReportKey, latestReportKey } from '../../core/lake/keys';
+import { datedReportKey, latestReportKey, runManifestKey } from '../../core/lake/keys';
 import type { BlobStore, Clock } from '../../core/ports';
 import { parseRunRequest, splitList } from '../../core/run-input';
 import { utcDateOf } from '../../core/dates';
 import { asOptions, parseOptions, UsageError, type CliIo, type Command } from '../command';
 import { briefList, namedAtMost, shellWords } from '../local/text';
 import { playlistsOption } from '../playlists-option';
+import { s3BucketName } from '../s3-bucket-name';
+import { badEndpointVariable, s3ReadFailure, unreachableAws } from '../remote/aws-failures';
 import {
   consoleUrlOf,
   executionArnOf,
@@ -87,9 +89,24 @@ const machineOf = (value: string | undefined, io: CliIo): StateMachineArn => {
   return parseStateMachineArn(arn);
 };
 
+/**
+ * The lake bucket of `--bucket`, else of SPOTIFY_ETL_LAKE_BUCKET; undefined when neither is set.
+ * A name S3 cannot have is a usage error naming where it came from.
+ */
+const lakeBucketOf = (value: string | undefined, io: CliIo): string | undefined => {
+  const [source, bucket] = value === undefined ? ['SPOTIFY_ETL_LAKE_BUCKET', io.env['SPOTIFY_ETL_LAKE_BUCKET']] : ['--bucket', value];
+  if (bucket === undefined || bucket === '') return undefined;
+  if (!s3BucketName.valid(bucket)) throw new UsageError(`${source} ${JSON.stringify(bucket)} ${s3BucketName.rule}; pass the stack's LakeBucketName output`);
+  return bucket;
+};
+
 /** The run input (core/run-input.ts), checked by the rules ValidateInput applies in the machine. */
 const runInput = (run: RemoteRun, playlists: string | undefined, today: IsoDate): Record<string, unknown> => {
   const input: Record<string, unknown> = { ...run };
+  // Said as the option here: the input's own rule names the JSON field ("playlists: [] is empty … leave "playlists" out").
+  if (playlists !== undefined && splitList(playlists).length === 0) {
+    throw new UsageError(`--playlists ${JSON.stringify(playlists)} is empty: leave it out to use the configured list, or name at least one playlist id`);
+  }
   if (playlists !== undefined) input['playlists'] = splitList(playlists);
   try {
     // The configured playlist list lives in the deployed stack; a stand-in lets the other rules be checked here.
@@ -152,7 +169,7 @@ const start = async (args: string[], io: CliIo, deps: RemoteDependencies, mode: 
     started = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine.arn, name, input: JSON.stringify(input) }));
   } catch (error) {
     if (error instanceof Error && error.name === 'ExecutionAlreadyExists') refuse();
-    throw error;
+    throw lostAnswer(error, name);
   }
   const arn = started.executionArn ?? executionArn;
   print(io, values.json, { name, executionArn: arn, startDate: started.startDate?.toISOString(), input }, [
@@ -165,6 +182,15 @@ const start = async (args: string[], io: CliIo, deps: RemoteDependencies, mode: 
     `follow it with: spotify-etl remote status ${name}`,
   ]);
   return 0;
+};
+
+/**
+ * A start or redrive that got no answer may still have reached Step Functions: the line says so
+ * and how to find out, instead of inviting a second start.
+ */
+const lostAnswer = (error: unknown, name: string): unknown => {
+  const unreachable = unreachableAws(error);
+  return unreachable === undefined ? error : new RemoteError(`${unreachable}; the request may have reached AWS all the same: \`spotify-etl remote list\` tells whether ${name} runs`);
 };
 
 const missing = (option: string): never => {
@@ -246,13 +272,19 @@ const redrive = async (args: string[], io: CliIo, deps: RemoteDependencies): Pro
           'start a new one with `remote start --suffix`',
       );
     }
-    throw error;
+    throw lostAnswer(error, execution);
   }
 };
 
 /** What one date shows readers, and the last attempt at it, as its manifest in the lake records. */
-const dateStatusOf = async (lake: BlobStore, date: IsoDate) => {
-  const found = await findManifest(lake, date);
+const dateStatusOf = async (lake: { store: BlobStore; bucket: string; region: string }, date: IsoDate) => {
+  let found;
+  try {
+    found = await findManifest(lake.store, date);
+  } catch (error) {
+    const failure = s3ReadFailure(error, lake.bucket, runManifestKey(date), lake.region);
+    throw failure === undefined ? error : new RemoteError(failure);
+  }
   if (found.state !== 'present') return { date, manifest: found.state === 'absent' ? 'none' : `damaged: ${found.problem}`, published: null, lastAttempt: null };
   const { published, lastAttempt } = found.manifest;
   return {
@@ -264,6 +296,9 @@ const dateStatusOf = async (lake: BlobStore, date: IsoDate) => {
 };
 
 const describeDate = (d: Awaited<ReturnType<typeof dateStatusOf>>): string => {
+  if (d.manifest !== 'present' && d.manifest !== 'none') {
+    return `${d.date}: the manifest is ${d.manifest}; rebuild the date with \`spotify-etl remote backfill --from ${d.date} --to ${d.date}\``;
+  }
   if (d.lastAttempt === null) return `${d.date}: no manifest (${d.manifest})`;
   const published = d.published === null ? 'nothing published' : `published ${d.published.executionName} at ${d.published.publishedAt ?? '?'}`;
   const error = d.lastAttempt.error === null ? '' : ` (${d.lastAttempt.error})`;
@@ -283,6 +318,7 @@ const status = async (args: string[], io: CliIo, deps: RemoteDependencies): Prom
   const { values, positionals } = parseOptions(args, { ...common, bucket: { type: 'string' } }, true);
   const machine = machineOf(values['state-machine-arn'], io);
   if (positionals.length > 1) throw new UsageError('remote status takes at most one execution name or ARN');
+  const bucket = lakeBucketOf(values.bucket, io);
   const sfn = deps.sfn(machine.region);
   let executionArn = positionals[0] === undefined ? undefined : executionArnOf(machine, positionals[0]);
   if (executionArn === undefined) {
@@ -292,9 +328,8 @@ const status = async (args: string[], io: CliIo, deps: RemoteDependencies): Prom
   }
   const execution = summaryOf(await sfn.send(new DescribeExecutionCommand({ executionArn })));
   const redriven = execution.redriveCount ? ` (redriven ${execution.redriveCount}×)` : '';
-  const bucket = values.bucket ?? io.env['SPOTIFY_ETL_LAKE_BUCKET'];
   const dates = datesOfInput(execution.input, utcDateOf(deps.clock.now()));
-  const lake = bucket === undefined || bucket === '' ? undefined : deps.lake(machine.region, bucket);
+  const lake = bucket === undefined ? undefined : { store: deps.lake(machine.region, bucket), bucket, region: machine.region };
   const published = lake === undefined ? undefined : await Promise.all(dates.map((date) => dateStatusOf(lake, date)));
   const datesLines = published?.map(describeDate) ?? [
     dates.length === 0 ? '' : `pass --bucket <LakeBucketName output> (or set SPOTIFY_ETL_LAKE_BUCKET) to see what ${dates.join(', ')} published`,
@@ -360,17 +395,45 @@ const defaultExpirySeconds = 3600;
 const maxExpirySeconds = 604_800;
 
 /**
+ * What a report missing for `date` asks for: today's report comes with a run of today, while a
+ * past date is rebuilt from its raw snapshots by a backfill (a start would read Spotify again and
+ * replace the date's raw with today's playlists).
+ */
+const missingReportAdvice = (date: IsoDate, today: IsoDate): string =>
+  date === today
+    ? `run ${date} again with \`spotify-etl remote start --date ${date} --suffix rerun1\``
+    : `rebuild ${date} with \`spotify-etl remote backfill --from ${date} --to ${date}\``;
+
+/**
+ * Until when a URL signed now for `seconds` works: temporary credentials (a session token, as SSO
+ * and assumed roles give) sign URLs that stop working when the session ends, which may be sooner.
+ */
+const urlLifetime = async (s3: S3Client, now: Date, seconds: number): Promise<{ expiresAt: string; note: string }> => {
+  const signed = new Date(now.getTime() + seconds * 1000);
+  const { sessionToken, expiration } = await s3.config.credentials();
+  if (sessionToken === undefined) return { expiresAt: signed.toISOString(), note: `this URL works until ${signed.toISOString()}` };
+  if (expiration === undefined) {
+    return { expiresAt: signed.toISOString(), note: `this URL works until ${signed.toISOString()} or until your AWS session ends, whichever comes first` };
+  }
+  const ends = expiration < signed ? expiration : signed;
+  return { expiresAt: ends.toISOString(), note: `this URL works until ${ends.toISOString()}, the earlier of --expires and the end of your AWS session (${expiration.toISOString()})` };
+};
+
+/**
  * A pre-signed GET URL of the report WriteReport left in the private bucket: the latest, or the
- * one kept for `--date`. The object is looked up first, so a missing report is one line naming
- * the key and the run that writes it, not a URL that answers 404.
+ * one kept for `--date`. The object is read first (its first byte: S3 answers GetObject with a
+ * code, HeadObject with a bare status), so a missing report, a missing bucket and refused access
+ * are each one line naming the key, not a URL that answers 404.
  */
 const report = async (args: string[], io: CliIo, deps: RemoteDependencies): Promise<number> => {
   const { values } = parseOptions(args, { ...common, bucket: { type: 'string' }, date: { type: 'string' }, expires: { type: 'string' } });
   const machine = machineOf(values['state-machine-arn'], io);
-  const bucket = values.bucket ?? io.env['SPOTIFY_ETL_LAKE_BUCKET'];
-  if (bucket === undefined || bucket === '') throw new UsageError('no lake bucket: pass --bucket NAME or set SPOTIFY_ETL_LAKE_BUCKET (the LakeBucketName output of the stack)');
+  const bucket = lakeBucketOf(values.bucket, io);
+  if (bucket === undefined) throw new UsageError('no lake bucket: pass --bucket NAME or set SPOTIFY_ETL_LAKE_BUCKET (the LakeBucketName output of the stack)');
   const date = values.date;
+  const today = utcDateOf(deps.clock.now());
   if (date !== undefined && !isIsoDate(date)) throw new UsageError(`--date must be a date like 2026-11-20, got "${date}"`);
+  if (date !== undefined && date > today) throw new UsageError(`--date "${date}" is in the future (today is ${today} UTC); a report exists only for dates up to today`);
   const expires = values.expires === undefined ? defaultExpirySeconds : Number(values.expires);
   if (!Number.isInteger(expires) || expires < 1 || expires > maxExpirySeconds) {
     throw new UsageError(`--expires "${values.expires}" must be a whole number of seconds from 1 to ${maxExpirySeconds} (7 days)`);
@@ -378,18 +441,24 @@ const report = async (args: string[], io: CliIo, deps: RemoteDependencies): Prom
   const key = date === undefined ? latestReportKey : datedReportKey(date);
   const s3 = deps.s3(machine.region);
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    const first = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: 'bytes=0-0' }));
+    await first.Body?.transformToByteArray();
   } catch (error) {
-    if (!(error instanceof Error && error.name === 'NotFound')) throw error;
-    throw new RemoteError(
-      date === undefined
-        ? `no report at s3://${bucket}/${key}: the WriteReport step writes it after a run succeeds; start one with \`spotify-etl remote start --date D\``
-        : `no report at s3://${bucket}/${key}: a run keeps one for the last date it published; run ${date} again with \`spotify-etl remote start --date ${date} --suffix rerun1\`, or open the latest with \`spotify-etl remote report\``,
-    );
+    // A report is never empty, but an empty object answers a byte range with InvalidRange: it exists.
+    if (!(error instanceof Error && error.name === 'InvalidRange')) {
+      const failure = error instanceof Error && error.name === 'NoSuchKey' ? undefined : s3ReadFailure(error, bucket, key, machine.region);
+      if (failure !== undefined) throw new RemoteError(failure);
+      if (!(error instanceof Error && error.name === 'NoSuchKey')) throw error;
+      throw new RemoteError(
+        date === undefined
+            ? `no report at s3://${bucket}/${key}: the WriteReport step writes it after a run succeeds; start one with \`spotify-etl remote start --date ${today}\``
+            : `no report at s3://${bucket}/${key}: a run keeps one for the last date it published; ${missingReportAdvice(date, today)}, or open the latest with \`spotify-etl remote report\``,
+      );
+    }
   }
   const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expires });
-  const expiresAt = new Date(deps.clock.now().getTime() + expires * 1000).toISOString();
-  print(io, values.json, { bucket, key, url, expiresAt }, [`# s3://${bucket}/${key}, private; this URL works until ${expiresAt}`, url]);
+  const { expiresAt, note } = await urlLifetime(s3, deps.clock.now(), expires);
+  print(io, values.json, { bucket, key, url, expiresAt }, [`# s3://${bucket}/${key}, private; ${note}`, url]);
   return 0;
 };
 
@@ -403,12 +472,14 @@ const actions: Record<string, (args: string[], io: CliIo, deps: RemoteDependenci
 };
 
 /**
- * A failure from AWS the user can act on, as one line: no credentials, no such state machine,
- * access denied. Anything else is a bug and keeps its stack trace.
+ * A failure from AWS the user can act on, as one line: no credentials, no answer, no such state
+ * machine, access denied. Anything else is a bug and keeps its stack trace.
  */
 const explain = (error: unknown): string | undefined => {
   if (error instanceof RemoteError) return error.message;
   if (!(error instanceof Error)) return undefined;
+  const unreachable = unreachableAws(error);
+  if (unreachable !== undefined) return unreachable;
   switch (error.name) {
     case 'CredentialsProviderError':
       return `no AWS credentials (${error.message}); set AWS_PROFILE, or run \`aws sso login\`, then try again`;
@@ -434,6 +505,9 @@ export const createRemote =
       );
     }
     try {
+      // Checked before any request: the SDK fails on such a value with a bare TypeError ("Invalid URL").
+      const endpoint = badEndpointVariable(io.env);
+      if (endpoint !== undefined) throw new RemoteError(endpoint);
       return await run(rest, io, deps);
     } catch (error) {
       if (error instanceof UsageError && error.command === undefined) throw new UsageError(error.message, `remote ${action}`);

@@ -5,6 +5,7 @@
  */
 import { defaultSnowflakeTarget, isSnowflakeIdentifier, snowflakeDdl, type SnowflakeTarget } from '../../core/snowflake';
 import { parseOptions, UsageError, type Command } from '../command';
+import { s3BucketName } from '../s3-bucket-name';
 
 export const snowflakeHelp = `usage: spotify-etl snowflake ddl [--bucket NAME] [--database NAME] [--schema NAME] [--role-arn ARN]
 
@@ -19,7 +20,7 @@ Set-up step by step: docs/snowflake.md`;
 
 /** Each option's rule, checked before anything is printed. */
 const rules: Record<'bucket' | 'database' | 'schema' | 'role-arn', { valid: (value: string) => boolean; rule: string }> = {
-  bucket: { valid: (value) => /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value), rule: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)' },
+  bucket: s3BucketName,
   database: { valid: isSnowflakeIdentifier, rule: 'must be a Snowflake name: a letter or _, then letters, digits or _' },
   schema: { valid: isSnowflakeIdentifier, rule: 'must be a Snowflake name: a letter or _, then letters, digits or _' },
   'role-arn': { valid: (value) => /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/.test(value), rule: 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/spotify-etl-snowflake' },

@@ -64,6 +64,9 @@ export const executionArnOf = (machine: StateMachineArn, execution: string): str
   return `arn:${machine.partition}:states:${machine.region}:${machine.account}:execution:${machine.name}:${execution}`;
 };
 
+/** The console's host in each partition other than aws, whose console is regional. */
+const consoleHosts: Readonly<Record<string, string>> = { 'aws-cn': 'console.amazonaws.cn', 'aws-us-gov': 'console.amazonaws-us-gov.com' };
+
 /** The console page of an execution, for a person to click. */
 export const consoleUrlOf = (machine: StateMachineArn, executionArn: string): string =>
-  `https://${machine.region}.console.aws.amazon.com/states/home?region=${machine.region}#/v2/executions/details/${executionArn}`;
+  `https://${consoleHosts[machine.partition] ?? `${machine.region}.console.aws.amazon.com`}/states/home?region=${machine.region}#/v2/executions/details/${executionArn}`;

@@ -10,7 +10,10 @@ import {
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { S3BlobStore } from '../../adapters/aws/s3-blob-store';
@@ -32,6 +35,8 @@ const sfn = mockClient(SFNClient);
 const regions: string[] = [];
 /** The lake bucket `remote status --bucket` reads: s3rver, started by the test that needs it. */
 let s3rver: RunningS3rver | undefined;
+/** The client `remote` reaches s3rver with; a test may give other credentials or another endpoint. */
+let s3ClientOf = (server: RunningS3rver): S3Client => server.client();
 const remote = createRemote({
   sfn: (region) => {
     regions.push(region);
@@ -39,11 +44,11 @@ const remote = createRemote({
   },
   lake: (_region, bucket) => {
     if (s3rver === undefined) throw new Error('this test did not start s3rver');
-    return new S3BlobStore(s3rver.client(), bucket);
+    return new S3BlobStore(s3ClientOf(s3rver), bucket);
   },
   s3: () => {
     if (s3rver === undefined) throw new Error('this test did not start s3rver');
-    return s3rver.client();
+    return s3ClientOf(s3rver);
   },
   clock: { now: () => new Date('2026-11-21T09:30:00Z') },
 });
@@ -58,6 +63,7 @@ describe('spotify-etl remote', () => {
   beforeEach(() => {
     sfn.reset();
     regions.length = 0;
+    s3ClientOf = (server) => server.client();
   });
 
   describe('start', () => {
@@ -161,6 +167,7 @@ describe('spotify-etl remote', () => {
       [['start', '--date', '2026-02-30'], '--date: "2026-02-30" is not a calendar date'],
       [['start', '--date', '2026-11-22'], '--date: "2026-11-22" is in the future (today is 2026-11-21 UTC)'],
       [['start', '--date', '2026-11-20', '--playlists', 'not-an-id'], '--playlists: "not-an-id" is not a Spotify playlist id'],
+      [['start', '--date', '2026-11-20', '--playlists', ''], '--playlists "" is empty: leave it out to use the configured list, or name at least one playlist id'],
       [['start', '--date', '2026-11-20', '--suffix', 'has space'], '--suffix "has space" may hold only letters'],
       [['start', '--from', '2026-11-01', '--to', '2026-11-02'], 'for a range use `remote backfill'],
       [['start', '--date', '2026-11-20', '--bogus'], 'unknown option --bogus'],
@@ -221,7 +228,7 @@ describe('spotify-etl remote', () => {
       // Prepare
       const io = cli();
       // Act / Assess
-      await expect(remote(['backfill', '--from', '2026-10-31', '--to', '2026-10-01'], io)).rejects.toThrow('--from: "2026-10-31" is after to: "2026-10-01"');
+      await expect(remote(['backfill', '--from', '2026-10-31', '--to', '2026-10-01'], io)).rejects.toThrow('--from: "2026-10-31" is after --to: "2026-10-01"');
     });
 
     it('fails with the range in the message when the backfill already exists', async () => {
@@ -406,6 +413,73 @@ describe('spotify-etl remote', () => {
       expect(JSON.parse(io.stdout())).toMatchObject({ name: 'abc', status: 'SUCCEEDED', input: { mode: 'scheduled' } });
     });
 
+    describe('with a lake bucket it cannot read', () => {
+      const failed = { executionArn: executionArn('manual-2026-11-20'), name: 'manual-2026-11-20', status: 'SUCCEEDED' as const, input: '{"mode":"manual","date":"2026-11-20"}' };
+      const withS3rver = async (): Promise<RunningS3rver> => {
+        const server = await startS3rver('spotify-etl-lake');
+        s3rver = server;
+        onTestFinished(async () => {
+          await server.close();
+          s3rver = undefined;
+        });
+        sfn.on(DescribeExecutionCommand).resolves(failed);
+        return server;
+      };
+
+      it.each([
+        ['there is no such bucket', 'nosuchbucket', () => undefined, 'the bucket "nosuchbucket" does not exist (S3 answered NoSuchBucket for s3://nosuchbucket/runs/snapshot_date=2026-11-20/manifest.json)'],
+        [
+          'S3 refuses the credentials',
+          'spotify-etl-lake',
+          (server: RunningS3rver) => server.client(undefined, { accessKeyId: 'AKIAWRONGKEY0000', secretAccessKey: 'wrong' }),
+          'S3 did not accept your AWS credentials reading s3://spotify-etl-lake/runs/snapshot_date=2026-11-20/manifest.json (InvalidAccessKeyId)',
+        ],
+        ['S3 does not answer', 'spotify-etl-lake', (server: RunningS3rver) => server.client('http://127.0.0.1:1'), 'could not reach S3 to read s3://spotify-etl-lake/runs/snapshot_date=2026-11-20/manifest.json (127.0.0.1:1: ECONNREFUSED)'],
+      ])('says in one line, without a stack or a key id, when %s', async (_case, bucket, client, message) => {
+        // Prepare
+        const server = await withS3rver();
+        const other = client(server);
+        if (other !== undefined) s3ClientOf = () => other;
+        const io = cli();
+        // Act
+        const status = await remote(['status', 'manual-2026-11-20', '--bucket', bucket], io);
+        // Assess
+        expect(status).toBe(1);
+        expect(io.stderr().startsWith(`spotify-etl remote status: ${message}`)).toBe(true);
+        expect(io.stderr().split('\n')).toHaveLength(2);
+        expect(io.stderr()).not.toMatch(/AKIA| {4}at |the step will be retried|function's role/);
+      });
+
+      it('says a damaged manifest is damaged and names the backfill that rebuilds the date', async () => {
+        // Prepare
+        const server = await withS3rver();
+        await new S3BlobStore(server.client(), server.bucket).put('runs/snapshot_date=2026-11-20/manifest.json', '{"version":2,');
+        const io = cli();
+        // Act
+        await remote(['status', 'manual-2026-11-20', '--bucket', server.bucket], io);
+        // Assess
+        expect(io.stdout()).toContain('dates      2026-11-20: the manifest is damaged: ');
+        expect(io.stdout()).toContain('; rebuild the date with `spotify-etl remote backfill --from 2026-11-20 --to 2026-11-20`\n');
+      });
+
+      it('refuses a bucket name S3 cannot have as a usage error', async () => {
+        // Act / Assess
+        await expect(remote(['status', 'manual-2026-11-20', '--bucket', 'a/b'], cli())).rejects.toThrow('--bucket "a/b" must be an S3 bucket name');
+        expect(sfn.calls()).toHaveLength(0);
+      });
+    });
+
+    it('links the console of the machine\'s partition', async () => {
+      // Prepare
+      const cn = 'arn:aws-cn:states:cn-north-1:123456789012:stateMachine:spotify-etl';
+      sfn.on(DescribeExecutionCommand).resolves({ name: 'm', status: 'SUCCEEDED' });
+      const io = cli({ SPOTIFY_ETL_STATE_MACHINE_ARN: cn });
+      // Act
+      await remote(['status', 'm'], io);
+      // Assess
+      expect(io.stdout()).toContain('console    https://console.amazonaws.cn/states/home?region=cn-north-1#/v2/executions/details/arn:aws-cn:states:cn-north-1:');
+    });
+
     it('fails with one line when the execution does not exist', async () => {
       // Prepare
       sfn.on(DescribeExecutionCommand).rejects(notFound());
@@ -492,7 +566,7 @@ describe('spotify-etl remote', () => {
       expect(await (await fetch(url)).text()).toBe('<h1>as of 2026-11-20</h1>');
     });
 
-    it('fails in one line naming the key and the run that writes it when there is no report', async () => {
+    it('fails in one line naming the key and the backfill that rebuilds a past date when there is no report', async () => {
       // Prepare
       await withLake({});
       const io = cli();
@@ -503,17 +577,159 @@ describe('spotify-etl remote', () => {
       expect(io.stdout()).toBe('');
       expect(io.stderr()).toBe(
         `spotify-etl remote report: no report at s3://${bucket}/reports/snapshot_date=2026-11-19/index.html: a run keeps one for the last date it published; ` +
-          'run 2026-11-19 again with `spotify-etl remote start --date 2026-11-19 --suffix rerun1`, or open the latest with `spotify-etl remote report`\n',
+          'rebuild 2026-11-19 with `spotify-etl remote backfill --from 2026-11-19 --to 2026-11-19`, or open the latest with `spotify-etl remote report`\n',
       );
     });
 
     it.each([
       [['report'], 'no lake bucket: pass --bucket NAME or set SPOTIFY_ETL_LAKE_BUCKET'],
-      [['report', '--bucket', 'b', '--date', '20-11-2026'], '--date must be a date like 2026-11-20, got "20-11-2026"'],
-      [['report', '--bucket', 'b', '--expires', '604801'], '--expires "604801" must be a whole number of seconds from 1 to 604800 (7 days)'],
-    ])('fails on %j as a usage error', async (args, message) => {
-      // Act / Assess
+      [['report', '--bucket', 'bucket', '--date', '20-11-2026'], '--date must be a date like 2026-11-20, got "20-11-2026"'],
+      [['report', '--bucket', 'bucket', '--date', '2026-11-22'], '--date "2026-11-22" is in the future (today is 2026-11-21 UTC)'],
+      [['report', '--bucket', 'Bad_Bucket!'], '--bucket "Bad_Bucket!" must be an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)'],
+      [['report', '--bucket', 'a/b'], '--bucket "a/b" must be an S3 bucket name'],
+      [['report', '--bucket', 'bucket', '--expires', '604801'], '--expires "604801" must be a whole number of seconds from 1 to 604800 (7 days)'],
+    ])('fails on %j as a usage error, before reading S3', async (args, message) => {
+      // Act / Assess: no s3rver runs, so reading S3 would fail otherwise
+      await expect(remote(args, cli())).rejects.toThrow(UsageError);
       await expect(remote(args, cli())).rejects.toThrow(message);
+    });
+
+    it('advises a run of today, not a backfill, when today has no report', async () => {
+      // Prepare
+      await withLake({});
+      const io = cli();
+      // Act
+      const status = await remote(['report', '--bucket', bucket, '--date', '2026-11-21'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toContain('run 2026-11-21 again with `spotify-etl remote start --date 2026-11-21 --suffix rerun1`');
+    });
+
+    it('says the bucket does not exist, not that the report is missing, when there is no such bucket', async () => {
+      // Prepare
+      await withLake({ 'reports/latest.html': '<h1>latest</h1>' });
+      const io = cli();
+      // Act
+      const status = await remote(['report', '--bucket', 'nosuchbucket'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toBe(
+        'spotify-etl remote report: the bucket "nosuchbucket" does not exist (S3 answered NoSuchBucket for s3://nosuchbucket/reports/latest.html); ' +
+          "pass the stack's LakeBucketName output as --bucket or SPOTIFY_ETL_LAKE_BUCKET\n",
+      );
+    });
+
+    it('names the key and what the credentials need when S3 answers 403, never the access key id', async () => {
+      // Prepare: s3rver refuses a key id it does not know with 403
+      await withLake({ 'reports/latest.html': '<h1>latest</h1>' });
+      s3ClientOf = (server) => server.client(undefined, { accessKeyId: 'AKIAWRONGKEY0000', secretAccessKey: 'wrong' });
+      const io = cli();
+      // Act
+      const status = await remote(['report', '--bucket', bucket], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toBe(
+        `spotify-etl remote report: S3 did not accept your AWS credentials reading s3://${bucket}/reports/latest.html (InvalidAccessKeyId); ` +
+          'check AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run `aws sso login`\n',
+      );
+    });
+
+    it('names the key and the permissions the credentials need when S3 denies access', async () => {
+      // Prepare: s3rver has no policies, so a stand-in on 127.0.0.1 answers as S3 does a role without s3:GetObject
+      await withLake({ 'reports/latest.html': '<h1>latest</h1>' });
+      const denying = createServer((_request, response) => {
+        response.writeHead(403, { 'Content-Type': 'application/xml' });
+        response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      });
+      await new Promise<void>((resolve) => denying.listen(0, '127.0.0.1', resolve));
+      onTestFinished(() => new Promise<void>((resolve) => denying.close(() => resolve())));
+      s3ClientOf = (server) => server.client(`http://127.0.0.1:${(denying.address() as AddressInfo).port}`);
+      const io = cli();
+      // Act
+      const status = await remote(['report', '--bucket', bucket], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toBe(
+        `spotify-etl remote report: access denied reading s3://${bucket}/reports/latest.html (AccessDenied): your credentials need s3:GetObject on it, ` +
+          `and s3:ListBucket on arn:aws:s3:::${bucket} for S3 to answer a missing object with 404 rather than 403\n`,
+      );
+    });
+
+    it('says the URL ends with the session when temporary credentials sign it', async () => {
+      // Prepare: a session that ends in 15 minutes, sooner than the hour asked for
+      await withLake({ 'reports/latest.html': '<h1>latest</h1>' });
+      const now = new Date();
+      const ends = new Date(now.getTime() + 15 * 60_000);
+      s3ClientOf = (server) => server.client(undefined, { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'session', expiration: ends });
+      const withSession = createRemote({ sfn: () => new SFNClient({}), lake: () => { throw new Error('not read'); }, s3: () => s3ClientOf(s3rver as RunningS3rver), clock: { now: () => now } });
+      const [text, json] = [cli(), cli()];
+      // Act
+      await withSession(['report', '--bucket', bucket], text);
+      await withSession(['report', '--bucket', bucket, '--json'], json);
+      // Assess
+      expect(text.stdout()).toContain(`this URL works until ${ends.toISOString()}, the earlier of --expires and the end of your AWS session`);
+      expect(JSON.parse(json.stdout())).toMatchObject({ expiresAt: ends.toISOString() });
+    });
+  });
+
+  describe('when AWS cannot be reached', () => {
+    const unreachable = (): Error =>
+      Object.assign(new Error('getaddrinfo ENOTFOUND states.eu-west-1.amazonaws.com'), {
+        code: 'ENOTFOUND',
+        syscall: 'getaddrinfo',
+        hostname: 'states.eu-west-1.amazonaws.com',
+        $metadata: { attempts: 3 },
+      });
+
+    it('says it could not reach AWS, naming the host, not that AWS refused', async () => {
+      // Prepare
+      sfn.on(ListExecutionsCommand).rejects(unreachable());
+      const io = cli();
+      // Act
+      const status = await remote(['list'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toBe(
+        'spotify-etl remote list: could not reach AWS (states.eu-west-1.amazonaws.com: ENOTFOUND): check the network, AWS_REGION and any AWS_ENDPOINT_URL_*\n',
+      );
+    });
+
+    const mayHaveRun = (name: string): string =>
+      `could not reach AWS (states.eu-west-1.amazonaws.com: ENOTFOUND): check the network, AWS_REGION and any AWS_ENDPOINT_URL_*; the request may have reached AWS all the same: \`spotify-etl remote list\` tells whether ${name} runs\n`;
+
+    it('adds, when a start gets no answer, that it may have started and how to tell', async () => {
+      // Prepare: the look-up is answered, the start itself is not
+      sfn.on(DescribeExecutionCommand).rejects(notFound());
+      sfn.on(StartExecutionCommand).rejects(unreachable());
+      const io = cli();
+      // Act
+      const status = await remote(['start', '--date', '2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toBe(`spotify-etl remote start: ${mayHaveRun('manual-2026-11-20')}`);
+    });
+
+    it('adds, when a redrive gets no answer, that it may have gone through and how to tell', async () => {
+      // Prepare
+      sfn.on(DescribeExecutionCommand).resolves({ status: 'ABORTED' });
+      sfn.on(RedriveExecutionCommand).rejects(unreachable());
+      const io = cli();
+      // Act
+      const status = await remote(['redrive', 'manual-2026-11-20'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toBe(`spotify-etl remote redrive: ${mayHaveRun('manual-2026-11-20')}`);
+    });
+
+    it('names an AWS_ENDPOINT_URL_* variable that is not a URL, before any request', async () => {
+      // Prepare
+      const io = cli({ SPOTIFY_ETL_STATE_MACHINE_ARN: machineArn, AWS_ENDPOINT_URL_SFN: 'not-a-url' });
+      // Act
+      const status = await remote(['list'], io);
+      // Assess
+      expect(status).toBe(1);
+      expect(io.stderr()).toBe('spotify-etl remote list: AWS_ENDPOINT_URL_SFN is "not-a-url", not an http(s) URL; set it to an endpoint such as http://127.0.0.1:4566, or unset it to reach AWS\n');
+      expect(sfn.calls()).toHaveLength(0);
     });
   });
 

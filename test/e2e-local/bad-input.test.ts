@@ -45,7 +45,7 @@ describe('bad input', () => {
   });
 
   it.each([
-    ['from > to', ['--from', '2026-11-10', '--to', '2026-11-01'], 2, 'from: "2026-11-10" is after to: "2026-11-01"'],
+    ['from > to', ['--from', '2026-11-10', '--to', '2026-11-01'], 2, '--from: "2026-11-10" is after --to: "2026-11-01"'],
     ['a malformed date', ['--date', '20-11-2026'], 2, 'date: "20-11-2026" is not a calendar date; write it as YYYY-MM-DD'],
     ['a range over 366 days', ['--from', '2025-01-01', '--to', '2026-11-20'], 2, 'covers 689 dates; a backfill covers at most 366'],
     ['a future date', ['--date', '2026-11-21'], 2, 'date: "2026-11-21" is in the future (today is 2026-11-20 UTC)'],

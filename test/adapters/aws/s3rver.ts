@@ -10,12 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 
+/** Credentials to sign with: s3rver's own by default, others to be refused, a session's to expire. */
+export interface S3rverCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
+
 /** A running s3rver with one bucket and a client pointed at it. */
 export interface RunningS3rver {
   readonly endpoint: string;
   readonly bucket: string;
-  /** A client of this s3rver, or of a proxy in front of it at `via`. */
-  client(via?: string): S3Client;
+  /** A client of this s3rver, or of a proxy in front of it at `via`, with s3rver's own credentials unless others are given. */
+  client(via?: string, credentials?: S3rverCredentials): S3Client;
   close(): Promise<void>;
 }
 
@@ -43,12 +51,12 @@ export const startS3rver = async (bucket = 'lake'): Promise<RunningS3rver> => {
   return {
     endpoint,
     bucket,
-    client: (via = endpoint) => {
+    client: (via = endpoint, credentials: S3rverCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }) => {
       const client = new S3Client({
         endpoint: via,
         region: 'us-east-1',
         forcePathStyle: true,
-        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+        credentials,
         // s3rver predates the SDK's default CRC checksums on every request.
         requestChecksumCalculation: 'WHEN_REQUIRED',
         responseChecksumValidation: 'WHEN_REQUIRED',
