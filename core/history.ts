@@ -137,20 +137,31 @@ export const copyRawSnapshot = async (store: BlobStore, playlistId: string, from
 };
 
 /**
- * For each of `playlistIds`, the latest date before `date` (within {@link historyLookbackDays})
- * whose raw snapshots hold the playlist's metadata. Raw, not published Parquet: raw of earlier
- * dates is in the lake before a run starts (only today is extracted), so a backfill whose dates
- * are normalised two at a time, in any order, compares each date with the same earlier one.
- * One listing per date walked back, for all the playlists at once.
+ * For each of `playlistIds`, its previous snapshot before `date` (within {@link historyLookbackDays}):
+ * the latest earlier date whose raw holds a complete read of it (its playlist.json) and that
+ * published it, or that this run writes too (`runDates`: a backfill's earlier dates, published
+ * with this one at its end). So the changes of the published dates add up: a date whose run failed
+ * and was never run again, and a playlist a date's published run left out, are passed over, as
+ * readers never saw them. Raw, not published Parquet: raw of earlier dates is in the lake before a
+ * run starts (only today is extracted), so a backfill whose dates are normalised two at a time, in
+ * any order, compares each date with the same earlier one. One listing per date walked back for
+ * all the playlists at once, and that date's manifest unless the run writes it.
  */
-export const previousRawDates = async (store: BlobStore, date: IsoDate, playlistIds: readonly string[]): Promise<Map<string, IsoDate>> => {
+export const previousRawDates = async (
+  store: BlobStore,
+  date: IsoDate,
+  playlistIds: readonly string[],
+  runDates: ReadonlySet<IsoDate>,
+): Promise<Map<string, IsoDate>> => {
   const found = new Map<string, IsoDate>();
   for (let back = 1; back <= historyLookbackDays && found.size < playlistIds.length; back += 1) {
     const earlier = addDays(date, -back);
     const landed = new Set(
       (await store.list(rawPlaylistsPrefix(earlier))).filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey),
     );
-    for (const id of playlistIds) if (!found.has(id) && landed.has(id)) found.set(id, earlier);
+    if (landed.size === 0) continue;
+    const published = runDates.has(earlier) ? undefined : ((await publishedSnapshotIds(store, earlier)) ?? new Map<string, string>());
+    for (const id of playlistIds) if (!found.has(id) && landed.has(id) && (published === undefined || published.has(id))) found.set(id, earlier);
   }
   return found;
 };

@@ -307,6 +307,7 @@ const perDate = (build: Build, onFailure: sfn.IChainable): sfn.Map => {
       playlistIds: path<NormaliseInput>('playlistIds'),
       allLanded: path<NormaliseInput>('allLanded'),
       run: path<NormaliseInput>('run'),
+      runDates: path<NormaliseInput>('runDates'),
     }),
   });
   const extractOrRebuild = sfn.Choice.jsonPath(build.scope, stateNames.extractOrRebuild)
@@ -321,6 +322,8 @@ const perDate = (build: Build, onFailure: sfn.IChainable): sfn.Map => {
       // Extracted dates hold exactly the run's playlists; only a rebuild may read every one landed.
       allLanded: path<RunState>('plan', 'rebuildLanded'),
       run: path<RunState>('plan', 'run'),
+      // Every date of the run: an earlier one counts as a previous snapshot before it is published.
+      runDates: path<RunState>('plan', 'dates'),
     }),
     maxConcurrency,
     resultPath: sfn.JsonPath.DISCARD,

@@ -3,16 +3,21 @@ import * as t from 'io-ts';
 import { IsoDate } from '../../core/dates';
 import { ErrorName } from '../../core/errors';
 import { TableCounts } from '../../core/lake/manifest';
-import { RunContext, SpotifyPlaylistId } from '../../core/run-input';
+import { PlannedDate, RunContext, SpotifyPlaylistId } from '../../core/run-input';
 import { defineStep } from '../../core/step';
 
 /**
  * The date, whether it was extracted fresh, the run's playlists, whether a rebuild reads the date's
  * own playlists instead (a backfill that named none: those of its published run, or every one
- * landed where nothing is published), and who started the run.
+ * landed where nothing is published), and who started the run; `runDates`, every date the run
+ * writes (an earlier one is a previous snapshot before it is published: core/history.ts), is
+ * absent in payloads from before it existed.
  */
 export const NormaliseInput = t.exact(
-  t.type({ date: IsoDate, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), allLanded: t.boolean, run: RunContext }),
+  t.intersection([
+    t.type({ date: IsoDate, extract: t.boolean, playlistIds: t.array(SpotifyPlaylistId), allLanded: t.boolean, run: RunContext }),
+    t.partial({ runDates: t.array(PlannedDate) }),
+  ]),
 );
 export type NormaliseInput = t.TypeOf<typeof NormaliseInput>;
 

@@ -106,7 +106,7 @@ export const runNormalise =
       });
     }
     const normalised = normaliser.result();
-    const unchanged = await addChanges(store, input.date, normalised);
+    const unchanged = await addChanges(store, input.date, normalised, new Set((input.runDates ?? []).map(({ date }) => date)));
     await Promise.all(
       tableNames.map(async (table) => {
         const part = curatedPartKey(table, input.date, runId, 0);
@@ -158,7 +158,8 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, date: I
 
 /**
  * Adds the date's playlist_changes rows: each playlist compared with its previous snapshot, the
- * latest earlier date whose raw holds it ({@link previousRawDates}), normalised again from raw
+ * latest earlier date whose raw holds a complete read of it and that published it or that this
+ * run writes ({@link previousRawDates}), normalised again from raw
  * unless its snapshot id is the one the playlist has now (then nothing changed: no rows).
  * Raw, not the previous date's published Parquet: a backfill normalises its dates two at a time
  * and publishes them all at its end, so an earlier date of the same backfill may not be
@@ -167,11 +168,11 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, date: I
  * playlists' reads would not fit a Lambda's run time.
  * @returns the playlists whose snapshot id is the previous snapshot's (unchanged)
  */
-const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalised): Promise<Set<string>> => {
+const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalised, runDates: ReadonlySet<IsoDate>): Promise<Set<string>> => {
   const { tables } = normalised;
   const current = Map.groupBy(tables.playlist_items, (row) => row.playlist_id);
   const snapshotIds = new Map(tables.playlists.map((row) => [row.playlist_id, row.snapshot_id]));
-  const previousDates = [...(await previousRawDates(store, date, [...snapshotIds.keys()]))].sort(([a], [b]) => a.localeCompare(b));
+  const previousDates = [...(await previousRawDates(store, date, [...snapshotIds.keys()], runDates))].sort(([a], [b]) => a.localeCompare(b));
   const load = ([playlistId, previousDate]: [string, IsoDate]) => loadEarlierSnapshot(store, playlistId, previousDate, snapshotIds.get(playlistId));
   const unchanged = new Set<string>();
   for await (const earlier of readAhead(previousDates, readAheadDepth, load)) {

@@ -47,6 +47,16 @@ describe('a read that failed part way through a playlist', () => {
     expect(await partHash('failed', 'playlist_items', '2026-11-22')).toBe(await partHash('clean', 'playlist_items', '2026-11-22'));
   });
 
+  it('passes over the playlists a failed run did read completely: the next day compares with what was published, as on a lake where it never ran', async () => {
+    // Prepare: 11-20 published on both lakes; on one, a run of 11-21 over every playlist that read some and failed.
+    for (const lake of ['failed-all', 'clean-all']) expect(await run(lake, '2026-11-20')).toBe(0);
+    expect(await run('failed-all', '2026-11-21', ['--date', '2026-11-21', '--faults', '500=0.6', '--seed', '1'])).toBe(1);
+    // Act
+    for (const lake of ['failed-all', 'clean-all']) expect(await run(lake, '2026-11-22')).toBe(0);
+    // Assess: readers never saw 11-21, so its reads are no previous snapshot and no change is lost.
+    expect(await partHash('failed-all', 'playlist_changes', '2026-11-22')).toBe(await partHash('clean-all', 'playlist_changes', '2026-11-22'));
+  });
+
   it('does not stop later daily runs when it was a rerun of a published date: the next day reads the playlist afresh', async () => {
     // Prepare: 11-21 and 11-22 published; then a rerun of 11-22 fails part way through an unchanged playlist.
     for (const lake of ['rerun', 'rerun-clean']) {

@@ -118,7 +118,7 @@ describe.each(scenarios)('the payloads of $name', ({ days }) => {
     // After ValidateInput the plan replaces the request.
     "the run's plan": plan,
     // ForEachDate's ItemSelector: the ids the Distributed Map iterates (ItemsPath) and Normalise reads.
-    "a date's iteration": { date: today, extract: true, playlistIds: ids, allLanded: false, run } satisfies NormaliseInput,
+    "a date's iteration": { date: today, extract: true, playlistIds: ids, allLanded: false, run, runDates: plan.dates } satisfies NormaliseInput,
     // A Distributed Map gathers every child's output (ExtractPlaylist's `{}`) before ResultPath discards it.
     "ForEachPlaylist's gathered result": ids.map(() => ({})),
   };

@@ -40,9 +40,12 @@ class ReadRecordingStore extends MemoryBlobStore {
   }
 }
 
-/** `first` landed on the day before `date` as `snapshotId`, its 70 entries less the first `dropped`. */
+/** `first` landed and published on the day before `date` as `snapshotId`, its 70 entries less the first `dropped`. */
 const landedTheDayBefore = async (store: MemoryBlobStore, snapshotId: string, dropped: number): Promise<string> => {
   const before = '2026-11-19';
+  const attempt = buildAttempt({ executionName: 'exec-0', status: 'succeeded', mode: 'scheduled', extractedAt: null, updatedAt: `${before}T06:00:00.000Z` });
+  attempt.playlists.push({ playlistId: first, snapshotId, totalItems: 70 - dropped, rows: 70 - dropped, rejects: 0, lostEntries: 0 });
+  await writeManifest(store, withAttempt(before, undefined, attempt));
   const spotify = new FakeSpotify({ [first]: 70 });
   const playlist = Buffer.from((await spotify.getPlaylist(first)).body).toString().replace('"snap-1"', JSON.stringify(snapshotId));
   await store.put(rawPlaylistKey(before, first), playlist);
@@ -174,10 +177,10 @@ describe(steps.normalise.stateName, () => {
     for (const store of [unchanged, edited]) await normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
     // Assess
     const readsOf = (store: ReadRecordingStore) => store.reads.filter((key) => key.includes(`snapshot_date=${before}`)).sort();
-    expect(readsOf(unchanged)).toEqual([rawPlaylistKey(before, first)]);
+    expect(readsOf(unchanged)).toEqual([rawPlaylistKey(before, first), runManifestKey(before)].sort());
     expect(unchanged.json(curatedPartKey('playlist_changes', date, 'exec-1', 0))).toEqual([]);
     expect((unchanged.json(runManifestKey(date)) as RunManifest).lastAttempt.playlists[0]?.outcome).toBe('unchanged');
-    expect(readsOf(edited)).toEqual([rawItemsPageKey(before, first, 0), rawItemsPageKey(before, first, 50), rawPlaylistKey(before, first)].sort());
+    expect(readsOf(edited)).toEqual([rawItemsPageKey(before, first, 0), rawItemsPageKey(before, first, 50), rawPlaylistKey(before, first), runManifestKey(before)].sort());
     const changes = edited.json(curatedPartKey('playlist_changes', date, 'exec-1', 0)) as { change: string; occurrences: number }[];
     expect(changes.map((row) => [row.change, row.occurrences])).toEqual([['added', 1], ['added', 1]]);
     expect((edited.json(runManifestKey(date)) as RunManifest).lastAttempt.playlists[0]?.outcome).toBe('extracted');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError } from '../../../core/errors';
 import { addDays } from '../../../core/dates';
-import { lastPublishedSnapshot } from '../../../core/history';
+import { lastPublishedSnapshot, previousRawDates } from '../../../core/history';
 import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey, rawPlaylistReadingKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, PublishedSnapshots, withAttempt } from '../../../core/lake/manifest';
 import { decodeManifest, findManifest, writeManifest } from '../../../core/manifests';
@@ -379,5 +379,19 @@ describe('ExtractItems reads the snapshot id again after the last page', () => {
     expect(first).toMatchObject({ done: false, waitSeconds: 3, cursor: { offset: 70, total: 70, pagesRead: true, rateLimitWaits: 1 } });
     expect(second).toMatchObject({ done: true, pagesStored: 0 });
     expect(spotify.requests.filter((request) => request.startsWith('items'))).toHaveLength(2);
+  });
+});
+
+describe('the previous snapshot a date is compared with', () => {
+  it('is an earlier date only where it published the playlist or the same run writes it, so the published changes add up', async () => {
+    // Prepare: the playlist read completely on 11-15 (published) and on 11-19, which no run published.
+    const store = await publishedLake('2026-11-15', 'snap-1');
+    for (const key of await store.list('raw/')) if (key.includes('snapshot_date=2026-11-15')) await store.put(key.replace('2026-11-15', yesterday), store.text(key) ?? '');
+    // Act
+    const daily = await previousRawDates(store, today, [id], new Set([today]));
+    const backfill = await previousRawDates(store, today, [id], new Set([yesterday, today]));
+    // Assess: a daily run passes over the unpublished 11-19; a backfill publishing it with today compares with it.
+    expect(daily.get(id)).toBe('2026-11-15');
+    expect(backfill.get(id)).toBe(yesterday);
   });
 });
