@@ -17,6 +17,8 @@ export const rawPlaylistsPrefix = (date: IsoDate): string => `raw/playlists/snap
 export const rawPlaylistKey = (date: IsoDate, playlistId: string): string =>
   `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.json`;
 
+const readingFile = 'playlist.reading.json';
+
 /**
  * The playlist metadata of a read still under way: GetPlaylist lands it here, and ExtractItems
  * moves it to {@link rawPlaylistKey} once every page has landed and the snapshot id was confirmed,
@@ -24,7 +26,10 @@ export const rawPlaylistKey = (date: IsoDate, playlistId: string): string =>
  * @example rawPlaylistReadingKey('2026-11-20', 'abc') // 'raw/playlists/snapshot_date=2026-11-20/playlist_id=abc/playlist.reading.json'
  */
 export const rawPlaylistReadingKey = (date: IsoDate, playlistId: string): string =>
-  `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.reading.json`;
+  `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/${readingFile}`;
+
+/** Whether a raw key is a {@link rawPlaylistReadingKey}: a read that has not finished, or never will. */
+export const isRawPlaylistReadingKey = (key: string): boolean => key.endsWith(`/${readingFile}`);
 
 /** `raw/playlist_items/snapshot_date=D/` — the item pages of every playlist of a date. */
 export const rawItemsDatePrefix = (date: IsoDate): string => `raw/playlist_items/snapshot_date=${date}/`;

@@ -1,7 +1,7 @@
 /** ValidateInput's logic: the request's rules, then which dates are extracted, rebuilt or skipped. */
 import { utcDateOf } from '../../core/dates';
 import type { IsoDate } from '../../core/dates';
-import { playlistIdOfKey, rawItemsDatePrefix, rawPlaylistsPrefix } from '../../core/lake/keys';
+import { offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawPlaylistsPrefix } from '../../core/lake/keys';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { parseRunRequest, type PlannedDate } from '../../core/run-input';
 import type { ValidateInputInput, ValidateInputOutput } from './contract';
@@ -16,9 +16,16 @@ export interface ValidateInputDeps {
   readonly leases: DateLeases;
 }
 
-/** Whether a raw snapshot landed for `date`: of any playlist, or of one of `playlistIds` when given. */
+/**
+ * Whether a raw snapshot landed for `date`: of any playlist, or of one of `playlistIds` when given.
+ * A playlist.json or a page, as Normalise reads them; a read that failed before its first page
+ * leaves only its playlist.reading.json, which is nothing to rebuild from.
+ */
 const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: readonly string[] | undefined): Promise<boolean> => {
-  const keys = [...(await store.list(rawPlaylistsPrefix(date))), ...(await store.list(rawItemsDatePrefix(date)))];
+  const keys = [
+    ...(await store.list(rawPlaylistsPrefix(date))).filter((key) => key.endsWith('/playlist.json')),
+    ...(await store.list(rawItemsDatePrefix(date))).filter((key) => offsetOfPageKey(key) !== undefined),
+  ];
   const landed = new Set(keys.map(playlistIdOfKey));
   return playlistIds === undefined ? landed.size > 0 : playlistIds.some((id) => landed.has(id));
 };

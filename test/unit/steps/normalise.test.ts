@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curatedPartKey, rawItemsPageKey, rawPlaylistKey, runManifestKey } from '../../../core/lake/keys';
+import { curatedPartKey, rawItemsPageKey, rawPlaylistKey, rawPlaylistReadingKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
 import { tableNames } from '../../../core/tables';
@@ -142,6 +142,19 @@ describe(steps.normalise.stateName, () => {
     expect(asPublished.tables.playlist_items).toBe(70);
     expect(withoutRaw).toMatchObject({ playlists: 1, missing: [first] });
     expect(withoutRaw.rejectCount).toBeGreaterThan(0);
+  });
+
+  it('names a playlist whose read did not finish (only its playlist.reading.json) a reject when a rebuild reads every playlist landed, never a drop', async () => {
+    // Prepare: `second`'s read stopped before its first page; nothing of the date is published.
+    const store = await landed();
+    await store.delete(await store.list(`raw/playlists/snapshot_date=${date}/playlist_id=${second}/`));
+    await store.delete(await store.list(`raw/playlist_items/snapshot_date=${date}/playlist_id=${second}/`));
+    await store.put(rawPlaylistReadingKey(date, second), '{}');
+    // Act
+    const output = await normaliseIn(store)({ date, extract: false, playlistIds: [], allLanded: true, run: { ...run, mode: 'backfill' } });
+    // Assess
+    expect(output.playlists).toBe(2);
+    expect(output.rejectCount).toBeGreaterThan(0);
   });
 
   it('names a raw page that is not JSON and a playlist.json that is missing as rejects, never a SyntaxError or a silent drop', async () => {
