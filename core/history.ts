@@ -152,8 +152,8 @@ export const previousRawDates = async (
   date: IsoDate,
   playlistIds: readonly string[],
   runDates: ReadonlySet<IsoDate>,
-): Promise<Map<string, IsoDate>> => {
-  const found = new Map<string, IsoDate>();
+): Promise<Map<string, PreviousSnapshot>> => {
+  const found = new Map<string, PreviousSnapshot>();
   for (let back = 1; back <= historyLookbackDays && found.size < playlistIds.length; back += 1) {
     const earlier = addDays(date, -back);
     const landed = new Set(
@@ -161,7 +161,21 @@ export const previousRawDates = async (
     );
     if (landed.size === 0) continue;
     const published = runDates.has(earlier) ? undefined : ((await publishedSnapshotIds(store, earlier)) ?? new Map<string, string>());
-    for (const id of playlistIds) if (!found.has(id) && landed.has(id) && (published === undefined || published.has(id))) found.set(id, earlier);
+    for (const id of playlistIds) {
+      if (found.has(id) || !landed.has(id)) continue;
+      if (published === undefined) found.set(id, { date: earlier });
+      else if (published.has(id)) found.set(id, { date: earlier, publishedSnapshotId: published.get(id) });
+    }
   }
   return found;
 };
+
+/**
+ * A playlist's previous snapshot: its date, and the snapshot id that date's published run lists,
+ * which its raw must still hold (a failed rerun of the date may have read the playlist again
+ * since); none for a date the same run writes, whose raw is what it will publish.
+ */
+export interface PreviousSnapshot {
+  readonly date: IsoDate;
+  readonly publishedSnapshotId?: string | undefined;
+}

@@ -5,7 +5,7 @@
  */
 import { playlistChanges } from '../../core/changes';
 import type { IsoDate } from '../../core/dates';
-import { previousRawDates } from '../../core/history';
+import { previousRawDates, type PreviousSnapshot } from '../../core/history';
 import { curatedPartKey, curatedRunPrefix, isRawPlaylistReadingKey, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
@@ -147,16 +147,17 @@ export const runNormalise =
  * the playlist's contents, so an unchanged playlist, the usual daily case, costs one small read,
  * not its pages read and normalised a second time).
  */
-const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, date: IsoDate, snapshotIdNow: string | undefined) => {
+const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date, publishedSnapshotId }: PreviousSnapshot, snapshotIdNow: string | undefined) => {
   const playlistKey = rawPlaylistKey(date, playlistId);
   // Parsed once, here: it is small, and it decides whether the pages are read at all.
   const playlist = parse(playlistKey, await store.get(playlistKey));
-  if (snapshotIdNow !== undefined && typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist && playlist.snapshot_id === snapshotIdNow) {
-    return { playlistId, date, unchanged: true as const };
-  }
+  const rawSnapshotId = typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist ? playlist.snapshot_id : undefined;
+  // Not what readers saw on that date: a failed rerun of it read the playlist again since.
+  if (publishedSnapshotId !== undefined && rawSnapshotId !== publishedSnapshotId) return { playlistId, date, stale: true as const };
+  if (snapshotIdNow !== undefined && rawSnapshotId === snapshotIdNow) return { playlistId, date, unchanged: true as const };
   const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
   const pages = await Promise.all(pageKeys.map((key) => store.get(key)));
-  return { playlistId, date, unchanged: false as const, playlist, pageKeys, pages };
+  return { playlistId, date, playlist, pageKeys, pages };
 };
 
 /**
@@ -175,21 +176,29 @@ const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalise
   const { tables } = normalised;
   const current = Map.groupBy(tables.playlist_items, (row) => row.playlist_id);
   const snapshotIds = new Map(tables.playlists.map((row) => [row.playlist_id, row.snapshot_id]));
-  const previousDates = [...(await previousRawDates(store, date, [...snapshotIds.keys()], runDates))].sort(([a], [b]) => a.localeCompare(b));
-  const load = ([playlistId, previousDate]: [string, IsoDate]) => loadEarlierSnapshot(store, playlistId, previousDate, snapshotIds.get(playlistId));
+  const byPlaylist = (found: Map<string, PreviousSnapshot>) => [...found].sort(([a], [b]) => a.localeCompare(b));
+  let previous = byPlaylist(await previousRawDates(store, date, [...snapshotIds.keys()], runDates));
+  const load = ([playlistId, snapshot]: [string, PreviousSnapshot]) => loadEarlierSnapshot(store, playlistId, snapshot, snapshotIds.get(playlistId));
   const unchanged = new Set<string>();
-  for await (const earlier of readAhead(previousDates, readAheadDepth, load)) {
-    if (earlier.unchanged) {
-      unchanged.add(earlier.playlistId);
-      continue;
+  while (previous.length > 0) {
+    const stale: { playlistId: string; date: IsoDate }[] = [];
+    for await (const earlier of readAhead(previous, readAheadDepth, load)) {
+      if ('stale' in earlier) {
+        stale.push(earlier);
+      } else if ('unchanged' in earlier) {
+        unchanged.add(earlier.playlistId);
+      } else {
+        const normaliser = createNormaliser();
+        normaliser.add({
+          playlistId: earlier.playlistId,
+          playlist: earlier.playlist,
+          pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
+        });
+        tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, normaliser.result().tables.playlist_items, current.get(earlier.playlistId) ?? []));
+      }
     }
-    const normaliser = createNormaliser();
-    normaliser.add({
-      playlistId: earlier.playlistId,
-      playlist: earlier.playlist,
-      pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
-    });
-    tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, normaliser.result().tables.playlist_items, current.get(earlier.playlistId) ?? []));
+    // Rare: a date whose raw no longer holds what it published; the snapshot before it is looked up.
+    previous = byPlaylist(new Map((await Promise.all(stale.map(async ({ playlistId, date: staleDate }) => [...(await previousRawDates(store, staleDate, [playlistId], runDates))]))).flat()));
   }
   return unchanged;
 };

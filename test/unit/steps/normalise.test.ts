@@ -40,14 +40,16 @@ class ReadRecordingStore extends MemoryBlobStore {
   }
 }
 
-/** `first` landed and published on the day before `date` as `snapshotId`, its 70 entries less the first `dropped`. */
-const landedTheDayBefore = async (store: MemoryBlobStore, snapshotId: string, dropped: number): Promise<string> => {
-  const before = '2026-11-19';
+/**
+ * `first` landed and published on the day before `date` (or on `before`) as `snapshotId`, its 70
+ * entries less the first `dropped`; its raw says `rawSnapshotId` when a later read replaced it.
+ */
+const landedTheDayBefore = async (store: MemoryBlobStore, snapshotId: string, dropped: number, before = '2026-11-19', rawSnapshotId = snapshotId): Promise<string> => {
   const attempt = buildAttempt({ executionName: 'exec-0', status: 'succeeded', mode: 'scheduled', extractedAt: null, updatedAt: `${before}T06:00:00.000Z` });
   attempt.playlists.push({ playlistId: first, snapshotId, totalItems: 70 - dropped, rows: 70 - dropped, rejects: 0, lostEntries: 0 });
   await writeManifest(store, withAttempt(before, undefined, attempt));
   const spotify = new FakeSpotify({ [first]: 70 });
-  const playlist = Buffer.from((await spotify.getPlaylist(first)).body).toString().replace('"snap-1"', JSON.stringify(snapshotId));
+  const playlist = Buffer.from((await spotify.getPlaylist(first)).body).toString().replace('"snap-1"', JSON.stringify(rawSnapshotId));
   await store.put(rawPlaylistKey(before, first), playlist);
   for (const offset of [0, 50]) {
     const page = JSON.parse(Buffer.from((await spotify.getItemsPage(first, offset, 50)).body).toString()) as { items: unknown[] };
@@ -197,6 +199,18 @@ describe(steps.normalise.stateName, () => {
     const changes = edited.json(curatedPartKey('playlist_changes', date, 'exec-1', 0)) as { change: string; occurrences: number }[];
     expect(changes.map((row) => [row.change, row.occurrences])).toEqual([['added', 1], ['added', 1]]);
     expect((edited.json(runManifestKey(date)) as RunManifest).lastAttempt.playlists[0]?.outcome).toBe('extracted');
+  });
+
+  it("compares a playlist with the date before when the previous date's raw no longer holds the snapshot it published (a failed rerun read it again)", async () => {
+    // Prepare: 11-18 published snap-0 less 2 entries; 11-19 published snap-0 too, but its raw now says snap-9, less 5.
+    const store = await landed();
+    await landedTheDayBefore(store, 'snap-0', 2, '2026-11-18');
+    await landedTheDayBefore(store, 'snap-0', 5, '2026-11-19', 'snap-9');
+    // Act
+    await normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
+    // Assess: the two entries 11-18 lacked, compared with 11-18.
+    const changes = store.json(curatedPartKey('playlist_changes', date, 'exec-1', 0)) as { change: string; previous_snapshot_date: string }[];
+    expect(changes.map((row) => [row.change, row.previous_snapshot_date])).toEqual([['added', '2026-11-18'], ['added', '2026-11-18']]);
   });
 
   it('starts a fresh manifest over one that is not JSON, so the date can be rebuilt', async () => {

@@ -391,7 +391,7 @@ describe('the previous snapshot a date is compared with', () => {
     const daily = await previousRawDates(store, today, [id], new Set([today]));
     const backfill = await previousRawDates(store, today, [id], new Set([yesterday, today]));
     // Assess: a daily run passes over the unpublished 11-19; a backfill publishing it with today compares with it.
-    expect(daily.get(id)).toBe('2026-11-15');
-    expect(backfill.get(id)).toBe(yesterday);
+    expect(daily.get(id)).toEqual({ date: '2026-11-15', publishedSnapshotId: 'snap-1' });
+    expect(backfill.get(id)).toEqual({ date: yesterday });
   });
 });
