@@ -173,3 +173,12 @@ export const confirmSnapshot = async (
   }
   return { confirmed: true };
 };
+
+/** The snapshot id in the bytes of a raw playlist object, or undefined when they hold none (not JSON, damaged). */
+export const snapshotIdInRaw = (body: Uint8Array): unknown => {
+  try {
+    return (JSON.parse(new TextDecoder().decode(body)) as { snapshot_id?: unknown } | null)?.snapshot_id;
+  } catch {
+    return undefined;
+  }
+};

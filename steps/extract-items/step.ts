@@ -1,6 +1,6 @@
 /** ExtractItems' logic: land pages as raw, within a page budget, and hand back the cursor. */
 import { PlaylistChangedError } from '../../core/errors';
-import { confirmSnapshot, readItemsPages } from '../../core/extract';
+import { confirmSnapshot, readItemsPages, snapshotIdInRaw } from '../../core/extract';
 import { rawItemsPageKey, rawPlaylistKey, rawPlaylistReadingKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import { runOfPlaylist } from '../../core/requests';
@@ -27,7 +27,7 @@ export const runExtractItems =
     const carried = { ...runOfPlaylist(input), date: input.date, playlistId: input.playlistId, ...(input.snapshotId === undefined ? {} : { snapshotId: input.snapshotId }) };
     const end = { offset: input.cursor.total, total: input.cursor.total };
     const read = async (pagesStored: number): Promise<ExtractItemsOutput> => {
-      await markComplete(deps.store, input.date, input.playlistId);
+      await markComplete(deps.store, input.date, input.playlistId, input.snapshotId);
       return { ...carried, cursor: end, done: true, waitSeconds: 0, pagesStored };
     };
     // Every page landed: read the snapshot id again, so an edit made while paging is not kept.
@@ -69,16 +69,20 @@ export const runExtractItems =
 /**
  * Moves the read's playlist object to the date's playlist.json, which then stands for complete
  * pages (core/lake/keys.ts). A retry of an invocation that already moved it finds playlist.json
- * in place; with neither, the read's start is gone (another read of the date began over it), so
- * the playlist is read again from GetPlaylist.
+ * in place. With neither, or with the object of another snapshot there, this read's start is
+ * gone: another read of the date began over it (on AWS an invocation can outlive its Task's
+ * timeout while the playlist is read again), so this one marks nothing and the playlist is read
+ * again from GetPlaylist.
  */
-const markComplete = async (store: BlobStore, date: string, playlistId: string): Promise<void> => {
+const markComplete = async (store: BlobStore, date: string, playlistId: string, snapshotId: string | undefined): Promise<void> => {
   const reading = rawPlaylistReadingKey(date, playlistId);
   const body = await store.get(reading);
+  const overtaken = `The playlist object of playlist ${playlistId}'s read on ${date} is no longer at ${reading}: another read of the date began over it. Read it again from the start.`;
   if (body === undefined) {
     if ((await store.get(rawPlaylistKey(date, playlistId))) !== undefined) return;
-    throw new PlaylistChangedError(`The playlist object of playlist ${playlistId}'s read on ${date} is gone from ${reading}: another read of the date began over it. Read it again from the start.`);
+    throw new PlaylistChangedError(overtaken);
   }
+  if (snapshotId !== undefined && snapshotIdInRaw(body) !== snapshotId) throw new PlaylistChangedError(overtaken);
   await store.put(rawPlaylistKey(date, playlistId), body);
   await store.delete([reading]);
 };

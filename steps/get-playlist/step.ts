@@ -3,7 +3,7 @@
  * is the one last published, else land it and start a fresh read of its items.
  */
 import { SpotifyRateLimitedError } from '../../core/errors';
-import { countRateLimitWait, firstCursor } from '../../core/extract';
+import { countRateLimitWait, firstCursor, snapshotIdInRaw } from '../../core/extract';
 import { copyRawSnapshot, lastPublishedSnapshot, type EarlierSnapshot } from '../../core/history';
 import { rawItemsPrefix, rawPlaylistKey, rawPlaylistReadingKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
@@ -77,15 +77,7 @@ const carryOver = async (
 ): Promise<string | undefined> => {
   if (last?.snapshotId !== snapshotId) return undefined;
   const raw = await store.get(rawPlaylistKey(last.date, playlistId));
-  if (raw === undefined || snapshotIdIn(raw) !== snapshotId) return undefined;
+  if (raw === undefined || snapshotIdInRaw(raw) !== snapshotId) return undefined;
   await copyRawSnapshot(store, playlistId, last.date, date);
   return last.date;
-};
-
-const snapshotIdIn = (body: Uint8Array): unknown => {
-  try {
-    return (JSON.parse(new TextDecoder().decode(body)) as { snapshot_id?: unknown }).snapshot_id;
-  } catch {
-    return undefined;
-  }
 };

@@ -344,6 +344,18 @@ describe('ExtractItems reads the snapshot id again after the last page', () => {
     expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
   });
 
+  it('marks nothing complete when the object at the reading key is of another snapshot: an invocation that outlived its Task, overtaken by a new read', async () => {
+    // Prepare: a new read of the playlist (snap-2) began over this one (snap-1).
+    const store = await openedRead();
+    await store.put(rawPlaylistReadingKey(today, id), (store.text(rawPlaylistReadingKey(today, id)) ?? '').replace('"snap-1"', '"snap-2"'));
+    // Act
+    const read = runExtractItems({ spotify: new FakeSpotify({ [id]: 70 }), store, pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(PlaylistChangedError);
+    expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
+    expect(store.text(rawPlaylistReadingKey(today, id))).toContain('"snap-2"');
+  });
+
   it('reads the playlist again from GetPlaylist when the read\'s object is gone and no playlist.json stands (another read of the date began over it)', async () => {
     const read = runExtractItems({ spotify: new FakeSpotify({ [id]: 70 }), store: new MemoryBlobStore(), pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-1' });
 
