@@ -136,31 +136,53 @@ export const copyRawSnapshot = async (store: BlobStore, playlistId: string, from
   return pageKeys.length;
 };
 
+/** Which earlier dates a run's changes may compare with, besides those published. */
+export interface HistoryScope {
+  /** Every date the run writes: an earlier one is published with the date at the run's end. */
+  readonly runDates: ReadonlySet<IsoDate>;
+  /**
+   * Whether the run rebuilds each date's own playlists (a backfill that named none): an earlier
+   * date it writes that has a published run then publishes only that run's playlists again.
+   */
+  readonly rebuildsPublished: boolean;
+  /** The last date looked at: {@link historyLookbackDays} before the date the changes are of. */
+  readonly oldest: IsoDate;
+}
+
+/** The scope of `date`'s changes in a run writing `runDates`. */
+export const historyScopeOf = (date: IsoDate, runDates: ReadonlySet<IsoDate>, rebuildsPublished: boolean): HistoryScope => ({
+  runDates,
+  rebuildsPublished,
+  oldest: addDays(date, -historyLookbackDays),
+});
+
 /**
- * For each of `playlistIds`, its previous snapshot before `date` (within {@link historyLookbackDays}):
- * the latest earlier date whose raw holds a complete read of it (its playlist.json) and that
- * published it, or that this run writes too (`runDates`: a backfill's earlier dates, published
- * with this one at its end). So the changes of the published dates add up: a date whose run failed
- * and was never run again, and a playlist a date's published run left out, are passed over, as
- * readers never saw them. Raw, not published Parquet: raw of earlier dates is in the lake before a
- * run starts (only today is extracted), so a backfill whose dates are normalised two at a time, in
- * any order, compares each date with the same earlier one. One listing per date walked back for
- * all the playlists at once, and that date's manifest unless the run writes it.
+ * For each of `playlistIds`, its previous snapshot before `before`, back to the scope's oldest
+ * date: the latest earlier date whose raw holds a complete read of it (its playlist.json) and
+ * that published it, or that this run writes too and will publish it (a backfill's earlier dates,
+ * published with this one at its end). So the changes of the published dates add up: a date whose
+ * run failed and was never run again, and a playlist a date's published run left out, are passed
+ * over, as readers never saw them. Raw, not published Parquet: raw of earlier dates is in the lake
+ * before a run starts (only today is extracted), so a backfill whose dates are normalised two at a
+ * time, in any order, compares each date with the same earlier one. One listing per date walked
+ * back for all the playlists at once, and that date's manifest.
  */
 export const previousRawDates = async (
   store: BlobStore,
-  date: IsoDate,
+  before: IsoDate,
   playlistIds: readonly string[],
-  runDates: ReadonlySet<IsoDate>,
+  scope: HistoryScope,
 ): Promise<Map<string, PreviousSnapshot>> => {
   const found = new Map<string, PreviousSnapshot>();
-  for (let back = 1; back <= historyLookbackDays && found.size < playlistIds.length; back += 1) {
-    const earlier = addDays(date, -back);
+  for (let earlier = addDays(before, -1); earlier >= scope.oldest && found.size < playlistIds.length; earlier = addDays(earlier, -1)) {
     const landed = new Set(
       (await store.list(rawPlaylistsPrefix(earlier))).filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey),
     );
     if (landed.size === 0) continue;
-    const published = runDates.has(earlier) ? undefined : ((await publishedSnapshotIds(store, earlier)) ?? new Map<string, string>());
+    const listed = await publishedSnapshotIds(store, earlier);
+    // A date of this run publishes what landed, unless it rebuilds what it published before.
+    const writesLanded = scope.runDates.has(earlier) && !(scope.rebuildsPublished && listed !== undefined && listed.size > 0);
+    const published = writesLanded ? undefined : (listed ?? new Map<string, string>());
     for (const id of playlistIds) {
       if (found.has(id) || !landed.has(id)) continue;
       if (published === undefined) found.set(id, { date: earlier });

@@ -5,7 +5,7 @@
  */
 import { playlistChanges } from '../../core/changes';
 import type { IsoDate } from '../../core/dates';
-import { previousRawDates, type PreviousSnapshot } from '../../core/history';
+import { historyScopeOf, previousRawDates, type HistoryScope, type PreviousSnapshot } from '../../core/history';
 import { curatedPartKey, curatedRunPrefix, isRawPlaylistReadingKey, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
@@ -49,10 +49,27 @@ const parse = (key: string, bytes: Uint8Array | undefined): unknown => {
  * left of the others (extracted at another time); every playlist landed on a date with nothing
  * published, or whose manifest is damaged and no longer says what was.
  */
-const playlistsToRebuild = (before: RunManifest | undefined, landed: ReadonlySet<string>): { playlistIds: string[]; published: boolean } =>
+const playlistsToRebuild = (
+  before: RunManifest | undefined,
+  landed: ReadonlySet<string>,
+): { playlistIds: string[]; publishedSnapshotIds?: ReadonlyMap<string, string | null> } =>
   before?.published
-    ? { playlistIds: before.published.playlists.map(({ playlistId }) => playlistId), published: true }
-    : { playlistIds: [...landed], published: false };
+    ? {
+        playlistIds: before.published.playlists.map(({ playlistId }) => playlistId),
+        publishedSnapshotIds: new Map(before.published.playlists.map(({ playlistId, snapshotId }) => [playlistId, snapshotId])),
+      }
+    : { playlistIds: [...landed] };
+
+/**
+ * A rebuilt playlist's raw object, or a reject when it holds another snapshot than the one the
+ * date published: a later read of the date (a rerun that failed) replaced it, and publishing it
+ * would put that read's entries under the date with the published run's extraction time.
+ */
+const asPublished = (key: string, playlist: unknown, publishedSnapshotId: string | null | undefined): unknown => {
+  if (typeof publishedSnapshotId !== 'string' || typeof playlist !== 'object' || playlist === null || !('snapshot_id' in playlist)) return playlist;
+  if (playlist.snapshot_id === publishedSnapshotId) return playlist;
+  return new UnreadableJson(key, `it holds snapshot ${String(playlist.snapshot_id)}, not ${publishedSnapshotId}, which the date published: a later read of the date replaced it, so the date cannot be rebuilt as published`);
+};
 
 /** Playlists whose raw bytes are read ahead of the one being normalised (a few MiB at most). */
 const readAheadDepth = 8;
@@ -88,7 +105,7 @@ export const runNormalise =
     // In id order, whatever order the run listed them in: the same raw data gives the same bytes.
     // A published playlist without raw is read as missing, a reject that fails the checks: the
     // rebuild must not publish the date without it.
-    const toRead = (rebuilt?.published === true ? [...wanted] : wanted.filter((id) => landed.has(id))).sort();
+    const toRead = (rebuilt?.publishedSnapshotIds === undefined ? wanted.filter((id) => landed.has(id)) : [...wanted]).sort();
     const load = async (playlistId: string) => {
       const playlistKey = rawPlaylistKey(input.date, playlistId);
       const pageKeys = pageKeysOf.get(playlistId) ?? [];
@@ -104,12 +121,13 @@ export const runNormalise =
     for await (const raw of readAhead(toRead, readAheadDepth, load)) {
       normaliser.add({
         playlistId: raw.playlistId,
-        playlist: parse(raw.playlistKey, raw.playlist),
+        playlist: asPublished(raw.playlistKey, parse(raw.playlistKey, raw.playlist), rebuilt?.publishedSnapshotIds?.get(raw.playlistId)),
         pages: raw.pages.map((bytes, index) => parse(raw.pageKeys[index] ?? '', bytes)),
       });
     }
     const normalised = normaliser.result();
-    const unchanged = await addChanges(store, input.date, normalised, new Set((input.runDates ?? []).map(({ date }) => date)));
+    const scope = historyScopeOf(input.date, new Set((input.runDates ?? []).map(({ date }) => date)), input.allLanded);
+    const unchanged = await addChanges(store, input.date, normalised, scope);
     await Promise.all(
       tableNames.map(async (table) => {
         const part = curatedPartKey(table, input.date, runId, 0);
@@ -172,12 +190,12 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date,
  * playlists' reads would not fit a Lambda's run time.
  * @returns the playlists whose snapshot id is the previous snapshot's (unchanged)
  */
-const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalised, runDates: ReadonlySet<IsoDate>): Promise<Set<string>> => {
+const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalised, scope: HistoryScope): Promise<Set<string>> => {
   const { tables } = normalised;
   const current = Map.groupBy(tables.playlist_items, (row) => row.playlist_id);
   const snapshotIds = new Map(tables.playlists.map((row) => [row.playlist_id, row.snapshot_id]));
   const byPlaylist = (found: Map<string, PreviousSnapshot>) => [...found].sort(([a], [b]) => a.localeCompare(b));
-  let previous = byPlaylist(await previousRawDates(store, date, [...snapshotIds.keys()], runDates));
+  let previous = byPlaylist(await previousRawDates(store, date, [...snapshotIds.keys()], scope));
   const load = ([playlistId, snapshot]: [string, PreviousSnapshot]) => loadEarlierSnapshot(store, playlistId, snapshot, snapshotIds.get(playlistId));
   const unchanged = new Set<string>();
   while (previous.length > 0) {
@@ -198,7 +216,7 @@ const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalise
       }
     }
     // Rare: a date whose raw no longer holds what it published; the snapshot before it is looked up.
-    previous = byPlaylist(new Map((await Promise.all(stale.map(async ({ playlistId, date: staleDate }) => [...(await previousRawDates(store, staleDate, [playlistId], runDates))]))).flat()));
+    previous = byPlaylist(new Map((await Promise.all(stale.map(async ({ playlistId, date: staleDate }) => [...(await previousRawDates(store, staleDate, [playlistId], scope))]))).flat()));
   }
   return unchanged;
 };

@@ -146,6 +146,19 @@ describe(steps.normalise.stateName, () => {
     expect(withoutRaw.rejectCount).toBeGreaterThan(0);
   });
 
+  it('names a published playlist whose raw now holds another snapshot a reject when the backfill rebuilds the date as published (a failed rerun read it again)', async () => {
+    // Prepare: the date published `first` as snap-0; its raw holds snap-1, read again since.
+    const store = await landed();
+    const attempt = buildAttempt({ executionName: 'exec-0', status: 'succeeded', mode: 'manual', extractedAt: null, updatedAt: `${date}T06:00:00.000Z` });
+    attempt.playlists.push({ playlistId: first, snapshotId: 'snap-0', totalItems: 70, rows: 70, rejects: 0, lostEntries: 0 });
+    await writeManifest(store, withAttempt(date, undefined, attempt));
+    // Act
+    const output = await normaliseIn(store)({ date, extract: false, playlistIds: [], allLanded: true, run: { ...run, mode: 'backfill' } });
+    // Assess
+    expect(output.rejectCount).toBeGreaterThan(0);
+    expect(JSON.stringify((store.json(runManifestKey(date)) as RunManifest).lastAttempt.rejects)).toContain('not snap-0, which the date published');
+  });
+
   it('names a playlist whose read did not finish (only its playlist.reading.json) a reject when a rebuild reads every playlist landed, never a drop', async () => {
     // Prepare: `second`'s read stopped before its first page; nothing of the date is published.
     const store = await landed();

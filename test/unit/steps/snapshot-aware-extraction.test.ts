@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError } from '../../../core/errors';
 import { addDays } from '../../../core/dates';
-import { lastPublishedSnapshot, previousRawDates } from '../../../core/history';
+import { historyScopeOf, lastPublishedSnapshot, previousRawDates } from '../../../core/history';
 import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey, rawPlaylistReadingKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, PublishedSnapshots, withAttempt } from '../../../core/lake/manifest';
 import { decodeManifest, findManifest, writeManifest } from '../../../core/manifests';
@@ -366,9 +366,12 @@ describe('ExtractItems reads the snapshot id again after the last page', () => {
     // Prepare
     const spotify = new FakeSpotify({ [id]: 70 });
     // Act
-    const read = runExtractItems({ spotify, store: new MemoryBlobStore(), pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-0' });
-    // Assess
-    await expect(read).rejects.toBeInstanceOf(PlaylistChangedError);
+    const store = await openedRead();
+    await store.put(rawPlaylistReadingKey(today, id), (store.text(rawPlaylistReadingKey(today, id)) ?? '').replace('"snap-1"', '"snap-0"'));
+    const read = runExtractItems({ spotify, store, pageSize: 50, maxPages: 10 })({ date: today, playlistId: id, cursor: { offset: 0, total: 70 }, snapshotId: 'snap-0' });
+    // Assess: the second read of the snapshot id found snap-1; nothing is marked complete.
+    await expect(read).rejects.toThrow('changed');
+    expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
   });
 
   it('hands a Retry-After on the second read to the machine, then reads only the snapshot id', async () => {
@@ -400,10 +403,26 @@ describe('the previous snapshot a date is compared with', () => {
     const store = await publishedLake('2026-11-15', 'snap-1');
     for (const key of await store.list('raw/')) if (key.includes('snapshot_date=2026-11-15')) await store.put(key.replace('2026-11-15', yesterday), store.text(key) ?? '');
     // Act
-    const daily = await previousRawDates(store, today, [id], new Set([today]));
-    const backfill = await previousRawDates(store, today, [id], new Set([yesterday, today]));
+    const daily = await previousRawDates(store, today, [id], historyScopeOf(today, new Set([today]), false));
+    const backfill = await previousRawDates(store, today, [id], historyScopeOf(today, new Set([yesterday, today]), true));
     // Assess: a daily run passes over the unpublished 11-19; a backfill publishing it with today compares with it.
     expect(daily.get(id)).toEqual({ date: '2026-11-15', publishedSnapshotId: 'snap-1' });
     expect(backfill.get(id)).toEqual({ date: yesterday });
+  });
+
+  it("is not a date of the same backfill whose published run left the playlist out, when the backfill rebuilds each date's own playlists", async () => {
+    // Prepare: 11-19 landed the playlist, but its published run lists only another one.
+    const store = await publishedLake('2026-11-15', 'snap-1');
+    for (const key of await store.list('raw/')) if (key.includes('snapshot_date=2026-11-15')) await store.put(key.replace('2026-11-15', yesterday), store.text(key) ?? '');
+    const attempt = buildAttempt({ executionName: 'exec-9', status: 'succeeded', mode: 'manual', extractedAt: null, updatedAt: `${yesterday}T06:00:00.000Z` });
+    attempt.playlists.push({ playlistId: '3toMXYM91T55pKzuysH5Ph', snapshotId: 'snap-7', totalItems: 1, rows: 1, rejects: 0, lostEntries: 0 });
+    await writeManifest(store, withAttempt(yesterday, undefined, attempt));
+    const runDates = new Set([yesterday, today]);
+    // Act
+    const ownPlaylists = await previousRawDates(store, today, [id], historyScopeOf(today, runDates, true));
+    const named = await previousRawDates(store, today, [id], historyScopeOf(today, runDates, false));
+    // Assess: rebuilt as published, 11-19 will not hold it; a backfill naming it publishes it on 11-19 too.
+    expect(ownPlaylists.get(id)?.date).toBe('2026-11-15');
+    expect(named.get(id)).toEqual({ date: yesterday });
   });
 });
