@@ -47,7 +47,8 @@ as S3, DuckDB as Glue and Athena. Without a date it is the daily run for today (
   --seed N              seeds the faults (a whole number from 0; default 1): the same seed
                         injects the same faults
   --catalog-seed N      another built-in catalog (a whole number from 0; default 1)
-  --reject-tolerance N  undecodable entries a date may hold and still pass (default 0)
+  --reject-tolerance N  undecodable entries a date may hold and still pass (default 0); a
+                        playlist whose own object is missing or unreadable never passes
   --full                read every page of every playlist, even one whose snapshot id is
                         the one last published (otherwise carried over with one request)
   --json                print the summary as one JSON object

@@ -19,13 +19,24 @@ export interface EvaluateValidationDeps {
 /** The name of the check that compares the manifest's reject count with the tolerance. */
 export const rejectsCheckName = 'rejects_within_tolerance';
 
-/** Undecodable entries are not rows, so no SQL sees them: the attempt's count is checked here. */
-const rejectsCheck = (attempt: RunAttempt, tolerance: number): CheckResult => ({
-  name: rejectsCheckName,
-  passed: attempt.rejectCount <= tolerance,
-  count: attempt.rejectCount,
-  offending: attempt.rejects.slice(0, 5).map((reject) => `${reject.playlistId}@${reject.position ?? 'page'}: ${reject.reason}`),
-});
+/**
+ * Undecodable entries are not rows, so no SQL sees them: the attempt's count is checked here. The
+ * tolerance is for entries: a playlist whose own object is missing or unreadable (no playlists
+ * row, so no check counts its items against a total; a read that did not finish leaves that)
+ * fails the check whatever the tolerance, or a date would publish part of a playlist.
+ */
+const rejectsCheck = (attempt: RunAttempt, tolerance: number): CheckResult => {
+  const withoutObject = new Set(attempt.playlists.filter((playlist) => playlist.snapshotId === null).map(({ playlistId }) => playlistId));
+  const ofObject = (reject: RunAttempt['rejects'][number]): boolean => reject.position === null && withoutObject.has(reject.playlistId);
+  // The rejects no tolerance covers are named first.
+  const first = [...attempt.rejects.filter(ofObject), ...attempt.rejects.filter((reject) => !ofObject(reject))];
+  return {
+    name: rejectsCheckName,
+    passed: attempt.rejectCount <= tolerance && withoutObject.size === 0,
+    count: attempt.rejectCount,
+    offending: first.slice(0, 5).map((reject) => `${reject.playlistId}@${reject.position ?? 'page'}: ${reject.reason}`),
+  };
+};
 
 const describeFailed = (check: CheckResult): string =>
   `${check.name} (${check.count}${check.offending.length > 0 ? `, e.g. ${check.offending.join(', ')}` : ''})`;

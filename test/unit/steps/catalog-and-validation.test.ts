@@ -134,6 +134,20 @@ describe('StartValidation, PollValidation and EvaluateValidation', () => {
     expect(manifest.lastAttempt.status).toBe('normalised');
   });
 
+  it('fails a playlist without its object (a read that did not finish) whatever the tolerance: the tolerance is for entries', async () => {
+    // Prepare: the playlist's pages were read, its playlist.json is missing, so it has no playlists row.
+    const unread = { playlistId: 'p', position: null, reason: 'raw/playlists/…/playlist.json cannot be read, so there is no playlists row: it is missing' };
+    const store = await withManifest({
+      rejectCount: 2,
+      rejects: [{ playlistId: 'q', position: 4, reason: '$.track: expected object' }, unread],
+      playlists: [{ playlistId: 'p', snapshotId: null, totalItems: null, rows: 200, rejects: 1, lostEntries: 0 }],
+    });
+    // Act
+    const evaluation = runEvaluateValidation({ store, queries: new ScriptedQueries([]), clock, rejectTolerance: 10 })({ date, executionName, queryId: 'q' });
+    // Assess: named first among the offending rejects.
+    await expect(evaluation).rejects.toThrow(/rejects_within_tolerance \(2, e\.g\. p@page: raw\/playlists/);
+  });
+
   it('lets rejects within the configured tolerance pass', async () => {
     const store = await withManifest({ rejectCount: 1 });
 
