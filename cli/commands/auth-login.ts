@@ -5,12 +5,11 @@
  * environment and stores them with the refresh token in a 0600 file, by default
  * `<lake>/.state/credentials.json`.
  */
-import { resolve } from 'node:path';
 import { credentialsPath, FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { consentOnLoopback } from '../../adapters/spotify/loopback-consent';
 import { ErrorName } from '../../core/errors';
 import { integerOption, parseOptions, UsageError, type Command } from '../command';
-import { lakeFolderOption, LakeFolderError, prepareLake } from '../local/lake-folder';
+import { lakeFolderOption, LakeFolderError, localPathOption, prepareLake } from '../local/lake-folder';
 
 /** `spotify-etl auth login --help`. */
 export const authLoginHelp = `usage: spotify-etl auth login [--port N] [--lake DIR] [--credentials FILE]
@@ -44,7 +43,7 @@ export const authLogin: Command = async (args, io) => {
   }
   const accountsBaseUrl = io.env.SPOTIFY_ACCOUNTS_BASE_URL?.trim() || 'https://accounts.spotify.com';
   const lake = lakeFolderOption(io.cwd, values.lake);
-  const store = new FileCredentialsStore(values.credentials === undefined ? credentialsPath(lake) : resolve(io.cwd, values.credentials));
+  const store = new FileCredentialsStore(values.credentials === undefined ? credentialsPath(lake) : localPathOption('--credentials', io.cwd, values.credentials));
   if (values.credentials === undefined) {
     // Before the consent, not after: a lake that cannot hold the token would waste the owner's click.
     try {

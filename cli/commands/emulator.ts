@@ -4,13 +4,13 @@
  * emulator's own client secret and refresh token: throwaway values made at start, valid only
  * against this process on 127.0.0.1, never a Spotify app's. A real app's are never printed.
  */
-import { resolve } from 'node:path';
 import { FileCredentialsStore } from '../../adapters/local/file-secrets';
 import { parseFaults } from '../../adapters/spotify/emulator/faults';
 import type { EmulatorOptions, RunningEmulator } from '../../adapters/spotify/emulator/server';
 import { isIsoDate, utcDateOf } from '../../core/dates';
 import { InvalidInputError } from '../../core/errors';
 import { integerOption, parseOptions, UsageError, type Command } from '../command';
+import { localPathOption } from '../local/lake-folder';
 import { plural } from '../local/text';
 
 /** `spotify-etl emulator --help`. */
@@ -51,7 +51,7 @@ export const emulatorOptionsFrom = (
     throw error;
   }
   return {
-    ...(values.fixtures === undefined ? {} : { fixturesDir: resolve(cwd, values.fixtures) }),
+    ...(values.fixtures === undefined ? {} : { fixturesDir: localPathOption('--fixtures', cwd, values.fixtures) }),
     ...(values.faults === undefined ? {} : { faults: values.faults }),
     seed: values.seed === undefined ? 1 : integerOption('--seed', values.seed, ...seedRange),
     catalogSeed: values['catalog-seed'] === undefined ? 1 : integerOption('--catalog-seed', values['catalog-seed'], ...seedRange),
@@ -121,7 +121,7 @@ export const emulator: Command = async (args, io) => {
       `  Faults:            ${values.faults === undefined ? 'none' : `${values.faults} (seed ${options.seed ?? 1})`}`,
     ];
     if (values.credentials !== undefined) {
-      const store = new FileCredentialsStore(resolve(io.cwd, values.credentials));
+      const store = new FileCredentialsStore(localPathOption('--credentials', io.cwd, values.credentials));
       await store.write(running.credentials);
       lines.push(`  Credentials:       saved to ${store.location} (mode 0600; client secret and refresh token)`);
     }

@@ -444,16 +444,19 @@ const report = async (args: string[], io: CliIo, deps: RemoteDependencies): Prom
     const first = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: 'bytes=0-0' }));
     await first.Body?.transformToByteArray();
   } catch (error) {
+    const name = error instanceof Error ? error.name : undefined;
     // A report is never empty, but an empty object answers a byte range with InvalidRange: it exists.
-    if (!(error instanceof Error && error.name === 'InvalidRange')) {
-      const failure = error instanceof Error && error.name === 'NoSuchKey' ? undefined : s3ReadFailure(error, bucket, key, machine.region);
-      if (failure !== undefined) throw new RemoteError(failure);
-      if (!(error instanceof Error && error.name === 'NoSuchKey')) throw error;
+    if (name === 'NoSuchKey') {
       throw new RemoteError(
         date === undefined
-            ? `no report at s3://${bucket}/${key}: the WriteReport step writes it after a run succeeds; start one with \`spotify-etl remote start --date ${today}\``
-            : `no report at s3://${bucket}/${key}: a run keeps one for the last date it published; ${missingReportAdvice(date, today)}, or open the latest with \`spotify-etl remote report\``,
+          ? `no report at s3://${bucket}/${key}: the WriteReport step writes it after a run succeeds; start one with \`spotify-etl remote start --date ${today}\``
+          : `no report at s3://${bucket}/${key}: a run keeps one for the last date it published; ${missingReportAdvice(date, today)}, or open the latest with \`spotify-etl remote report\``,
       );
+    }
+    if (name !== 'InvalidRange') {
+      const failure = s3ReadFailure(error, bucket, key, machine.region);
+      if (failure === undefined) throw error;
+      throw new RemoteError(failure);
     }
   }
   const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: expires });

@@ -101,6 +101,8 @@ describe('a usage mistake', () => {
     [['query', '--lake', 's3://lake', 'select 1'], 'query', '--lake s3://lake'],
     [['report', '--lake', 'S3://lake'], 'report', '--lake S3://lake'],
     [['report', '--out', 's3://lake/r.html'], 'report', '--out s3://lake/r.html'],
+    [['run', '--fixtures', 's3://lake/fixtures'], 'run', '--fixtures s3://lake/fixtures'],
+    [['emulator', '--fixtures', 'https://example.com/fixtures'], 'emulator', '--fixtures https://example.com/fixtures'],
   ])('%j is refused as a URL, with nothing written under the working folder (it was taken as the folder ./s3:/lake)', async (argv, words, given) => {
     // Act
     const seen = await attempt(argv);
