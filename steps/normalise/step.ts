@@ -171,11 +171,11 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date,
   const playlist = parse(playlistKey, await store.get(playlistKey));
   const rawSnapshotId = typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist ? playlist.snapshot_id : undefined;
   // Not what readers saw on that date: a failed rerun of it read the playlist again since.
-  if (publishedSnapshotId !== undefined && rawSnapshotId !== publishedSnapshotId) return { playlistId, date, stale: true as const };
-  if (snapshotIdNow !== undefined && rawSnapshotId === snapshotIdNow) return { playlistId, date, unchanged: true as const };
+  if (publishedSnapshotId !== undefined && rawSnapshotId !== publishedSnapshotId) return { kind: 'stale' as const, playlistId, date };
+  if (snapshotIdNow !== undefined && rawSnapshotId === snapshotIdNow) return { kind: 'unchanged' as const, playlistId, date };
   const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
   const pages = await Promise.all(pageKeys.map((key) => store.get(key)));
-  return { playlistId, date, playlist, pageKeys, pages };
+  return { kind: 'changed' as const, playlistId, date, playlist, pageKeys, pages };
 };
 
 /**
@@ -201,9 +201,9 @@ const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalise
   while (previous.length > 0) {
     const stale: { playlistId: string; date: IsoDate }[] = [];
     for await (const earlier of readAhead(previous, readAheadDepth, load)) {
-      if ('stale' in earlier) {
+      if (earlier.kind === 'stale') {
         stale.push(earlier);
-      } else if ('unchanged' in earlier) {
+      } else if (earlier.kind === 'unchanged') {
         unchanged.add(earlier.playlistId);
       } else {
         const normaliser = createNormaliser();
