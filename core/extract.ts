@@ -151,27 +151,30 @@ export const readItemsPages = async (
  * the playlist was edited while it was paged (perhaps keeping its entry count, which the pages'
  * `total` cannot show), so the read starts over from GetPlaylist (PlaylistChangedError, retried
  * a bounded number of times by the machine). Rate-limited, it returns the wait to take first.
+ * Confirmed, it returns the playlist object as Spotify sent it, to land as the date's
+ * playlist.json now that the pages are complete (core/lake/keys.ts).
  */
 export const confirmSnapshot = async (
   spotify: SpotifyApi,
   playlistId: string,
   snapshotId: string,
   cursor: ItemsCursor,
-): Promise<{ readonly confirmed: true } | { readonly waitSeconds: number; readonly rateLimitWaits: number }> => {
-  let now: string;
+): Promise<{ readonly confirmed: Uint8Array } | { readonly waitSeconds: number; readonly rateLimitWaits: number }> => {
+  let fetched: Fetched<PlaylistMetadata>;
   try {
-    now = (await spotify.getPlaylist(playlistId)).value.snapshot_id;
+    fetched = await spotify.getPlaylist(playlistId);
   } catch (error) {
     if (!(error instanceof SpotifyRateLimitedError)) throw error;
     const rateLimitWaits = countRateLimitWait(error, cursor.rateLimitWaits ?? 0, `the snapshot id of playlist ${playlistId}`);
     return { waitSeconds: error.retryAfterSeconds, rateLimitWaits };
   }
+  const now = fetched.value.snapshot_id;
   if (now !== snapshotId) {
     throw new PlaylistChangedError(
       `Playlist ${playlistId} changed while it was being read: it was snapshot ${snapshotId} when paging began and is ${now} after the last page. Read it again from the start.`,
     );
   }
-  return { confirmed: true };
+  return { confirmed: fetched.body };
 };
 
 /** The snapshot id in the bytes of a raw playlist object, or undefined when they hold none (not JSON, damaged). */

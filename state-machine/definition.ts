@@ -129,8 +129,8 @@ interface Build {
  * while the Lambda still runs: RecordRun publishing and NotifyFailure rewriting the same manifest
  * from what it read before. Waiting longer, the Task only times out on a Lambda already stopped.
  * Not in a playlist's child: its five-minute budget counts each timeout, and its two steps may
- * overlap a retry of themselves (they write raw pages and their own count objects, and
- * ExtractItems marks a read complete only while the read it confirmed is still the date's).
+ * overlap a retry of themselves (they write raw pages, the playlist object of a read they
+ * confirmed complete, and their own count objects).
  */
 export const lambdaOutlivesTaskSeconds = 15;
 

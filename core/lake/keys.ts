@@ -11,25 +11,13 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 export const rawPlaylistsPrefix = (date: IsoDate): string => `raw/playlists/snapshot_date=${date}/`;
 
 /**
- * The playlist metadata as Spotify returned it.
+ * The playlist metadata as Spotify returned it, landed only once every page of the playlist has
+ * (by ExtractItems, or a carry-over's copy last): a date's playlist.json so stands for complete
+ * pages, and a read that failed or was killed part way leaves pages without one.
  * @example rawPlaylistKey('2026-11-20', 'abc') // 'raw/playlists/snapshot_date=2026-11-20/playlist_id=abc/playlist.json'
  */
 export const rawPlaylistKey = (date: IsoDate, playlistId: string): string =>
   `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.json`;
-
-const readingFile = 'playlist.reading.json';
-
-/**
- * The playlist metadata of a read still under way: GetPlaylist lands it here, and ExtractItems
- * moves it to {@link rawPlaylistKey} once every page has landed and the snapshot id was confirmed,
- * so a date's playlist.json always stands for complete pages (a failed read leaves none).
- * @example rawPlaylistReadingKey('2026-11-20', 'abc') // 'raw/playlists/snapshot_date=2026-11-20/playlist_id=abc/playlist.reading.json'
- */
-export const rawPlaylistReadingKey = (date: IsoDate, playlistId: string): string =>
-  `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/${readingFile}`;
-
-/** Whether a raw key is a {@link rawPlaylistReadingKey}: a read that has not finished, or never will. */
-export const isRawPlaylistReadingKey = (key: string): boolean => key.endsWith(`/${readingFile}`);
 
 /** `raw/playlist_items/snapshot_date=D/` — the item pages of every playlist of a date. */
 export const rawItemsDatePrefix = (date: IsoDate): string => `raw/playlist_items/snapshot_date=${date}/`;

@@ -56,9 +56,9 @@ export const extractItems = defineStep({
     ErrorName.AwsUnavailable,
   ],
   timeoutSeconds: 30,
-  // Lands pages in raw/, then moves the read's playlist.reading.json to playlist.json
+  // Lands pages in raw/, then the playlist object as playlist.json once they are complete
   // (core/lake/keys.ts), and stores the requests each invocation sent as its own count
   // (raw/requests/); a 401 renews the cached token (and may rotate the refresh token).
-  resources: { lake: { read: ['raw/playlists/'], write: ['raw/playlists/', 'raw/playlist_items/', 'raw/requests/'], delete: ['raw/playlists/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
+  resources: { lake: { write: ['raw/playlists/', 'raw/playlist_items/', 'raw/requests/'] }, spotify: { credentials: 'readWrite', tokenCache: 'readWrite' } },
   requestsStem: playlistStepRequestsStem,
 });

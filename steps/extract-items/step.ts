@@ -1,7 +1,6 @@
 /** ExtractItems' logic: land pages as raw, within a page budget, and hand back the cursor. */
-import { PlaylistChangedError } from '../../core/errors';
-import { confirmSnapshot, readItemsPages, snapshotIdInRaw } from '../../core/extract';
-import { rawItemsPageKey, rawPlaylistKey, rawPlaylistReadingKey } from '../../core/lake/keys';
+import { confirmSnapshot, readItemsPages } from '../../core/extract';
+import { rawItemsPageKey, rawPlaylistKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import { runOfPlaylist } from '../../core/requests';
 import type { ExtractItemsInput, ExtractItemsOutput } from './contract';
@@ -17,26 +16,30 @@ export interface ExtractItemsDeps {
 }
 
 /**
- * Reads pages from the cursor and stores each body as received (never re-serialised). Returns
- * `done` when the playlist is read, or the cursor to resume at; a short Retry-After comes back as
- * `waitSeconds` so the machine waits in a Wait state instead of in a Lambda.
+ * Reads pages from the cursor and stores each body as received (never re-serialised). Once the
+ * last page landed and the snapshot id is confirmed unchanged, it lands the playlist object of
+ * that confirming read as the date's playlist.json, which so stands for complete pages
+ * (core/lake/keys.ts). Returns `done` when the playlist is read, or the cursor to resume at; a
+ * short Retry-After comes back as `waitSeconds` so the machine waits in a Wait state instead of in
+ * a Lambda.
  */
 export const runExtractItems =
   (deps: ExtractItemsDeps) =>
   async (input: ExtractItemsInput): Promise<ExtractItemsOutput> => {
     const carried = { ...runOfPlaylist(input), date: input.date, playlistId: input.playlistId, ...(input.snapshotId === undefined ? {} : { snapshotId: input.snapshotId }) };
     const end = { offset: input.cursor.total, total: input.cursor.total };
-    const read = async (pagesStored: number): Promise<ExtractItemsOutput> => {
-      await markComplete(deps.store, input.date, input.playlistId, input.snapshotId);
-      return { ...carried, cursor: end, done: true, waitSeconds: 0, pagesStored };
-    };
+    const done = { ...carried, cursor: end, done: true, waitSeconds: 0 } as const;
     // Every page landed: read the snapshot id again, so an edit made while paging is not kept.
     const confirm = async (pagesStored: number): Promise<ExtractItemsOutput> => {
-      if (input.snapshotId === undefined) return read(pagesStored);
+      // A read a GetPlaylist of before the marker opened: that GetPlaylist landed playlist.json itself.
+      if (input.snapshotId === undefined) return { ...done, pagesStored };
       // Waits in a row count from the last request that got an answer: a page, or none if this is a retry of the read.
       const waitsFrom = input.cursor.pagesRead === true ? input.cursor : end;
       const confirmed = await confirmSnapshot(deps.spotify, input.playlistId, input.snapshotId, waitsFrom);
-      if ('confirmed' in confirmed) return read(pagesStored);
+      if ('confirmed' in confirmed) {
+        await deps.store.put(rawPlaylistKey(input.date, input.playlistId), confirmed.confirmed);
+        return { ...done, pagesStored };
+      }
       return {
         ...carried,
         cursor: { ...end, pagesRead: true, rateLimitWaits: confirmed.rateLimitWaits },
@@ -65,24 +68,3 @@ export const runExtractItems =
       pagesStored,
     };
   };
-
-/**
- * Moves the read's playlist object to the date's playlist.json, which then stands for complete
- * pages (core/lake/keys.ts). A retry of an invocation that already moved it finds playlist.json
- * in place. With neither, or with the object of another snapshot there, this read's start is
- * gone: another read of the date began over it (on AWS an invocation can outlive its Task's
- * timeout while the playlist is read again), so this one marks nothing and the playlist is read
- * again from GetPlaylist.
- */
-const markComplete = async (store: BlobStore, date: string, playlistId: string, snapshotId: string | undefined): Promise<void> => {
-  const reading = rawPlaylistReadingKey(date, playlistId);
-  const body = await store.get(reading);
-  const overtaken = `The playlist object of playlist ${playlistId}'s read on ${date} is no longer at ${reading}: another read of the date began over it. Read it again from the start.`;
-  if (body === undefined) {
-    if ((await store.get(rawPlaylistKey(date, playlistId))) !== undefined) return;
-    throw new PlaylistChangedError(overtaken);
-  }
-  if (snapshotId !== undefined && snapshotIdInRaw(body) !== snapshotId) throw new PlaylistChangedError(overtaken);
-  await store.put(rawPlaylistKey(date, playlistId), body);
-  await store.delete([reading]);
-};

@@ -5,7 +5,7 @@
 import { SpotifyRateLimitedError } from '../../core/errors';
 import { countRateLimitWait, firstCursor, snapshotIdInRaw } from '../../core/extract';
 import { copyRawSnapshot, lastPublishedSnapshot, type EarlierSnapshot } from '../../core/history';
-import { rawItemsPrefix, rawPlaylistKey, rawPlaylistReadingKey } from '../../core/lake/keys';
+import { rawItemsPrefix, rawPlaylistKey } from '../../core/lake/keys';
 import type { BlobStore, SpotifyApi } from '../../core/ports';
 import { runOfPlaylist } from '../../core/requests';
 import type { GetPlaylistInput, GetPlaylistOutput } from './contract';
@@ -17,10 +17,10 @@ export interface GetPlaylistDeps {
 }
 
 /**
- * Stores the playlist object exactly as Spotify sent it, as the read under way's, and clears the
- * date's earlier playlist.json and pages of the playlist: they belong to an older version (a
- * rerun, or a read that found it changed), and a shorter new version would otherwise leave stale
- * pages past its end.
+ * Opens a read of the playlist's pages: clears the date's earlier playlist.json and pages of the
+ * playlist, which belong to an older version (a rerun, or a read that found it changed; a shorter
+ * new version would otherwise leave stale pages past its end). ExtractItems lands the playlist
+ * object once the pages are complete.
  */
 export const runGetPlaylist =
   (deps: GetPlaylistDeps) =>
@@ -58,7 +58,6 @@ export const runGetPlaylist =
     // ExtractItems has landed them all: a read that fails leaves no playlist.json over a part.
     await deps.store.delete([rawPlaylistKey(input.date, input.playlistId)]);
     await deps.store.delete(await deps.store.list(rawItemsPrefix(input.date, input.playlistId)));
-    await deps.store.put(rawPlaylistReadingKey(input.date, input.playlistId), fetched.body);
     return { ...run, date: input.date, playlistId: input.playlistId, snapshotId, cursor };
   };
 

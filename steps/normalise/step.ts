@@ -6,7 +6,7 @@
 import { playlistChanges } from '../../core/changes';
 import type { IsoDate } from '../../core/dates';
 import { historyScopeOf, previousRawDates, type HistoryScope, type PreviousSnapshot } from '../../core/history';
-import { curatedPartKey, curatedRunPrefix, isRawPlaylistReadingKey, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
+import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import { createNormaliser, UnreadableJson, type Normalised } from '../../core/normalise';
@@ -94,10 +94,7 @@ export const runNormalise =
     const [playlistKeys, itemKeys] = await Promise.all([store.list(rawPlaylistsPrefix(input.date)), store.list(rawItemsDatePrefix(input.date))]);
     const withMetadata = new Set(playlistKeys.filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey));
     const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
-    // A read that did not finish (only its playlist.reading.json) counts as landed, to be named a
-    // reject: a rebuild must not publish the date as if the playlist had never been read.
-    const unfinished = playlistKeys.filter(isRawPlaylistReadingKey).map(playlistIdOfKey);
-    const landed = new Set([...withMetadata, ...pageKeysOf.keys(), ...unfinished].filter((id) => id !== undefined));
+    const landed = new Set([...withMetadata, ...pageKeysOf.keys()].filter((id) => id !== undefined));
     const previous = await findManifest(store, input.date);
     const before = previous.state === 'present' ? previous.manifest : undefined;
     const rebuilt = input.allLanded && !input.extract ? playlistsToRebuild(before, landed) : undefined;

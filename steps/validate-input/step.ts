@@ -16,11 +16,7 @@ export interface ValidateInputDeps {
   readonly leases: DateLeases;
 }
 
-/**
- * Whether a raw snapshot landed for `date`: of any playlist, or of one of `playlistIds` when given.
- * A playlist.json or a page, as Normalise reads them; a read that failed before its first page
- * leaves only its playlist.reading.json, which is nothing to rebuild from.
- */
+/** Whether a raw snapshot landed for `date`: of any playlist, or of one of `playlistIds` when given (a playlist.json or a page, as Normalise reads them). */
 const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: readonly string[] | undefined): Promise<boolean> => {
   const keys = [
     ...(await store.list(rawPlaylistsPrefix(date))).filter((key) => key.endsWith('/playlist.json')),

@@ -165,11 +165,11 @@ describe('SpotifyEtlStack', () => {
       expect(reach(step.stateName, 's3:PutObject').every((prefix) => prefix.startsWith('raw/')), step.stateName).toBe(true);
       expect(reach(step.stateName, 's3:PutObject')).not.toHaveLength(0);
     }
-    // GetPlaylist clears a date's playlist.json and pages before a read; ExtractItems moves the read's playlist.reading.json into place.
+    // GetPlaylist clears a date's playlist.json and pages before a read.
     expect(reach(steps.getPlaylist.stateName, 's3:DeleteObject').toSorted()).toEqual(['raw/playlist_items/', 'raw/playlists/']);
-    expect(reach(steps.extractItems.stateName, 's3:DeleteObject')).toEqual(['raw/playlists/']);
+    expect(reach(steps.extractItems.stateName, 's3:DeleteObject')).toEqual([]);
     const rawDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('raw/') && !prefix.startsWith('raw/requests/')));
-    expect(rawDeleters.map((step) => step.stateName)).toEqual([steps.getPlaylist.stateName, steps.extractItems.stateName]);
+    expect(rawDeleters.map((step) => step.stateName)).toEqual([steps.getPlaylist.stateName]);
     // The request counts are only ever added to: no step deletes them (a lifecycle rule expires them).
     const countDeleters = allSteps.filter((step) => reach(step.stateName, 's3:DeleteObject').some((prefix) => prefix.startsWith('raw/requests/')));
     expect(countDeleters.map((step) => step.stateName)).toEqual([]);

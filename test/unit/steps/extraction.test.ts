@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError } from '../../../core/errors';
-import { rawItemsPageKey, rawPlaylistKey, rawPlaylistReadingKey } from '../../../core/lake/keys';
+import { rawItemsPageKey, rawPlaylistKey } from '../../../core/lake/keys';
 import type { AccessToken } from '../../../core/ports';
 import { runExtractItems } from '../../../steps/extract-items/step';
 import { runFetchToken } from '../../../steps/fetch-token/step';
@@ -42,7 +42,7 @@ describe(steps.fetchToken.stateName, () => {
 });
 
 describe(steps.getPlaylist.stateName, () => {
-  it('stores the playlist body as received as the read\'s, clears the date\'s older playlist.json and pages and opens the cursor', async () => {
+  it('clears the date\'s older playlist.json and pages and opens the cursor, landing no playlist object before the pages', async () => {
     // Prepare
     const store = new MemoryBlobStore();
     const spotify = new FakeSpotify({ [id]: 120 });
@@ -52,7 +52,6 @@ describe(steps.getPlaylist.stateName, () => {
     const output = await runGetPlaylist({ spotify, store })({ date, playlistId: id });
     // Assess
     expect(output).toEqual({ date, playlistId: id, snapshotId: 'snap-1', cursor: { offset: 0, total: 120 } });
-    expect(store.text(rawPlaylistReadingKey(date, id))).toBe(Buffer.from((await spotify.getPlaylist(id)).body).toString());
     expect(store.text(rawPlaylistKey(date, id))).toBeUndefined();
     expect(await store.list(`raw/playlist_items/snapshot_date=${date}/`)).toEqual([]);
   });
@@ -123,7 +122,6 @@ describe(steps.extractItems.stateName, () => {
 
   it('reports done once the last page is landed', async () => {
     const store = new MemoryBlobStore();
-    await store.put(rawPlaylistReadingKey(date, id), (await new FakeSpotify({ [id]: 120 }).getPlaylist(id)).body);
     const output = await runExtractItems({ spotify: new FakeSpotify({ [id]: 120 }), store, pageSize: 50, maxPages: 40 })({
       date,
       playlistId: id,

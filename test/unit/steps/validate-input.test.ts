@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../core/errors';
-import { rawPlaylistKey, rawPlaylistReadingKey } from '../../../core/lake/keys';
+import { rawPlaylistKey } from '../../../core/lake/keys';
 import { steps } from '../../../steps/registry';
 import { runValidateInput } from '../../../steps/validate-input/step';
 import { fixedClock, MemoryBlobStore, MemoryDateLeases } from './fakes';
@@ -52,20 +52,6 @@ describe(steps.validateInput.stateName, () => {
     ]);
     expect(result.skipped).toEqual(['2026-11-18']);
     expect(result.rebuildLanded).toBe(true);
-  });
-
-  it('skips a backfill date where a read failed before its first page: its playlist.reading.json is nothing to rebuild from', async () => {
-    // Prepare
-    const store = new MemoryBlobStore();
-    await store.put(rawPlaylistReadingKey('2026-11-18', configured[0] as string), '{}');
-    // Act
-    const result = await runValidateInput({ clock: fixedClock('2026-11-20T09:30:00Z'), store, defaultPlaylists: configured, leases: new MemoryDateLeases() })({
-      request: { mode: 'backfill', from: '2026-11-18', to: '2026-11-18' },
-      executionName: 'exec-1',
-    });
-    // Assess
-    expect(result.dates).toEqual([]);
-    expect(result.skipped).toEqual(['2026-11-18']);
   });
 
   it('rebuilds only the dates where a named playlist landed when the backfill names playlists', async () => {
