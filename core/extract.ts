@@ -177,10 +177,14 @@ export const confirmSnapshot = async (
   return { confirmed: fetched.body };
 };
 
+/** The snapshot id a parsed raw playlist object holds, or undefined when it holds none (damaged, not an object). */
+export const snapshotIdOf = (playlist: unknown): unknown =>
+  typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist ? playlist.snapshot_id : undefined;
+
 /** The snapshot id in the bytes of a raw playlist object, or undefined when they hold none (not JSON, damaged). */
 export const snapshotIdInRaw = (body: Uint8Array): unknown => {
   try {
-    return (JSON.parse(new TextDecoder().decode(body)) as { snapshot_id?: unknown } | null)?.snapshot_id;
+    return snapshotIdOf(JSON.parse(new TextDecoder().decode(body)));
   } catch {
     return undefined;
   }

@@ -165,7 +165,7 @@ export const historyScopeOf = (date: IsoDate, runDates: ReadonlySet<IsoDate>, re
  * over, as readers never saw them. Raw, not published Parquet: raw of earlier dates is in the lake
  * before a run starts (only today is extracted), so a backfill whose dates are normalised two at a
  * time, in any order, compares each date with the same earlier one. One listing per date walked
- * back for all the playlists at once, and that date's manifest.
+ * back for all the playlists at once, and that date's manifest where it says what counts.
  */
 export const previousRawDates = async (
   store: BlobStore,
@@ -179,9 +179,11 @@ export const previousRawDates = async (
       (await store.list(rawPlaylistsPrefix(earlier))).filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey),
     );
     if (landed.size === 0) continue;
-    const listed = await publishedSnapshotIds(store, earlier);
-    // A date of this run publishes what landed, unless it rebuilds what it published before.
-    const writesLanded = scope.runDates.has(earlier) && !(scope.rebuildsPublished && listed !== undefined && listed.size > 0);
+    // A date of this run publishes what landed, unless it rebuilds what it published before:
+    // only then, or for a date outside the run, does its manifest say what counts.
+    const ofRun = scope.runDates.has(earlier);
+    const listed = ofRun && !scope.rebuildsPublished ? undefined : await publishedSnapshotIds(store, earlier);
+    const writesLanded = ofRun && (listed === undefined || listed.size === 0);
     const published = writesLanded ? undefined : (listed ?? new Map<string, string>());
     for (const id of playlistIds) {
       if (found.has(id) || !landed.has(id)) continue;

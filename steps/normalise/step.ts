@@ -4,6 +4,7 @@
  * candidate lies in this run's own folder until RecordRun publishes it.
  */
 import { playlistChanges } from '../../core/changes';
+import { snapshotIdOf } from '../../core/extract';
 import type { IsoDate } from '../../core/dates';
 import { historyScopeOf, previousRawDates, type HistoryScope, type PreviousSnapshot } from '../../core/history';
 import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
@@ -66,9 +67,9 @@ const playlistsToRebuild = (
  * would put that read's entries under the date with the published run's extraction time.
  */
 const asPublished = (key: string, playlist: unknown, publishedSnapshotId: string | null | undefined): unknown => {
-  if (typeof publishedSnapshotId !== 'string' || typeof playlist !== 'object' || playlist === null || !('snapshot_id' in playlist)) return playlist;
-  if (playlist.snapshot_id === publishedSnapshotId) return playlist;
-  return new UnreadableJson(key, `it holds snapshot ${String(playlist.snapshot_id)}, not ${publishedSnapshotId}, which the date published: a later read of the date replaced it, so the date cannot be rebuilt as published`);
+  const held = snapshotIdOf(playlist);
+  if (typeof publishedSnapshotId !== 'string' || held === undefined || held === publishedSnapshotId) return playlist;
+  return new UnreadableJson(key, `it holds snapshot ${String(held)}, not ${publishedSnapshotId}, which the date published: a later read of the date replaced it, so the date cannot be rebuilt as published`);
 };
 
 /** Playlists whose raw bytes are read ahead of the one being normalised (a few MiB at most). */
@@ -166,7 +167,7 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date,
   const playlistKey = rawPlaylistKey(date, playlistId);
   // Parsed once, here: it is small, and it decides whether the pages are read at all.
   const playlist = parse(playlistKey, await store.get(playlistKey));
-  const rawSnapshotId = typeof playlist === 'object' && playlist !== null && 'snapshot_id' in playlist ? playlist.snapshot_id : undefined;
+  const rawSnapshotId = snapshotIdOf(playlist);
   // Not what readers saw on that date: a failed rerun of it read the playlist again since.
   if (publishedSnapshotId !== undefined && rawSnapshotId !== publishedSnapshotId) return { kind: 'stale' as const, playlistId, date };
   if (snapshotIdNow !== undefined && rawSnapshotId === snapshotIdNow) return { kind: 'unchanged' as const, playlistId, date };
@@ -212,8 +213,11 @@ const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalise
         tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, normaliser.result().tables.playlist_items, current.get(earlier.playlistId) ?? []));
       }
     }
-    // Rare: a date whose raw no longer holds what it published; the snapshot before it is looked up.
-    previous = byPlaylist(new Map((await Promise.all(stale.map(async ({ playlistId, date: staleDate }) => [...(await previousRawDates(store, staleDate, [playlistId], scope))]))).flat()));
+    // Rare: a date whose raw no longer holds what it published; the snapshot before it is looked
+    // up, one walk per such date for all its playlists (a failed rerun may have re-read many).
+    const staleByDate = Map.groupBy(stale, ({ date: staleDate }) => staleDate);
+    const walked = await Promise.all([...staleByDate].map(([staleDate, ofDate]) => previousRawDates(store, staleDate, ofDate.map(({ playlistId }) => playlistId), scope)));
+    previous = byPlaylist(new Map(walked.flatMap((found) => [...found])));
   }
   return unchanged;
 };
