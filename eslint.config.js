@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const sdkAndFrameworks = [
-  { group: ['@aws-sdk/*', 'aws-sdk', 'got', '@duckdb/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'core/ is pure: it imports io-ts and fp-ts only (STYLE.md §1).' },
+  { group: ['@aws-sdk/*', 'aws-sdk', '@duckdb/*', 'aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'core/ is pure: it imports io-ts and fp-ts only (STYLE.md §1).' },
 ];
 
 export default tseslint.config(

@@ -1,7 +1,7 @@
 /**
  * The command line as JavaScript: one esbuild bundle of our TypeScript and the packages it uses, so
  * `spotify-etl` starts without transpiling through tsx, and without Node resolving, reading and
- * compiling a file per module of DuckDB's API, got, io-ts and fp-ts (a hundred and more files; a
+ * compiling a file per module of DuckDB's API, io-ts and fp-ts (a hundred and more files; a
  * fifth of `query "select 1"`). Left to Node: DuckDB's native binding, which finds its platform's
  * `.node` file at run time, and the AWS SDK, which only the remote commands load. Code splitting
  * keeps each command and each dynamic import its own chunk, so `query` loads neither the emulator

@@ -5,7 +5,7 @@
  * imports node:http: about 60 ms of every SDK-using Lambda's cold start), node:fs's ReadStream
  * loads its streams, node:process and node:util their lazy parts. esbuild then reads the named
  * imports as properties where they are used, and a module that only a lazily loaded dependency
- * imports (got's node:http2, tls, dns, net...) loads with it, on the first request, instead of at
+ * imports (the Spotify client's node:https and node:zlib) loads with it, on the first request, instead of at
  * every import of the bundle (esbuild hoists ES imports of Node's modules to its top).
  *
  * Every module Node has is aliased, from `builtinModules` when the bundle is built, so a module a

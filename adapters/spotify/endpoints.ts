@@ -1,6 +1,6 @@
 /**
  * The Web API endpoints extraction reads, each as one typed description: where it is, what its
- * body decodes to, and what a refusal means for it. GotSpotifyApi sends any of them the same way
+ * body decodes to, and what a refusal means for it. HttpSpotifyApi sends any of them the same way
  * (token, one renewal on a 401, retries, named errors), so a new endpoint is a codec in
  * core/spotify/codecs.ts, a description here, a method on the SpotifyApi port and a route in the
  * emulator.

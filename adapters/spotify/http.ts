@@ -5,13 +5,13 @@
  * follows the call), or thrown as throttled (long, or the quota is spent). Everything else is
  * returned for the caller to map.
  *
- * got's own retry is off (`retry.limit: 0`) on purpose: got never retries POST (the token call),
- * and keeping every retry in this one loop makes delays configurable and the errors ours.
- * got's errors carry the request options, Authorization header included, so none of them is
- * ever passed on as a `cause`: only a sanitised description of the failure is.
+ * The client below it (http-send.ts) sends each request once, follows no redirect and takes any
+ * status for an answer: every retry is this loop's (the token call, a POST, included), which makes
+ * delays configurable and the errors ours. It passes on no error of Node's, which can quote the
+ * request, only a sanitised description of the failure.
  */
 import { setTimeout as wait } from 'node:timers/promises';
-import type * as GotSend from './got-send';
+import type * as HttpSend from './http-send';
 import { resumeAfterPhrase, SpotifyRateLimitedError, SpotifyThrottledError, SpotifyUnavailableError } from '../../core/errors';
 import { tryDecode } from '../../core/decode';
 import { WebApiError } from '../../core/spotify/codecs';
@@ -24,7 +24,7 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** Upper bound of any backoff. @default 3000 */
   readonly maxDelayMs: number;
-  /** got's `timeout.request`: a try that takes longer is abandoned and retried. @default 10000 */
+  /** A try that has not been answered in full by then is abandoned and retried. @default 10000 */
   readonly requestTimeoutMs: number;
 }
 
@@ -122,13 +122,13 @@ export interface JsonResponse {
 }
 
 /**
- * got and the one call made with it, loaded on the first request rather than with the module:
- * importing got costs a Lambda about 85 ms of cold start (docs/performance.md), which only the
- * paths that call Spotify should pay.
+ * The HTTP client, loaded on the first request rather than with the module, so that only the
+ * paths that call Spotify load Node's HTTP, TLS and zlib modules (when got was the client, its
+ * import cost a Lambda about 85 ms of cold start: docs/performance.md).
  */
-let transport: Promise<typeof GotSend> | undefined;
-const sendOnce = async (request: HttpRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<GotSend.Sent> =>
-  (await (transport ??= import('./got-send'))).sendOnce(request, timeoutMs, signal);
+let transport: Promise<typeof HttpSend> | undefined;
+const sendOnce = async (request: HttpRequest, timeoutMs: number, signal: AbortSignal | undefined): Promise<HttpSend.Sent> =>
+  (await (transport ??= import('./http-send'))).sendOnce(request, timeoutMs, signal);
 
 /** `Retry-After` in whole seconds (Spotify sends seconds); 1 when absent or unreadable. */
 const retryAfterSeconds = (header: string | string[] | undefined): number => {

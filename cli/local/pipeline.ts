@@ -10,7 +10,7 @@ import { FileCredentialsStore, FileTokenCache, credentialsPath, stateDir, tokenC
 import { FileDateLeases } from '../../adapters/local/file-date-leases';
 import { FsBlobStore } from '../../adapters/local/fs-blob-store';
 import { HyparquetTableEncoder } from '../../adapters/parquet/hyparquet-table-encoder';
-import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
+import { HttpSpotifyApi } from '../../adapters/spotify/http-spotify-api';
 import { AsyncRequestMeter } from '../../adapters/spotify/request-meter';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
@@ -214,7 +214,7 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
     const handlers = await localHandlers({
       store,
       lakeName: lake,
-      spotify: new GotSpotifyApi({
+      spotify: new HttpSpotifyApi({
         apiBaseUrl: source.apiBaseUrl,
         tokens,
         auth,

@@ -2,7 +2,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerCredentialsStore } from '../../adapters/aws/secrets-manager-credentials-store';
 import { SecretsManagerTokenCache } from '../../adapters/aws/secrets-manager-token-cache';
-import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
+import { HttpSpotifyApi } from '../../adapters/spotify/http-spotify-api';
 import { AsyncRequestMeter } from '../../adapters/spotify/request-meter';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { envNames, type StepEnv } from '../env';
@@ -23,5 +23,5 @@ export const spotify = (env: StepEnv): Pick<StepPorts, 'spotify' | 'auth' | 'tok
     grant: env[envNames.grant] as SpotifyGrant,
     onRequest: meter.tokenRequest,
   });
-  return { spotify: new GotSpotifyApi({ apiBaseUrl: env[envNames.apiBaseUrl] as string, tokens, auth, onRequest: meter.apiRequest }), auth, tokens, meter };
+  return { spotify: new HttpSpotifyApi({ apiBaseUrl: env[envNames.apiBaseUrl] as string, tokens, auth, onRequest: meter.apiRequest }), auth, tokens, meter };
 };

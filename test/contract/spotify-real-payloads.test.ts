@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { GotSpotifyApi } from '../../adapters/spotify/got-spotify-api';
+import { HttpSpotifyApi } from '../../adapters/spotify/http-spotify-api';
 import { MemoryTokenCache } from '../adapters/spotify/support';
 import { problemsOf, schemas } from './spotify-openapi';
 
@@ -57,7 +57,7 @@ describe("the real Spotify payloads against Spotify's OpenAPI definition", () =>
   });
 });
 
-describe('GotSpotifyApi on the real payloads', () => {
+describe('HttpSpotifyApi on the real payloads', () => {
   it('decodes every real playlist and page, keeping the body byte for byte', async () => {
     // Prepare: a server answering each playlist and page file at the path the client asks for
     const bodies = new Map<string, string>([
@@ -71,7 +71,7 @@ describe('GotSpotifyApi on the real payloads', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const token = { value: 'token', expiresAt: new Date(Date.now() + 3_600_000) };
-    const api = new GotSpotifyApi({
+    const api = new HttpSpotifyApi({
       apiBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
       tokens: new MemoryTokenCache(token),
       auth: { fetchAccessToken: async () => token },

@@ -9,7 +9,7 @@ import { tempFolderForSuite } from '../support/temp-folders';
 /** The packages that carry a kind of adapter: a step's bundle holds them exactly when its declaration calls for that kind. */
 const packagesByAdapter = {
   lake: ['@aws-sdk/client-s3'],
-  spotify: ['@aws-sdk/client-secrets-manager', 'got'],
+  spotify: ['@aws-sdk/client-secrets-manager'],
   crawler: ['@aws-sdk/client-glue'],
   queries: ['@aws-sdk/client-athena'],
   failureTopic: ['@aws-sdk/client-sns'],

@@ -22,7 +22,7 @@ describe('import rules (STYLE.md §1)', () => {
     expect(messages).toEqual([]);
   });
 
-  it.each(['got', '@aws-sdk/client-s3', '@duckdb/node-api', 'aws-cdk-lib', 'aws-cdk-lib/aws-s3', 'node:fs', 'yaml'])(
+  it.each(['node:http', '@aws-sdk/client-s3', '@duckdb/node-api', 'aws-cdk-lib', 'aws-cdk-lib/aws-s3', 'node:fs', 'yaml'])(
     'fails core/ importing %s',
     async (specifier) => {
       // Act
@@ -58,11 +58,11 @@ describe('import rules (STYLE.md §1)', () => {
     expect(allowed).toEqual([]);
   });
 
-  it.each(['steps/x/step.ts', 'steps/x/contract.ts'])('fails %s importing aws-cdk-lib or got', async (filePath) => {
+  it.each(['steps/x/step.ts', 'steps/x/contract.ts'])('fails %s importing aws-cdk-lib or node:http', async (filePath) => {
     // Act
     const messages = [
       ...(await restrictedImports(filePath, importing('aws-cdk-lib'))),
-      ...(await restrictedImports(filePath, importing('got'))),
+      ...(await restrictedImports(filePath, importing('node:http'))),
     ];
 
     // Assess
@@ -91,7 +91,7 @@ describe('import rules (STYLE.md §1)', () => {
     expect(messages).toEqual([]);
   });
 
-  it.each(['../steps/a/step', '../steps/a/handler', '../steps/a/step.js', '../steps/aws-wiring', '../cli/main', '../adapters/local/fs-blob-store', 'got', '@aws-sdk/client-sfn'])(
+  it.each(['../steps/a/step', '../steps/a/handler', '../steps/a/step.js', '../steps/aws-wiring', '../cli/main', '../adapters/local/fs-blob-store', '@duckdb/node-api', '@aws-sdk/client-sfn'])(
     'fails the state machine importing %s',
     async (specifier) => {
       // Act

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { GotSpotifyApi } from '../../../adapters/spotify/got-spotify-api';
+import { HttpSpotifyApi } from '../../../adapters/spotify/http-spotify-api';
 import { startEmulator } from '../../../adapters/spotify/emulator/server';
 import { SpotifyTokenClient } from '../../../adapters/spotify/spotify-token-client';
 import { clientFor, MemoryCredentialsStore, MemoryTokenCache, readWhole, RecordingLogger } from './support';
@@ -58,7 +58,7 @@ describe('secrets in a faulty run', () => {
       await attempt(() => auth(leaky.url, {}).fetchAccessToken());
       await attempt(() => auth(leaky.url, {}).fetchAccessToken());
       await attempt(() =>
-        new GotSpotifyApi({ apiBaseUrl: emulator.apiBaseUrl, tokens: new MemoryTokenCache(), auth: auth(leaky.url, {}), logger: truncatedLogger }).getPlaylist('x'),
+        new HttpSpotifyApi({ apiBaseUrl: emulator.apiBaseUrl, tokens: new MemoryTokenCache(), auth: auth(leaky.url, {}), logger: truncatedLogger }).getPlaylist('x'),
       );
       // Assess
       const secrets = [

@@ -1,5 +1,5 @@
 /** Hand-written fakes behind the token ports, and a client wired to a running emulator. */
-import { GotSpotifyApi, type GotSpotifyApiOptions } from '../../../adapters/spotify/got-spotify-api';
+import { HttpSpotifyApi, type HttpSpotifyApiOptions } from '../../../adapters/spotify/http-spotify-api';
 import type { RetryLogger } from '../../../adapters/spotify/http';
 import type { RunningEmulator } from '../../../adapters/spotify/emulator/server';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../../adapters/spotify/spotify-token-client';
@@ -54,17 +54,17 @@ export const recordingSleep = (): { waits: number[]; sleep: (ms: number) => Prom
   return { waits, sleep: async (ms) => void waits.push(ms) };
 };
 
-/** A GotSpotifyApi on the emulator with in-memory token ports; overrides go to the client. */
+/** A HttpSpotifyApi on the emulator with in-memory token ports; overrides go to the client. */
 export const clientFor = (
   emulator: RunningEmulator,
-  { grant = 'refresh_token', credentials: stored, ...overrides }: Partial<GotSpotifyApiOptions> & { grant?: SpotifyGrant; credentials?: SpotifyCredentials } = {},
+  { grant = 'refresh_token', credentials: stored, ...overrides }: Partial<HttpSpotifyApiOptions> & { grant?: SpotifyGrant; credentials?: SpotifyCredentials } = {},
 ) => {
   const credentials = new MemoryCredentialsStore(stored ?? emulator.credentials);
   const tokens = new MemoryTokenCache();
   const logger = new RecordingLogger();
   const { waits, sleep } = recordingSleep();
   const auth = new SpotifyTokenClient({ accountsBaseUrl: emulator.accountsBaseUrl, credentials, grant, sleep });
-  const api = new GotSpotifyApi({
+  const api = new HttpSpotifyApi({
     apiBaseUrl: emulator.apiBaseUrl,
     tokens,
     auth,

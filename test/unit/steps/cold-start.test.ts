@@ -3,10 +3,10 @@ import { deployedEnvironment as deployedEnv } from '../../support/lambda-environ
 import { allSteps } from '../../../steps/registry';
 
 /** What a function's cold start loaded and built, recorded by the mocks below. */
-const seen = vi.hoisted(() => ({ gotLoaded: false, clients: [] as string[] }));
+const seen = vi.hoisted(() => ({ httpClientLoaded: false, clients: [] as string[] }));
 
-vi.mock('got', async (importOriginal) => {
-  seen.gotLoaded = true;
+vi.mock('../../../adapters/spotify/http-send', async (importOriginal) => {
+  seen.httpClientLoaded = true;
   return importOriginal();
 });
 
@@ -27,7 +27,7 @@ describe('a step function cold start', () => {
   beforeEach(() => {
     vi.resetModules();
     Object.assign(process.env, deployedEnv);
-    seen.gotLoaded = false;
+    seen.httpClientLoaded = false;
     seen.clients = [];
   });
   afterEach(() => {
@@ -36,7 +36,7 @@ describe('a step function cold start', () => {
 
   it.each(allSteps.map((step) => [step.stateName, step.dir]))('%s loads no HTTP client and constructs no AWS client until it is invoked', async (_stateName, dir) => {
     await import(`../../../steps/${dir}/handler.ts`);
-    expect(seen.gotLoaded).toBe(false);
+    expect(seen.httpClientLoaded).toBe(false);
     expect(seen.clients).toEqual([]);
   });
 });

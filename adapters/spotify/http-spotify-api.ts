@@ -1,5 +1,5 @@
 /**
- * The Spotify Web API behind the SpotifyApi port, over got. Reads the access token from the
+ * The Spotify Web API behind the SpotifyApi port, over Node's HTTP client (http-send.ts). Reads the access token from the
  * token cache (FetchToken put it there), gets a new one once on a 401, decodes every body with
  * the core codecs and turns every failure into a named error that says which playlist and what
  * to do (docs/spotify-api.md §2–3).
@@ -25,8 +25,8 @@ const expiryMarginMs = 60_000;
 /** Tokens from the cache one request tries after a 401, besides the one it renews itself. */
 const maxTokenReplacements = 3;
 
-/** Options of {@link GotSpotifyApi}. */
-export interface GotSpotifyApiOptions extends HttpOptions {
+/** Options of {@link HttpSpotifyApi}. */
+export interface HttpSpotifyApiOptions extends HttpOptions {
   /** `https://api.spotify.com/v1`, or the emulator's. */
   readonly apiBaseUrl: string;
   readonly tokens: TokenCache;
@@ -35,14 +35,14 @@ export interface GotSpotifyApiOptions extends HttpOptions {
   readonly clock?: Clock;
 }
 
-/** GotSpotifyApi: the Web API endpoints (adapters/spotify/endpoints.ts), with retries, one token refresh and named errors. */
-export class GotSpotifyApi implements SpotifyApi {
+/** HttpSpotifyApi: the Web API endpoints (adapters/spotify/endpoints.ts), with retries, one token refresh and named errors. */
+export class HttpSpotifyApi implements SpotifyApi {
   private readonly settings: HttpSettings;
   private readonly baseUrl: string;
   private token: AccessToken | undefined;
   private renewal: Promise<AccessToken> | undefined;
 
-  public constructor(private readonly options: GotSpotifyApiOptions) {
+  public constructor(private readonly options: HttpSpotifyApiOptions) {
     // Both calls have a Wait state after them (MetadataReady, MorePages): a Retry-After the
     // client does not sit out goes to the machine as SpotifyRateLimitedError with its wait.
     this.settings = { ...httpSettings(options), waitState: true };

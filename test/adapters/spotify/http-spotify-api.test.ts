@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { GotSpotifyApi } from '../../../adapters/spotify/got-spotify-api';
+import { HttpSpotifyApi } from '../../../adapters/spotify/http-spotify-api';
 import {
   SpotifyAuthError,
   SpotifyForbiddenError,
@@ -19,7 +19,7 @@ import { clientFor, MemoryCredentialsStore, MemoryTokenCache, playlistNamed, rea
 const entriesOf = (whole: Awaited<ReturnType<typeof readWhole>>): number =>
   whole.pages.reduce((sum, page) => sum + page.value.items.length, 0);
 
-describe('GotSpotifyApi over the emulator', () => {
+describe('HttpSpotifyApi over the emulator', () => {
   it.each([
     ['Empty for now', 0, [0]],
     ['Just one', 1, [0]],
@@ -266,7 +266,7 @@ describe('GotSpotifyApi over the emulator', () => {
   it('fails with SpotifyAuthError when Spotify refuses a freshly issued token too', async () => {
     // Prepare
     const emulator = await emulatorWith();
-    const api = new GotSpotifyApi({
+    const api = new HttpSpotifyApi({
       apiBaseUrl: emulator.apiBaseUrl,
       tokens: new MemoryTokenCache(),
       auth: { fetchAccessToken: async () => ({ value: 'not-a-token-spotify-issued', expiresAt: new Date(Date.now() + 3_600_000) }) },
@@ -336,7 +336,7 @@ describe('GotSpotifyApi over the emulator', () => {
       res.end(JSON.stringify({ href: 'x', items: 'none', limit: 50, offset: 0, total: 1 }));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const api = new GotSpotifyApi({
+    const api = new HttpSpotifyApi({
       apiBaseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
       tokens: new MemoryTokenCache({ value: 'token', expiresAt: new Date(Date.now() + 3_600_000) }),
       auth: { fetchAccessToken: async () => ({ value: 'token', expiresAt: new Date(Date.now() + 3_600_000) }) },
