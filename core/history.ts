@@ -53,14 +53,20 @@ export const lastPublishedSnapshot = async (store: BlobStore, date: IsoDate, pla
 
 /** The playlist's snapshot as `date`'s published run lists it, if it does. */
 const publishedIn = async (store: BlobStore, date: IsoDate, playlistId: string): Promise<EarlierSnapshot | undefined> => {
-  const snapshotId = (await publishedSnapshotIds(store, date))?.get(playlistId);
+  const snapshotId = (await publishedOn(store, date))?.snapshotIds.get(playlistId);
   return snapshotId ? { date, snapshotId } : undefined;
 };
+
+/** What a date's manifest says is published: the run (none when nothing is), and its playlists' snapshot ids. */
+interface Published {
+  readonly runId: string | undefined;
+  readonly snapshotIds: ReadonlyMap<string, string>;
+}
 
 /** A manifest's bytes and what the lookup decoded from them. */
 interface Decoded {
   readonly body: Uint8Array;
-  readonly snapshotIds: ReadonlyMap<string, string>;
+  readonly published: Published;
 }
 
 /**
@@ -75,26 +81,29 @@ const decodedManifests = new Map<string, Decoded>();
 const maxDecodedManifests = 8;
 
 /**
- * The snapshot id of each playlist `date`'s published run lists with one, or undefined when the
- * date has no manifest; none when it published nothing or its manifest is damaged (the lookup passes over it, as over a date without a
- * manifest: the playlist is then read from Spotify).
+ * `date`'s published run and the snapshot id of each playlist it lists with one, or undefined
+ * when the date has no manifest; no run and no playlist when it published nothing or its
+ * manifest is damaged (the lookups pass over it, as over a date without a manifest: the playlist
+ * is then read from Spotify).
  */
-const publishedSnapshotIds = async (store: BlobStore, date: IsoDate): Promise<ReadonlyMap<string, string> | undefined> => {
+const publishedOn = async (store: BlobStore, date: IsoDate): Promise<Published | undefined> => {
   const key = runManifestKey(date);
   const body = await store.get(key);
   if (body === undefined) return undefined;
   const cached = decodedManifests.get(key);
-  if (cached !== undefined && sameBytes(cached.body, body)) return cached.snapshotIds;
+  if (cached !== undefined && sameBytes(cached.body, body)) return cached.published;
   const found = decodeManifest(key, body, PublishedSnapshots);
+  const run = found.state === 'present' ? found.manifest.published : null;
   const snapshotIds = new Map<string, string>();
-  if (found.state === 'present') for (const { playlistId, snapshotId } of found.manifest.published?.playlists ?? []) if (snapshotId) snapshotIds.set(playlistId, snapshotId);
+  for (const { playlistId, snapshotId } of run?.playlists ?? []) if (snapshotId) snapshotIds.set(playlistId, snapshotId);
+  const published = { runId: run?.runId, snapshotIds };
   decodedManifests.delete(key);
-  decodedManifests.set(key, { body, snapshotIds });
+  decodedManifests.set(key, { body, published });
   for (const oldest of decodedManifests.keys()) {
     if (decodedManifests.size <= maxDecodedManifests) break;
     decodedManifests.delete(oldest);
   }
-  return snapshotIds;
+  return published;
 };
 
 /** Whether two byte arrays hold the same bytes (Buffer#equals: a native compare, 10× the JavaScript loop's speed on 3 MB). */
@@ -158,16 +167,17 @@ export const historyScopeOf = (date: IsoDate, runDates: ReadonlySet<IsoDate>, re
 
 /**
  * For each of `playlistIds`, its previous snapshot before `before`, back to the scope's oldest
- * date: the latest earlier date whose raw holds a complete read of it (its playlist.json) and
- * that published it, or that this run writes too and will publish it (a backfill's earlier dates,
- * published with this one at its end). So the changes of the published dates add up: a date whose
- * run failed and was never run again, and a playlist a date's published run left out, are passed
- * over, as readers never saw them. Raw, not published Parquet: raw of earlier dates is in the lake
- * before a run starts (only today is extracted), so a backfill whose dates are normalised two at a
- * time, in any order, compares each date with the same earlier one. One listing per date walked
- * back for all the playlists at once, and that date's manifest where it says what counts.
+ * date: the latest earlier date that published it, or that this run writes too and will publish
+ * it (a backfill's earlier dates, published with this one at its end). So the changes of the
+ * published dates add up: a date whose run failed and was never run again, and a playlist a
+ * date's published run left out, are passed over, as readers never saw them. A date of this run
+ * that publishes what landed counts where its raw holds a complete read of the playlist (its
+ * playlist.json); a published date counts whatever its raw holds now, as its published rows say
+ * what readers saw (a failed rerun of the date may have cut or replaced its raw since). One
+ * manifest read per date walked back for all the playlists at once, and one raw listing for a
+ * date of the run.
  */
-export const previousRawDates = async (
+export const previousSnapshots = async (
   store: BlobStore,
   before: IsoDate,
   playlistIds: readonly string[],
@@ -175,31 +185,31 @@ export const previousRawDates = async (
 ): Promise<Map<string, PreviousSnapshot>> => {
   const found = new Map<string, PreviousSnapshot>();
   for (let earlier = addDays(before, -1); earlier >= scope.oldest && found.size < playlistIds.length; earlier = addDays(earlier, -1)) {
-    const landed = new Set(
-      (await store.list(rawPlaylistsPrefix(earlier))).filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey),
-    );
-    if (landed.size === 0) continue;
     // A date of this run publishes what landed, unless it rebuilds what it published before:
     // only then, or for a date outside the run, does its manifest say what counts.
     const ofRun = scope.runDates.has(earlier);
-    const listed = ofRun && !scope.rebuildsPublished ? undefined : await publishedSnapshotIds(store, earlier);
-    const writesLanded = ofRun && (listed === undefined || listed.size === 0);
-    const published = writesLanded ? undefined : (listed ?? new Map<string, string>());
+    const published = ofRun && !scope.rebuildsPublished ? undefined : await publishedOn(store, earlier);
+    if (ofRun && (published === undefined || published.snapshotIds.size === 0)) {
+      const landed = new Set((await store.list(rawPlaylistsPrefix(earlier))).filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey));
+      for (const id of playlistIds) if (!found.has(id) && landed.has(id)) found.set(id, { date: earlier });
+      continue;
+    }
+    if (published?.runId === undefined) continue;
     for (const id of playlistIds) {
-      if (found.has(id) || !landed.has(id)) continue;
-      if (published === undefined) found.set(id, { date: earlier });
-      else if (published.has(id)) found.set(id, { date: earlier, publishedSnapshotId: published.get(id) });
+      const publishedSnapshotId = published.snapshotIds.get(id);
+      if (!found.has(id) && publishedSnapshotId !== undefined) found.set(id, { date: earlier, published: { runId: published.runId, snapshotId: publishedSnapshotId } });
     }
   }
   return found;
 };
 
 /**
- * A playlist's previous snapshot: its date, and the snapshot id that date's published run lists,
- * which its raw must still hold (a failed rerun of the date may have read the playlist again
- * since); none for a date the same run writes, whose raw is what it will publish.
+ * A playlist's previous snapshot: its date and, for a date outside the run (or one it rebuilds as
+ * published), the run that published it with the snapshot id it lists: what readers saw, in that
+ * run's playlist_items, which the date's raw holds only while no later read of the date replaced
+ * it; none for a date the same run writes from what landed, whose raw is what it will publish.
  */
 export interface PreviousSnapshot {
   readonly date: IsoDate;
-  readonly publishedSnapshotId?: string | undefined;
+  readonly published?: { readonly runId: string; readonly snapshotId: string } | undefined;
 }

@@ -83,9 +83,15 @@ export interface SpotifyApi {
   getItemsPage(playlistId: string, offset: number, limit: number): Promise<Fetched<PlaylistItemsPage>>;
 }
 
-/** Encodes one table's rows as a Parquet file with that table's explicit schema. */
+/** Encodes one table's rows as a Parquet file with that table's explicit schema, and reads such a file back. */
 export interface TableEncoder {
   encode<T extends TableName>(table: T, rows: TableRows[T]): Uint8Array;
+  /**
+   * The rows of `playlistIds` in a playlist_items file {@link encode} wrote, each with every column
+   * (null where empty): what readers of a published date saw of those playlists. Rejects when the
+   * bytes are not such a file.
+   */
+  decodePlaylistItems(bytes: Uint8Array, playlistIds: readonly string[]): Promise<TableRows['playlist_items']>;
 }
 
 /** State of an asynchronous job (a crawl or a query). */

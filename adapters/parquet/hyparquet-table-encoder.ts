@@ -1,7 +1,9 @@
 /**
  * Curated rows to Parquet with hyparquet-writer: pure JavaScript, so it bundles into a Lambda
  * (about 60 KB) where DuckDB (70 MB native) or parquet-wasm (a .wasm asset) would not fit as
- * easily. Every schema is derived from core/tables.ts, never inferred from the data.
+ * easily. Every schema is derived from core/tables.ts, never inferred from the data. Reading back
+ * (a published date's playlist_items, for the changes after it) is hyparquet, writer's sibling,
+ * loaded on that rare path only so that no cold start pays for it.
  */
 import { parquetWriteBuffer, type ColumnSource, type SchemaElement } from 'hyparquet-writer';
 import { InvalidStepInputError } from '../../core/errors';
@@ -77,5 +79,14 @@ export class HyparquetTableEncoder implements TableEncoder {
     return new Uint8Array(
       parquetWriteBuffer({ columnData, schema: parquetSchema(table), codec: 'SNAPPY', statistics: true }),
     );
+  }
+
+  public async decodePlaylistItems(bytes: Uint8Array, playlistIds: readonly string[]): Promise<TableRows['playlist_items']> {
+    const { parquetReadObjects } = await import('hyparquet');
+    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const found = await parquetReadObjects({ file, filter: { playlist_id: { $in: [...playlistIds] } } });
+    const columns = tables.playlist_items.map((column) => column.name);
+    // hyparquet leaves an empty optional value undefined; the rows' type, like the writer's, says null.
+    return found.map((row) => Object.fromEntries(columns.map((name) => [name, row[name] ?? null]))) as TableRows['playlist_items'];
   }
 }

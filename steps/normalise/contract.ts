@@ -39,6 +39,7 @@ export const normalise = defineStep({
   output: NormaliseOutput,
   errors: [ErrorName.StorageUnavailable],
   timeoutSeconds: 900,
-  // Reads raw/, writes the run's candidate folder in curated/ (clearing a killed attempt's leftovers) and its attempt in runs/.
-  resources: { lake: { read: ['raw/', 'runs/'], list: ['curated/'], write: ['curated/', 'runs/'], delete: ['curated/'] } },
+  // Reads raw/ (and a published date's playlist_items where a failed rerun cut its raw since: core/history.ts),
+  // writes the run's candidate folder in curated/ (clearing a killed attempt's leftovers) and its attempt in runs/.
+  resources: { lake: { read: ['raw/', 'runs/', 'curated/playlist_items/'], list: ['curated/'], write: ['curated/', 'runs/'], delete: ['curated/'] } },
 });

@@ -6,7 +6,7 @@
 import { playlistChanges } from '../../core/changes';
 import { snapshotIdOf } from '../../core/extract';
 import type { IsoDate } from '../../core/dates';
-import { historyScopeOf, previousRawDates, type HistoryScope, type PreviousSnapshot } from '../../core/history';
+import { historyScopeOf, previousSnapshots, type HistoryScope, type PreviousSnapshot } from '../../core/history';
 import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
@@ -125,7 +125,7 @@ export const runNormalise =
     }
     const normalised = normaliser.result();
     const scope = historyScopeOf(input.date, new Set((input.runDates ?? []).map(({ date }) => date)), input.allLanded);
-    const unchanged = await addChanges(store, input.date, normalised, scope);
+    const unchanged = await addChanges(deps, input.date, normalised, scope);
     await Promise.all(
       tableNames.map(async (table) => {
         const part = curatedPartKey(table, input.date, runId, 0);
@@ -158,18 +158,20 @@ export const runNormalise =
   };
 
 /**
- * One playlist's raw snapshot on an earlier date, its pages as bytes to parse in their turn: only its
- * playlist.json when that holds the snapshot id the playlist has now (Spotify's snapshot id names
- * the playlist's contents, so an unchanged playlist, the usual daily case, costs one small read,
- * not its pages read and normalised a second time).
+ * One playlist's previous snapshot, as what to compare with: nothing when it is the snapshot the
+ * playlist has now (Spotify's snapshot id names the playlist's contents, so an unchanged playlist,
+ * the usual daily case, costs no read at all when the date published it, and one small read when
+ * the same run writes it); else its raw pages, as bytes to parse in their turn, while that date's
+ * raw still holds the snapshot it published; else (a failed rerun of the date cut or replaced
+ * it since) the rows its published run holds, read by {@link addChanges}.
  */
-const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date, publishedSnapshotId }: PreviousSnapshot, snapshotIdNow: string | undefined) => {
+const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date, published }: PreviousSnapshot, snapshotIdNow: string | undefined) => {
+  if (published !== undefined && published.snapshotId === snapshotIdNow) return { kind: 'unchanged' as const, playlistId, date };
   const playlistKey = rawPlaylistKey(date, playlistId);
   // Parsed once, here: it is small, and it decides whether the pages are read at all.
   const playlist = parse(playlistKey, await store.get(playlistKey));
   const rawSnapshotId = snapshotIdOf(playlist);
-  // Not what readers saw on that date: a failed rerun of it read the playlist again since.
-  if (publishedSnapshotId !== undefined && rawSnapshotId !== publishedSnapshotId) return { kind: 'stale' as const, playlistId, date };
+  if (published !== undefined && rawSnapshotId !== published.snapshotId) return { kind: 'published' as const, playlistId, date, runId: published.runId };
   if (snapshotIdNow !== undefined && rawSnapshotId === snapshotIdNow) return { kind: 'unchanged' as const, playlistId, date };
   const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
   const pages = await Promise.all(pageKeys.map((key) => store.get(key)));
@@ -177,47 +179,66 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date,
 };
 
 /**
+ * The published playlist_items rows of `playlistIds` on `date`, from the run that published them,
+ * by playlist: one read of the date's file for all of them. Undefined when the file is gone or not
+ * Parquet (a damaged lake): the changes then cannot be told, and the playlists are compared with
+ * nothing, as new, rather than fail every later run.
+ */
+const publishedItems = async (deps: NormaliseDeps, date: IsoDate, runId: string, playlistIds: readonly string[]) => {
+  const bytes = await deps.store.get(curatedPartKey('playlist_items', date, runId, 0));
+  if (bytes === undefined) return undefined;
+  try {
+    return Map.groupBy(await deps.encoder.decodePlaylistItems(bytes, playlistIds), (row) => row.playlist_id);
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * Adds the date's playlist_changes rows: each playlist compared with its previous snapshot, the
- * latest earlier date whose raw holds a complete read of it and that published it or that this
- * run writes ({@link previousRawDates}), normalised again from raw
- * unless its snapshot id is the one the playlist has now (then nothing changed: no rows).
- * Raw, not the previous date's published Parquet: a backfill normalises its dates two at a time
- * and publishes them all at its end, so an earlier date of the same backfill may not be
- * published yet, while its raw always is in the lake. A playlist's first snapshot adds no row.
- * The earlier snapshots are read ahead as the date's own are: on S3, one after another, 10,000
- * playlists' reads would not fit a Lambda's run time.
+ * latest earlier date that published it or that this run writes ({@link previousSnapshots}):
+ * nothing to compare when its snapshot id is the one the playlist has now (no rows); else its raw
+ * normalised again, while the date's raw still holds what it published or the run writes it; else
+ * the rows its published run holds. Raw first, not the previous date's published Parquet: a
+ * backfill normalises its dates two at a time and publishes them all at its end, so an earlier
+ * date of the same backfill may not be published yet, while its raw always is in the lake; and a
+ * changed playlist's raw is a few small reads, where the published file holds the whole date. A
+ * playlist's first snapshot adds no row. The earlier snapshots are read ahead as the date's own
+ * are: on S3, one after another, 10,000 playlists' reads would not fit a Lambda's run time.
  * @returns the playlists whose snapshot id is the previous snapshot's (unchanged)
  */
-const addChanges = async (store: BlobStore, date: IsoDate, normalised: Normalised, scope: HistoryScope): Promise<Set<string>> => {
+const addChanges = async (deps: NormaliseDeps, date: IsoDate, normalised: Normalised, scope: HistoryScope): Promise<Set<string>> => {
+  const { store } = deps;
   const { tables } = normalised;
   const current = Map.groupBy(tables.playlist_items, (row) => row.playlist_id);
   const snapshotIds = new Map(tables.playlists.map((row) => [row.playlist_id, row.snapshot_id]));
-  const byPlaylist = (found: Map<string, PreviousSnapshot>) => [...found].sort(([a], [b]) => a.localeCompare(b));
-  let previous = byPlaylist(await previousRawDates(store, date, [...snapshotIds.keys()], scope));
+  const previous = [...(await previousSnapshots(store, date, [...snapshotIds.keys()], scope))].sort(([a], [b]) => a.localeCompare(b));
   const load = ([playlistId, snapshot]: [string, PreviousSnapshot]) => loadEarlierSnapshot(store, playlistId, snapshot, snapshotIds.get(playlistId));
   const unchanged = new Set<string>();
-  while (previous.length > 0) {
-    const stale: { playlistId: string; date: IsoDate }[] = [];
-    for await (const earlier of readAhead(previous, readAheadDepth, load)) {
-      if (earlier.kind === 'stale') {
-        stale.push(earlier);
-      } else if (earlier.kind === 'unchanged') {
-        unchanged.add(earlier.playlistId);
-      } else {
-        const normaliser = createNormaliser();
-        normaliser.add({
-          playlistId: earlier.playlistId,
-          playlist: earlier.playlist,
-          pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
-        });
-        tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, normaliser.result().tables.playlist_items, current.get(earlier.playlistId) ?? []));
-      }
+  const fromPublished: { playlistId: string; date: IsoDate; runId: string }[] = [];
+  for await (const earlier of readAhead(previous, readAheadDepth, load)) {
+    if (earlier.kind === 'published') {
+      fromPublished.push(earlier);
+    } else if (earlier.kind === 'unchanged') {
+      unchanged.add(earlier.playlistId);
+    } else {
+      const normaliser = createNormaliser();
+      normaliser.add({
+        playlistId: earlier.playlistId,
+        playlist: earlier.playlist,
+        pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
+      });
+      tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, normaliser.result().tables.playlist_items, current.get(earlier.playlistId) ?? []));
     }
-    // Rare: a date whose raw no longer holds what it published; the snapshot before it is looked
-    // up, one walk per such date for all its playlists (a failed rerun may have re-read many).
-    const staleByDate = Map.groupBy(stale, ({ date: staleDate }) => staleDate);
-    const walked = await Promise.all([...staleByDate].map(([staleDate, ofDate]) => previousRawDates(store, staleDate, ofDate.map(({ playlistId }) => playlistId), scope)));
-    previous = byPlaylist(new Map(walked.flatMap((found) => [...found])));
+  }
+  // Rare: dates whose raw no longer holds what they published. One read of each date's file.
+  for (const ofRun of Map.groupBy(fromPublished, ({ date: earlierDate, runId }) => `${earlierDate}/${runId}`).values()) {
+    const [first] = ofRun;
+    if (first === undefined) continue;
+    const ids = ofRun.map(({ playlistId }) => playlistId);
+    const rows = await publishedItems(deps, first.date, first.runId, ids);
+    if (rows === undefined) continue;
+    for (const playlistId of ids) tables.playlist_changes.push(...playlistChanges(playlistId, first.date, rows.get(playlistId) ?? [], current.get(playlistId) ?? []));
   }
   return unchanged;
 };

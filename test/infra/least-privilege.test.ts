@@ -21,7 +21,9 @@ import { addDays, utcDateOf } from '../../core/dates';
 import { mapRunFailedError, resumeAfterPhrase } from '../../core/errors';
 import type { StepResources } from '../../core/resources';
 import { grantsOf, objectsArn, type Grant, type ResourceArns } from '../../infra/grants';
-import { leaseKey, curatedPartKey, playlistRequestsStem, runIdOf } from '../../core/lake/keys';
+import { leaseKey, curatedPartKey, playlistRequestsStem, rawPlaylistKey, runIdOf, runManifestKey } from '../../core/lake/keys';
+import type { RunManifest } from '../../core/lake/manifest';
+import { writeManifest } from '../../core/manifests';
 import { storeRequests } from '../../core/requests';
 import { newLease } from '../../core/leases';
 import { storedToken } from '../../core/secrets';
@@ -303,15 +305,27 @@ describe('each step\'s AWS calls against its granted policy', () => {
     // over; a killed earlier attempt's part cleared; a first run, whose tables the crawler creates;
     // a crawl that fails (the failure branch); a rerun of a date (its earlier pages and the other
     // runs' files removed at publication), whose partitions are registered without a crawl; a
-    // backfill rebuilding what landed and extracting today, whose unchanged playlist is carried over.
+    // backfill rebuilding what landed and extracting today, whose unchanged playlist is carried over;
+    // today again after a failed rerun of yesterday cut its read of a playlist that has changed
+    // since, which Normalise then compares with the rows yesterday published.
+    const cutYesterdaysRead = async (): Promise<void> => {
+      const store = new S3BlobStore(lake, bucket);
+      const playlistId = emulator.playlistIds[0] ?? '';
+      await store.delete([rawPlaylistKey(yesterday, playlistId)]);
+      const manifest = JSON.parse(new TextDecoder().decode(await store.get(runManifestKey(yesterday)))) as RunManifest;
+      for (const playlist of manifest.published?.playlists ?? []) if (playlist.playlistId === playlistId) playlist.snapshotId = 'an-earlier-snapshot';
+      await writeManifest(store, manifest);
+    };
     await put(leaseKey(yesterday), JSON.stringify(newLease('aborted-0', new Date(Date.now() - 7 * 86_400_000))));
-    const executions = [
+    const executions: { name: string; input: object; tables: 'missing' | 'catalogued'; crawl: 'SUCCEEDED' | 'FAILED'; ends: string; before?: () => Promise<void> }[] = [
       { name: 'replay-1', input: { mode: 'manual', date: yesterday }, tables: 'missing', crawl: 'SUCCEEDED', ends: 'succeeded' },
       { name: 'replay-2', input: { mode: 'manual', date: yesterday }, tables: 'missing', crawl: 'FAILED', ends: 'failed' },
       { name: 'replay-3', input: { mode: 'manual', date: yesterday }, tables: 'catalogued', crawl: 'SUCCEEDED', ends: 'succeeded' },
       { name: 'replay-4', input: { mode: 'backfill', from: yesterday, to: today }, tables: 'catalogued', crawl: 'SUCCEEDED', ends: 'succeeded' },
-    ] as const;
+      { name: 'replay-5', input: { mode: 'manual', date: today }, tables: 'catalogued', crawl: 'SUCCEEDED', ends: 'succeeded', before: cutYesterdaysRead },
+    ];
     for (const execution of executions) {
+      await execution.before?.();
       await put(curatedPartKey('songs', yesterday, runIdOf(execution.name), 1), 'left over');
       glue.on(GetCrawlerCommand).resolves({ Crawler: { State: 'READY', LastCrawl: { Status: execution.crawl, ErrorMessage: 'replay' } } });
       glue.on(GetTableCommand).callsFake((input: { Name: string }) => {
@@ -326,12 +340,12 @@ describe('each step\'s AWS calls against its granted policy', () => {
     // none, and NotifyFailure reads the playlist's own from its failed invocation's object. The
     // emulator cannot be told to mid-replay, so that object is stored, and the Map's error handed
     // to NotifyFailure, as on AWS.
-    const plan = { run: { mode: 'manual', executionName: 'replay-5', startedAt: new Date().toISOString() }, playlistIds: emulator.playlistIds.slice(0, 1), rebuildLanded: false, dates: [{ date: today, extract: true }], skipped: [] };
+    const plan = { run: { mode: 'manual', executionName: 'replay-6', startedAt: new Date().toISOString() }, playlistIds: emulator.playlistIds.slice(0, 1), rebuildLanded: false, dates: [{ date: today, extract: true }], skipped: [] };
     const throttled = { Error: 'SpotifyThrottledError', Cause: JSON.stringify({ errorType: 'SpotifyThrottledError', errorMessage: `wait ${resumeAfterPhrase(3600)}` }) };
-    const stem = playlistRequestsStem('replay-5', today, steps.extractItems.stateName, plan.playlistIds[0] ?? '');
+    const stem = playlistRequestsStem('replay-6', today, steps.extractItems.stateName, plan.playlistIds[0] ?? '');
     await storeRequests(new S3BlobStore(lake, bucket), stem, 'replay', { spotifyApi: 1, spotifyToken: 0 }, { error: throttled, at: new Date(), retried: false });
     const mapFailed = { Error: mapRunFailedError, Cause: 'The specified tolerated failure threshold was exceeded' };
-    await handlers['NotifyFailure']?.({ request: { mode: 'manual', date: today }, executionName: 'replay-5', plan, error: mapFailed });
+    await handlers['NotifyFailure']?.({ request: { mode: 'manual', date: today }, executionName: 'replay-6', plan, error: mapFailed });
     for (const restore of sends) restore();
     for (const mock of mocks) mock.restore();
   }, 120_000);
@@ -348,7 +362,7 @@ describe('each step\'s AWS calls against its granted policy', () => {
     // Act
     const unplanned = outcomes.filter((outcome) => !outcome.ended.startsWith(outcome.planned)).map((outcome) => `${outcome.name}: planned ${outcome.planned}, ${outcome.ended}`);
     // Assess
-    expect(outcomes).toHaveLength(4);
+    expect(outcomes).toHaveLength(5);
     expect(unplanned).toEqual([]);
   });
 

@@ -85,4 +85,28 @@ describe('HyparquetTableEncoder', () => {
     expect(invalid).toThrow('column added_at must be null or a timestamp, got Date(NaN)');
     expect(text).toThrow('column added_at must be null or a timestamp, got "2026-11-20T00:00:00Z" (string)');
   });
+
+  it('reads back the playlist_items rows of the playlists asked for, as written, nulls and times included', async () => {
+    // Prepare: two playlists' entries, one of each kind of null the table allows.
+    const [track] = goodDay().playlist_items;
+    const rows: Row<'playlist_items'>[] = [
+      { ...track!, playlist_id: 'p-one', position: 0 },
+      { ...track!, playlist_id: 'p-two', position: 0, item_type: 'episode', song_id: null, episode_id: 'e1', added_at: null, added_by: null },
+      { ...track!, playlist_id: 'p-one', position: 1, item_type: 'local', song_id: null, local_uri: 'spotify:local:a:b:c:1', added_at: new Date('2026-11-19T08:30:00.123Z') },
+    ];
+    const bytes = encoder.encode('playlist_items', rows);
+
+    // Act
+    const one = await encoder.decodePlaylistItems(bytes, ['p-one']);
+    const both = await encoder.decodePlaylistItems(bytes, ['p-one', 'p-two', 'p-absent']);
+
+    // Assess
+    expect(one).toEqual([rows[0], rows[2]]);
+    expect(both).toEqual(rows);
+  });
+
+  it('refuses bytes that are not a Parquet file', async () => {
+    // Act and assess
+    await expect(encoder.decodePlaylistItems(new TextEncoder().encode('not a table'), ['p-one'])).rejects.toThrow();
+  });
 });

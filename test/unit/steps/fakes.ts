@@ -156,6 +156,11 @@ export class JsonTableEncoder implements TableEncoder {
   public encode<T extends TableName>(_table: T, rows: TableRows[T]): Uint8Array {
     return new TextEncoder().encode(JSON.stringify(rows));
   }
+
+  public async decodePlaylistItems(bytes: Uint8Array, playlistIds: readonly string[]): Promise<TableRows['playlist_items']> {
+    const rows = JSON.parse(new TextDecoder().decode(bytes)) as (TableRows['playlist_items'][number] & { added_at: string | null })[];
+    return rows.filter((row) => playlistIds.includes(row.playlist_id)).map((row) => ({ ...row, added_at: row.added_at === null ? null : new Date(row.added_at) }));
+  }
 }
 
 /**

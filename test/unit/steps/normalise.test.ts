@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { curatedPartKey, rawItemsPageKey, rawPlaylistKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../../core/lake/manifest';
 import { writeManifest } from '../../../core/manifests';
+import { createNormaliser } from '../../../core/normalise';
 import { tableNames } from '../../../core/tables';
 import { runExtractItems } from '../../../steps/extract-items/step';
 import { runGetPlaylist } from '../../../steps/get-playlist/step';
@@ -57,6 +58,14 @@ const landedTheDayBefore = async (store: MemoryBlobStore, snapshotId: string, dr
     await store.put(rawItemsPageKey(before, first, offset), JSON.stringify(page));
   }
   return before;
+};
+
+/** Publishes what `date`'s raw holds of `first` as the playlist_items of its published run (exec-0), as RecordRun leaves it. */
+const publishTheRawOf = async (store: MemoryBlobStore, day: string): Promise<void> => {
+  const normaliser = createNormaliser();
+  const pages = await Promise.all([0, 50].map(async (offset) => JSON.parse(store.text(rawItemsPageKey(day, first, offset)) ?? '') as unknown));
+  normaliser.add({ playlistId: first, playlist: JSON.parse(store.text(rawPlaylistKey(day, first)) ?? '') as unknown, pages });
+  await store.put(curatedPartKey('playlist_items', day, 'exec-0', 0), new JsonTableEncoder().encode('playlist_items', normaliser.result().tables.playlist_items));
 };
 
 describe(steps.normalise.stateName, () => {
@@ -192,7 +201,7 @@ describe(steps.normalise.stateName, () => {
     for (const store of [unchanged, edited]) await normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
     // Assess
     const readsOf = (store: ReadRecordingStore) => store.reads.filter((key) => key.includes(`snapshot_date=${before}`)).sort();
-    expect(readsOf(unchanged)).toEqual([rawPlaylistKey(before, first), runManifestKey(before)].sort());
+    expect(readsOf(unchanged)).toEqual([runManifestKey(before)]);
     expect(unchanged.json(curatedPartKey('playlist_changes', date, 'exec-1', 0))).toEqual([]);
     expect((unchanged.json(runManifestKey(date)) as RunManifest).lastAttempt.playlists[0]?.outcome).toBe('unchanged');
     expect(readsOf(edited)).toEqual([rawItemsPageKey(before, first, 0), rawItemsPageKey(before, first, 50), rawPlaylistKey(before, first), runManifestKey(before)].sort());
@@ -201,16 +210,34 @@ describe(steps.normalise.stateName, () => {
     expect((edited.json(runManifestKey(date)) as RunManifest).lastAttempt.playlists[0]?.outcome).toBe('extracted');
   });
 
-  it("compares a playlist with the date before when the previous date's raw no longer holds the snapshot it published (a failed rerun read it again)", async () => {
-    // Prepare: 11-18 published snap-0 less 2 entries; 11-19 published snap-0 too, but its raw now says snap-9, less 5.
+  it.each([
+    ['read it again as another snapshot', (store: MemoryBlobStore) => landedTheDayBefore(store, 'snap-0', 5, '2026-11-19', 'snap-9')],
+    ['cut its read part way', (store: MemoryBlobStore) => store.delete([rawPlaylistKey('2026-11-19', first)])],
+  ])("compares a playlist with the rows the previous date published when a failed rerun of that date %s", async (_what, rerunFailed) => {
+    // Prepare: 11-18 published snap-0 less 2 entries; 11-19 published snap-0 less 3, and then a failed rerun of 11-19 changed its raw.
     const store = await landed();
     await landedTheDayBefore(store, 'snap-0', 2, '2026-11-18');
-    await landedTheDayBefore(store, 'snap-0', 5, '2026-11-19', 'snap-9');
+    await landedTheDayBefore(store, 'snap-0', 3, '2026-11-19');
+    await publishTheRawOf(store, '2026-11-19');
+    await rerunFailed(store);
     // Act
     await normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
-    // Assess: the two entries 11-18 lacked, compared with 11-18.
+    // Assess: the three entries readers of 11-19 did not see, compared with 11-19.
     const changes = store.json(curatedPartKey('playlist_changes', date, 'exec-1', 0)) as { change: string; previous_snapshot_date: string }[];
-    expect(changes.map((row) => [row.change, row.previous_snapshot_date])).toEqual([['added', '2026-11-18'], ['added', '2026-11-18']]);
+    expect(changes.map((row) => [row.change, row.previous_snapshot_date])).toEqual([['added', '2026-11-19'], ['added', '2026-11-19'], ['added', '2026-11-19']]);
+  });
+
+  it('adds no change for a playlist whose previous date published a file that can no longer be read, rather than fail the date', async () => {
+    // Prepare: 11-19 published snap-0; its raw was cut since, and its published playlist_items is damaged.
+    const store = await landed();
+    await landedTheDayBefore(store, 'snap-0', 3, '2026-11-19');
+    await store.put(curatedPartKey('playlist_items', '2026-11-19', 'exec-0', 0), 'not a table');
+    await store.delete([rawPlaylistKey('2026-11-19', first)]);
+    // Act
+    const output = await normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
+    // Assess
+    expect(output.rejectCount).toBe(0);
+    expect(store.json(curatedPartKey('playlist_changes', date, 'exec-1', 0))).toEqual([]);
   });
 
   it('starts a fresh manifest over one that is not JSON, so the date can be rebuilt', async () => {

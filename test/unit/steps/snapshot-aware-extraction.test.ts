@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PlaylistChangedError, SpotifyRateLimitedError } from '../../../core/errors';
 import { addDays } from '../../../core/dates';
-import { historyScopeOf, lastPublishedSnapshot, previousRawDates } from '../../../core/history';
+import { historyScopeOf, lastPublishedSnapshot, previousSnapshots } from '../../../core/history';
 import { rawItemsPageKey, rawItemsPrefix, rawPlaylistKey, runManifestKey } from '../../../core/lake/keys';
 import { buildAttempt, PublishedSnapshots, withAttempt } from '../../../core/lake/manifest';
 import { decodeManifest, findManifest, writeManifest } from '../../../core/manifests';
@@ -376,11 +376,21 @@ describe('the previous snapshot a date is compared with', () => {
     const store = await publishedLake('2026-11-15', 'snap-1');
     for (const key of await store.list('raw/')) if (key.includes('snapshot_date=2026-11-15')) await store.put(key.replace('2026-11-15', yesterday), store.text(key) ?? '');
     // Act
-    const daily = await previousRawDates(store, today, [id], historyScopeOf(today, new Set([today]), false));
-    const backfill = await previousRawDates(store, today, [id], historyScopeOf(today, new Set([yesterday, today]), true));
+    const daily = await previousSnapshots(store, today, [id], historyScopeOf(today, new Set([today]), false));
+    const backfill = await previousSnapshots(store, today, [id], historyScopeOf(today, new Set([yesterday, today]), true));
     // Assess: a daily run passes over the unpublished 11-19; a backfill publishing it with today compares with it.
-    expect(daily.get(id)).toEqual({ date: '2026-11-15', publishedSnapshotId: 'snap-1' });
+    expect(daily.get(id)).toEqual({ date: '2026-11-15', published: { runId: 'exec-0', snapshotId: 'snap-1' } });
     expect(backfill.get(id)).toEqual({ date: yesterday });
+  });
+
+  it('is a published date whatever its raw holds now, as its published rows say what readers saw', async () => {
+    // Prepare: 11-15 published the playlist; a failed rerun of it since cut its raw.
+    const store = await publishedLake('2026-11-15', 'snap-1');
+    await store.delete([rawPlaylistKey('2026-11-15', id)]);
+    // Act
+    const daily = await previousSnapshots(store, today, [id], historyScopeOf(today, new Set([today]), false));
+    // Assess
+    expect(daily.get(id)).toEqual({ date: '2026-11-15', published: { runId: 'exec-0', snapshotId: 'snap-1' } });
   });
 
   it("is not a date of the same backfill whose published run left the playlist out, when the backfill rebuilds each date's own playlists", async () => {
@@ -392,8 +402,8 @@ describe('the previous snapshot a date is compared with', () => {
     await writeManifest(store, withAttempt(yesterday, undefined, attempt));
     const runDates = new Set([yesterday, today]);
     // Act
-    const ownPlaylists = await previousRawDates(store, today, [id], historyScopeOf(today, runDates, true));
-    const named = await previousRawDates(store, today, [id], historyScopeOf(today, runDates, false));
+    const ownPlaylists = await previousSnapshots(store, today, [id], historyScopeOf(today, runDates, true));
+    const named = await previousSnapshots(store, today, [id], historyScopeOf(today, runDates, false));
     // Assess: rebuilt as published, 11-19 will not hold it; a backfill naming it publishes it on 11-19 too.
     expect(ownPlaylists.get(id)?.date).toBe('2026-11-15');
     expect(named.get(id)).toEqual({ date: yesterday });
