@@ -15,11 +15,17 @@ import type { HttpRequest } from './http';
 export type Sent = { readonly response: { status: number; headers: Record<string, string | string[] | undefined>; body: Uint8Array } } | { readonly failure: string };
 
 /** A page of 50 entries is about 100 kB of JSON and a tenth of that gzipped: asked for, as got asked. */
-const decoders: Readonly<Record<string, (bytes: Buffer) => Promise<Buffer>>> = {
+const decoders: Readonly<Record<string, (bytes: Buffer, options: { maxOutputLength: number }) => Promise<Buffer>>> = {
   gzip: promisify(gunzip),
   deflate: promisify(inflate),
   br: promisify(brotliDecompress),
 };
+
+/**
+ * The most a body may hold, sent or decompressed: a page of 50 entries is at most a few hundred kB,
+ * so a larger one is a fault (or a decompression bomb), failed by name before it fills a Lambda's memory.
+ */
+const maxBodyBytes = 32 * 2 ** 20;
 
 /** Why no answer came, from Node's error: its code only, never its message (which may quote the URL). */
 const failureOf = (error: unknown): string => {
@@ -27,22 +33,28 @@ const failureOf = (error: unknown): string => {
   return typeof code === 'string' ? `connection failed (${code})` : 'connection failed';
 };
 
-/** The body of `response`, whole, as sent before any content encoding. */
+/** The body of `response`, whole, as sent before any content encoding; a failure is named by a code. */
 const bodyOf = async (response: IncomingMessage): Promise<Buffer> => {
   const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of response) {
+    size += (chunk as Buffer).byteLength;
+    if (size > maxBodyBytes) throw Object.assign(new Error('body too large'), { code: 'ERR_BODY_TOO_LARGE' });
+    chunks.push(chunk as Buffer);
+  }
   const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-  const encoding = response.headers['content-encoding']?.trim().toLowerCase();
-  if (encoding === undefined || encoding === '' || encoding === 'identity') return bytes;
-  const decode = decoders[encoding];
-  if (!decode) throw Object.assign(new Error('unsupported content encoding'), { code: `content-encoding ${encoding}` });
-  return decode(bytes);
+  const decode = decoders[response.headers['content-encoding']?.trim().toLowerCase() ?? ''];
+  // An empty body (a 204, a 429 behind a proxy that marks every answer gzip) or an encoding not
+  // asked for is handed on as sent, as got did: the status still says what happened, and a 2xx
+  // body that is not JSON is retried by http.ts as incomplete.
+  if (decode === undefined || bytes.byteLength === 0) return bytes;
+  return decode(bytes, { maxOutputLength: maxBodyBytes });
 };
 
 /**
  * Sends `request` once, with no redirect followed; any status is an answer. `timeoutMs` bounds the
- * whole exchange, body included, as got's `timeout.request` did; `signal` aborts it (a stopped
- * local run).
+ * whole exchange, body and its decompression included, as got's `timeout.request` did; `signal`
+ * aborts it (a stopped local run).
  */
 export const sendOnce = (request: HttpRequest, timeoutMs: number, signal?: AbortSignal): Promise<Sent> =>
   new Promise<Sent>((resolve) => {
@@ -66,10 +78,12 @@ export const sendOnce = (request: HttpRequest, timeoutMs: number, signal?: Abort
       const outgoing = send(url, { method: request.method, headers, ...(signal ? { signal } : {}) }, (response) => {
         bodyOf(response).then((bytes) => settle({ response: { status: response.statusCode ?? 0, headers: response.headers, body: bytes } }), failed);
       });
-      // Destroying the request errors it, or its response mid-body: either ends here as the timeout.
+      // Settled here, not by the error destroying causes: once the last byte has arrived the socket
+      // is back in the pool and destroying is a no-op, while the body may still be decompressing.
       timer = setTimeout(() => {
         timedOut = true;
         outgoing.destroy();
+        failed(undefined);
       }, timeoutMs);
       outgoing.on('error', failed);
       outgoing.end(body);

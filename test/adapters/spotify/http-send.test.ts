@@ -79,6 +79,43 @@ describe('one HTTP request to Spotify (http-send)', () => {
     expect('response' in sent && Buffer.from(sent.response.body).toString()).toBe(page);
   });
 
+  it('hands on an empty body marked gzip as empty, so a 429 behind such a proxy keeps its Retry-After', async () => {
+    // Prepare
+    const { url } = await serve((res) => {
+      res.writeHead(429, { 'retry-after': '7', 'content-encoding': 'gzip', 'content-length': '0' });
+      res.end();
+    });
+    // Act
+    const sent = await sendOnce({ method: 'GET', url, headers: {} }, 5_000);
+    // Assess
+    expect('response' in sent && [sent.response.status, sent.response.headers['retry-after'], sent.response.body.byteLength]).toEqual([429, '7', 0]);
+  });
+
+  it('hands on a body in an encoding it did not ask for as sent, keeping the status, as got did', async () => {
+    // Prepare
+    const { url } = await serve((res) => {
+      res.writeHead(401, { 'content-encoding': 'x-unheard-of'.repeat(20) });
+      res.end('{"error":{"status":401}}');
+    });
+    // Act
+    const sent = await sendOnce({ method: 'GET', url, headers: {} }, 5_000);
+    // Assess
+    expect('response' in sent && [sent.response.status, Buffer.from(sent.response.body).toString()]).toEqual([401, '{"error":{"status":401}}']);
+  });
+
+  it('fails a body that would decompress beyond what any page holds, by its code, before it fills the memory', async () => {
+    // Prepare: 64 MiB of zeros, about 64 kB gzipped.
+    const bomb = gzipSync(Buffer.alloc(64 * 2 ** 20));
+    const { url } = await serve((res) => {
+      res.writeHead(200, { 'content-encoding': 'gzip' });
+      res.end(bomb);
+    });
+    // Act
+    const sent = await sendOnce({ method: 'GET', url, headers: {} }, 10_000);
+    // Assess
+    expect(sent).toEqual({ failure: 'connection failed (ERR_BUFFER_TOO_LARGE)' });
+  });
+
   it('gives up on an answer whose body stops half way, as no answer within the timeout', async () => {
     // Prepare: the headers and half the body, then nothing.
     const { url } = await serve((res) => {
