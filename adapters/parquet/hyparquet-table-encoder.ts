@@ -82,10 +82,13 @@ export class HyparquetTableEncoder implements TableEncoder {
   }
 
   public async decodePlaylistItems(bytes: Uint8Array, playlistIds: readonly string[]): Promise<TableRows['playlist_items']> {
-    const { parquetReadObjects } = await import('hyparquet');
+    const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const found = await parquetReadObjects({ file, filter: { playlist_id: { $in: [...playlistIds] } } });
     const columns = tables.playlist_items.map((column) => column.name);
+    // Another table's file would read as rows of nulls, an empty playlist: refused instead.
+    const written = parquetMetadata(file).schema.slice(1).map((leaf) => leaf.name);
+    if (written.join() !== columns.join()) throw new Error(`not a playlist_items file: its columns are ${written.join(', ')}`);
+    const found = await parquetReadObjects({ file, filter: { playlist_id: { $in: [...playlistIds] } } });
     // hyparquet leaves an empty optional value undefined; the rows' type, like the writer's, says null.
     return found.map((row) => Object.fromEntries(columns.map((name) => [name, row[name] ?? null]))) as TableRows['playlist_items'];
   }

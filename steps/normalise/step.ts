@@ -175,7 +175,7 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date,
   if (snapshotIdNow !== undefined && rawSnapshotId === snapshotIdNow) return { kind: 'unchanged' as const, playlistId, date };
   const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
   const pages = await Promise.all(pageKeys.map((key) => store.get(key)));
-  return { kind: 'changed' as const, playlistId, date, playlist, pageKeys, pages };
+  return { kind: 'changed' as const, playlistId, date, publishedRunId: published?.runId, playlist, pageKeys, pages };
 };
 
 /**
@@ -228,7 +228,11 @@ const addChanges = async (deps: NormaliseDeps, date: IsoDate, normalised: Normal
         playlist: earlier.playlist,
         pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
       });
-      tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, normaliser.result().tables.playlist_items, current.get(earlier.playlistId) ?? []));
+      const rebuilt = normaliser.result();
+      // Raw that names the published snapshot but no longer reads whole (a failed rerun carried a
+      // page over that it then found unreadable) is not what readers saw either: their rows are.
+      if (earlier.publishedRunId !== undefined && rebuilt.rejects.length > 0) fromPublished.push({ playlistId: earlier.playlistId, date: earlier.date, runId: earlier.publishedRunId });
+      else tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, rebuilt.tables.playlist_items, current.get(earlier.playlistId) ?? []));
     }
   }
   // Rare: dates whose raw no longer holds what they published. One read of each date's file.

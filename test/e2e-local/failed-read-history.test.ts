@@ -7,7 +7,7 @@
  * for the failed read, and a lake where it never happened to compare with.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRun } from '../../cli/commands/run';
@@ -20,6 +20,8 @@ import { tempFolderForSuite } from '../support/temp-folders';
 const longPlaylist = 'MtqrOpdoTK3xCXkzzNEZqs';
 /** One with two pages whose snapshot id is the same on 2026-11-22 and 2026-11-23, so the next day carries it over. */
 const unchangedPlaylist = 'GSS81Qh0lTq2ZSxpd5iDEZ';
+/** One with two pages, the same on 2026-11-22 and 2026-11-23 and reordered on 2026-11-24 (read again, no change). */
+const reorderedPlaylist = 'kfbPSJAfg11lMvzA3Qvh1K';
 
 describe('a read that failed part way through a playlist', () => {
   const work = tempFolderForSuite('spotify-etl-failed-read-');
@@ -74,5 +76,20 @@ describe('a read that failed part way through a playlist', () => {
     expect(await partHash('rerun', 'playlist_changes', '2026-11-23')).toBe(await partHash('rerun-clean', 'playlist_changes', '2026-11-23'));
     // Read afresh (11-22's raw of it was cut, so nothing to carry over), and the snapshot 11-22 published.
     expect(manifestAt(join(work(), 'rerun'), '2026-11-23').published?.playlists.find(({ playlistId }) => playlistId === unchangedPlaylist)).toMatchObject({ outcome: 'unchanged' });
+  });
+
+  it('repeats no change when a failed rerun left a published date a page it cannot read under the snapshot id it published', async () => {
+    // Prepare: 11-22 and 11-23 published; one of 11-22's pages of a playlist damaged, then a
+    // rerun of 11-23 carries it over, fails validation, and leaves it in 11-23's raw.
+    for (const lake of ['unreadable', 'unreadable-clean']) {
+      expect(await run(lake, '2026-11-22')).toBe(0);
+      expect(await run(lake, '2026-11-23')).toBe(0);
+    }
+    await writeFile(join(work(), 'unreadable', 'raw', 'playlist_items', 'snapshot_date=2026-11-22', `playlist_id=${reorderedPlaylist}`, 'page-000050.json'), '{"items": [ trunc');
+    expect(await run('unreadable', '2026-11-23')).toBe(1);
+    // Act
+    for (const lake of ['unreadable', 'unreadable-clean']) expect(await run(lake, '2026-11-24')).toBe(0);
+    // Assess: 11-24 compares the playlist with the rows 11-23 published, not with 11-23's raw less a page.
+    expect(await partHash('unreadable', 'playlist_changes', '2026-11-24')).toBe(await partHash('unreadable-clean', 'playlist_changes', '2026-11-24'));
   });
 });

@@ -105,8 +105,9 @@ describe('HyparquetTableEncoder', () => {
     expect(both).toEqual(rows);
   });
 
-  it('refuses bytes that are not a Parquet file', async () => {
+  it('refuses bytes that are not a Parquet file, and the file of another table, which would read as empty playlists', async () => {
     // Act and assess
     await expect(encoder.decodePlaylistItems(new TextEncoder().encode('not a table'), ['p-one'])).rejects.toThrow();
+    await expect(encoder.decodePlaylistItems(encoder.encode('playlists', goodDay().playlists), [goodDay().playlists[0]!.playlist_id])).rejects.toThrow(/not a playlist_items file/);
   });
 });

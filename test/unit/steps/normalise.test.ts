@@ -213,6 +213,7 @@ describe(steps.normalise.stateName, () => {
   it.each([
     ['read it again as another snapshot', (store: MemoryBlobStore) => landedTheDayBefore(store, 'snap-0', 5, '2026-11-19', 'snap-9')],
     ['cut its read part way', (store: MemoryBlobStore) => store.delete([rawPlaylistKey('2026-11-19', first)])],
+    ['left one of its pages unreadable under the snapshot id it published', (store: MemoryBlobStore) => store.put(rawItemsPageKey('2026-11-19', first, 50), '{"items": [ trunc')],
   ])("compares a playlist with the rows the previous date published when a failed rerun of that date %s", async (_what, rerunFailed) => {
     // Prepare: 11-18 published snap-0 less 2 entries; 11-19 published snap-0 less 3, and then a failed rerun of 11-19 changed its raw.
     const store = await landed();
