@@ -21,6 +21,7 @@ import {
   runManifestKey,
   runManifestsOfYearPrefix,
 } from './lake/keys';
+import { snapshotIdInRaw } from './extract';
 import { PublishedSnapshots } from './lake/manifest';
 import { decodeManifest } from './manifests';
 import type { BlobStore } from './ports';
@@ -127,22 +128,27 @@ const manifestDatesBefore = async (store: BlobStore, dayBefore: IsoDate): Promis
  * rebuilds the same rows even if `from` is later removed. The bytes are read and put again rather
  * than copied inside the store: a playlist's raw is a few small objects, and the BlobStore port
  * stays four methods that every store (S3, a folder, the tests' memory) already has.
- * @returns the number of page objects copied
+ * @returns whether `to` now holds `snapshotId` whole: not when a rerun of `from` running at the
+ *   same time removed or replaced what was being copied (its playlist.json gone, or of another
+ *   snapshot, or a page gone), and then `to` has pages but no playlist.json, to be read afresh
  */
-export const copyRawSnapshot = async (store: BlobStore, playlistId: string, from: IsoDate, to: IsoDate): Promise<number> => {
+export const copyRawSnapshot = async (store: BlobStore, playlistId: string, from: IsoDate, to: IsoDate, snapshotId: string): Promise<boolean> => {
   const pageKeys = await store.list(rawItemsPrefix(from, playlistId));
   // `to`'s playlist.json stands for complete pages (core/lake/keys.ts): gone before they change.
   await store.delete([rawPlaylistKey(to, playlistId)]);
   await store.delete(await store.list(rawItemsPrefix(to, playlistId)));
   for (const key of pageKeys) {
     const body = await store.get(key);
-    if (body !== undefined) await store.put(`${rawItemsPrefix(to, playlistId)}${key.slice(rawItemsPrefix(from, playlistId).length)}`, body);
+    if (body === undefined) return false;
+    await store.put(`${rawItemsPrefix(to, playlistId)}${key.slice(rawItemsPrefix(from, playlistId).length)}`, body);
   }
   const metadata = await store.get(rawPlaylistKey(from, playlistId));
-  // The playlist object last: a date whose copy was interrupted has pages but no metadata, which
-  // GetPlaylist's next attempt rewrites, and Normalise reports as a reject rather than a drop.
-  if (metadata !== undefined) await store.put(rawPlaylistKey(to, playlistId), metadata);
-  return pageKeys.length;
+  // The playlist object last, and only over pages of its snapshot: a date whose copy was
+  // interrupted has pages but no metadata, which GetPlaylist's next attempt rewrites, and
+  // Normalise reports as a reject rather than a drop.
+  if (metadata === undefined || snapshotIdInRaw(metadata) !== snapshotId) return false;
+  await store.put(rawPlaylistKey(to, playlistId), metadata);
+  return true;
 };
 
 /** Which earlier dates a run's changes may compare with, besides those published. */

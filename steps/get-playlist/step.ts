@@ -77,6 +77,7 @@ const carryOver = async (
   if (last?.snapshotId !== snapshotId) return undefined;
   const raw = await store.get(rawPlaylistKey(last.date, playlistId));
   if (raw === undefined || snapshotIdInRaw(raw) !== snapshotId) return undefined;
-  await copyRawSnapshot(store, playlistId, last.date, date);
-  return last.date;
+  // A rerun of that date, running now, may remove or replace its raw under the copy: then the
+  // playlist is read from Spotify instead, rather than fail the date without a playlist.json.
+  return (await copyRawSnapshot(store, playlistId, last.date, date, snapshotId)) ? last.date : undefined;
 };

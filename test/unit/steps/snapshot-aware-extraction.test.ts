@@ -59,6 +59,30 @@ describe('GetPlaylist against the last published snapshot', () => {
     expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
   });
 
+  it.each([
+    ['removes its raw (a read of it begins)', async (store: MemoryBlobStore) => store.delete([rawPlaylistKey(yesterday, id), ...(await store.list(rawItemsPrefix(yesterday, id)))])],
+    ['replaces its playlist.json with another snapshot', (store: MemoryBlobStore) => store.put(rawPlaylistKey(yesterday, id), store.text(rawPlaylistKey(yesterday, id))?.replace('"snap-1"', '"snap-2"') ?? '')],
+  ])('reads the playlist from Spotify when a rerun of the date it would carry over from %s during the copy', async (_what, rerun) => {
+    // Prepare: the rerun of yesterday strikes once the copy has read yesterday's first page.
+    const store = await publishedLake(yesterday, 'snap-1');
+    const get = store.get.bind(store);
+    let struck = false;
+    store.get = async (key) => {
+      const body = await get(key);
+      if (key === rawItemsPageKey(yesterday, id, 0) && !struck) {
+        struck = true;
+        await rerun(store);
+      }
+      return body;
+    };
+    // Act
+    const output = await runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store })({ date: today, playlistId: id });
+    // Assess: a read opens, over no playlist.json of today's.
+    expect(struck).toBe(true);
+    expect(output).toMatchObject({ snapshotId: 'snap-1', cursor: { offset: 0, total: 70 } });
+    expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
+  });
+
   it('walks back past dates that did not publish the playlist to the last one that did', async () => {
     // Prepare
     const store = await publishedLake('2026-11-15', 'snap-1');
