@@ -58,10 +58,11 @@ const publishedIn = async (store: BlobStore, date: IsoDate, playlistId: string):
   return snapshotId ? { date, snapshotId } : undefined;
 };
 
-/** What a date's manifest says is published: the run (none when nothing is), and its playlists' snapshot ids. */
+/** What a date's manifest says is published: the run (none when nothing is), and its playlists' snapshot ids and rows. */
 interface Published {
   readonly runId: string | undefined;
   readonly snapshotIds: ReadonlyMap<string, string>;
+  readonly rows: ReadonlyMap<string, number>;
 }
 
 /** A manifest's bytes and what the lookup decoded from them. */
@@ -96,8 +97,13 @@ const publishedOn = async (store: BlobStore, date: IsoDate): Promise<Published |
   const found = decodeManifest(key, body, PublishedSnapshots);
   const run = found.state === 'present' ? found.manifest.published : null;
   const snapshotIds = new Map<string, string>();
-  for (const { playlistId, snapshotId } of run?.playlists ?? []) if (snapshotId) snapshotIds.set(playlistId, snapshotId);
-  const published = { runId: run?.runId, snapshotIds };
+  const rows = new Map<string, number>();
+  for (const { playlistId, snapshotId, rows: count } of run?.playlists ?? []) {
+    if (!snapshotId) continue;
+    snapshotIds.set(playlistId, snapshotId);
+    rows.set(playlistId, count);
+  }
+  const published = { runId: run?.runId, snapshotIds, rows };
   decodedManifests.delete(key);
   decodedManifests.set(key, { body, published });
   for (const oldest of decodedManifests.keys()) {
@@ -130,7 +136,8 @@ const manifestDatesBefore = async (store: BlobStore, dayBefore: IsoDate): Promis
  * stays four methods that every store (S3, a folder, the tests' memory) already has.
  * @returns whether `to` now holds `snapshotId` whole: not when a rerun of `from` running at the
  *   same time removed or replaced what was being copied (its playlist.json gone, or of another
- *   snapshot, or a page gone), and then `to` has pages but no playlist.json, to be read afresh
+ *   snapshot, a page gone, or pages listed since that the copy did not see), and then `to` has
+ *   pages but no playlist.json, to be read afresh
  */
 export const copyRawSnapshot = async (store: BlobStore, playlistId: string, from: IsoDate, to: IsoDate, snapshotId: string): Promise<boolean> => {
   const pageKeys = await store.list(rawItemsPrefix(from, playlistId));
@@ -143,10 +150,12 @@ export const copyRawSnapshot = async (store: BlobStore, playlistId: string, from
     await store.put(`${rawItemsPrefix(to, playlistId)}${key.slice(rawItemsPrefix(from, playlistId).length)}`, body);
   }
   const metadata = await store.get(rawPlaylistKey(from, playlistId));
-  // The playlist object last, and only over pages of its snapshot: a date whose copy was
-  // interrupted has pages but no metadata, which GetPlaylist's next attempt rewrites, and
-  // Normalise reports as a reject rather than a drop.
+  // The playlist object last, and only over the pages of its snapshot, all of them: a rerun that
+  // began before the listing and landed the same snapshot again since has pages the copy missed.
+  // A date whose copy was interrupted has pages but no metadata, which GetPlaylist's next attempt
+  // rewrites, and Normalise reports as a reject rather than a drop.
   if (metadata === undefined || snapshotIdInRaw(metadata) !== snapshotId) return false;
+  if ((await store.list(rawItemsPrefix(from, playlistId))).join() !== pageKeys.join()) return false;
   await store.put(rawPlaylistKey(to, playlistId), metadata);
   return true;
 };
@@ -203,7 +212,9 @@ export const previousSnapshots = async (
     if (published?.runId === undefined) continue;
     for (const id of playlistIds) {
       const publishedSnapshotId = published.snapshotIds.get(id);
-      if (!found.has(id) && publishedSnapshotId !== undefined) found.set(id, { date: earlier, published: { runId: published.runId, snapshotId: publishedSnapshotId } });
+      if (!found.has(id) && publishedSnapshotId !== undefined) {
+        found.set(id, { date: earlier, published: { runId: published.runId, snapshotId: publishedSnapshotId, rows: published.rows.get(id) ?? 0 } });
+      }
     }
   }
   return found;
@@ -217,5 +228,5 @@ export const previousSnapshots = async (
  */
 export interface PreviousSnapshot {
   readonly date: IsoDate;
-  readonly published?: { readonly runId: string; readonly snapshotId: string } | undefined;
+  readonly published?: { readonly runId: string; readonly snapshotId: string; readonly rows: number } | undefined;
 }

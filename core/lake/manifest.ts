@@ -139,13 +139,13 @@ export type RunManifest = t.TypeOf<typeof RunManifest>;
 
 /**
  * The part of a manifest the history lookups read: the published run and each of its playlists'
- * snapshot id. The
+ * snapshot id and rows. The
  * same field codecs as {@link RunManifest}, so a damaged field is named in the same words, but
  * nothing else of a manifest of 10,000 playlists is checked on each of its 10,000 lookups.
  */
 export const PublishedSnapshots = t.type({
   ...manifestHeaderFields,
-  published: nullable(t.type({ runId: t.string, playlists: t.array(t.type(playlistSnapshotFields)) })),
+  published: nullable(t.type({ runId: t.string, playlists: t.array(t.type({ ...playlistSnapshotFields, rows: t.number })) })),
 });
 export type PublishedSnapshots = t.TypeOf<typeof PublishedSnapshots>;
 

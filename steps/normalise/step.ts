@@ -175,18 +175,25 @@ const loadEarlierSnapshot = async (store: BlobStore, playlistId: string, { date,
   if (snapshotIdNow !== undefined && rawSnapshotId === snapshotIdNow) return { kind: 'unchanged' as const, playlistId, date };
   const pageKeys = (await store.list(rawItemsPrefix(date, playlistId))).filter((key) => offsetOfPageKey(key) !== undefined);
   const pages = await Promise.all(pageKeys.map((key) => store.get(key)));
-  return { kind: 'changed' as const, playlistId, date, publishedRunId: published?.runId, playlist, pageKeys, pages };
+  return { kind: 'changed' as const, playlistId, date, published, playlist, pageKeys, pages };
 };
 
 /**
  * The published playlist_items rows of `playlistIds` on `date`, from the run that published them,
- * by playlist: one read of the date's file for all of them. Undefined when the file is gone or not
- * Parquet (a damaged lake): the changes then cannot be told, and the playlists are compared with
- * nothing, as new, rather than fail every later run.
+ * by playlist: one read of the date's file for all of them. Undefined when the file is damaged or
+ * another table's, or gone while the manifest still names its run (a damaged lake): the changes
+ * then cannot be told, and those playlists get no rows, as a first snapshot, rather than fail
+ * every later run. Gone because the date was published again meanwhile, the step is retried.
  */
 const publishedItems = async (deps: NormaliseDeps, date: IsoDate, runId: string, playlistIds: readonly string[]) => {
   const bytes = await deps.store.get(curatedPartKey('playlist_items', date, runId, 0));
-  if (bytes === undefined) return undefined;
+  if (bytes === undefined) {
+    const now = await findManifest(deps.store, date);
+    if (now.state === 'present' && now.manifest.published?.runId !== runId) {
+      throw new StorageUnavailableError(`${date}'s published run ${runId} was replaced while Normalise read it: another run published that date meanwhile; Normalise is retried`);
+    }
+    return undefined;
+  }
   try {
     return Map.groupBy(await deps.encoder.decodePlaylistItems(bytes, playlistIds), (row) => row.playlist_id);
   } catch {
@@ -216,6 +223,8 @@ const addChanges = async (deps: NormaliseDeps, date: IsoDate, normalised: Normal
   const load = ([playlistId, snapshot]: [string, PreviousSnapshot]) => loadEarlierSnapshot(store, playlistId, snapshot, snapshotIds.get(playlistId));
   const unchanged = new Set<string>();
   const fromPublished: { playlistId: string; date: IsoDate; runId: string }[] = [];
+  // Rows by playlist, written in playlist order whichever way each was compared: the same data gives the same bytes.
+  const changes = new Map<string, TableRows['playlist_changes']>();
   for await (const earlier of readAhead(previous, readAheadDepth, load)) {
     if (earlier.kind === 'published') {
       fromPublished.push(earlier);
@@ -228,11 +237,11 @@ const addChanges = async (deps: NormaliseDeps, date: IsoDate, normalised: Normal
         playlist: earlier.playlist,
         pages: earlier.pages.map((bytes, index) => parse(earlier.pageKeys[index] ?? '', bytes)),
       });
-      const rebuilt = normaliser.result();
-      // Raw that names the published snapshot but no longer reads whole (a failed rerun carried a
-      // page over that it then found unreadable) is not what readers saw either: their rows are.
-      if (earlier.publishedRunId !== undefined && rebuilt.rejects.length > 0) fromPublished.push({ playlistId: earlier.playlistId, date: earlier.date, runId: earlier.publishedRunId });
-      else tables.playlist_changes.push(...playlistChanges(earlier.playlistId, earlier.date, rebuilt.tables.playlist_items, current.get(earlier.playlistId) ?? []));
+      const rebuilt = normaliser.result().tables.playlist_items;
+      // Raw that names the published snapshot but no longer gives the rows published (a failed
+      // rerun carried a page over that it then found unreadable) is not what readers saw: their rows are.
+      if (earlier.published !== undefined && rebuilt.length !== earlier.published.rows) fromPublished.push({ playlistId: earlier.playlistId, date: earlier.date, runId: earlier.published.runId });
+      else changes.set(earlier.playlistId, playlistChanges(earlier.playlistId, earlier.date, rebuilt, current.get(earlier.playlistId) ?? []));
     }
   }
   // Rare: dates whose raw no longer holds what they published. One read of each date's file.
@@ -242,7 +251,8 @@ const addChanges = async (deps: NormaliseDeps, date: IsoDate, normalised: Normal
     const ids = ofRun.map(({ playlistId }) => playlistId);
     const rows = await publishedItems(deps, first.date, first.runId, ids);
     if (rows === undefined) continue;
-    for (const playlistId of ids) tables.playlist_changes.push(...playlistChanges(playlistId, first.date, rows.get(playlistId) ?? [], current.get(playlistId) ?? []));
+    for (const playlistId of ids) changes.set(playlistId, playlistChanges(playlistId, first.date, rows.get(playlistId) ?? [], current.get(playlistId) ?? []));
   }
+  for (const [playlistId] of previous) tables.playlist_changes.push(...(changes.get(playlistId) ?? []));
   return unchanged;
 };

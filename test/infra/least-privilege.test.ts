@@ -366,6 +366,13 @@ describe('each step\'s AWS calls against its granted policy', () => {
     expect(unplanned).toEqual([]);
   });
 
+  it("takes the path on which Normalise reads a published date's playlist_items (replay-5), so its grant is proved", () => {
+    // Act
+    const reads = (recorded.get(steps.normalise.stateName) ?? []).filter((access) => access.action === 's3:GetObject' && access.resource.includes('/curated/playlist_items/'));
+    // Assess
+    expect(reads).not.toEqual([]);
+  });
+
   it('runs every registered step at least once', () => {
     // Act
     const missed = allSteps.filter((step) => !invoked.has(step.stateName)).map((step) => step.stateName);

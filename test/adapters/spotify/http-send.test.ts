@@ -116,6 +116,15 @@ describe('one HTTP request to Spotify (http-send)', () => {
     expect(sent).toEqual({ failure: 'connection failed (ERR_BUFFER_TOO_LARGE)' });
   });
 
+  it('fails a body larger than any page by its code, before it fills the memory', async () => {
+    // Prepare: 33 MiB, sent as it is.
+    const { url } = await serve((res) => res.end(Buffer.alloc(33 * 2 ** 20, 32)));
+    // Act
+    const sent = await sendOnce({ method: 'GET', url, headers: {} }, 10_000);
+    // Assess
+    expect(sent).toEqual({ failure: 'connection failed (ERR_BODY_TOO_LARGE)' });
+  });
+
   it('gives up on an answer whose body stops half way, as no answer within the timeout', async () => {
     // Prepare: the headers and half the body, then nothing.
     const { url } = await serve((res) => {

@@ -228,6 +228,25 @@ describe(steps.normalise.stateName, () => {
     expect(changes.map((row) => [row.change, row.previous_snapshot_date])).toEqual([['added', '2026-11-19'], ['added', '2026-11-19'], ['added', '2026-11-19']]);
   });
 
+  it('is retried when the previous date is published again while its published rows are read', async () => {
+    // Prepare: 11-19 published by exec-0, its raw cut since; exec-0's file is gone because exec-5 published the date meanwhile.
+    const store = await landed();
+    await landedTheDayBefore(store, 'snap-0', 3, '2026-11-19');
+    await store.delete([rawPlaylistKey('2026-11-19', first)]);
+    const get = store.get.bind(store);
+    store.get = async (key) => {
+      if (key === curatedPartKey('playlist_items', '2026-11-19', 'exec-0', 0)) {
+        const attempt = buildAttempt({ executionName: 'exec-5', status: 'succeeded', mode: 'manual', extractedAt: null, updatedAt: '2026-11-20T08:00:00.000Z' });
+        await writeManifest(store, withAttempt('2026-11-19', undefined, attempt));
+      }
+      return get(key);
+    };
+    // Act
+    const normalising = normaliseIn(store)({ date, extract: true, playlistIds: [first], allLanded: false, run });
+    // Assess
+    await expect(normalising).rejects.toMatchObject({ name: 'StorageUnavailableError' });
+  });
+
   it('adds no change for a playlist whose previous date published a file that can no longer be read, rather than fail the date', async () => {
     // Prepare: 11-19 published snap-0; its raw was cut since, and its published playlist_items is damaged.
     const store = await landed();

@@ -83,6 +83,32 @@ describe('GetPlaylist against the last published snapshot', () => {
     expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
   });
 
+  it('reads the playlist from Spotify when a rerun of the date it would carry over from lands the same snapshot again under the copy', async () => {
+    // Prepare: the rerun has cleared yesterday's pages and landed the first when the copy lists
+    // them, and lands the rest and playlist.json again while the copy reads the first.
+    const store = await publishedLake(yesterday, 'snap-1');
+    const lastPage = store.text(rawItemsPageKey(yesterday, id, 50)) ?? '';
+    const get = store.get.bind(store);
+    let step = 0;
+    store.get = async (key) => {
+      const body = await get(key);
+      if (key === rawPlaylistKey(yesterday, id) && step === 0) {
+        step = 1;
+        await store.delete([rawItemsPageKey(yesterday, id, 50)]);
+      } else if (key === rawItemsPageKey(yesterday, id, 0) && step === 1) {
+        step = 2;
+        await store.put(rawItemsPageKey(yesterday, id, 50), lastPage);
+      }
+      return body;
+    };
+    // Act
+    const output = await runGetPlaylist({ spotify: new FakeSpotify({ [id]: 70 }), store })({ date: today, playlistId: id });
+    // Assess
+    expect(step).toBe(2);
+    expect(output).toMatchObject({ cursor: { offset: 0, total: 70 } });
+    expect(store.text(rawPlaylistKey(today, id))).toBeUndefined();
+  });
+
   it('walks back past dates that did not publish the playlist to the last one that did', async () => {
     // Prepare
     const store = await publishedLake('2026-11-15', 'snap-1');
@@ -403,7 +429,7 @@ describe('the previous snapshot a date is compared with', () => {
     const daily = await previousSnapshots(store, today, [id], historyScopeOf(today, new Set([today]), false));
     const backfill = await previousSnapshots(store, today, [id], historyScopeOf(today, new Set([yesterday, today]), true));
     // Assess: a daily run passes over the unpublished 11-19; a backfill publishing it with today compares with it.
-    expect(daily.get(id)).toEqual({ date: '2026-11-15', published: { runId: 'exec-0', snapshotId: 'snap-1' } });
+    expect(daily.get(id)).toEqual({ date: '2026-11-15', published: { runId: 'exec-0', snapshotId: 'snap-1', rows: 70 } });
     expect(backfill.get(id)).toEqual({ date: yesterday });
   });
 
@@ -414,7 +440,7 @@ describe('the previous snapshot a date is compared with', () => {
     // Act
     const daily = await previousSnapshots(store, today, [id], historyScopeOf(today, new Set([today]), false));
     // Assess
-    expect(daily.get(id)).toEqual({ date: '2026-11-15', published: { runId: 'exec-0', snapshotId: 'snap-1' } });
+    expect(daily.get(id)).toEqual({ date: '2026-11-15', published: { runId: 'exec-0', snapshotId: 'snap-1', rows: 70 } });
   });
 
   it("is not a date of the same backfill whose published run left the playlist out, when the backfill rebuilds each date's own playlists", async () => {
