@@ -14,6 +14,7 @@
 import { addDays, type IsoDate } from './dates';
 import {
   dateOfManifestKey,
+  isRawPlaylistKey,
   playlistIdOfKey,
   rawItemsPrefix,
   rawPlaylistKey,
@@ -205,7 +206,7 @@ export const previousSnapshots = async (
     const ofRun = scope.runDates.has(earlier);
     const published = ofRun && !scope.rebuildsPublished ? undefined : await publishedOn(store, earlier);
     if (ofRun && (published === undefined || published.snapshotIds.size === 0)) {
-      const landed = new Set((await store.list(rawPlaylistsPrefix(earlier))).filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey));
+      const landed = new Set((await store.list(rawPlaylistsPrefix(earlier))).filter(isRawPlaylistKey).map(playlistIdOfKey));
       for (const id of playlistIds) if (!found.has(id) && landed.has(id)) found.set(id, { date: earlier });
       continue;
     }

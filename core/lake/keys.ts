@@ -19,6 +19,9 @@ export const rawPlaylistsPrefix = (date: IsoDate): string => `raw/playlists/snap
 export const rawPlaylistKey = (date: IsoDate, playlistId: string): string =>
   `${rawPlaylistsPrefix(date)}playlist_id=${playlistId}/playlist.json`;
 
+/** Whether a key of a listing of {@link rawPlaylistsPrefix} is a playlist's playlist.json, a complete read of it. */
+export const isRawPlaylistKey = (key: string): boolean => key.endsWith('/playlist.json');
+
 /** `raw/playlist_items/snapshot_date=D/` — the item pages of every playlist of a date. */
 export const rawItemsDatePrefix = (date: IsoDate): string => `raw/playlist_items/snapshot_date=${date}/`;
 

@@ -7,7 +7,7 @@ import { playlistChanges } from '../../core/changes';
 import { snapshotIdOf } from '../../core/extract';
 import type { IsoDate } from '../../core/dates';
 import { historyScopeOf, previousSnapshots, type HistoryScope, type PreviousSnapshot } from '../../core/history';
-import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
+import { curatedPartKey, curatedRunPrefix, isRawPlaylistKey, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import { createNormaliser, UnreadableJson, type Normalised } from '../../core/normalise';
@@ -93,7 +93,7 @@ export const runNormalise =
     const runId = runIdOf(input.run.executionName);
     // Two listings for the whole date, not one per playlist: on S3 each listing is a request.
     const [playlistKeys, itemKeys] = await Promise.all([store.list(rawPlaylistsPrefix(input.date)), store.list(rawItemsDatePrefix(input.date))]);
-    const withMetadata = new Set(playlistKeys.filter((key) => key.endsWith('/playlist.json')).map(playlistIdOfKey));
+    const withMetadata = new Set(playlistKeys.filter(isRawPlaylistKey).map(playlistIdOfKey));
     const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
     const landed = new Set([...withMetadata, ...pageKeysOf.keys()].filter((id) => id !== undefined));
     const previous = await findManifest(store, input.date);
