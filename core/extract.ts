@@ -8,6 +8,7 @@
  */
 import * as t from 'io-ts';
 import { PlaylistChangedError, SpotifyRateLimitedError, SpotifyThrottledError, UpstreamSchemaChangedError } from './errors';
+import { parseJsonBytes } from './json-bytes';
 import type { Fetched, SpotifyApi } from './ports';
 import { totalOf, type PlaylistItemsPage, type PlaylistMetadata } from './spotify/codecs';
 
@@ -184,7 +185,7 @@ export const snapshotIdOf = (playlist: unknown): unknown =>
 /** The snapshot id in the bytes of a raw playlist object, or undefined when they hold none (not JSON, damaged). */
 export const snapshotIdInRaw = (body: Uint8Array): unknown => {
   try {
-    return snapshotIdOf(JSON.parse(new TextDecoder().decode(body)));
+    return snapshotIdOf(parseJsonBytes(body));
   } catch {
     return undefined;
   }

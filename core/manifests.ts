@@ -7,6 +7,7 @@ import type * as t from 'io-ts';
 import type { IsoDate } from './dates';
 import { tryDecode } from './decode';
 import { ValidationFailedError } from './errors';
+import { parseJsonBytes } from './json-bytes';
 import { runManifestKey } from './lake/keys';
 import { RunManifest } from './lake/manifest';
 import type { BlobStore } from './ports';
@@ -27,7 +28,7 @@ export type ManifestFound = Found<RunManifest>;
 export const decodeManifest = <C extends t.Mixed>(key: string, body: Uint8Array, codec: C): Found<t.TypeOf<C>> => {
   let json: unknown;
   try {
-    json = JSON.parse(new TextDecoder().decode(body));
+    json = parseJsonBytes(body);
   } catch {
     return { state: 'damaged', key, problem: 'it is not JSON' };
   }

@@ -12,6 +12,7 @@
 import * as t from 'io-ts';
 import type { IsoDate } from './dates';
 import { tryDecode } from './decode';
+import { parseJsonBytes } from './json-bytes';
 import { dateRequestsPrefix, executionRequestsPrefix, playlistRequestsStem, runRequestsPrefix } from './lake/keys';
 import type { BlobStore } from './ports';
 
@@ -112,7 +113,7 @@ export const latestFailedInvocation = async (store: BlobStore, executionName: st
       keys.map(async (key) => {
         const body = await store.get(key);
         try {
-          const decoded = body === undefined ? undefined : tryDecode(FailedInvocation, JSON.parse(new TextDecoder().decode(body)));
+          const decoded = body === undefined ? undefined : tryDecode(FailedInvocation, parseJsonBytes(body));
           return decoded?.ok === true ? [decoded.value] : [];
         } catch {
           return [];

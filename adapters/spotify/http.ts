@@ -14,6 +14,7 @@ import { setTimeout as wait } from 'node:timers/promises';
 import type * as HttpSend from './http-send';
 import { resumeAfterPhrase, SpotifyRateLimitedError, SpotifyThrottledError, SpotifyUnavailableError } from '../../core/errors';
 import { tryDecode } from '../../core/decode';
+import { parseJsonBytes } from '../../core/json-bytes';
 import { WebApiError } from '../../core/spotify/codecs';
 
 /** How often and how fast a failed request is tried again in-process. */
@@ -143,11 +144,9 @@ export const humanSeconds = (seconds: number): string => {
   return minutes < 120 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 };
 
-const utf8 = new TextDecoder();
-
 const parseJson = (body: Uint8Array): { ok: true; value: unknown } | { ok: false } => {
   try {
-    return { ok: true, value: JSON.parse(utf8.decode(body)) };
+    return { ok: true, value: parseJsonBytes(body) };
   } catch {
     return { ok: false };
   }

@@ -6,6 +6,7 @@
 import { playlistChanges } from '../../core/changes';
 import { snapshotIdOf } from '../../core/extract';
 import type { IsoDate } from '../../core/dates';
+import { parseJsonBytes } from '../../core/json-bytes';
 import { historyScopeOf, previousSnapshots, type HistoryScope, type PreviousSnapshot } from '../../core/history';
 import { curatedPartKey, curatedRunPrefix, isRawPlaylistKey, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
 import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
@@ -24,8 +25,6 @@ export interface NormaliseDeps {
   readonly clock: Clock;
 }
 
-const decoder = new TextDecoder();
-
 const readBytes = async (store: BlobStore, key: string): Promise<Uint8Array> => {
   const body = await store.get(key);
   if (body === undefined) {
@@ -38,7 +37,7 @@ const readBytes = async (store: BlobStore, key: string): Promise<Uint8Array> => 
 const parse = (key: string, bytes: Uint8Array | undefined): unknown => {
   if (bytes === undefined) return new UnreadableJson(key, 'it is missing');
   try {
-    return JSON.parse(decoder.decode(bytes)) as unknown;
+    return parseJsonBytes(bytes);
   } catch (error) {
     return new UnreadableJson(key, `it is not JSON (${error instanceof Error ? error.message : String(error)})`);
   }
