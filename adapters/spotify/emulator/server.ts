@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { SpotifyCredentials } from '../../../core/ports';
 import { builtInCatalog, emulatorUser } from './built-in-catalog';
-import { itemsPage, playlistObject, toJson, type EmulatedCatalog, type Shape } from './catalog';
+import { itemsPage, playlistObject, toJsonBytes, type EmulatedCatalog, type Shape } from './catalog';
 import { FaultPlan, parseFaults, type FaultKind } from './faults';
 import { applyFields, FieldsSyntaxError, parseFields } from './fields-filter';
 import { fixturesCatalog } from './fixtures';
@@ -89,7 +89,7 @@ interface AccessGrant {
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, options: { headers?: Record<string, string>; truncate?: boolean } = {}): void => {
-  let bytes = Buffer.from(toJson(body));
+  let bytes = toJsonBytes(body);
   if (options.truncate) bytes = bytes.subarray(0, Math.floor(bytes.length / 2));
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(bytes.length), ...options.headers });
   res.end(bytes);

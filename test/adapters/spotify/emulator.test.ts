@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtInCatalog } from '../../../adapters/spotify/emulator/built-in-catalog';
-import { itemsPage, playlistObject, toJson } from '../../../adapters/spotify/emulator/catalog';
+import { itemsPage, playlistObject, toJsonBytes } from '../../../adapters/spotify/emulator/catalog';
 import { parseFaults } from '../../../adapters/spotify/emulator/faults';
 import { startEmulator, type RunningEmulator } from '../../../adapters/spotify/emulator/server';
 import { InvalidInputError } from '../../../core/errors';
@@ -310,7 +310,7 @@ describe('the emulator', () => {
 });
 
 describe("the emulator's serialiser", () => {
-  it('writes the same text as JSON.stringify for every page and playlist object, tracks that recur included', () => {
+  it('writes the same bytes as JSON.stringify then UTF-8 for every page and playlist object, tracks that recur included', () => {
     // Prepare: both field names, so each track stands twice in every entry, and a date with edits
     const catalog = builtInCatalog({ seed: 3, shape: 'dual', date: '2026-11-20' });
     const bodies = [...catalog.playlists.values()].flatMap((playlist) => [
@@ -319,7 +319,7 @@ describe("the emulator's serialiser", () => {
     ]);
 
     // Act
-    const texts = bodies.map(toJson);
+    const texts = bodies.map((body) => toJsonBytes(body).toString('utf8'));
 
     // Assess
     expect(texts).toEqual(bodies.map((body) => JSON.stringify(body)));
