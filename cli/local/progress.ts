@@ -47,8 +47,14 @@ export const describeEvent = (event: ExecutionEvent, lastError: Map<string, stri
       return ExtractItemsOutput.is(output) && output.done ? `  ✓ ${output.date} ${output.playlistId}: ${plural(output.cursor.total, 'entry', 'entries')} landed` : undefined;
     case steps.normalise.stateName: {
       if (!NormaliseOutput.is(output)) return undefined;
-      const { date, tables, rejectCount } = output;
-      return `  ✓ ${date} normalised: ${plural(tables.playlist_items, 'item')}, ${plural(tables.songs, 'song')}, ${plural(tables.albums, 'album')}, ${plural(tables.artists, 'artist')}${rejectCount > 0 ? `, ${rejectCount} rejected` : ''}`;
+      const { date, tables, rejectCount, changesUntold = [] } = output;
+      // Said, not only logged: those playlists' rows are missing from playlist_changes for good.
+      const previousDates = [...new Set(changesUntold.map(({ previousDate }) => previousDate))].sort().join(', ');
+      const untold =
+        changesUntold.length > 0
+          ? `; the changes of ${plural(changesUntold.length, 'playlist')} since ${previousDates} are not told (no playlist_changes rows): the playlist_items file ${previousDates} published is damaged`
+          : '';
+      return `  ✓ ${date} normalised: ${plural(tables.playlist_items, 'item')}, ${plural(tables.songs, 'song')}, ${plural(tables.albums, 'album')}, ${plural(tables.artists, 'artist')}${rejectCount > 0 ? `, ${rejectCount} rejected` : ''}${untold}`;
     }
     case steps.pollCrawler.stateName: {
       const crawl = output?.['crawl'];

@@ -21,14 +21,21 @@ export const NormaliseInput = t.exact(
 );
 export type NormaliseInput = t.TypeOf<typeof NormaliseInput>;
 
-/** What was written: playlists read, the run's playlists without raw data that date, rows and rejects. */
-export const NormaliseOutput = t.type({
-  date: IsoDate,
-  playlists: t.number,
-  missing: t.array(t.string),
-  tables: TableCounts,
-  rejectCount: t.number,
-});
+/**
+ * What was written: playlists read, the run's playlists without raw data that date, rows and
+ * rejects; `changesUntold`, the playlists whose changes could not be told because the file their
+ * previous date published is damaged (they get no playlist_changes row), absent when there are none.
+ */
+export const NormaliseOutput = t.intersection([
+  t.type({
+    date: IsoDate,
+    playlists: t.number,
+    missing: t.array(t.string),
+    tables: TableCounts,
+    rejectCount: t.number,
+  }),
+  t.partial({ changesUntold: t.array(t.type({ playlistId: t.string, previousDate: IsoDate })) }),
+]);
 export type NormaliseOutput = t.TypeOf<typeof NormaliseOutput>;
 
 /** The Normalise step. */

@@ -124,7 +124,7 @@ export const runNormalise =
     }
     const normalised = normaliser.result();
     const scope = historyScopeOf(input.date, new Set((input.runDates ?? []).map(({ date }) => date)), input.allLanded);
-    const unchanged = await addChanges(deps, input.date, normalised, scope);
+    const { unchanged, untold } = await addChanges(deps, input.date, normalised, scope);
     await Promise.all(
       tableNames.map(async (table) => {
         const part = curatedPartKey(table, input.date, runId, 0);
@@ -153,6 +153,7 @@ export const runNormalise =
       missing: wanted.filter((id) => !landed.has(id)),
       tables: attempt.tables,
       rejectCount: attempt.rejectCount,
+      ...(untold.length > 0 ? { changesUntold: untold } : {}),
     };
   };
 
@@ -211,9 +212,15 @@ const publishedItems = async (deps: NormaliseDeps, date: IsoDate, runId: string,
  * changed playlist's raw is a few small reads, where the published file holds the whole date. A
  * playlist's first snapshot adds no row. The earlier snapshots are read ahead as the date's own
  * are: on S3, one after another, 10,000 playlists' reads would not fit a Lambda's run time.
- * @returns the playlists whose snapshot id is the previous snapshot's (unchanged)
+ * @returns the playlists whose snapshot id is the previous snapshot's (unchanged), and those whose
+ *   changes could not be told: their previous date's published file is damaged (untold, no rows)
  */
-const addChanges = async (deps: NormaliseDeps, date: IsoDate, normalised: Normalised, scope: HistoryScope): Promise<Set<string>> => {
+const addChanges = async (
+  deps: NormaliseDeps,
+  date: IsoDate,
+  normalised: Normalised,
+  scope: HistoryScope,
+): Promise<{ unchanged: Set<string>; untold: { playlistId: string; previousDate: IsoDate }[] }> => {
   const { store } = deps;
   const { tables } = normalised;
   const current = Map.groupBy(tables.playlist_items, (row) => row.playlist_id);
@@ -244,14 +251,18 @@ const addChanges = async (deps: NormaliseDeps, date: IsoDate, normalised: Normal
     }
   }
   // Rare: dates whose raw no longer holds what they published. One read of each date's file.
+  const untold: { playlistId: string; previousDate: IsoDate }[] = [];
   for (const ofRun of Map.groupBy(fromPublished, ({ date: earlierDate, runId }) => `${earlierDate}/${runId}`).values()) {
     const [first] = ofRun;
     if (first === undefined) continue;
     const ids = ofRun.map(({ playlistId }) => playlistId);
     const rows = await publishedItems(deps, first.date, first.runId, ids);
-    if (rows === undefined) continue;
+    if (rows === undefined) {
+      untold.push(...ids.map((playlistId) => ({ playlistId, previousDate: first.date })));
+      continue;
+    }
     for (const playlistId of ids) changes.set(playlistId, playlistChanges(playlistId, first.date, rows.get(playlistId) ?? [], current.get(playlistId) ?? []));
   }
   for (const [playlistId] of previous) tables.playlist_changes.push(...(changes.get(playlistId) ?? []));
-  return unchanged;
+  return { unchanged, untold: untold.sort((a, b) => a.playlistId.localeCompare(b.playlistId)) };
 };

@@ -261,6 +261,27 @@ describe('run progress', () => {
     expect(line).toBe('  ✓ 2026-11-20 6rgIU2tnh1sO2e9PNkBt1O: 1 entry landed');
   });
 
+  it('says which playlists got no change rows because the file their previous date published is damaged', () => {
+    const tables = { playlists: 3, playlist_items: 30, songs: 20, albums: 5, artists: 4, song_artists: 25, album_artists: 5, playlist_changes: 2 };
+    const normalised = event('StateExited', steps.normalise.stateName, {
+      output: {
+        date: '2026-11-20',
+        playlists: 3,
+        missing: [],
+        tables,
+        rejectCount: 0,
+        changesUntold: [
+          { playlistId: 'a', previousDate: '2026-11-19' },
+          { playlistId: 'b', previousDate: '2026-11-19' },
+        ],
+      },
+    });
+
+    expect(describeEvent(normalised, new Map())).toBe(
+      '  ✓ 2026-11-20 normalised: 30 items, 20 songs, 5 albums, 4 artists; the changes of 2 playlists since 2026-11-19 are not told (no playlist_changes rows): the playlist_items file 2026-11-19 published is damaged',
+    );
+  });
+
   it("says a past-only backfill that named no playlists rebuilds each date's published playlists, as its plan lists none", () => {
     const planned = event('StateExited', steps.validateInput.stateName, {
       output: {

@@ -258,6 +258,7 @@ describe(steps.normalise.stateName, () => {
     // Assess
     expect(output.rejectCount).toBe(0);
     expect(store.json(curatedPartKey('playlist_changes', date, 'exec-1', 0))).toEqual([]);
+    expect(output.changesUntold).toEqual([{ playlistId: first, previousDate: '2026-11-19' }]);
   });
 
   it('starts a fresh manifest over one that is not JSON, so the date can be rebuilt', async () => {
