@@ -16,6 +16,14 @@ import { parseJsonBytes } from './json-bytes';
 import { dateRequestsPrefix, executionRequestsPrefix, playlistRequestsStem, runRequestsPrefix } from './lake/keys';
 import type { BlobStore } from './ports';
 
+/**
+ * Days the per-invocation request counts below raw/requests/ are kept (an S3 lifecycle rule on
+ * AWS, a sweep at each local run's start): nothing else deletes them (a run's summing steps only
+ * list them), and only a redrive of the run, at most 14 days after it ended, sums them again;
+ * what they add up to is in the manifests by then.
+ */
+export const requestCountsKeptDays = 35;
+
 /** HTTP requests sent to Spotify, retries included: to the Web API and for tokens. */
 export const RequestCounts = t.type({ spotifyApi: t.number, spotifyToken: t.number });
 export type RequestCounts = t.TypeOf<typeof RequestCounts>;

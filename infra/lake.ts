@@ -3,6 +3,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { requestsPrefix } from '../core/lake/keys';
+import { requestCountsKeptDays } from '../core/requests';
 
 /** Settings of the lake. */
 export interface LakeProps {
@@ -18,13 +19,6 @@ export interface LakeProps {
 export class Lake extends Construct {
   /** Where the Athena workgroup writes query results; expired by a lifecycle rule. */
   public static readonly athenaResultsPrefix = 'athena-results/';
-  /**
-   * Days the per-invocation request counts below raw/requests/ are kept: nothing deletes them (a
-   * run's summing steps only list them, core/requests.ts), and only a redrive of the run, at most
-   * 14 days after it ended, sums them again; what they add up to is in the manifests by then.
-   */
-  private static readonly requestCountsExpirationDays = 35;
-
   /** The lake bucket. */
   public readonly bucket: s3.Bucket;
   /** The bucket holding the lake's server access logs. */
@@ -53,7 +47,7 @@ export class Lake extends Construct {
       serverAccessLogsPrefix: 'lake/',
       lifecycleRules: [
         { id: 'ExpireAthenaResults', prefix: Lake.athenaResultsPrefix, expiration: Duration.days(props.athenaResultsExpirationDays) },
-        { id: 'ExpireRequestCounts', prefix: requestsPrefix, expiration: Duration.days(Lake.requestCountsExpirationDays) },
+        { id: 'ExpireRequestCounts', prefix: requestsPrefix, expiration: Duration.days(requestCountsKeptDays) },
         { id: 'ExpireOverwrittenVersions', noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],

@@ -15,6 +15,8 @@ import { AsyncRequestMeter } from '../../adapters/spotify/request-meter';
 import { SpotifyTokenClient, type SpotifyGrant } from '../../adapters/spotify/spotify-token-client';
 import { systemClock } from '../../core/dates';
 import { QueryFailedError } from '../../core/errors';
+import { requestsPrefix } from '../../core/lake/keys';
+import { requestCountsKeptDays } from '../../core/requests';
 import type { Catalog, Clock, CredentialsStore, QueryEngine, SpotifyCredentials } from '../../core/ports';
 import { builtAsl } from '../../state-machine/built-asl';
 import { runLocally, uniformPauses, type ExecutionEvent, type LocalOutcome, type LocalPauses } from '../../state-machine/local-executor';
@@ -201,8 +203,10 @@ export const runPipeline = async (options: PipelineOptions): Promise<PipelineRun
   const leases = new FileDateLeases(lake, systemClock);
   const executionName = executionNameAt(clock.now());
   const store = new FsBlobStore(lake);
-  // What killed runs left half-written: harmless to readers, but it would pile up.
+  // What killed runs left half-written: harmless to readers, but it would pile up. So would the
+  // request counts, which a lifecycle rule expires on AWS.
   await store.sweepTemporaryFiles();
+  await store.expireFoldersBelow(requestsPrefix, requestCountsKeptDays * 24 * 60 * 60_000);
   // DuckDB (a native module) loads only when a run starts, not for `run --help` or a usage mistake.
   const { DuckDbCatalog, DuckDbQueryEngine, openDuckDb } = await import('../../adapters/local/duckdb-catalog');
   const db = options.duckDb ?? (await openDuckDb());

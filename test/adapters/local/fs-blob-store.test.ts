@@ -128,6 +128,23 @@ describe('FsBlobStore', () => {
     expect(await readdir(temp)).toEqual(['.fresh.partial']);
   });
 
+  it('expires the folders below a prefix in which nothing changed for the time given, as a lifecycle rule would, and keeps the others', async () => {
+    // Prepare: three runs' request counts; the second's own folder is old but a date inside it is not.
+    const fortyDaysAgo = new Date(Date.now() - 40 * 24 * 3_600_000);
+    const runs = ['run_id=old', 'run_id=recent-inside', 'run_id=fresh'];
+    for (const run of runs) await store.put(`raw/requests/${run}/snapshot_date=2026-11-20/GetPlaylist.a.w.api-1.token-0.json`, '');
+    const folder = (...parts: string[]) => join(root, 'lake', 'raw', 'requests', ...parts);
+    for (const path of [folder('run_id=old', 'snapshot_date=2026-11-20'), folder('run_id=old'), folder('run_id=recent-inside')]) await utimes(path, fortyDaysAgo, fortyDaysAgo);
+
+    // Act
+    const removed = await store.expireFoldersBelow('raw/requests/', 35 * 24 * 3_600_000);
+
+    // Assess
+    expect(removed).toBe(1);
+    expect((await store.list('raw/requests/')).map((key) => key.split('/')[2])).toEqual(['run_id=fresh', 'run_id=recent-inside']);
+    expect(await store.expireFoldersBelow('raw/nothing-here/', 0)).toBe(0);
+  });
+
   it('does not list hidden state folders such as .state or .catalog', async () => {
     // Prepare
     await mkdir(join(root, 'lake', '.state'), { recursive: true });
