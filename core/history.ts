@@ -14,14 +14,12 @@
 import { addDays, type IsoDate } from './dates';
 import {
   dateOfManifestKey,
-  isRawPlaylistKey,
-  playlistIdOfKey,
   rawItemsPrefix,
   rawPlaylistKey,
-  rawPlaylistsPrefix,
   runManifestKey,
   runManifestsOfYearPrefix,
 } from './lake/keys';
+import { completeReads } from './lake/landed';
 import { snapshotIdInRaw } from './extract';
 import { PublishedSnapshots } from './lake/manifest';
 import { decodeManifest } from './manifests';
@@ -206,7 +204,7 @@ export const previousSnapshots = async (
     const ofRun = scope.runDates.has(earlier);
     const published = ofRun && !scope.rebuildsPublished ? undefined : await publishedOn(store, earlier);
     if (ofRun && (published === undefined || published.snapshotIds.size === 0)) {
-      const landed = new Set((await store.list(rawPlaylistsPrefix(earlier))).filter(isRawPlaylistKey).map(playlistIdOfKey));
+      const landed = await completeReads(store, earlier);
       for (const id of playlistIds) if (!found.has(id) && landed.has(id)) found.set(id, { date: earlier });
       continue;
     }

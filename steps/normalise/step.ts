@@ -8,7 +8,8 @@ import { snapshotIdOf } from '../../core/extract';
 import type { IsoDate } from '../../core/dates';
 import { parseJsonBytes } from '../../core/json-bytes';
 import { historyScopeOf, previousSnapshots, type HistoryScope, type PreviousSnapshot } from '../../core/history';
-import { curatedPartKey, curatedRunPrefix, isRawPlaylistKey, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawItemsPrefix, rawPlaylistKey, rawPlaylistsPrefix, runIdOf } from '../../core/lake/keys';
+import { curatedPartKey, curatedRunPrefix, offsetOfPageKey, rawItemsPrefix, rawPlaylistKey, runIdOf } from '../../core/lake/keys';
+import { landedRaw } from '../../core/lake/landed';
 import { buildAttempt, withAttempt, type RunManifest } from '../../core/lake/manifest';
 import { findManifest, writeManifest } from '../../core/manifests';
 import { createNormaliser, UnreadableJson, type Normalised } from '../../core/normalise';
@@ -91,10 +92,7 @@ export const runNormalise =
     const { store } = deps;
     const runId = runIdOf(input.run.executionName);
     // Two listings for the whole date, not one per playlist: on S3 each listing is a request.
-    const [playlistKeys, itemKeys] = await Promise.all([store.list(rawPlaylistsPrefix(input.date)), store.list(rawItemsDatePrefix(input.date))]);
-    const withMetadata = new Set(playlistKeys.filter(isRawPlaylistKey).map(playlistIdOfKey));
-    const pageKeysOf = Map.groupBy(itemKeys.filter((key) => offsetOfPageKey(key) !== undefined), playlistIdOfKey);
-    const landed = new Set([...withMetadata, ...pageKeysOf.keys()].filter((id) => id !== undefined));
+    const { complete: withMetadata, pageKeysOf, landed } = await landedRaw(store, input.date);
     const previous = await findManifest(store, input.date);
     const before = previous.state === 'present' ? previous.manifest : undefined;
     const rebuilt = input.allLanded && !input.extract ? playlistsToRebuild(before, landed) : undefined;

@@ -1,7 +1,7 @@
 /** ValidateInput's logic: the request's rules, then which dates are extracted, rebuilt or skipped. */
 import { utcDateOf } from '../../core/dates';
 import type { IsoDate } from '../../core/dates';
-import { isRawPlaylistKey, offsetOfPageKey, playlistIdOfKey, rawItemsDatePrefix, rawPlaylistsPrefix } from '../../core/lake/keys';
+import { landedRaw } from '../../core/lake/landed';
 import type { BlobStore, Clock, DateLeases } from '../../core/ports';
 import { parseRunRequest, type PlannedDate } from '../../core/run-input';
 import type { ValidateInputInput, ValidateInputOutput } from './contract';
@@ -18,11 +18,7 @@ export interface ValidateInputDeps {
 
 /** Whether a raw snapshot landed for `date`: of any playlist, or of one of `playlistIds` when given (a playlist.json or a page, as Normalise reads them). */
 const hasRawSnapshot = async (store: BlobStore, date: IsoDate, playlistIds: readonly string[] | undefined): Promise<boolean> => {
-  const keys = [
-    ...(await store.list(rawPlaylistsPrefix(date))).filter(isRawPlaylistKey),
-    ...(await store.list(rawItemsDatePrefix(date))).filter((key) => offsetOfPageKey(key) !== undefined),
-  ];
-  const landed = new Set(keys.map(playlistIdOfKey));
+  const { landed } = await landedRaw(store, date);
   return playlistIds === undefined ? landed.size > 0 : playlistIds.some((id) => landed.has(id));
 };
 
